@@ -1,0 +1,29 @@
+// @ts-check
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["node_modules/", "data/", "artifacts/", "coverage/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    // The core is channel-neutral: it never imports channels, staff tools or SDKs.
+    files: ["src/core/**/*.ts", "src/knowledge/**/*.ts", "src/nlp/**/*.ts", "src/flows/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["**/channels/**", "**/channels", "**/staff/**", "**/staff", "**/cli/**", "**/server/**", "**/store/**"], message: "The core must not import channel, staff, CLI, server or storage code: pass what it needs in." },
+            { group: ["grammy", "grammy/*", "@grammyjs/*", "@slack/*", "openai", "openai/*", "pg", "@electric-sql/*", "hono", "hono/*", "@hono/*"], message: "The core must not import SDKs; channels and adapters translate at the edge." },
+          ],
+        },
+      ],
+    },
+  },
+);

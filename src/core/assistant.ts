@@ -1,0 +1,251 @@
+/**
+ * The channel-neutral brain: one message in, a decision and replies out. It routes a message
+ * to an escalation (a request for a person), a guide answer (retrieval), or an honest fallback.
+ * Channels and flows build on this; it keeps no state of its own.
+ * @module
+ */
+import { buildVocabulary, type KnowledgeBase } from "../knowledge/knowledge.js";
+import type { Guide, Section } from "../knowledge/guide.js";
+import { plainText, splitText } from "../knowledge/render.js";
+import { GuideIndex, type GuideHit } from "../knowledge/search-index.js";
+import { asksForPerson, smallTalk } from "../nlp/intents.js";
+import { detectLanguage, type Vocabulary } from "../nlp/language.js";
+import type { StemMode } from "../nlp/stem.js";
+import { MESSAGES } from "./messages.js";
+import { LANGS, MAX_REPLY_LENGTH, type Button, type Intent, type Lang, type Reply } from "./types.js";
+
+/**
+ * Calibrated limits below which the bot says "I don't know this yet" (see `cli eval`).
+ * A guide answers when it matches at least `minCoverage` of the question's informative words
+ * with a score of `minScore`, or a smaller share (`weakCoverage`) with a strong score
+ * (`strongScore`), or — for long messages full of context — at least `longMatches` distinct
+ * words with a strong score and `longCoverage`. Short questions with one unknown word still
+ * find their guide, while off-topic questions that share one common word with a guide do not.
+ */
+export interface Thresholds {
+  /** @default 0.5 */
+  readonly minCoverage: number;
+  /** @default 20 */
+  readonly minScore: number;
+  /** @default 0.3 */
+  readonly weakCoverage: number;
+  /** @default 80 */
+  readonly strongScore: number;
+  /** @default 3 */
+  readonly longMatches: number;
+  /** @default 0.2 */
+  readonly longCoverage: number;
+}
+
+/** The default thresholds, calibrated on the development set. */
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  minCoverage: 0.5, minScore: 20, weakCoverage: 0.3, strongScore: 80, longMatches: 3, longCoverage: 0.2,
+};
+
+/** The longest question we analyse; the rest is ignored (and the resident told so). */
+export const MAX_QUESTION_LENGTH = 1000;
+
+/** Guides offered as the main topics (menu and fallback), in this order. */
+export const MAIN_TOPICS = [
+  "e-invoices", "municipal-application", "e-address", "e-identity", "residence-declaration",
+  "property-tax", "meter-readings", "online-safety", "client-service-centres",
+] as const;
+
+/** Button ids understood by the assistant. */
+export const BUTTON = {
+  person: "person",
+  menu: "menu",
+  guide: (id: string) => `guide:${id}`,
+  section: (id: string, anchor: string) => `section:${id}#${anchor}`,
+} as const;
+
+/** What the assistant decided for one message. */
+export interface Outcome {
+  readonly lang: Lang;
+  readonly intent: Intent;
+  /** The ranked guides (best first) with their scores. */
+  readonly guides: readonly { id: string; score: number; coverage: number; matched: readonly string[] }[];
+  readonly replies: readonly Reply[];
+  /** The guide and section answered, when intent is `guide`. */
+  readonly answered?: { readonly id: string; readonly anchor: string };
+}
+
+/** Options for {@link Assistant}. */
+export interface AssistantOptions {
+  readonly knowledge: KnowledgeBase;
+  readonly thresholds?: Thresholds;
+  readonly stem?: StemMode;
+}
+
+/** Per-message context the caller knows: the resident's language, if chosen. */
+export interface AskContext {
+  /** The resident's chosen or last language; used when a message shows no language. */
+  readonly lang?: Lang;
+}
+
+/** Answers residents' messages from the guides. */
+export class Assistant {
+  readonly knowledge: KnowledgeBase;
+  readonly index: GuideIndex;
+  readonly thresholds: Thresholds;
+  readonly #vocab: Vocabulary;
+
+  constructor(options: AssistantOptions) {
+    this.knowledge = options.knowledge;
+    this.thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
+    const all = LANGS.flatMap((l) => [...(options.knowledge.guides.get(l)?.values() ?? [])]);
+    this.index = new GuideIndex(all, { stem: options.stem ?? "light" });
+    this.#vocab = buildVocabulary(options.knowledge);
+  }
+
+  /** Detects the language of a message, falling back to the resident's language. */
+  detect(text: string, ctx: AskContext = {}): Lang {
+    return detectLanguage(text, this.#vocab, ctx.lang ?? "lv").lang;
+  }
+
+  /** Handles one free-text message. Never throws on odd input. */
+  ask(rawText: string, ctx: AskContext = {}): Outcome {
+    const trimmed = rawText.trim();
+    const text = trimmed.slice(0, MAX_QUESTION_LENGTH);
+    const hasWords = /[\p{L}\p{N}]/u.test(text);
+    const lang = hasWords ? this.detect(text, ctx) : (ctx.lang ?? "lv");
+    const t = MESSAGES[lang];
+    if (!hasWords) {
+      return { lang, intent: "fallback", guides: [], replies: [{ text: t.emptyMessage, buttons: this.menuButtons(lang) }] };
+    }
+    const prefix: Reply[] = trimmed.length > MAX_QUESTION_LENGTH ? [{ text: t.tooLong, buttons: [] }] : [];
+    const outcome = this.search(text, lang);
+    if (asksForPerson(text)) {
+      return { ...outcome, intent: "escalate", replies: [...prefix, ...this.escalation(lang)] };
+    }
+    const talk = smallTalk(text);
+    if (talk) {
+      const reply = talk === "greeting" ? t.greeting : t.thanks;
+      return { ...outcome, intent: "fallback", replies: [...prefix, { text: reply, buttons: this.menuButtons(lang) }] };
+    }
+    const best = outcome.guides[0];
+    if (!best || !this.confident(best)) {
+      return { ...outcome, intent: "fallback", replies: [...prefix, ...this.fallback(lang)] };
+    }
+    const guide = this.guide(best.id, lang);
+    if (!guide) return { ...outcome, intent: "fallback", replies: [...prefix, ...this.fallback(lang)] };
+    const section = this.pickSection(text, guide);
+    return {
+      ...outcome,
+      intent: "guide",
+      answered: { id: guide.id, anchor: section.anchor },
+      replies: [...prefix, ...this.answerReplies(guide, section, lang)],
+    };
+  }
+
+  /** Handles a pressed button. Unknown or stale buttons get a polite answer and the menu. */
+  press(buttonId: string, ctx: AskContext = {}): Outcome {
+    const lang = ctx.lang ?? "lv";
+    const t = MESSAGES[lang];
+    const base = { lang, guides: [] } as const;
+    if (buttonId === BUTTON.person) return { ...base, intent: "escalate", replies: this.escalation(lang) };
+    if (buttonId === BUTTON.menu) return { ...base, intent: "fallback", replies: [{ text: t.menuIntro, buttons: this.menuButtons(lang) }] };
+    const guideMatch = /^guide:([a-z0-9-]+)$/.exec(buttonId);
+    const sectionMatch = /^section:([a-z0-9-]+)#([a-z0-9-]+)$/.exec(buttonId);
+    const id = guideMatch?.[1] ?? sectionMatch?.[1];
+    const guide = id ? this.guide(id, lang) : undefined;
+    if (guide && guideMatch) {
+      return { ...base, intent: "guide", answered: { id: guide.id, anchor: "all" }, replies: this.fullGuide(guide, lang) };
+    }
+    const section = guide && sectionMatch ? guide.sections.find((s) => s.anchor === sectionMatch[2]) : undefined;
+    if (guide && section) {
+      return { ...base, intent: "guide", answered: { id: guide.id, anchor: section.anchor }, replies: this.answerReplies(guide, section, lang) };
+    }
+    return { ...base, intent: "fallback", replies: [{ text: t.unknownButton, buttons: this.menuButtons(lang) }] };
+  }
+
+  /** Ranks guides for a question in `lang` (at most 5). */
+  search(text: string, lang: Lang): Omit<Outcome, "intent" | "replies"> {
+    const { hits } = this.index.search(text, lang, 5);
+    return { lang, guides: hits.map((h) => ({ id: h.id, score: round(h.score), coverage: round(h.coverage), matched: h.matched })) };
+  }
+
+  /** True when a hit is good enough to answer with. */
+  confident(hit: Pick<GuideHit, "score" | "coverage" | "matched">): boolean {
+    const t = this.thresholds;
+    if (hit.score < t.minScore) return false;
+    if (hit.coverage >= t.minCoverage) return true;
+    if (hit.score < t.strongScore) return false;
+    return hit.coverage >= t.weakCoverage || (hit.coverage >= t.longCoverage && new Set(hit.matched).size >= t.longMatches);
+  }
+
+  /** A guide in `lang`, or in Latvian when it has no translation yet. */
+  guide(id: string, lang: Lang): Guide | undefined {
+    return this.knowledge.guides.get(lang)?.get(id) ?? this.knowledge.guides.get("lv")?.get(id);
+  }
+
+  /** A short label for a guide button: the title up to its first dash or colon. */
+  label(id: string, lang: Lang): string {
+    const title = this.guide(id, lang)?.title ?? id;
+    const short = title.split(/\s+[–—-]\s+|:\s/)[0] ?? title;
+    return short.length > 40 ? `${short.slice(0, 39)}…` : short;
+  }
+
+  /** The main-topic buttons plus "talk to a person". */
+  menuButtons(lang: Lang): Button[] {
+    const topics = MAIN_TOPICS.filter((id) => this.guide(id, lang)).map((id) => ({ id: BUTTON.guide(id), label: this.label(id, lang) }));
+    return [...topics, { id: BUTTON.person, label: MESSAGES[lang].talkToPerson }];
+  }
+
+  /** The replies for a request for a person (channels with escalation replace this). */
+  escalation(lang: Lang): Reply[] {
+    const t = MESSAGES[lang];
+    return [{ text: t.escalate, buttons: [{ id: BUTTON.menu, label: t.mainMenu }] }];
+  }
+
+  /** The honest "I don't know this yet" with the main topics and a person. */
+  fallback(lang: Lang): Reply[] {
+    const t = MESSAGES[lang];
+    return [{ text: `${t.fallback}\n${t.fallbackTopics}`, buttons: this.menuButtons(lang) }];
+  }
+
+  /** The best-matching section; general questions get the first step section. */
+  pickSection(text: string, guide: Guide): Section {
+    const firstSteps = guide.sections.find((s) => s.kind === "steps") ?? (guide.sections[0] as Section);
+    const best = this.index.bestSection(text, this.index.has(guide.id, guide.lang) ? guide.lang : "lv", guide.id);
+    const section = best ? guide.sections.find((s) => s.anchor === best.anchor) : undefined;
+    return section && section.kind !== "intro" ? section : firstSteps;
+  }
+
+  /** One answer: title, the section in plain steps, the source with its date, and buttons. */
+  answerReplies(guide: Guide, section: Section, lang: Lang): Reply[] {
+    const t = MESSAGES[lang];
+    const note = guide.lang !== lang ? `${t.languageFallback}\n\n` : "";
+    const source = guide.sources[0] ? `\n\n${t.source(guide.sources[0], guide.checked)}` : "";
+    const body = plainText(section.body);
+    const head = `${note}📘 ${guide.title}\n\n${section.heading ? `${section.heading}\n` : ""}`;
+    const text = fitText(head, body, source);
+    const related = guide.related.slice(0, 2).filter((id) => this.guide(id, lang)).map((id) => ({ id: BUTTON.guide(id), label: `➡️ ${this.label(id, lang)}` }));
+    return [{ text, buttons: [{ id: BUTTON.guide(guide.id), label: t.fullGuide }, ...related, { id: BUTTON.person, label: t.talkToPerson }] }];
+  }
+
+  /** The whole guide, split into messages of at most 4,000 characters. */
+  fullGuide(guide: Guide, lang: Lang): Reply[] {
+    const t = MESSAGES[lang];
+    const note = guide.lang !== lang ? `${t.languageFallback}\n\n` : "";
+    const parts = guide.sections.map((s) => (s.heading ? `${s.heading}\n${plainText(s.body)}` : plainText(s.body)));
+    const sources = guide.sources.map((u) => t.source(u, guide.checked)).join("\n");
+    const chunks = splitText(`${note}📘 ${guide.title}\n\n${parts.join("\n\n")}\n\n${sources}`, MAX_REPLY_LENGTH);
+    const related = guide.related.slice(0, 3).filter((id) => this.guide(id, lang)).map((id) => ({ id: BUTTON.guide(id), label: `➡️ ${this.label(id, lang)}` }));
+    return chunks.map((text, i) => ({
+      text,
+      buttons: i === chunks.length - 1 ? [...related, { id: BUTTON.person, label: t.talkToPerson }, { id: BUTTON.menu, label: t.mainMenu }] : [],
+    }));
+  }
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+/** Joins head, body and tail, shortening the body so the whole stays within one reply. */
+function fitText(head: string, body: string, tail: string): string {
+  const room = MAX_REPLY_LENGTH - head.length - tail.length;
+  const fitted = body.length <= room ? body : `${splitText(body, room - 2)[0] ?? ""} …`;
+  return `${head}${fitted}${tail}`;
+}

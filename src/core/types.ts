@@ -1,0 +1,33 @@
+/**
+ * Channel-neutral values shared by the core and every channel.
+ * @module
+ */
+
+/** The languages the assistant speaks. */
+export type Lang = "lv" | "ru" | "en";
+
+/** All supported languages, Latvian first (the default). */
+export const LANGS: readonly Lang[] = ["lv", "ru", "en"];
+
+/** True when `value` names a supported language. */
+export function isLang(value: unknown): value is Lang {
+  return value === "lv" || value === "ru" || value === "en";
+}
+
+/** A button under a reply. `id` is what comes back when it is pressed. */
+export interface Button {
+  readonly id: string;
+  readonly label: string;
+}
+
+/** One message to the resident: plain text (channels escape it) and optional buttons. */
+export interface Reply {
+  readonly text: string;
+  readonly buttons: readonly Button[];
+}
+
+/** What the bot decided to do with a message. */
+export type Intent = "guide" | "flow" | "escalate" | "fallback";
+
+/** The longest text one reply may carry (Telegram's limit is 4,096). */
+export const MAX_REPLY_LENGTH = 4000;

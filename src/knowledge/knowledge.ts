@@ -1,0 +1,22 @@
+/**
+ * Helpers over a loaded knowledge base.
+ * @module
+ */
+import type { Vocabulary } from "../nlp/language.js";
+import { surfaceTerms } from "../nlp/normalize.js";
+import type { KnowledgeBase } from "./load.js";
+
+export type { KnowledgeBase } from "./load.js";
+
+/** The folded words of the Latvian and English guides, as evidence for language detection. */
+export function buildVocabulary(kb: KnowledgeBase): Vocabulary {
+  const words = (lang: "lv" | "en"): Set<string> => {
+    const set = new Set<string>();
+    for (const g of kb.guides.get(lang)?.values() ?? []) {
+      const text = [g.title, g.summary, g.keywords.join(" "), ...g.sections.map((s) => `${s.heading} ${s.body}`)].join(" ");
+      for (const t of surfaceTerms(text)) if (t.length > 2 && !/\d/.test(t)) set.add(t);
+    }
+    return set;
+  };
+  return { lv: words("lv"), en: words("en") };
+}

@@ -1,0 +1,155 @@
+/**
+ * Loads the knowledge folder: `<dir>/<lang>/<id>.md` guides and `<dir>/centres.yaml`, and checks
+ * everything that needs more than one file (translations, related ids, review dates).
+ * @module
+ */
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { LANGS, type Lang } from "../core/types.js";
+import { parseCentres, type Centres } from "./centres.js";
+import type { Diagnostic } from "./diagnostics.js";
+import { REQUIRED_ANCHORS, type Guide } from "./guide.js";
+import { parseGuide } from "./parse.js";
+
+/** A loaded knowledge base: usable guides by language and id, centres, and all problems found. */
+export interface KnowledgeBase {
+  readonly guides: ReadonlyMap<Lang, ReadonlyMap<string, Guide>>;
+  /** Every guide id, sorted. */
+  readonly ids: readonly string[];
+  readonly centres?: Centres;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Options for {@link loadKnowledge}. */
+export interface LoadOptions {
+  /** "Today" for review-date warnings. @default new Date() */
+  readonly today?: Date;
+}
+
+/** One raw content file. */
+export interface SourceFile {
+  /** Path as shown in diagnostics. */
+  readonly file: string;
+  readonly text: string;
+}
+
+async function listMarkdown(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((f) => f.endsWith(".md")).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Reads the knowledge folder from disk and builds the knowledge base. */
+export async function loadKnowledge(dir: string, options: LoadOptions = {}): Promise<KnowledgeBase> {
+  const display = (p: string): string => path.relative(process.cwd(), p) || p;
+  const files: { lang: Lang; source: SourceFile }[] = [];
+  for (const lang of LANGS) {
+    for (const name of await listMarkdown(path.join(dir, lang))) {
+      const full = path.join(dir, lang, name);
+      files.push({ lang, source: { file: display(full), text: await readFile(full, "utf8") } });
+    }
+  }
+  let centresSource: SourceFile | undefined;
+  const centresPath = path.join(dir, "centres.yaml");
+  try {
+    centresSource = { file: display(centresPath), text: await readFile(centresPath, "utf8") };
+  } catch {
+    centresSource = undefined;
+  }
+  return buildKnowledge(files, centresSource, options, display(dir));
+}
+
+/**
+ * Builds a knowledge base from file contents (no disk access), checking every rule of the
+ * content guide. Guides with errors are left out; the rest are usable.
+ */
+export function buildKnowledge(
+  files: readonly { lang: Lang; source: SourceFile }[],
+  centresSource: SourceFile | undefined,
+  options: LoadOptions = {},
+  dirLabel = "knowledge",
+): KnowledgeBase {
+  const today = (options.today ?? new Date()).toISOString().slice(0, 10);
+  const diagnostics: Diagnostic[] = [];
+  const byLang = new Map<Lang, Map<string, Guide>>(LANGS.map((l) => [l, new Map()]));
+  const seenIds = new Set<string>();
+  const fileOf = new Map<string, string>();
+
+  for (const { lang, source } of files) {
+    const { guide, diagnostics: found } = parseGuide(source.text, source.file);
+    diagnostics.push(...found);
+    if (!guide) continue;
+    const error = (line: number, message: string): void => {
+      diagnostics.push({ file: source.file, line, severity: "error", message });
+    };
+    const warn = (line: number, message: string): void => {
+      diagnostics.push({ file: source.file, line, severity: "warning", message });
+    };
+    const before = diagnostics.length;
+    if (guide.lang !== lang) error(guide.lines.lang ?? 1, `lang '${guide.lang}' does not match the folder '${lang}'`);
+    const base = path.basename(source.file, ".md");
+    if (base !== guide.id) error(guide.lines.id ?? 1, `id '${guide.id}' does not match the file name '${base}.md'`);
+    const existing = byLang.get(lang)?.get(guide.id);
+    if (existing) error(guide.lines.id ?? 1, `duplicate id '${guide.id}' (also in ${existing.file})`);
+    for (const anchor of REQUIRED_ANCHORS) {
+      if (!guide.sections.some((s) => s.anchor === anchor)) {
+        error(guide.lines.body ?? 1, `required section {#${anchor}} is missing`);
+      }
+    }
+    if (guide.reviewBy < today) warn(guide.lines.review_by ?? 1, `review_by ${guide.reviewBy} has passed: check the facts and set new dates`);
+    if (guide.checked > today) warn(guide.lines.checked ?? 1, `checked ${guide.checked} is in the future`);
+    if (diagnostics.slice(before).some((d) => d.severity === "error")) continue;
+    byLang.get(lang)?.set(guide.id, guide);
+    seenIds.add(guide.id);
+    if (!fileOf.has(guide.id)) fileOf.set(guide.id, source.file);
+  }
+
+  // Cross-file rules.
+  for (const lang of LANGS) {
+    for (const guide of byLang.get(lang)?.values() ?? []) {
+      guide.related.forEach((rel, i) => {
+        if (!seenIds.has(rel)) {
+          diagnostics.push({ file: guide.file, line: (guide.lines.related ?? 1) + i + 1, severity: "error", message: `related id '${rel}' points to no guide` });
+        }
+      });
+      if (guide.related.includes(guide.id)) {
+        diagnostics.push({ file: guide.file, line: guide.lines.related ?? 1, severity: "warning", message: "a guide lists itself as related" });
+      }
+    }
+  }
+  for (const id of seenIds) {
+    const present = LANGS.filter((l) => byLang.get(l)?.has(id));
+    const first = byLang.get(present[0] as Lang)?.get(id) as Guide;
+    for (const lang of LANGS) {
+      if (!present.includes(lang)) {
+        diagnostics.push({ file: first.file, line: first.lines.id ?? 1, severity: "error", message: `guide '${id}' is missing in '${lang}': add ${dirLabel}/${lang}/${id}.md` });
+      }
+    }
+    const anchors = (g: Guide): string => g.sections.map((s) => s.anchor).filter((a) => a !== "intro").sort().join(",");
+    for (const lang of present.slice(1)) {
+      const other = byLang.get(lang)?.get(id) as Guide;
+      if (anchors(other) !== anchors(first)) {
+        diagnostics.push({ file: other.file, line: other.lines.body ?? 1, severity: "warning", message: `section anchors differ from ${first.file}` });
+      }
+    }
+  }
+
+  let centres: Centres | undefined;
+  if (centresSource) {
+    const result = parseCentres(centresSource.text, centresSource.file);
+    diagnostics.push(...result.diagnostics);
+    centres = result.centres;
+  } else {
+    diagnostics.push({ file: `${dirLabel}/centres.yaml`, line: 1, severity: "error", message: "centres.yaml is missing" });
+  }
+
+  diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  return {
+    guides: byLang,
+    ids: [...seenIds].sort(),
+    ...(centres ? { centres } : {}),
+    diagnostics,
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Recognises a request to talk to a person ("gribu runāt ar cilvēku", "позовите оператора",
+ * "talk to a human") and small talk (greetings, thanks), in folded text.
+ * @module
+ */
+import { fold, surfaceTerms } from "./normalize.js";
+
+/** Word beginnings (folded, Latvian and Russian) that name a person who could help. */
+const PERSON = [
+  "cilvek", "darbiniek", "konsultant", "operator", "specialist",
+  "оператор", "человек", "сотрудник", "консультант", "специалист", "менеджер",
+];
+/** Whole English words that name a person who could help. */
+const PERSON_WORDS = new Set([
+  "human", "humans", "person", "someone", "somebody", "agent", "staff", "employee", "representative",
+  "consultant", "operator", "people",
+]);
+/** Word beginnings (folded) that ask for contact. */
+const REQUEST = [
+  "grib", "velos", "runa", "paruna", "sazina", "savieno", "palidz", "sarun", "aicin", "lud",
+  "соедин", "позов", "свяж", "хочу", "поговор", "связат", "перевед", "дайте", "нуже", "пригласит", "помог",
+  "speak", "talk", "connect", "contact", "chat", "want", "need", "transfer", "reach", "get", "help",
+];
+/** Phrases in which a person word does not ask for a person. */
+const NOT_A_REQUEST = /\b(?:in person|personas kod\w*|person(?:al)? code|someone (?:called|rang|phoned|texted|sent|asked)|кто-то (?:звонил|позвонил|написал))/u;
+
+/** A request to be called back: always a request for a person (past tenses are not). */
+const CALLBACK = /\b(?:piezvan(?:a|iet|itu|is|iesim)|atzvan(?:a|iet|itu|is)|перезвон\p{L}*|позвоните мне|call me(?: back)?|ring me|phone me)\b/u;
+
+const startsWithAny = (term: string, stems: readonly string[]): boolean => stems.some((s) => term.startsWith(s));
+
+/**
+ * True when the message asks for a human. A person word must come with a request word, or the
+ * message must be very short ("operators", "живой человек").
+ */
+export function asksForPerson(text: string): boolean {
+  const folded = fold(text);
+  const cleaned = folded.replace(NOT_A_REQUEST, " ");
+  const terms = surfaceTerms(cleaned);
+  if (terms.length === 0 || terms.length > 20) return false;
+  if (CALLBACK.test(cleaned)) return true;
+  const person = terms.some((t) => PERSON_WORDS.has(t) || startsWithAny(t, PERSON));
+  if (!person) return false;
+  const request = terms.some((t) => startsWithAny(t, REQUEST));
+  return request || terms.length <= 3;
+}
+
+const GREETINGS = new Set([
+  "labdien", "sveiki", "sveiks", "sveika", "cau", "labrit", "labvakar", "hei", "ei",
+  "привет", "здравствуйте", "здравствуи", "добрый", "день", "утро", "вечер", "доброе",
+  "hello", "hi", "hey", "good", "morning", "afternoon", "evening", "start",
+]);
+const THANKS = new Set(["paldies", "paldies!", "liels", "спасибо", "благодарю", "большое", "thanks", "thank", "you", "much", "ok", "labi", "хорошо"]);
+
+/** "greeting" or "thanks" when the whole message is only that, otherwise undefined. */
+export function smallTalk(text: string): "greeting" | "thanks" | undefined {
+  const terms = surfaceTerms(fold(text));
+  if (terms.length === 0 || terms.length > 4) return undefined;
+  if (terms.every((t) => GREETINGS.has(t))) return "greeting";
+  if (terms.some((t) => t === "paldies" || t === "спасибо" || t === "thanks" || t === "thank" || t === "благодарю") && terms.every((t) => THANKS.has(t))) {
+    return "thanks";
+  }
+  return undefined;
+}

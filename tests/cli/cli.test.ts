@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import { execFile } from "node:child_process";
+import { mkdtemp, writeFile, cp, rm, readFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { ROOT } from "../helpers.js";
+
+const run = promisify(execFile);
+const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(TSX, ["src/cli/main.ts", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe("cli ask --json", () => {
+  it("prints one JSON object with lang, intent, ranked guides and the reply", async () => {
+    const { code, stdout } = await cli(["ask", "--json", "ka sanemt e-rekinu"]);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    const out = JSON.parse(lines[0] as string);
+    expect(out).toMatchObject({ lang: "lv", intent: "guide" });
+    expect(out.guides[0].id).toBe("e-invoices");
+    expect(out.guides.length).toBeGreaterThanOrEqual(3);
+    expect(typeof out.guides[0].score).toBe("number");
+    expect(out.guides[0].score).toBeGreaterThanOrEqual(out.guides[1].score);
+    expect(out.reply).toContain("📘");
+  });
+
+  it("reports escalation and fallback intents", async () => {
+    const esc = JSON.parse((await cli(["ask", "--json", "позовите оператора"])).stdout);
+    expect(esc).toMatchObject({ lang: "ru", intent: "escalate" });
+    const none = JSON.parse((await cli(["ask", "--json", "Who won the football match yesterday?"])).stdout);
+    expect(none).toMatchObject({ lang: "en", intent: "fallback" });
+  });
+});
+
+describe("cli eval --json", () => {
+  it("ends with one JSON line of metrics, per language figures and per-question results", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "eval-"));
+    const file = path.join(dir, "set.jsonl");
+    await writeFile(file, [
+      JSON.stringify({ q: "ka sanemt e-rekinu", expect: ["e-invoices"] }),
+      JSON.stringify({ q: "позовите оператора", expect: ["escalate"] }),
+      JSON.stringify({ q: "Ieteic labu filmu", expect: ["none"] }),
+    ].join("\n"));
+    const { code, stdout } = await cli(["eval", file, "--json"]);
+    expect(code).toBe(0);
+    const last = JSON.parse(stdout.trim().split("\n").at(-1) as string);
+    expect(last).toMatchObject({ hit1: 1, hit3: 1, mrr: 1, escalate: 1, none: 1, n: 3 });
+    expect(Object.keys(last.per_lang).sort()).toEqual(["lv", "ru"]);
+    expect(last.results[0]).toEqual({ q: "ka sanemt e-rekinu", lang: "lv", intent: "guide", guides: expect.arrayContaining(["e-invoices"]) });
+    expect(stdout).toContain("hit@1");
+    await rm(dir, { recursive: true });
+  });
+
+  it("reports a malformed evaluation line with its number", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "eval-"));
+    const file = path.join(dir, "bad.jsonl");
+    await writeFile(file, '{"q":"a","expect":["x"]}\nnot json\n');
+    const { code, stderr } = await cli(["eval", file]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("bad.jsonl:2: not valid JSON");
+    await rm(dir, { recursive: true });
+  });
+});
+
+describe("cli check", () => {
+  it("passes on the shipped content", async () => {
+    const { code, stdout } = await cli(["check"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Checked 54 guide files \(18 guides\): 0 error\(s\)/);
+  });
+
+  it("exits non-zero and prints file:line messages for broken content", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "kb-"));
+    await cp(path.join(ROOT, "knowledge"), dir, { recursive: true });
+    await writeFile(path.join(dir, "ru", "e-address.md"), "---\nid: e-address\nlang: ru\n---\n\n## Шаги\n1. x\n");
+    const health = path.join(dir, "en", "e-health.md");
+    await writeFile(health, (await readFile(health, "utf8")).replace("{#need}", ""));
+    const { code, stdout } = await cli(["check"], { KNOWLEDGE_DIR: dir });
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/ru\/e-address\.md:1: front matter: 'title' is missing/);
+    expect(stdout).toMatch(/en\/e-health\.md:\d+: heading '[^']+' needs an anchor like \{#need\}/);
+    await rm(dir, { recursive: true });
+  });
+
+  it("stops with a message naming a bad setting", async () => {
+    const { code, stderr } = await cli(["check"], { DEFAULT_LANG: "de" });
+    expect(code).toBe(1);
+    expect(stderr).toContain('DEFAULT_LANG="de"');
+    expect(stderr).toContain("lv, ru or en");
+  });
+});

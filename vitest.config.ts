@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["tests/**/*.test.ts"],
+    // Two cores: keep workers few; the CLI tests spawn processes.
+    maxWorkers: 2,
+    testTimeout: 30_000,
+  },
+});
