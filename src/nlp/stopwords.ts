@@ -4,6 +4,7 @@
  * @module
  */
 import type { Lang } from "../core/types.js";
+import { fold } from "./normalize.js";
 
 const LV = `a ak ar arī bet bez bija bijis būs būt caur citu dēļ gan gar ir iz jā jau jeb jo jūs jums jūsu
   ka kā kad kam kāpēc kas kāda kādā kādas kādi kādu kāds ko kopš kur kura kurā kuras kurš kuru lai līdz
@@ -30,7 +31,7 @@ function set(words: string): ReadonlySet<string> {
     words
       .split(/\s+/)
       .filter(Boolean)
-      .map((w) => w.normalize("NFD").replace(/([a-z])\p{M}+/gu, "$1").normalize("NFC")),
+      .map(fold),
   );
 }
 
