@@ -12,6 +12,17 @@ const Schema = z.object({
   FLOWS_DIR: z.string().min(1).default("flows").describe("folder with the scripted flows"),
   DEFAULT_LANG: z.enum(["lv", "ru", "en"]).default("lv").describe("language used when a message shows none: lv, ru or en"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info").describe("debug, info, warn or error"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe("the HTTP port, a number from 1 to 65535 (default 3000)"),
+  HOST: z.string().min(1).default("0.0.0.0").describe("the address to listen on, e.g. 0.0.0.0 or 127.0.0.1"),
+  DATA_DIR: z.string().min(1).default("data").describe("the folder for the embedded database (PGlite), e.g. ./data"),
+  DATABASE_URL: z.string().regex(/^postgres(?:ql)?:\/\/\S+$/, "must be a postgres:// connection string").optional()
+    .describe("a PostgreSQL connection string such as postgres://user@127.0.0.1:5432/digipaligs, or leave it unset for the embedded database"),
+  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "does not look like a bot token").optional()
+    .describe("the token from @BotFather (digits:letters), or leave it unset to run without Telegram"),
+  TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).optional().describe("the Bot API server address, e.g. https://api.telegram.org (the default) or a self-hosted one"),
+  TELEGRAM_WEBHOOK_URL: z.url({ protocol: /^https$/ }).optional().describe("the public https:// address Telegram should send updates to, or leave it unset for long polling"),
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16–256 letters, digits, _ or -").optional()
+    .describe("16–256 letters, digits, _ or - (optional; derived from the token when unset)"),
 });
 
 /** The parsed configuration. */
@@ -20,6 +31,16 @@ export interface Config {
   readonly flowsDir: string;
   readonly defaultLang: "lv" | "ru" | "en";
   readonly logLevel: "debug" | "info" | "warn" | "error";
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly databaseUrl?: string;
+  readonly telegram?: {
+    readonly token: string;
+    readonly apiRoot?: string;
+    readonly webhookUrl?: string;
+    readonly webhookSecret?: string;
+  };
 }
 
 /**
@@ -27,12 +48,14 @@ export interface Config {
  * @throws {ConfigError} naming every bad setting and what it expects.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = Schema.safeParse(env);
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const result = Schema.safeParse(present);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const key = String(issue.path[0]);
       const field = Schema.shape[key as keyof typeof Schema.shape];
-      return `  ${key}=${JSON.stringify(env[key] ?? "")}: ${issue.message}; set it to ${field?.description ?? "a valid value"}`;
+      const shown = /TOKEN|SECRET|PASSWORD|DATABASE_URL/.test(key) ? "(hidden)" : JSON.stringify(env[key] ?? "");
+      return `  ${key}=${shown}: ${issue.message}; set it to ${field?.description ?? "a valid value"}`;
     });
     throw new ConfigError(`Invalid settings:\n${lines.join("\n")}`);
   }
@@ -42,5 +65,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     flowsDir: path.resolve(c.FLOWS_DIR),
     defaultLang: c.DEFAULT_LANG,
     logLevel: c.LOG_LEVEL,
+    port: c.PORT,
+    host: c.HOST,
+    dataDir: path.resolve(c.DATA_DIR),
+    ...(c.DATABASE_URL ? { databaseUrl: c.DATABASE_URL } : {}),
+    ...(c.TELEGRAM_BOT_TOKEN
+      ? {
+          telegram: {
+            token: c.TELEGRAM_BOT_TOKEN,
+            ...(c.TELEGRAM_API_ROOT ? { apiRoot: c.TELEGRAM_API_ROOT.replace(/\/+$/, "") } : {}),
+            ...(c.TELEGRAM_WEBHOOK_URL ? { webhookUrl: c.TELEGRAM_WEBHOOK_URL } : {}),
+            ...(c.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: c.TELEGRAM_WEBHOOK_SECRET } : {}),
+          },
+        }
+      : {}),
   };
 }

@@ -7,7 +7,10 @@
  * @module
  */
 import { readFile } from "node:fs/promises";
+import { loadContent } from "../content.js";
 import { Assistant } from "../core/assistant.js";
+import { Conversation } from "../core/conversation.js";
+import { loadFlows } from "../flows/load.js";
 import { asAppError, UsageError } from "../core/errors.js";
 import { renderReply, runTerminalChat } from "../channels/terminal.js";
 import { loadConfig } from "../config.js";
@@ -93,18 +96,21 @@ async function runEval(argv: readonly string[]): Promise<number> {
 
 async function check(): Promise<number> {
   const config = loadConfig();
-  const knowledge = await loadKnowledge(config.knowledgeDir);
-  for (const d of knowledge.diagnostics) process.stdout.write(`${formatDiagnostic(d)}\n`);
-  const errors = knowledge.diagnostics.filter((d) => d.severity === "error").length;
-  const warnings = knowledge.diagnostics.length - errors;
+  const { knowledge, flows, diagnostics } = await loadContent(config.knowledgeDir, config.flowsDir);
+  for (const d of diagnostics) process.stdout.write(`${formatDiagnostic(d)}\n`);
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  const warnings = diagnostics.length - errors;
   const guides = [...knowledge.guides.values()].reduce((n, m) => n + m.size, 0);
-  process.stdout.write(`Checked ${guides} guide files (${knowledge.ids.length} guides): ${errors} error(s), ${warnings} warning(s).\n`);
+  process.stdout.write(`Checked ${guides} guide files (${knowledge.ids.length} guides) and ${flows.all.length} flows: ${errors} error(s), ${warnings} warning(s).\n`);
   return errors > 0 ? 1 : 0;
 }
 
 async function chat(): Promise<number> {
+  const config = loadConfig();
   const assistant = await makeAssistant();
-  await runTerminalChat({ assistant, input: process.stdin, output: process.stdout, lang: loadConfig().defaultLang });
+  const flows = await loadFlows(config.flowsDir, assistant.knowledge);
+  for (const d of flows.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  await runTerminalChat({ conversation: new Conversation({ assistant, flows }), input: process.stdin, output: process.stdout, lang: config.defaultLang });
   return 0;
 }
 

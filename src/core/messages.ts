@@ -3,7 +3,7 @@
  * Short sentences, one idea per message. Keep all three languages in step.
  * @module
  */
-import type { Lang } from "./types.js";
+import type { Lang, MediaKind } from "./types.js";
 
 /** Every fixed text the core sends. */
 export interface Messages {
@@ -23,6 +23,25 @@ export interface Messages {
   readonly menuIntro: string;
   readonly related: string;
   readonly continued: string;
+  readonly help: string;
+  readonly unknownCommand: string;
+  readonly media: Readonly<Record<MediaKind, string>>;
+  readonly offerPerson: string;
+  readonly flowChanged: string;
+  readonly flowGone: string;
+  readonly chooseButton: string;
+  readonly continueFlow: (title: string) => string;
+  readonly stepByStep: string;
+  readonly done: string;
+  readonly failed: string;
+  readonly repeat: string;
+  readonly back: string;
+  readonly failedOffer: string;
+  readonly language: string;
+  readonly languageSaved: string;
+  readonly edited: string;
+  /** Words that mean a standard step button when typed instead of pressed (folded). */
+  readonly words: Readonly<Record<"done" | "failed" | "repeat" | "back" | "menu", readonly string[]>>;
 }
 
 const date = (iso: string): string => {
@@ -49,6 +68,40 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
     menuIntro: "Izvēlieties tēmu vai uzrakstiet savu jautājumu.",
     related: "Saistīts",
     continued: "(turpinājums)",
+    help: "Kā ar mani runāt:\n• Uzrakstiet jautājumu saviem vārdiem, piemēram, \"Kā saņemt rēķinu e-pastā?\"\n• Vai spiediet pogas zem ziņām.\n• /menu – galvenā izvēlne\n• /language – mainīt valodu\n• /person – runāt ar cilvēku\nEs nekad neprasīšu Jūsu PIN kodus vai paroles.",
+    unknownCommand: "Šo komandu es nezinu.",
+    media: {
+      voice: "Balss ziņas es vēl nesaprotu. Lūdzu, uzrakstiet jautājumu ar burtiem vai izvēlieties tēmu. Varat arī runāt ar cilvēku.",
+      audio: "Audio ierakstus es vēl nesaprotu. Lūdzu, uzrakstiet jautājumu ar burtiem.",
+      video: "Video es nevaru noskatīties. Lūdzu, uzrakstiet jautājumu ar burtiem.",
+      photo: "Attēlus es vēl nesaprotu. Lūdzu, aprakstiet vārdiem, kas redzams vai kas nesanāk.",
+      sticker: "Jauka uzlīme! 🙂 Uzrakstiet, lūdzu, ar ko varu palīdzēt.",
+      document: "Dokumentus es nevaru atvērt. Lūdzu, uzrakstiet jautājumu vārdiem. Ja dokuments jānodod pašvaldībai, jautājiet, kā iesniegt iesniegumu.",
+      location: "Paldies! Atrašanās vietu es neizmantoju. Lūdzu, uzrakstiet, kurā pagastā dzīvojat, vai jautājumu vārdiem.",
+      contact: "Paldies! Tālruņa numuru es šeit neizmantoju. Ja vēlaties, lai Jums piezvana, izvēlieties \"Runāt ar cilvēku\".",
+      other: "Šāda veida ziņu es nesaprotu. Lūdzu, uzrakstiet jautājumu vārdiem.",
+    },
+    offerPerson: "Man neizdevās atrast atbildi jau otro reizi. Vai vēlaties, lai Jums palīdz cilvēks?",
+    flowChanged: "Atvainojiet, šie norādījumi tikko tika atjaunoti. Sāksim šo daļu no sākuma.",
+    flowGone: "Atvainojiet, šie norādījumi vairs nav pieejami. Lūdzu, izvēlieties tēmu no jauna.",
+    chooseButton: "Lūdzu, izvēlieties kādu no pogām vai uzrakstiet jautājumu citiem vārdiem.",
+    continueFlow: (title) => `↩️ Turpināt: ${title}`,
+    stepByStep: "▶️ Soli pa solim",
+    done: "Izdevās ✅",
+    failed: "Neizdevās ❌",
+    repeat: "🔁 Atkārtot",
+    back: "⬅️ Atpakaļ",
+    failedOffer: "Žēl, ka neizdevās. Varat mēģināt vēlreiz vai lūgt palīdzību cilvēkam – viņš redzēs, pie kura soļa apstājāties.",
+    language: "🌐 Valoda",
+    languageSaved: "Labi, turpmāk runāšu latviski.",
+    edited: "Redzu, ka labojāt ziņu. Atbildu uz laboto tekstu:",
+    words: {
+      done: ["gatavs", "izdevas", "izdarits", "ir", "ja", "ok", "labi", "darits"],
+      failed: ["neizdevas", "nesanak", "nesanaca", "nestrada", "ne", "nee", "nevaru", "kluda"],
+      repeat: ["atkartot", "atkarto", "velreiz", "vel reiz"],
+      back: ["atpakal", "atpakal!"],
+      menu: ["izvelne", "galvena izvelne", "sakums", "uz sakumu"],
+    },
   },
   ru: {
     fullGuide: "📖 Вся инструкция",
@@ -67,6 +120,40 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
     menuIntro: "Выберите тему или напишите свой вопрос.",
     related: "См. также",
     continued: "(продолжение)",
+    help: "Как со мной общаться:\n• Напишите вопрос своими словами, например: \"Как получать счёт по э-почте?\"\n• Или нажимайте кнопки под сообщениями.\n• /menu – главное меню\n• /language – сменить язык\n• /person – поговорить с человеком\nЯ никогда не попрошу Ваши PIN-коды или пароли.",
+    unknownCommand: "Такой команды я не знаю.",
+    media: {
+      voice: "Голосовые сообщения я пока не понимаю. Пожалуйста, напишите вопрос текстом или выберите тему. Можно также поговорить с человеком.",
+      audio: "Аудиозаписи я пока не понимаю. Пожалуйста, напишите вопрос текстом.",
+      video: "Видео я посмотреть не могу. Пожалуйста, напишите вопрос текстом.",
+      photo: "Картинки я пока не понимаю. Пожалуйста, опишите словами, что на ней или что не получается.",
+      sticker: "Милый стикер! 🙂 Напишите, пожалуйста, чем я могу помочь.",
+      document: "Открывать документы я не умею. Пожалуйста, напишите вопрос словами. Если документ нужно подать в самоуправление, спросите, как подать заявление.",
+      location: "Спасибо! Местоположение я не использую. Напишите, пожалуйста, в какой волости Вы живёте, или задайте вопрос словами.",
+      contact: "Спасибо! Номер телефона я здесь не использую. Если хотите, чтобы Вам перезвонили, выберите \"Поговорить с человеком\".",
+      other: "Такие сообщения я не понимаю. Пожалуйста, напишите вопрос словами.",
+    },
+    offerPerson: "Мне снова не удалось найти ответ. Хотите, чтобы Вам помог человек?",
+    flowChanged: "Извините, эти инструкции только что обновились. Начнём эту часть сначала.",
+    flowGone: "Извините, эти инструкции больше недоступны. Пожалуйста, выберите тему заново.",
+    chooseButton: "Пожалуйста, выберите одну из кнопок или задайте вопрос другими словами.",
+    continueFlow: (title) => `↩️ Продолжить: ${title}`,
+    stepByStep: "▶️ Шаг за шагом",
+    done: "Получилось ✅",
+    failed: "Не получилось ❌",
+    repeat: "🔁 Повторить",
+    back: "⬅️ Назад",
+    failedOffer: "Жаль, что не получилось. Можно попробовать ещё раз или попросить помощи у человека – он увидит, на каком шаге Вы остановились.",
+    language: "🌐 Язык",
+    languageSaved: "Хорошо, дальше буду говорить по-русски.",
+    edited: "Вижу, что Вы исправили сообщение. Отвечаю на исправленный текст:",
+    words: {
+      done: ["готово", "получилось", "сделал", "сделала", "да", "ок", "ok", "хорошо"],
+      failed: ["не получилось", "не получается", "не работает", "нет", "не могу", "ошибка"],
+      repeat: ["повторить", "повтори", "еще раз", "ещё раз"],
+      back: ["назад"],
+      menu: ["меню", "главное меню", "в начало"],
+    },
   },
   en: {
     fullGuide: "📖 Full guide",
@@ -85,5 +172,39 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
     menuIntro: "Choose a topic or type your question.",
     related: "Related",
     continued: "(continued)",
+    help: "How to talk to me:\n• Type your question in your own words, for example \"How do I get my bill by e-mail?\"\n• Or press the buttons under my messages.\n• /menu – main menu\n• /language – change the language\n• /person – talk to a person\nI will never ask for your PIN codes or passwords.",
+    unknownCommand: "I don't know that command.",
+    media: {
+      voice: "I can't understand voice messages yet. Please type your question or choose a topic. You can also talk to a person.",
+      audio: "I can't understand audio recordings yet. Please type your question.",
+      video: "I can't watch videos. Please type your question.",
+      photo: "I can't understand pictures yet. Please describe in words what it shows or what isn't working.",
+      sticker: "Nice sticker! 🙂 Please tell me how I can help.",
+      document: "I can't open documents. Please type your question. If the document is for the municipality, ask how to send an application.",
+      location: "Thank you! I don't use locations. Please tell me which parish you live in, or type your question.",
+      contact: "Thank you! I don't use phone numbers here. If you would like a call back, choose \"Talk to a person\".",
+      other: "I can't understand this kind of message. Please type your question in words.",
+    },
+    offerPerson: "That's the second time I couldn't find an answer. Would you like a person to help you?",
+    flowChanged: "Sorry, these instructions have just been updated. Let's start this part again.",
+    flowGone: "Sorry, these instructions are no longer available. Please choose a topic again.",
+    chooseButton: "Please choose one of the buttons, or ask your question in other words.",
+    continueFlow: (title) => `↩️ Continue: ${title}`,
+    stepByStep: "▶️ Step by step",
+    done: "Done ✅",
+    failed: "It didn't work ❌",
+    repeat: "🔁 Repeat",
+    back: "⬅️ Back",
+    failedOffer: "Sorry it didn't work. You can try again, or ask a person for help – they will see the step where you stopped.",
+    language: "🌐 Language",
+    languageSaved: "All right, I'll speak English from now on.",
+    edited: "I see you edited your message. Here is my answer to the new text:",
+    words: {
+      done: ["done", "yes", "ok", "okay", "worked", "it worked", "finished"],
+      failed: ["didn't work", "didnt work", "it didn't work", "not working", "no", "failed", "error", "can't", "cant"],
+      repeat: ["repeat", "again", "once more"],
+      back: ["back", "go back"],
+      menu: ["menu", "main menu", "start over"],
+    },
   },
 };

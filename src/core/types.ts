@@ -31,3 +31,13 @@ export type Intent = "guide" | "flow" | "escalate" | "fallback";
 
 /** The longest text one reply may carry (Telegram's limit is 4,096). */
 export const MAX_REPLY_LENGTH = 4000;
+
+/** Kinds of non-text input a channel may receive. */
+export type MediaKind = "voice" | "audio" | "video" | "photo" | "sticker" | "document" | "location" | "contact" | "other";
+
+/** One inbound message, as every channel translates it. */
+export type Input =
+  | { readonly kind: "text"; readonly text: string; readonly edited?: boolean }
+  | { readonly kind: "button"; readonly id: string }
+  | { readonly kind: "command"; readonly name: string; readonly arg?: string }
+  | { readonly kind: "media"; readonly media: MediaKind };

@@ -62,3 +62,37 @@ export function smallTalk(text: string): "greeting" | "thanks" | undefined {
   }
   return undefined;
 }
+
+/** Word beginnings (folded) for a call, SMS or message the resident received. */
+const SCAM_CHANNEL = [
+  "zvan", "piezvan", "sms", "iszin", "whatsapp", "viber", "e-past", "epast", "vestul",
+  "звон", "позвон", "смс", "sms", "сообщен", "письм", "вайбер", "ватсап",
+  "call", "rang", "phoned", "text", "message", "email", "e-mail", "mail",
+];
+/** Word beginnings (folded) for what fraudsters ask for. */
+const SCAM_SECRET = [
+  "pin", "kod", "parol", "kart", "cvv", "konta", "smart-id", "smartid", "eparaksts", "internetbank",
+  "пин", "код", "парол", "карт", "cvv", "счет", "счёт", "смарт", "банковск",
+  "code", "password", "card", "account", "login", "passcode",
+];
+/** Word beginnings (folded) for a link to open. */
+const SCAM_LINK = ["sait", "link", "ссылк", "линк", "url"];
+/** Word beginnings (folded) for having been asked or told (past tense: a how-to question is not a report). */
+const SCAM_ASK = [
+  "prasij", "pieprasij", "ludza", "gribej", "lika", "diktej", "teica", "nosaukt",
+  "просил", "попросил", "требовал", "потребовал", "назвать", "продиктов", "хотел", "сказал",
+  "asked", "wanted", "told", "demanded", "requested",
+];
+
+/**
+ * True when a message tells of a call, SMS or message asking for PINs, codes, passwords, card
+ * data or to open a link: the bot then gives its safety warning first.
+ */
+export function mentionsScam(text: string): boolean {
+  const terms = surfaceTerms(fold(text));
+  if (terms.length < 3) return false;
+  const has = (stems: readonly string[]): boolean => terms.some((t) => startsWithAny(t, stems));
+  if (!has(SCAM_CHANNEL)) return false;
+  if (has(SCAM_LINK)) return true;
+  return has(SCAM_SECRET) && has(SCAM_ASK);
+}

@@ -24,7 +24,21 @@ export interface Turn {
   readonly intent?: string;
   readonly guideId?: string;
   readonly flowId?: string;
+  readonly stepId?: string;
+  readonly lang?: Lang;
 }
+
+/** A counted event (feedback, a finished flow) for the indicators. */
+export interface StoredEvent {
+  readonly kind: string;
+  readonly flowId?: string;
+  readonly stepId?: string;
+  readonly guideId?: string;
+  readonly lang?: Lang;
+}
+
+/** Anything that runs queries: the pool or a client inside a transaction. */
+export type Queryable = Pick<pg.Pool, "query">;
 
 /** Stored session state and its version (for compare-and-set). */
 export interface StoredSession<S> {
@@ -39,6 +53,122 @@ const toResident = (r: ResidentRow): Resident => ({ id: Number(r.id), channel: r
 /** Conversation data in PostgreSQL (real server or PGlite). */
 export class ConversationStore {
   constructor(private readonly pool: pg.Pool) {}
+
+  /**
+   * Runs `fn` in one transaction on one connection, handing it a store bound to that connection.
+   * Commits when `fn` resolves, rolls back when it throws.
+   */
+  async transaction<T>(fn: (tx: ConversationStore) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const result = await fn(new ConversationStore(client as unknown as pg.Pool));
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * Finds or creates the resident of a chat and locks their row until the transaction ends, so
+   * that turns of one resident are handled one at a time, also across app instances.
+   */
+  async lockResident(channel: string, chatId: string, lang: Lang = "lv"): Promise<Resident> {
+    const { rows } = await this.pool.query<ResidentRow>(
+      `INSERT INTO residents (channel, chat_id, lang) VALUES ($1, $2, $3)
+       ON CONFLICT (channel, chat_id) DO UPDATE SET updated_at = now()
+       RETURNING id, channel, chat_id, lang, consent_at`,
+      [channel, chatId, lang],
+    );
+    return toResident(rows[0] as ResidentRow);
+  }
+
+  /** The resident by id. */
+  async residentById(id: number): Promise<Resident | undefined> {
+    const { rows } = await this.pool.query<ResidentRow>("SELECT id, channel, chat_id, lang, consent_at FROM residents WHERE id = $1", [id]);
+    return rows[0] ? toResident(rows[0]) : undefined;
+  }
+
+  /** Appends several turns at once (masked), in order. */
+  async appendTurns(residentId: number, turns: readonly Turn[]): Promise<void> {
+    if (turns.length === 0) return;
+    const values: unknown[] = [];
+    const rows = turns.map((t, i) => {
+      values.push(residentId, t.direction, maskPersonalData(t.text), t.intent ?? null, t.guideId ?? null, t.flowId ?? null, t.stepId ?? null, t.lang ?? null);
+      const b = i * 8;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8})`;
+    });
+    await this.pool.query(`INSERT INTO turns (resident_id, direction, text, intent, guide_id, flow_id, step_id, lang) VALUES ${rows.join(", ")}`, values);
+  }
+
+  /** Records counted events. */
+  async recordEvents(residentId: number, events: readonly StoredEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const values: unknown[] = [];
+    const rows = events.map((e, i) => {
+      values.push(residentId, e.kind, e.flowId ?? null, e.stepId ?? null, e.guideId ?? null, e.lang ?? null);
+      const b = i * 6;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`;
+    });
+    await this.pool.query(`INSERT INTO events (resident_id, kind, flow_id, step_id, guide_id, lang) VALUES ${rows.join(", ")}`, values);
+  }
+
+  /** Counted events of a resident, oldest first (for tests and the indicators). */
+  async events(residentId: number): Promise<StoredEvent[]> {
+    const { rows } = await this.pool.query<{ kind: string; flow_id: string | null; step_id: string | null; guide_id: string | null; lang: Lang | null }>(
+      "SELECT kind, flow_id, step_id, guide_id, lang FROM events WHERE resident_id = $1 ORDER BY id", [residentId]);
+    return rows.map((r) => ({
+      kind: r.kind, ...(r.flow_id ? { flowId: r.flow_id } : {}), ...(r.step_id ? { stepId: r.step_id } : {}),
+      ...(r.guide_id ? { guideId: r.guide_id } : {}), ...(r.lang ? { lang: r.lang } : {}),
+    }));
+  }
+
+  /** Saves session state unconditionally (inside a transaction that holds the resident's lock). */
+  async putSession<S>(residentId: number, state: S): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO sessions (resident_id, state, version) VALUES ($1, $2::jsonb, 1)
+       ON CONFLICT (resident_id) DO UPDATE SET state = EXCLUDED.state, version = sessions.version + 1, updated_at = now()`,
+      [residentId, JSON.stringify(state)],
+    );
+  }
+
+  /** Creates a web chat session bound to a new resident; the token is stored only as a hash. */
+  async createWebSession(id: string, tokenHash: string, lang: Lang): Promise<Resident> {
+    const resident = await this.resident("web", id, lang);
+    await this.pool.query("INSERT INTO web_sessions (id, token_hash, resident_id) VALUES ($1, $2, $3)", [id, tokenHash, resident.id]);
+    return resident;
+  }
+
+  /** The token hash and resident of a web chat session. */
+  async webSession(id: string): Promise<{ tokenHash: string; residentId: number } | undefined> {
+    const { rows } = await this.pool.query<{ token_hash: string; resident_id: string }>(
+      "UPDATE web_sessions SET last_seen_at = now() WHERE id = $1 RETURNING token_hash, resident_id", [id]);
+    return rows[0] ? { tokenHash: rows[0].token_hash, residentId: Number(rows[0].resident_id) } : undefined;
+  }
+
+  /** Queues a message for a web chat resident; returns its event id. */
+  async pushWebEvent(residentId: number, payload: unknown): Promise<number> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      "INSERT INTO web_events (resident_id, payload) VALUES ($1, $2::jsonb) RETURNING id", [residentId, JSON.stringify(payload)]);
+    return Number(rows[0]?.id);
+  }
+
+  /** Web chat messages after `afterId`, oldest first. */
+  async webEvents(residentId: number, afterId: number, limit = 100): Promise<{ id: number; payload: unknown }[]> {
+    const { rows } = await this.pool.query<{ id: string; payload: unknown }>(
+      "SELECT id, payload FROM web_events WHERE resident_id = $1 AND id > $2 ORDER BY id LIMIT $3", [residentId, afterId, limit]);
+    return rows.map((r) => ({ id: Number(r.id), payload: r.payload }));
+  }
+
+  /** The newest web event id of a resident (0 when none). */
+  async lastWebEventId(residentId: number): Promise<number> {
+    const { rows } = await this.pool.query<{ id: string | null }>("SELECT max(id) AS id FROM web_events WHERE resident_id = $1", [residentId]);
+    return Number(rows[0]?.id ?? 0);
+  }
 
   /** Finds or creates the resident of a chat; `lang` is used only when creating. */
   async resident(channel: string, chatId: string, lang: Lang = "lv"): Promise<Resident> {
@@ -93,14 +223,15 @@ export class ConversationStore {
 
   /** The last `limit` turns of a resident, oldest first. */
   async transcript(residentId: number, limit = 100): Promise<Turn[]> {
-    const { rows } = await this.pool.query<{ direction: "in" | "out"; text: string; intent: string | null; guide_id: string | null; flow_id: string | null }>(
-      `SELECT direction, text, intent, guide_id, flow_id FROM
+    const { rows } = await this.pool.query<{ direction: "in" | "out"; text: string; intent: string | null; guide_id: string | null; flow_id: string | null; step_id: string | null; lang: Lang | null }>(
+      `SELECT direction, text, intent, guide_id, flow_id, step_id, lang FROM
          (SELECT * FROM turns WHERE resident_id = $1 ORDER BY id DESC LIMIT $2) t ORDER BY id`,
       [residentId, limit],
     );
     return rows.map((r) => ({
       direction: r.direction, text: r.text,
       ...(r.intent ? { intent: r.intent } : {}), ...(r.guide_id ? { guideId: r.guide_id } : {}), ...(r.flow_id ? { flowId: r.flow_id } : {}),
+      ...(r.step_id ? { stepId: r.step_id } : {}), ...(r.lang ? { lang: r.lang } : {}),
     }));
   }
 

@@ -76,7 +76,7 @@ describe("cli check", () => {
   it("passes on the shipped content", async () => {
     const { code, stdout } = await cli(["check"]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/Checked 54 guide files \(18 guides\): 0 error\(s\)/);
+    expect(stdout).toMatch(/Checked 54 guide files \(18 guides\) and 6 flows: 0 error\(s\)/);
   });
 
   it("exits non-zero and prints file:line messages for broken content", async () => {

@@ -1,0 +1,264 @@
+/**
+ * The Telegram channel (grammY). It only translates: an update becomes an {@link Input}, the
+ * conversation service decides, and replies become HTML-escaped messages with inline buttons and
+ * a persistent reply keyboard. Long polling by default (grammY runner, per-chat sequential);
+ * webhook mode with Telegram's secret-token header when a public URL is configured.
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { autoRetry } from "@grammyjs/auto-retry";
+import { run, sequentialize, type RunnerHandle } from "@grammyjs/runner";
+import { apiThrottler } from "@grammyjs/transformer-throttler";
+import { Bot, GrammyError, HttpError, webhookCallback, type Context } from "grammy";
+import type { InlineKeyboardMarkup, ReplyKeyboardMarkup, Update, UserFromGetMe } from "grammy/types";
+import type { Button, Input, MediaKind, Reply } from "../core/types.js";
+import type { Logger } from "../log.js";
+import type { ConversationService } from "../service/conversations.js";
+import type { Resident } from "../store/conversation-store.js";
+
+/** Telegram's limit for one message, after entities are parsed. */
+export const TELEGRAM_TEXT_LIMIT = 4096;
+/** Telegram's limit for a button's callback data, in bytes. */
+const CALLBACK_DATA_LIMIT = 64;
+/** The updates the bot asks for. */
+export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query"] as const;
+
+/** Options for {@link createTelegramChannel}. */
+export interface TelegramOptions {
+  readonly token: string;
+  readonly service: ConversationService;
+  readonly log: Logger;
+  /** Another Bot API server (self-hosted, or a local fake in tests). */
+  readonly apiRoot?: string;
+  /** Public HTTPS URL of the webhook; long polling when absent. */
+  readonly webhookUrl?: string;
+  /** Secret for Telegram's `X-Telegram-Bot-Api-Secret-Token` header; derived from the token when absent. */
+  readonly webhookSecret?: string;
+  /** Outgoing throttling (on in production; off in tests, where it only adds latency). */
+  readonly throttle?: boolean;
+  /** Known bot info, to skip `getMe` (tests). */
+  readonly botInfo?: UserFromGetMe;
+}
+
+/** A running Telegram channel. */
+export interface TelegramChannel {
+  readonly bot: Bot;
+  readonly mode: "polling" | "webhook";
+  /** The webhook handler for the HTTP server (webhook mode only). */
+  readonly webhook?: (request: Request) => Promise<Response>;
+  /** Starts receiving updates (polling) or registers the webhook. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Escapes text for Telegram's HTML parse mode. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/**
+ * Splits plain text into pieces whose escaped form fits one Telegram message, preferring
+ * paragraph, then line, then word boundaries.
+ */
+export function splitForTelegram(text: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
+  const fits = (s: string): boolean => escapeHtml(s).length <= limit;
+  if (fits(text)) return [text];
+  const pieces: string[] = [];
+  let rest = text;
+  while (!fits(rest)) {
+    let cut = -1;
+    for (const sep of ["\n\n", "\n", " "]) {
+      let at = rest.lastIndexOf(sep);
+      while (at > 0 && !fits(rest.slice(0, at))) at = rest.lastIndexOf(sep, at - 1);
+      if (at > 0) {
+        cut = at;
+        break;
+      }
+    }
+    if (cut <= 0) {
+      cut = Math.max(1, Math.floor(limit / 5));
+      while (cut < rest.length && fits(rest.slice(0, cut + 1))) cut++;
+    }
+    pieces.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).replace(/^\s+/, "");
+  }
+  if (rest.length > 0) pieces.push(rest);
+  return pieces;
+}
+
+/** One outgoing Telegram message. */
+export interface TelegramMessage {
+  readonly text: string;
+  readonly reply_markup?: InlineKeyboardMarkup | ReplyKeyboardMarkup;
+}
+
+/** Formats a reply: escaped HTML (the guide title in bold), split to fit, buttons on the last piece. */
+export function renderForTelegram(reply: Reply, keyboard?: readonly Button[]): TelegramMessage[] {
+  const pieces = splitForTelegram(reply.text, TELEGRAM_TEXT_LIMIT - 8);
+  const buttons = reply.buttons.filter((b) => Buffer.byteLength(b.id) <= CALLBACK_DATA_LIMIT);
+  return pieces.map((piece, i) => {
+    const escaped = escapeHtml(piece);
+    const text = i === 0 && piece.startsWith("📘 ") ? escaped.replace(/^([^\n]+)/, "<b>$1</b>") : escaped;
+    const last = i === pieces.length - 1;
+    if (last && buttons.length > 0) {
+      return { text, reply_markup: { inline_keyboard: buttons.map((b) => [{ text: b.label, callback_data: b.id }]) } };
+    }
+    if (last && keyboard && keyboard.length > 0) {
+      return { text, reply_markup: replyKeyboard(keyboard) };
+    }
+    return { text };
+  });
+}
+
+/** The persistent keyboard with the main actions, two per row. */
+export function replyKeyboard(actions: readonly Button[]): ReplyKeyboardMarkup {
+  const rows: { text: string }[][] = [];
+  for (let i = 0; i < actions.length; i += 2) rows.push(actions.slice(i, i + 2).map((a) => ({ text: a.label })));
+  return { keyboard: rows, resize_keyboard: true, is_persistent: true };
+}
+
+/** Translates an update into the channel-neutral input, or undefined for updates we ignore. */
+export function toInput(update: Update): Input | undefined {
+  if (update.callback_query) {
+    const data = update.callback_query.data;
+    return data !== undefined ? { kind: "button", id: data } : { kind: "media", media: "other" };
+  }
+  const message = update.message ?? update.edited_message;
+  if (!message) return undefined;
+  const edited = update.edited_message !== undefined;
+  if (typeof message.text === "string") {
+    const command = !edited && message.entities?.[0]?.type === "bot_command" && message.entities[0].offset === 0
+      ? /^\/([A-Za-z0-9_]+)(?:@\w+)?(?:\s+([\s\S]+))?$/.exec(message.text) : null;
+    if (command) return { kind: "command", name: (command[1] as string).toLowerCase(), ...(command[2] ? { arg: command[2].trim() } : {}) };
+    return { kind: "text", text: message.text, ...(edited ? { edited: true } : {}) };
+  }
+  const media: MediaKind = message.voice || message.video_note ? "voice"
+    : message.audio ? "audio"
+      : message.video || message.animation ? "video"
+        : message.photo ? "photo"
+          : message.sticker ? "sticker"
+            : message.document ? "document"
+              : message.location || message.venue ? "location"
+                : message.contact ? "contact" : "other";
+  if (media === "other" && !message.poll && !message.dice && !message.game) {
+    // Service messages (a member joined, a pinned message…) are not addressed to the bot.
+    const service = message.new_chat_members || message.left_chat_member || message.pinned_message || message.new_chat_title;
+    if (service) return undefined;
+  }
+  return { kind: "media", media };
+}
+
+/** A webhook secret derived from the bot token: stable across instances, unguessable without it. */
+export function deriveWebhookSecret(token: string): string {
+  return createHash("sha256").update(`digipaligs-webhook:${token}`).digest("hex").slice(0, 48);
+}
+
+const COMMAND_TEXTS = {
+  lv: { start: "Sākt", menu: "Galvenā izvēlne", language: "Mainīt valodu", help: "Kā lietot", person: "Runāt ar cilvēku" },
+  ru: { start: "Начать", menu: "Главное меню", language: "Сменить язык", help: "Как пользоваться", person: "Поговорить с человеком" },
+  en: { start: "Start", menu: "Main menu", language: "Change the language", help: "How to use", person: "Talk to a person" },
+} as const;
+
+/** Creates the Telegram channel over the conversation service. */
+export function createTelegramChannel(options: TelegramOptions): TelegramChannel {
+  const { service, log } = options;
+  const bot = new Bot(options.token, {
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+    client: { ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}) },
+  });
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+  if (options.throttle !== false) bot.api.config.use(apiThrottler());
+
+  const send = async (chatId: number | string, replies: readonly Reply[], keyboard?: readonly Button[]): Promise<void> => {
+    let keyboardSent = false;
+    for (const reply of replies) {
+      const wantsKeyboard = !keyboardSent && keyboard && reply.buttons.length === 0 ? keyboard : undefined;
+      for (const message of renderForTelegram(reply, wantsKeyboard)) {
+        await bot.api.sendMessage(chatId, message.text, {
+          parse_mode: "HTML",
+          link_preview_options: { is_disabled: true },
+          ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
+        });
+        if (message.reply_markup && "keyboard" in message.reply_markup) keyboardSent = true;
+      }
+    }
+    if (keyboard && !keyboardSent && replies.length > 0) {
+      // Every reply had inline buttons: the keyboard comes with a short extra line.
+      await bot.api.sendMessage(chatId, "⬇️", { reply_markup: replyKeyboard(keyboard) });
+    }
+  };
+
+  bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
+  bot.on("callback_query", async (ctx, next) => {
+    // Stop the button's spinner at once; the answer follows as a message.
+    await ctx.answerCallbackQuery().catch((error: unknown) => log.warn("answerCallbackQuery failed", { error }));
+    await next();
+  });
+  bot.use(async (ctx) => {
+    const chat = ctx.chat ?? ctx.callbackQuery?.message?.chat;
+    if (!chat || chat.type !== "private") return;
+    const input = toInput(ctx.update);
+    if (!input) return;
+    const turn = await service.handle("telegram", String(chat.id), input, {
+      updateId: String(ctx.update.update_id),
+      ...(ctx.from?.language_code ? { langHint: ctx.from.language_code } : {}),
+    });
+    if (turn.duplicate) {
+      log.debug("redelivered update ignored", { update: ctx.update.update_id });
+      return;
+    }
+    await send(chat.id, turn.replies, turn.mainActions);
+  });
+  bot.catch((err) => {
+    const error = err.error;
+    if (error instanceof GrammyError) log.error("Telegram refused a request", { method: error.method, code: error.error_code, description: error.description });
+    else if (error instanceof HttpError) log.error("network error talking to Telegram", { error: error.error });
+    else log.error("update failed", { error });
+  });
+
+  service.registerChannel("telegram", {
+    deliver: (resident: Resident, replies: readonly Reply[]) => send(resident.chatId, replies),
+  });
+
+  const setCommands = async (): Promise<void> => {
+    try {
+      for (const lang of ["lv", "ru", "en"] as const) {
+        const commands = Object.entries(COMMAND_TEXTS[lang]).map(([command, description]) => ({ command, description }));
+        await bot.api.setMyCommands(commands, lang === "lv" ? {} : { language_code: lang });
+      }
+    } catch (error) {
+      log.warn("could not set the bot's command list", { error });
+    }
+  };
+
+  if (options.webhookUrl) {
+    const secret = options.webhookSecret ?? deriveWebhookSecret(options.token);
+    const handler = webhookCallback(bot, "std/http", { secretToken: secret, onTimeout: "return", timeoutMilliseconds: 55_000 });
+    return {
+      bot,
+      mode: "webhook",
+      webhook: (request: Request) => handler(request),
+      start: async () => {
+        await bot.init();
+        await bot.api.setWebhook(options.webhookUrl as string, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
+        await setCommands();
+      },
+      stop: async () => undefined,
+    };
+  }
+
+  let runner: RunnerHandle | undefined;
+  return {
+    bot,
+    mode: "polling",
+    start: async () => {
+      await bot.init();
+      await bot.api.deleteWebhook();
+      await setCommands();
+      runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+    },
+    stop: async () => {
+      if (runner?.isRunning()) await runner.stop();
+    },
+  };
+}

@@ -1,0 +1,229 @@
+/**
+ * The HTTP side (Hono): the web chat page and embeddable script, the web chat JSON API with
+ * server-sent events, the Telegram webhook, and a health check. Errors are always JSON
+ * `{"error":{"code","message"}}` with a fitting status, never a stack trace.
+ * @module
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { streamSSE } from "hono/streaming";
+import { z } from "zod";
+import type { Input, Reply } from "../core/types.js";
+import type { Logger } from "../log.js";
+import { SessionAuthError, type ConversationService } from "../service/conversations.js";
+import type { Resident } from "../store/conversation-store.js";
+
+/** Where the page's files live. */
+export const PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../public");
+
+/** Files served, by URL path. */
+const STATIC_FILES: Readonly<Record<string, { file: string; type: string }>> = {
+  "/": { file: "index.html", type: "text/html; charset=utf-8" },
+  "/widget.js": { file: "widget.js", type: "text/javascript; charset=utf-8" },
+  "/static/chat.js": { file: "chat.js", type: "text/javascript; charset=utf-8" },
+  "/static/chat.css": { file: "chat.css", type: "text/css; charset=utf-8" },
+  "/static/embed-example.html": { file: "embed-example.html", type: "text/html; charset=utf-8" },
+};
+
+/** Longest text a resident may send in one web chat message. */
+export const MAX_WEB_TEXT = 4000;
+/** Web chat messages one session may send per minute. */
+const MESSAGES_PER_MINUTE = 30;
+/** How often an idle event stream gets a keep-alive comment. */
+const KEEP_ALIVE_MS = 25_000;
+
+const CreateBody = z.object({ lang: z.enum(["lv", "ru", "en"]).optional() }).strict();
+const MessageBody = z.union([
+  z.object({ text: z.string().max(MAX_WEB_TEXT, `text must be at most ${MAX_WEB_TEXT} characters`) }).strict(),
+  z.object({ button: z.string().min(1).max(128) }).strict(),
+]);
+
+/** Options for {@link createHttpApp}. */
+export interface HttpOptions {
+  readonly service: ConversationService;
+  readonly log: Logger;
+  /** Telegram's webhook handler, when Telegram runs in webhook mode. */
+  readonly telegramWebhook?: (request: Request) => Promise<Response>;
+  /** Extra health information. */
+  readonly health?: () => Record<string, unknown>;
+  /** Keep-alive interval for event streams (tests shorten it). */
+  readonly keepAliveMs?: number;
+}
+
+type ErrorCode = "bad_request" | "unauthorized" | "not_found" | "payload_too_large" | "too_many_requests" | "internal";
+
+function jsonError(c: Context, status: 400 | 401 | 404 | 413 | 429 | 500, code: ErrorCode, message: string): Response {
+  return c.json({ error: { code, message } }, status);
+}
+
+/** A fixed-window limiter per key (one web chat session). */
+class RateLimiter {
+  readonly #windows = new Map<string, { start: number; count: number }>();
+  constructor(private readonly limit: number, private readonly windowMs: number) {}
+  allow(key: string, now = Date.now()): boolean {
+    const w = this.#windows.get(key);
+    if (!w || now - w.start >= this.windowMs) {
+      if (this.#windows.size > 10_000) this.#windows.clear();
+      this.#windows.set(key, { start: now, count: 1 });
+      return true;
+    }
+    w.count++;
+    return w.count <= this.limit;
+  }
+}
+
+const toJsonReplies = (replies: readonly Reply[]): { text: string; buttons: { id: string; label: string }[] }[] =>
+  replies.map((r) => ({ text: r.text, buttons: r.buttons.map((b) => ({ id: b.id, label: b.label })) }));
+
+/** Builds the HTTP app. */
+export function createHttpApp(options: HttpOptions): Hono {
+  const { service, log } = options;
+  const app = new Hono();
+  const limiter = new RateLimiter(MESSAGES_PER_MINUTE, 60_000);
+  const cache = new Map<string, string>();
+
+  app.onError((error, c) => {
+    log.error("HTTP request failed", { path: c.req.path, error });
+    return jsonError(c, 500, "internal", "Something went wrong on our side. Please try again.");
+  });
+  app.notFound((c) => jsonError(c, 404, "not_found", "There is nothing at this address."));
+
+  app.use("*", async (c, next) => {
+    await next();
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Referrer-Policy", "no-referrer");
+  });
+
+  for (const [urlPath, { file, type }] of Object.entries(STATIC_FILES)) {
+    app.get(urlPath, async (c) => {
+      let body = cache.get(file);
+      if (body === undefined) {
+        try {
+          body = await readFile(path.join(PUBLIC_DIR, file), "utf8");
+        } catch {
+          return jsonError(c, 404, "not_found", "There is nothing at this address.");
+        }
+        cache.set(file, body);
+      }
+      c.header("Content-Type", type);
+      c.header("Cache-Control", "no-cache");
+      if (type.startsWith("text/html")) {
+        c.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'self'");
+      }
+      return c.body(body);
+    });
+  }
+
+  app.get("/healthz", (c) => c.json({ ok: true, ...(options.health?.() ?? {}) }));
+
+  if (options.telegramWebhook) {
+    const handler = options.telegramWebhook;
+    app.post("/telegram/webhook", (c) => handler(c.req.raw));
+  }
+
+  const api = new Hono();
+  api.use("*", bodyLimit({ maxSize: 64 * 1024, onError: (c) => jsonError(c, 413, "payload_too_large", "The request is too large.") }));
+
+  const readJson = async (c: Context): Promise<unknown> => {
+    const text = await c.req.text();
+    if (text.trim() === "") return {};
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return Symbol.for("invalid");
+    }
+  };
+
+  const authenticate = async (c: Context, allowQuery: boolean): Promise<Resident | Response> => {
+    const header = c.req.header("authorization") ?? "";
+    const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? (allowQuery ? c.req.query("token") : undefined);
+    if (!bearer) return jsonError(c, 401, "unauthorized", "Send the session token as 'Authorization: Bearer <token>'.");
+    try {
+      return await service.authenticateWeb(c.req.param("id") ?? "", bearer);
+    } catch (error) {
+      if (error instanceof SessionAuthError) return jsonError(c, 401, "unauthorized", "Unknown session or wrong token. Start a new session.");
+      throw error;
+    }
+  };
+
+  api.post("/sessions", async (c) => {
+    const body = await readJson(c);
+    const parsed = CreateBody.safeParse(body);
+    if (!parsed.success) return jsonError(c, 400, "bad_request", "Send {} or {\"lang\": \"lv\" | \"ru\" | \"en\"}.");
+    const { id, token, turn } = await service.createWebSession(parsed.data.lang);
+    return c.json({ id, token, lang: turn.lang, replies: toJsonReplies(turn.replies) }, 201);
+  });
+
+  api.get("/sessions/:id", async (c) => {
+    const resident = await authenticate(c, false);
+    if (resident instanceof Response) return resident;
+    const turns = await service.history(resident.id, 200);
+    const buttons = await service.lastButtons(resident.id);
+    const lastOut = turns.map((t) => t.direction).lastIndexOf("out");
+    return c.json({
+      id: c.req.param("id"),
+      lang: resident.lang,
+      messages: turns.map((t, i) => ({ direction: t.direction, text: t.text, buttons: i === lastOut ? buttons : [] })),
+    });
+  });
+
+  api.post("/sessions/:id/messages", async (c) => {
+    const resident = await authenticate(c, false);
+    if (resident instanceof Response) return resident;
+    const body = await readJson(c);
+    const parsed = MessageBody.safeParse(body);
+    if (!parsed.success) {
+      const tooLong = typeof (body as { text?: unknown } | null)?.text === "string" && ((body as { text: string }).text.length > MAX_WEB_TEXT);
+      return jsonError(c, 400, "bad_request", tooLong ? `The message is too long: at most ${MAX_WEB_TEXT} characters.` : "Send {\"text\": \"...\"} or {\"button\": \"<button id>\"}.");
+    }
+    if (!limiter.allow(resident.chatId)) return jsonError(c, 429, "too_many_requests", "Too many messages. Please wait a minute.");
+    const input: Input = "text" in parsed.data ? { kind: "text", text: parsed.data.text } : { kind: "button", id: parsed.data.button };
+    const turn = await service.handle("web", resident.chatId, input);
+    return c.json({ lang: turn.lang, replies: toJsonReplies(turn.replies) });
+  });
+
+  api.get("/sessions/:id/events", async (c) => {
+    const resident = await authenticate(c, true);
+    if (resident instanceof Response) return resident;
+    const lastHeader = Number(c.req.header("last-event-id") ?? c.req.query("after") ?? Number.NaN);
+    let cursor = Number.isFinite(lastHeader) ? lastHeader : await service.lastWebEventId(resident.id);
+    return streamSSE(c, async (stream) => {
+      let wake: (() => void) | undefined;
+      const unsubscribe = service.onWebEvent(resident.id, () => wake?.());
+      stream.onAbort(() => {
+        unsubscribe();
+        wake?.();
+      });
+      try {
+        await stream.writeSSE({ event: "ready", data: "{}", retry: 3000 });
+        while (!stream.aborted && !stream.closed) {
+          const events = await service.webEvents(resident.id, cursor);
+          for (const e of events) {
+            const payload = e.payload as { replies?: Reply[] };
+            await stream.writeSSE({ id: String(e.id), event: "message", data: JSON.stringify({ replies: toJsonReplies(payload.replies ?? []) }) });
+            cursor = e.id;
+          }
+          if (events.length > 0) continue;
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, options.keepAliveMs ?? KEEP_ALIVE_MS);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          wake = undefined;
+          if (!stream.aborted) await stream.write(": keep-alive\n\n");
+        }
+      } finally {
+        unsubscribe();
+      }
+    });
+  });
+
+  api.all("*", (c) => jsonError(c, 404, "not_found", "Unknown API address."));
+  app.route("/api/chat", api);
+  return app;
+}

@@ -1,0 +1,234 @@
+/**
+ * The conversation service: the one place where a channel's message becomes a stored turn.
+ * For each message it claims the update id (a redelivery is answered once), locks the resident,
+ * runs the channel-neutral {@link Conversation}, and stores the new session state, the masked
+ * transcript and counted events in one transaction. Channels only translate at the edge.
+ * @module
+ */
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { EventEmitter } from "node:events";
+import { NEW_SESSION, type Conversation, type SessionState, type TurnResult } from "../core/conversation.js";
+import { MESSAGES } from "../core/messages.js";
+import { isLang, type Button, type Input, type Lang, type Reply } from "../core/types.js";
+import type { Logger } from "../log.js";
+import type { ConversationStore, Resident, Turn } from "../store/conversation-store.js";
+import { KeyedMutex } from "./keyed-mutex.js";
+
+/** Session state as stored: the conversation's state plus the labels of the last buttons sent. */
+interface StoredState extends SessionState {
+  /** Button id → label, so a press is written to the transcript as what the resident saw. */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** What a channel gets back for one inbound message. */
+export interface HandledTurn {
+  /** True when this update id was handled before: send nothing. */
+  readonly duplicate: boolean;
+  readonly residentId: number;
+  readonly lang: Lang;
+  readonly replies: readonly Reply[];
+  /** Show the persistent main actions (these) with the replies. */
+  readonly mainActions?: readonly Button[];
+  readonly result?: TurnResult;
+}
+
+/** Per-message options from the channel. */
+export interface HandleOptions {
+  /** The channel's id of this update, to answer a redelivery only once. */
+  readonly updateId?: string;
+  /** A language hint for a resident we have not met (e.g. Telegram's `language_code`). */
+  readonly langHint?: string;
+}
+
+/** Sends messages that arrive outside a turn (e.g. from staff) to a resident's channel. */
+export interface Deliverer {
+  deliver(resident: Resident, replies: readonly Reply[]): Promise<void>;
+}
+
+/** Thrown when a web chat session id or token does not match. */
+export class SessionAuthError extends Error {
+  readonly code = "unauthorized";
+}
+
+/** Options for {@link ConversationService}. */
+export interface ConversationServiceOptions {
+  readonly store: ConversationStore;
+  /** The current conversation (a function, so content can be swapped while running). */
+  readonly conversation: () => Conversation;
+  readonly log: Logger;
+  readonly defaultLang?: Lang;
+}
+
+const hashToken = (token: string): string => createHash("sha256").update(token).digest("hex");
+
+function describeInput(input: Input, labels: Readonly<Record<string, string>> | undefined): string {
+  switch (input.kind) {
+    case "text":
+      return input.edited ? `✏️ ${input.text}` : input.text;
+    case "button":
+      return `🔘 ${labels?.[input.id] ?? input.id}`;
+    case "command":
+      return `/${input.name}${input.arg ? ` ${input.arg}` : ""}`;
+    case "media":
+      return `[${input.media}]`;
+  }
+}
+
+/** Handles residents' messages for every channel. */
+export class ConversationService {
+  readonly #store: ConversationStore;
+  readonly #conversation: () => Conversation;
+  readonly #log: Logger;
+  readonly #defaultLang: Lang;
+  readonly #mutex = new KeyedMutex();
+  readonly #deliverers = new Map<string, Deliverer>();
+  readonly #webEvents = new EventEmitter();
+
+  constructor(options: ConversationServiceOptions) {
+    this.#store = options.store;
+    this.#conversation = options.conversation;
+    this.#log = options.log;
+    this.#defaultLang = options.defaultLang ?? "lv";
+    this.#webEvents.setMaxListeners(0);
+  }
+
+  /** Registers how to reach residents of a channel outside a turn. */
+  registerChannel(channel: string, deliverer: Deliverer): void {
+    this.#deliverers.set(channel, deliverer);
+  }
+
+  /** Handles one inbound message of a resident. Messages of one chat are handled in order. */
+  handle(channel: string, chatId: string, input: Input, options: HandleOptions = {}): Promise<HandledTurn> {
+    return this.#mutex.run(`${channel}:${chatId}`, () => this.#handle(channel, chatId, input, options));
+  }
+
+  async #handle(channel: string, chatId: string, input: Input, options: HandleOptions): Promise<HandledTurn> {
+    const conversation = this.#conversation();
+    const hint = options.langHint?.slice(0, 2).toLowerCase();
+    const newLang = isLang(hint) ? hint : this.#defaultLang;
+    return this.#store.transaction(async (tx) => {
+      if (options.updateId !== undefined && !(await tx.claimUpdate(channel, options.updateId))) {
+        return { duplicate: true, residentId: 0, lang: newLang, replies: [] };
+      }
+      const resident = await tx.lockResident(channel, chatId, newLang);
+      const stored = (await tx.loadSession<StoredState>(resident.id))?.state;
+      const { labels, ...state }: StoredState = stored ?? NEW_SESSION;
+      let result: TurnResult;
+      try {
+        result = conversation.handle(state, input, { lang: resident.lang });
+      } catch (error) {
+        // A bug must not lose the resident: answer politely and keep their state.
+        this.#log.error("turn failed", { channel, error });
+        const t = MESSAGES[resident.lang];
+        result = {
+          state, lang: resident.lang, intent: "fallback", events: [],
+          replies: [{ text: `${t.fallback}\n${t.fallbackTopics}`, buttons: conversation.assistant.menuButtons(resident.lang) }],
+        };
+      }
+      const newLabels = Object.fromEntries(result.replies.flatMap((r) => r.buttons.map((b) => [b.id, b.label])));
+      await tx.putSession<StoredState>(resident.id, { ...result.state, labels: newLabels });
+      if (result.lang !== resident.lang) await tx.setLanguage(resident.id, result.lang);
+      const meta = {
+        intent: result.intent, lang: result.lang,
+        ...(result.guideId ? { guideId: result.guideId } : {}), ...(result.flowId ? { flowId: result.flowId } : {}), ...(result.stepId ? { stepId: result.stepId } : {}),
+      };
+      const turns: Turn[] = [
+        { direction: "in", text: describeInput(input, labels), ...meta },
+        ...result.replies.map((r): Turn => ({ direction: "out", text: r.text, ...meta })),
+      ];
+      await tx.appendTurns(resident.id, turns);
+      await tx.recordEvents(resident.id, result.events.map((e) => ({
+        kind: e.kind, lang: result.lang,
+        ...(e.flow ? { flowId: e.flow } : {}), ...(e.step ? { stepId: e.step } : {}), ...(e.guide ? { guideId: e.guide } : {}),
+      })));
+      if (result.escalation) this.#log.info("escalation requested", { channel, reason: result.escalation.reason, flow: result.escalation.flow, step: result.escalation.step });
+      return {
+        duplicate: false,
+        residentId: resident.id,
+        lang: result.lang,
+        replies: result.replies,
+        ...(result.showActions ? { mainActions: conversation.mainActions(result.lang) } : {}),
+        result,
+      };
+    });
+  }
+
+  /**
+   * Sends messages to a resident outside a turn (e.g. a reply from staff): stored in the
+   * transcript, then handed to the resident's channel.
+   */
+  async deliver(residentId: number, replies: readonly Reply[]): Promise<void> {
+    const resident = await this.#store.residentById(residentId);
+    if (!resident) return;
+    await this.#store.appendTurns(residentId, replies.map((r) => ({ direction: "out", text: r.text, lang: resident.lang })));
+    if (resident.channel === "web") {
+      await this.pushWeb(residentId, replies);
+      return;
+    }
+    const deliverer = this.#deliverers.get(resident.channel);
+    if (!deliverer) {
+      this.#log.warn("no channel to deliver to", { channel: resident.channel });
+      return;
+    }
+    await deliverer.deliver(resident, replies);
+  }
+
+  // ---- Web chat sessions -------------------------------------------------------------------
+
+  /** Creates a web chat session; returns its id, its secret token and the greeting. */
+  async createWebSession(lang: Lang | undefined): Promise<{ id: string; token: string; turn: HandledTurn }> {
+    const id = randomBytes(12).toString("base64url");
+    const token = randomBytes(32).toString("base64url");
+    await this.#store.createWebSession(id, hashToken(token), lang ?? this.#defaultLang);
+    const turn = await this.handle("web", id, { kind: "command", name: "start" });
+    return { id, token, turn };
+  }
+
+  /**
+   * The resident of a web chat session when the token matches.
+   * @throws {SessionAuthError} for an unknown session or a wrong token.
+   */
+  async authenticateWeb(id: string, token: string): Promise<Resident> {
+    const session = /^[A-Za-z0-9_-]{1,64}$/.test(id) ? await this.#store.webSession(id) : undefined;
+    const given = Buffer.from(hashToken(token));
+    const expected = Buffer.from(session?.tokenHash ?? hashToken(randomBytes(8).toString("hex")));
+    if (!session || !timingSafeEqual(given, expected)) throw new SessionAuthError("unknown session or wrong token");
+    const resident = await this.#store.residentById(session.residentId);
+    if (!resident) throw new SessionAuthError("unknown session or wrong token");
+    return resident;
+  }
+
+  /** The transcript of a resident (masked), oldest first. */
+  history(residentId: number, limit = 100): Promise<Turn[]> {
+    return this.#store.transcript(residentId, limit);
+  }
+
+  /** The labels of the buttons last shown to a resident. */
+  async lastButtons(residentId: number): Promise<Button[]> {
+    const state = (await this.#store.loadSession<StoredState>(residentId))?.state;
+    return Object.entries(state?.labels ?? {}).map(([id, label]) => ({ id, label }));
+  }
+
+  /** Queues replies for a web chat resident and wakes their open event streams. */
+  async pushWeb(residentId: number, replies: readonly Reply[]): Promise<void> {
+    const id = await this.#store.pushWebEvent(residentId, { replies });
+    this.#webEvents.emit(String(residentId), id);
+  }
+
+  /** Web chat messages after an event id. */
+  webEvents(residentId: number, afterId: number): Promise<{ id: number; payload: unknown }[]> {
+    return this.#store.webEvents(residentId, afterId);
+  }
+
+  /** The newest web event id, to start a stream from "now". */
+  lastWebEventId(residentId: number): Promise<number> {
+    return this.#store.lastWebEventId(residentId);
+  }
+
+  /** Calls `listener` whenever a web chat message is queued for the resident; returns an unsubscribe. */
+  onWebEvent(residentId: number, listener: () => void): () => void {
+    const key = String(residentId);
+    this.#webEvents.on(key, listener);
+    return () => this.#webEvents.off(key, listener);
+  }
+}
