@@ -20,7 +20,8 @@ const Schema = z.object({
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "does not look like a bot token").optional()
     .describe("the token from @BotFather (digits:letters), or leave it unset to run without Telegram"),
   TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).optional().describe("the Bot API server address, e.g. https://api.telegram.org (the default) or a self-hosted one"),
-  TELEGRAM_WEBHOOK_URL: z.url({ protocol: /^https$/ }).optional().describe("the public https:// address Telegram should send updates to, or leave it unset for long polling"),
+  TELEGRAM_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).refine((u) => u.startsWith("https://") || /^http:\/\/(?:127\.0\.0\.1|localhost)[:/]/.test(u), "Telegram needs an https:// address")
+    .optional().describe("the public https:// address Telegram should send updates to, or leave it unset for long polling"),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16–256 letters, digits, _ or -").optional()
     .describe("16–256 letters, digits, _ or - (optional; derived from the token when unset)"),
 });

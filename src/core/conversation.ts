@@ -170,12 +170,12 @@ export class Conversation {
       case "start": {
         d.showActions = true;
         const deep = arg ? this.deepLink(arg) : undefined;
+        d.replies.push({ text: t().greeting, buttons: [] });
         if (deep?.flow) {
-          d.state = { ...d.state, misses: 0 };
+          d.state = { misses: 0 };
           this.startFlow(d, deep.flow);
           return;
         }
-        d.replies.push({ text: t().greeting, buttons: [] });
         if (deep?.guide) {
           d.state = { misses: 0 };
           this.answerButton(d, BUTTON.guide(deep.guide));

@@ -1,0 +1,226 @@
+import { createServer } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { InlineKeyboardMarkup } from "grammy/types";
+import { FakeTelegram, type BotMessage } from "../support/fake-telegram.js";
+import { startTestApp } from "../support/app.js";
+
+type App = Awaited<ReturnType<typeof startTestApp>>;
+
+const inline = (m: BotMessage | undefined): { text: string; callback_data: string }[] =>
+  ((m?.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat() as { text: string; callback_data: string }[];
+
+/** The last bot message in a chat that has inline buttons. */
+function lastWithButtons(fake: FakeTelegram, chatId: number): BotMessage {
+  const found = fake.messages(chatId).filter((m) => inline(m).length > 0).at(-1);
+  if (!found) throw new Error(`no message with buttons in chat ${chatId}`);
+  return found;
+}
+
+/** Presses the button whose label matches, on the newest message that has it; waits for the answer. */
+async function press(fake: FakeTelegram, chatId: number, label: RegExp, expectMessages = 1): Promise<BotMessage[]> {
+  const messages = fake.messages(chatId);
+  const message = [...messages].reverse().find((m) => inline(m).some((b) => label.test(b.text)));
+  if (!message) throw new Error(`no button ${label} in chat ${chatId}; last: ${messages.at(-1)?.plainText}`);
+  const button = inline(message).find((b) => label.test(b.text)) as { callback_data: string };
+  const before = messages.length;
+  fake.pressButton(chatId, message.message_id, button.callback_data);
+  return (await fake.waitForMessages(chatId, before + expectMessages)).slice(before);
+}
+
+async function say(fake: FakeTelegram, chatId: number, text: string, expectMessages = 1): Promise<BotMessage[]> {
+  const before = fake.messages(chatId).length;
+  fake.sendText(chatId, text);
+  return (await fake.waitForMessages(chatId, before + expectMessages)).slice(before);
+}
+
+describe("Telegram end to end (long polling against a local Bot API server)", () => {
+  let fake: FakeTelegram;
+  let app: App;
+
+  beforeAll(async () => {
+    fake = await FakeTelegram.start();
+    app = await startTestApp({ telegram: { apiRoot: fake.apiRoot, token: fake.token, botInfo: fake.botInfo } });
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+    await fake?.close();
+  });
+
+  it("registers its commands in three languages and polls without a webhook", () => {
+    expect(fake.calls("setMyCommands").length).toBe(3);
+    expect(fake.myCommands().map((c) => c.command)).toEqual(["start", "menu", "language", "help", "person"]);
+  });
+
+  it("greets on /start with the persistent keyboard and the main menu", async () => {
+    const replies = await say(fake, 101, "/start", 2);
+    expect(replies[0]?.plainText).toMatch(/Labdien! Esmu DigiPalīgs/);
+    expect(replies[0]?.reply_markup).toMatchObject({ is_persistent: true, resize_keyboard: true });
+    expect(inline(replies[1]).map((b) => b.text)).toContain("🧾 E-rēķini");
+  });
+
+  it("answers a free-text question from a guide, escaping HTML and asking for feedback", async () => {
+    const replies = await say(fake, 102, "ka sanemt e-rekinu par udeni", 2);
+    expect(replies[0]?.parse_mode).toBe("HTML");
+    expect(replies[0]?.text).toMatch(/^<b>📘 E-rēķini/);
+    expect(replies[0]?.plainText).toMatch(/JNKU/);
+    expect(inline(replies[0]).map((b) => b.text)).toContain("▶️ Soli pa solim");
+    expect(inline(replies[1]).map((b) => b.text)).toEqual(["👍 Jā", "👎 Nē"]);
+    await press(fake, 102, /👍/);
+    expect(fake.callbackAnswers().length).toBeGreaterThan(0);
+  });
+
+  it("walks the whole e-invoice-setup flow with button presses, Repeat and Back", async () => {
+    const chat = 103;
+    await say(fake, chat, "/start e-invoices", 2);
+    expect(fake.messages(chat).at(-1)?.plainText).toMatch(/Kuru rēķinu/);
+    await press(fake, chat, /Ūdens, siltums, atkritumi/);
+    await press(fake, chat, /E-pastā/);
+    const step1 = fake.messages(chat).at(-1)?.plainText;
+    const repeated = await press(fake, chat, /Atkārtot/);
+    expect(repeated[0]?.plainText).toBe(step1);
+    await press(fake, chat, /Izdevās/);
+    const back = await press(fake, chat, /Atpakaļ/);
+    expect(back[0]?.plainText).toBe(step1);
+    // Press "Done" until the flow ends with its success message and the main-menu button.
+    for (let i = 0; i < 12; i++) {
+      const last = lastWithButtons(fake, chat);
+      if (!inline(last).some((b) => /Izdevās/.test(b.text))) break;
+      await press(fake, chat, /Izdevās/);
+    }
+    const end = fake.messages(chat).at(-1);
+    expect(inline(end).map((b) => b.text)).toEqual(["🏠 Galvenā izvēlne"]);
+    const resident = await app.store.resident("telegram", String(chat));
+    const events = (await app.store.events(resident.id)).map((e) => e.kind);
+    expect(events).toContain("e-invoice-done");
+    expect(events).toContain("flow-completed");
+    // Every button press was answered, so no button keeps spinning.
+    const presses = fake.calls("answerCallbackQuery").length;
+    expect(presses).toBe(fake.callbackAnswers().length);
+  });
+
+  it("changes the language with /language and answers in Russian from then on", async () => {
+    const chat = 104;
+    await say(fake, chat, "/language");
+    const replies = await press(fake, chat, /Русский/, 2);
+    expect(replies[0]?.plainText).toMatch(/по-русски/);
+    expect(replies[0]?.reply_markup).toMatchObject({ keyboard: [[{ text: "🏠 Главное меню" }, { text: "🙋 Поговорить с человеком" }], [{ text: "🌐 Язык" }]] });
+    const menu = await say(fake, chat, "🏠 Главное меню");
+    expect(menu[0]?.plainText).toMatch(/Чем я могу Вам помочь/);
+    const resident = await app.store.resident("telegram", String(chat));
+    expect(resident.lang).toBe("ru");
+  });
+
+  it("explains that voice notes are not understood yet and offers a person", async () => {
+    const chat = 105;
+    const before = fake.messages(chat).length;
+    fake.sendVoice(chat);
+    const [reply] = (await fake.waitForMessages(chat, before + 1)).slice(before);
+    expect(reply?.plainText).toMatch(/Balss ziņas es vēl nesaprotu/);
+    expect(inline(reply).map((b) => b.text)).toContain("🙋 Runāt ar cilvēku");
+  });
+
+  it("answers photos, stickers, documents, locations and edited messages", async () => {
+    const chat = 106;
+    const expectations: [() => void, RegExp][] = [
+      [() => fake.sendPhoto(chat), /Attēlus/],
+      [() => fake.sendSticker(chat), /uzlīme/],
+      [() => fake.sendDocument(chat), /Dokumentus/],
+      [() => fake.sendLocation(chat), /Atrašanās vietu/],
+    ];
+    for (const [send, pattern] of expectations) {
+      const before = fake.messages(chat).length;
+      send();
+      const [reply] = (await fake.waitForMessages(chat, before + 1)).slice(before);
+      expect(reply?.plainText).toMatch(pattern);
+    }
+    const count = fake.messages(chat).length;
+    const sent = fake.sendText(chat, "paldies");
+    await fake.waitForMessages(chat, count + 1);
+    const before = fake.messages(chat).length;
+    fake.editText(chat, sent.message?.message_id ?? 0, "kā deklarēt dzīvesvietu");
+    const replies = (await fake.waitForMessages(chat, before + 2)).slice(before);
+    expect(replies[0]?.plainText).toMatch(/labojāt ziņu/);
+    expect(replies.map((r) => r.plainText).join("\n")).toMatch(/dzīvesviet/i);
+  });
+
+  it("answers a redelivered update only once", async () => {
+    const chat = 107;
+    const update = fake.sendText(chat, "/help");
+    await fake.waitForMessages(chat, 1);
+    fake.redeliver(update);
+    const marker = fake.sendText(chat, "/menu");
+    await fake.waitForMessages(chat, 2);
+    expect(fake.pendingUpdates()).toBe(0);
+    const texts = fake.messages(chat).map((m) => m.plainText);
+    expect(texts.filter((t) => /Kā ar mani runāt/.test(t))).toHaveLength(1);
+    expect(marker.update_id).toBeGreaterThan(update.update_id);
+    const resident = await app.store.resident("telegram", String(chat));
+    const transcript = await app.store.transcript(resident.id);
+    expect(transcript.filter((t) => t.direction === "in").map((t) => t.text)).toEqual(["/help", "/menu"]);
+  });
+
+  it("masks a personal code before it is stored", async () => {
+    const chat = 108;
+    await say(fake, chat, "mans personas kods ir 010190-12345, kā deklarēt dzīvesvietu?", 2);
+    const resident = await app.store.resident("telegram", String(chat));
+    const transcript = await app.store.transcript(resident.id);
+    expect(JSON.stringify(transcript)).not.toContain("010190-12345");
+    expect(transcript[0]?.text).toContain("[personas kods]");
+  });
+
+  it("splits a long answer into messages that each fit Telegram's limit", async () => {
+    const chat = 109;
+    const replies = await say(fake, chat, "ka sanemt e-rekinu", 2);
+    await press(fake, chat, /Visa instrukcija/);
+    for (const m of [...replies, ...fake.messages(chat)]) expect(m.plainText.length).toBeLessThanOrEqual(4096);
+  });
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+    server.once("error", reject);
+  });
+}
+
+describe("Telegram in webhook mode", () => {
+  let fake: FakeTelegram;
+  let app: App;
+  let port: number;
+
+  beforeAll(async () => {
+    fake = await FakeTelegram.start();
+    port = await freePort();
+    app = await startTestApp({
+      telegram: { apiRoot: fake.apiRoot, token: fake.token, botInfo: fake.botInfo, webhookUrl: `http://127.0.0.1:${port}/telegram/webhook` },
+      env: { PORT: String(port) },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+    await fake?.close();
+  });
+
+  it("registers the webhook with a secret and answers updates Telegram posts to it", async () => {
+    const [call] = fake.calls("setWebhook");
+    expect(call?.params).toMatchObject({ url: `http://127.0.0.1:${port}/telegram/webhook` });
+    expect(String((call?.params as { secret_token?: string }).secret_token)).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+    const replies = await say(fake, 201, "/start", 2);
+    expect(replies[0]?.plainText).toMatch(/Labdien/);
+    expect(fake.webhookDeliveries().every((d) => d.status === 200)).toBe(true);
+  });
+
+  it("refuses webhook calls without Telegram's secret header", async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/telegram/webhook`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ update_id: 1, message: { message_id: 1, date: 0, chat: { id: 1, type: "private" }, text: "/start" } }),
+    });
+    expect(response.status).toBe(401);
+  });
+});
