@@ -58,6 +58,72 @@ export function runStoreContract(name: string, open: () => Promise<Database>): v
       expect(JSON.stringify(raw.rows)).not.toMatch(/010190|32123456789|4111/);
     });
 
+    it("commits a transaction's writes together and rolls them all back on an error", async () => {
+      const r = await store.resident("web", "tx");
+      await store.transaction(async (tx) => {
+        await tx.putSession(r.id, { step: 1 });
+        await tx.appendTurns(r.id, [{ direction: "in", text: "a" }, { direction: "out", text: "b", flowId: "f", stepId: "s", lang: "ru" }]);
+      });
+      await expect(store.transaction(async (tx) => {
+        await tx.putSession(r.id, { step: 2 });
+        await tx.appendTurns(r.id, [{ direction: "in", text: "lost" }]);
+        throw new Error("boom");
+      })).rejects.toThrow("boom");
+      expect((await store.loadSession(r.id))?.state).toEqual({ step: 1 });
+      expect(await store.transcript(r.id)).toEqual([
+        { direction: "in", text: "a" },
+        { direction: "out", text: "b", flowId: "f", stepId: "s", lang: "ru" },
+      ]);
+    });
+
+    it("serialises concurrent transactions of one resident through the resident lock", async () => {
+      const order: string[] = [];
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const first = store.transaction(async (tx) => {
+        await tx.lockResident("web", "lock");
+        order.push("first locked");
+        await held;
+        await tx.putSession((await tx.lockResident("web", "lock")).id, { by: "first" });
+        order.push("first done");
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      const second = store.transaction(async (tx) => {
+        const r = await tx.lockResident("web", "lock");
+        order.push("second locked");
+        await tx.putSession(r.id, { by: "second" });
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      release();
+      await Promise.all([first, second]);
+      expect(order).toEqual(["first locked", "first done", "second locked"]);
+      const r = await store.resident("web", "lock");
+      expect(await store.loadSession(r.id)).toMatchObject({ state: { by: "second" }, version: 2 });
+    });
+
+    it("records counted events per resident", async () => {
+      const r = await store.resident("telegram", "events");
+      await store.recordEvents(r.id, [{ kind: "feedback-up", guideId: "e-invoices", lang: "lv" }, { kind: "flow-completed", flowId: "e-invoice-setup", stepId: "done" }]);
+      expect(await store.events(r.id)).toEqual([
+        { kind: "feedback-up", guideId: "e-invoices", lang: "lv" },
+        { kind: "flow-completed", flowId: "e-invoice-setup", stepId: "done" },
+      ]);
+    });
+
+    it("keeps web chat sessions with a token hash and queues their messages in order", async () => {
+      const resident = await store.createWebSession("websess1", "hash1", "en");
+      expect(resident).toMatchObject({ channel: "web", chatId: "websess1", lang: "en" });
+      expect(await store.webSession("websess1")).toEqual({ tokenHash: "hash1", residentId: resident.id });
+      expect(await store.webSession("nope")).toBeUndefined();
+      expect(await store.lastWebEventId(resident.id)).toBe(0);
+      const a = await store.pushWebEvent(resident.id, { replies: [{ text: "one" }] });
+      const b = await store.pushWebEvent(resident.id, { replies: [{ text: "two" }] });
+      expect(b).toBeGreaterThan(a);
+      expect((await store.webEvents(resident.id, 0)).map((e) => e.payload)).toEqual([{ replies: [{ text: "one" }] }, { replies: [{ text: "two" }] }]);
+      expect((await store.webEvents(resident.id, a)).map((e) => e.id)).toEqual([b]);
+      expect(await store.lastWebEventId(resident.id)).toBe(b);
+    });
+
     it("claims each update id once", async () => {
       expect(await store.claimUpdate("telegram", "555")).toBe(true);
       expect(await store.claimUpdate("telegram", "555")).toBe(false);
