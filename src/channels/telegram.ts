@@ -110,6 +110,25 @@ export function renderForTelegram(reply: Reply, keyboard?: readonly Button[]): T
   });
 }
 
+/**
+ * Every Telegram message for a turn's replies, in order. The persistent keyboard rides on the
+ * first message without inline buttons; when every reply has inline buttons it comes with a short
+ * extra line.
+ */
+export function planMessages(replies: readonly Reply[], keyboard?: readonly Button[]): (TelegramMessage & { plain?: boolean })[] {
+  const out: (TelegramMessage & { plain?: boolean })[] = [];
+  let keyboardSent = !keyboard || keyboard.length === 0;
+  for (const reply of replies) {
+    const wants = !keyboardSent && reply.buttons.length === 0 ? keyboard : undefined;
+    for (const message of renderForTelegram(reply, wants)) {
+      out.push(message);
+      if (message.reply_markup && "keyboard" in message.reply_markup) keyboardSent = true;
+    }
+  }
+  if (!keyboardSent && keyboard && out.length > 0) out.push({ text: "⬇️", reply_markup: replyKeyboard(keyboard), plain: true });
+  return out;
+}
+
 /** The persistent keyboard with the main actions, two per row. */
 export function replyKeyboard(actions: readonly Button[]): ReplyKeyboardMarkup {
   const rows: { text: string }[][] = [];
@@ -170,21 +189,12 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
   if (options.throttle !== false) bot.api.config.use(apiThrottler());
 
   const send = async (chatId: number | string, replies: readonly Reply[], keyboard?: readonly Button[]): Promise<void> => {
-    let keyboardSent = false;
-    for (const reply of replies) {
-      const wantsKeyboard = !keyboardSent && keyboard && reply.buttons.length === 0 ? keyboard : undefined;
-      for (const message of renderForTelegram(reply, wantsKeyboard)) {
-        await bot.api.sendMessage(chatId, message.text, {
-          parse_mode: "HTML",
-          link_preview_options: { is_disabled: true },
-          ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
-        });
-        if (message.reply_markup && "keyboard" in message.reply_markup) keyboardSent = true;
-      }
-    }
-    if (keyboard && !keyboardSent && replies.length > 0) {
-      // Every reply had inline buttons: the keyboard comes with a short extra line.
-      await bot.api.sendMessage(chatId, "⬇️", { reply_markup: replyKeyboard(keyboard) });
+    for (const message of planMessages(replies, keyboard)) {
+      await bot.api.sendMessage(chatId, message.text, {
+        ...(message.plain ? {} : { parse_mode: "HTML" as const }),
+        link_preview_options: { is_disabled: true },
+        ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
+      });
     }
   };
 

@@ -307,7 +307,9 @@ export class Conversation {
   /** Free text while a flow waits: an answer, a typed button, or a question about something else. */
   private flowText(d: Draft, pos: FlowPosition, text: string): boolean {
     const flow = this.currentFlow(d, pos);
-    if (!flow) return false;
+    // Restarted after an update: its first step is the reply (the text was meant for the old
+    // step). Gone: the text is handled as a new message.
+    if (!flow) return d.state.flow !== undefined;
     const current = d.state.flow as FlowPosition;
     const step = flow.steps.get(current.step) as Step;
     if (step.type === "question") {
@@ -318,6 +320,7 @@ export class Conversation {
       }
       const value = maskPersonalData(text).slice(0, 500);
       const vars = { ...current.vars, [step.save]: value };
+      d.state = { ...d.state, misses: 0 };
       this.goto(d, flow, step.next, { ...current, vars, history: [...current.history, step.id] });
       return true;
     }
@@ -345,12 +348,20 @@ export class Conversation {
         return true;
       }
     }
+    // A message about a scam gets the warning first, even in the middle of another flow.
+    const scam = this.flows.forEvent("scam");
+    if (scam && scam.id !== flow.id && mentionsScam(text)) return false;
     // Something else. Passive flows (like feedback) just end; others pause with a way back.
     if (flow.triggers.on.includes("feedback") || flow.triggers.on.includes("menu") || flow.triggers.on.includes("language")) {
       d.state = { ...d.state, flow: undefined };
       return false;
     }
     const before = d.replies.length;
+    const { misses } = d.state;
+    const lang = d.lang;
+    // Paused while the question is answered, so that the answer gets "Continue" and not the
+    // feedback question (which would replace this flow).
+    d.state = { ...d.state, flow: { ...current, paused: true } };
     this.retrieve(d, text);
     const answered = d.intent === "guide";
     if (answered) {
@@ -359,12 +370,14 @@ export class Conversation {
       const last = d.replies[d.replies.length - 1] as Reply;
       d.replies[d.replies.length - 1] = { ...last, buttons: [{ id: buttonId.resume(flow.id), label: t.continueFlow(flow.title[d.lang]) }, ...last.buttons] };
     } else if (d.intent === "fallback") {
-      // Not understood: keep the resident where they were, and show the step again.
+      // Not understood: keep the resident where they were, in their language, and show the step
+      // again. One miss, however retrieval counted it.
       d.replies.splice(before);
+      d.lang = lang;
       d.replies.push({ text: MESSAGES[d.lang].chooseButton, buttons: [] });
       d.intent = "flow";
       this.render(d, flow, step, current);
-      d.state = { ...d.state, flow: current, misses: d.state.misses + 1 };
+      d.state = { ...d.state, flow: current, misses: misses + 1 };
       if (d.state.misses >= 2) this.offerPerson(d);
     }
     return true;
@@ -395,7 +408,8 @@ export class Conversation {
     if (!flow) {
       d.intent = "fallback";
       d.replies.push({ text: t.flowGone, buttons: this.assistant.menuButtons(d.lang) });
-      d.state = { ...d.state, flow: undefined };
+      // An old button of a removed flow must not end the flow the resident is in now.
+      if (d.state.flow?.flow === flowId) d.state = { ...d.state, flow: undefined };
       return;
     }
     const pos = d.state.flow;
@@ -446,6 +460,8 @@ export class Conversation {
   }
 
   private flowAction(d: Draft, flow: Flow, step: Step, action: InstructionAction): void {
+    // Understood: the resident is back on track, so earlier misses no longer count.
+    d.state = { ...d.state, misses: 0 };
     const pos = d.state.flow as FlowPosition;
     d.flowId = flow.id;
     d.stepId = step.id;
@@ -490,6 +506,7 @@ export class Conversation {
 
   private choose(d: Draft, flow: Flow, step: Extract<Step, { type: "message" }>, index: number): void {
     const choice = step.choices[index] as Choice;
+    d.state = { ...d.state, misses: 0 };
     const pos = d.state.flow as FlowPosition;
     d.flowId = flow.id;
     d.stepId = step.id;
@@ -558,10 +575,15 @@ export class Conversation {
           pos = { ...pos, step: step.next };
           continue;
         }
-        case "escalate":
+        case "escalate": {
           if (step.say) d.replies.push({ text: step.say[d.lang], buttons: [] });
+          // A person needs the step where the resident got stuck, not this automatic hand-over
+          // step: the last instruction on the way here, else the step where they asked for help.
+          const stuck = [...pos.history].reverse().find((s) => flow.steps.get(s)?.type === "instruction") ?? pos.history[pos.history.length - 1];
+          if (stuck) d.state = { ...d.state, flow: { ...pos, step: stuck } };
           this.escalate(d, step.reason ?? `${flow.id}/${step.id}`);
           return;
+        }
         case "end":
           d.replies.push({ text: step.say[d.lang], buttons: [{ id: BUTTON.menu, label: MESSAGES[d.lang].mainMenu }] });
           if (step.record) d.events.push({ kind: step.record, flow: flow.id, step: step.id });

@@ -9,7 +9,7 @@ import type { Diagnostic } from "../knowledge/diagnostics.js";
 import type { KnowledgeBase } from "../knowledge/load.js";
 import { buttonId } from "./buttons.js";
 import { FLOW_EVENTS, type Flow, type FlowEvent } from "./flow.js";
-import { parseFlow } from "./parse.js";
+import { flowLineFinder, parseFlow } from "./parse.js";
 
 /** One raw flow file. */
 export interface FlowSource {
@@ -63,38 +63,50 @@ export class FlowSet {
 export function buildFlows(sources: readonly FlowSource[], knowledge: KnowledgeBase | undefined, dirLabel = "flows"): FlowSet {
   const diagnostics: Diagnostic[] = [];
   const flows: Flow[] = [];
+  const lineFinders = new Map<Flow, (path: readonly (string | number)[]) => number>();
   for (const src of sources) {
     const expected = path.basename(src.file).replace(/\.ya?ml$/, "");
     const result = parseFlow(src.text, src.file, expected);
     diagnostics.push(...result.diagnostics);
-    if (result.flow) flows.push(result.flow);
+    if (result.flow) {
+      flows.push(result.flow);
+      lineFinders.set(result.flow, flowLineFinder(src.text));
+    }
   }
   const ids = new Set(flows.map((f) => f.id));
   const err = (flow: Flow, line: number, message: string): void => {
     diagnostics.push({ file: flow.file, line, severity: "error", message });
   };
+  /** The line of a node of a flow's file, so that every problem points at its own line. */
+  const lineOf = (flow: Flow, ...nodePath: (string | number)[]): number => lineFinders.get(flow)?.(nodePath) ?? 1;
   const lvGuides = knowledge?.guides.get("lv");
-  const checkGuide = (flow: Flow, line: number, guide: string, anchor: string | undefined, what: string): void => {
+  const checkGuide = (flow: Flow, guideLine: number, anchorLine: number, guide: string, anchor: string | undefined, what: string): void => {
     if (!knowledge) return;
     const g = lvGuides?.get(guide);
-    if (!g) err(flow, line, `${what} refers to an unknown guide '${guide}'`);
-    else if (anchor && !g.sections.some((s) => s.anchor === anchor)) err(flow, line, `${what} refers to an unknown section '${guide}#${anchor}'`);
+    if (!g) err(flow, guideLine, `${what} refers to an unknown guide '${guide}'`);
+    else if (anchor && !g.sections.some((s) => s.anchor === anchor)) err(flow, anchorLine, `${what} refers to an unknown section '${guide}#${anchor}'`);
   };
   const seenDeepLinks = new Map<string, string>();
   for (const flow of flows) {
-    for (const d of flow.triggers.deepLinks) {
+    flow.triggers.deepLinks.forEach((d, i) => {
       const other = seenDeepLinks.get(d.toLowerCase());
-      if (other) err(flow, 1, `deep link '${d}' is already used by flow '${other}'`);
+      if (other) err(flow, lineOf(flow, "triggers", "deep-links", i), `deep link '${d}' is already used by flow '${other}'`);
       else seenDeepLinks.set(d.toLowerCase(), flow.id);
-    }
-    for (const g of flow.triggers.guides) checkGuide(flow, 1, g, undefined, "triggers.guides");
+    });
+    flow.triggers.guides.forEach((g, i) => {
+      const line = lineOf(flow, "triggers", "guides", i);
+      checkGuide(flow, line, line, g, undefined, "triggers.guides");
+    });
     for (const step of flow.steps.values()) {
-      if (step.type === "guide") checkGuide(flow, step.line, step.guide, step.section, `step '${step.id}'`);
+      if (step.type === "guide") checkGuide(flow, lineOf(flow, "steps", step.id, "guide"), lineOf(flow, "steps", step.id, "section"), step.guide, step.section, `step '${step.id}'`);
       if (step.type === "message") {
         step.choices.forEach((c, i) => {
           const what = `step '${step.id}' choice ${i + 1}`;
-          if (c.target.kind === "flow" && !ids.has(c.target.flow)) err(flow, step.line, `${what} refers to an unknown flow '${c.target.flow}'`);
-          if (c.target.kind === "guide") checkGuide(flow, step.line, c.target.guide, c.target.anchor, what);
+          if (c.target.kind === "flow" && !ids.has(c.target.flow)) err(flow, lineOf(flow, "steps", step.id, "choices", i, "flow"), `${what} refers to an unknown flow '${c.target.flow}'`);
+          if (c.target.kind === "guide") {
+            const line = lineOf(flow, "steps", step.id, "choices", i, "guide");
+            checkGuide(flow, line, line, c.target.guide, c.target.anchor, what);
+          }
           if (Buffer.byteLength(buttonId.choice(flow.id, step.id, i)) > 64) err(flow, step.line, `${what}: flow and step ids are too long for a Telegram button (shorten them)`);
         });
       }
@@ -106,7 +118,7 @@ export function buildFlows(sources: readonly FlowSource[], knowledge: KnowledgeB
   for (const event of FLOW_EVENTS) {
     const handlers = flows.filter((f) => f.triggers.on.includes(event));
     if (handlers.length === 0) diagnostics.push({ file: dirLabel, line: 1, severity: "error", message: `no flow handles the event '${event}': add 'triggers: { on: [${event}] }' to one flow` });
-    for (const extra of handlers.slice(1)) err(extra, 1, `event '${event}' is already handled by flow '${handlers[0]?.id}'`);
+    for (const extra of handlers.slice(1)) err(extra, lineOf(extra, "triggers", "on", extra.triggers.on.indexOf(event)), `event '${event}' is already handled by flow '${handlers[0]?.id}'`);
   }
   // A flow with errors found here must not go live with broken references.
   const broken = new Set(diagnostics.filter((d) => d.severity === "error").map((d) => d.file));
@@ -116,7 +128,7 @@ export function buildFlows(sources: readonly FlowSource[], knowledge: KnowledgeB
 /** Reads `<dir>/*.yaml` (and `.yml`) and builds the flow set. */
 export async function loadFlows(dir: string, knowledge?: KnowledgeBase): Promise<FlowSet> {
   const display = (p: string): string => path.relative(process.cwd(), p) || p;
-  let names: string[] = [];
+  let names: string[];
   try {
     names = (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
   } catch {

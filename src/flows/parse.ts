@@ -118,6 +118,17 @@ function stringList(r: Reader, value: unknown, path: Path, what: string): string
   return list as string[];
 }
 
+/**
+ * The line of a node in a flow file (of its key, for a map entry), for checks made after
+ * parsing (references to other flows and guides). Line 1 when the path is not in the file.
+ */
+export function flowLineFinder(text: string): (path: readonly (string | number)[]) => number {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const r = new Reader(doc, lines, "");
+  return (path) => r.keyLine(path);
+}
+
 /** Parses one flow file. `file` is used in diagnostics; `expectedId` is the file's base name. */
 export function parseFlow(text: string, file: string, expectedId?: string): FlowParseResult {
   const lines = new LineCounter();
@@ -125,7 +136,9 @@ export function parseFlow(text: string, file: string, expectedId?: string): Flow
   const r = new Reader(doc, lines, file);
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
-      r.diagnostics.push({ file, line: e.linePos?.[0]?.line ?? 1, severity: "error", message: `not valid YAML: ${e.message.split("\n")[0]}` });
+      // Without prettyErrors the parser sets no linePos: find the line from the error's offset.
+      const line = e.linePos?.[0]?.line ?? (typeof e.pos?.[0] === "number" ? lines.linePos(e.pos[0]).line : 1);
+      r.diagnostics.push({ file, line, severity: "error", message: `not valid YAML: ${e.message.split("\n")[0]}` });
     }
     return { diagnostics: r.diagnostics };
   }
@@ -352,8 +365,12 @@ function checkSteps(r: Reader, raw: Record<string, unknown>, steps: ReadonlyMap<
     if (seen.has(id)) continue;
     seen.add(id);
     const s = steps.get(id);
-    if (s) queue.push(...refs(s).map((x) => x.step));
-    else return; // an invalid step hides what it leads to; its own error is reported
+    if (!s) return; // an invalid step hides what it leads to; its own error is reported
+    queue.push(...refs(s).map((x) => x.step));
+    // A choice that did not parse (e.g. a label missing a language) still leads somewhere:
+    // its own error is reported, and its target must not be called unreachable too.
+    const rawChoices = isRecord(raw[id]) ? (raw[id] as Record<string, unknown>).choices : undefined;
+    if (Array.isArray(rawChoices)) for (const c of rawChoices) if (isRecord(c) && typeof c.next === "string") queue.push(c.next);
   }
   for (const id of known) if (!seen.has(id)) r.error(["steps", id], `step '${id}' cannot be reached from start '${start}'`);
 }

@@ -59,6 +59,9 @@ export interface ConversationServiceOptions {
   readonly defaultLang?: Lang;
 }
 
+/** How often a turn is redone when another instance saved the same session meanwhile. */
+const MAX_ATTEMPTS = 5;
+
 const hashToken = (token: string): string => createHash("sha256").update(token).digest("hex");
 
 function describeInput(input: Input, labels: Readonly<Record<string, string>> | undefined): string {
@@ -106,13 +109,11 @@ export class ConversationService {
     const conversation = this.#conversation();
     const hint = options.langHint?.slice(0, 2).toLowerCase();
     const newLang = isLang(hint) ? hint : this.#defaultLang;
-    return this.#store.transaction(async (tx) => {
-      if (options.updateId !== undefined && !(await tx.claimUpdate(channel, options.updateId))) {
-        return { duplicate: true, residentId: 0, lang: newLang, replies: [] };
-      }
-      const resident = await tx.lockResident(channel, chatId, newLang);
-      const stored = (await tx.loadSession<StoredState>(resident.id))?.state;
-      const { labels, ...state }: StoredState = stored ?? NEW_SESSION;
+    for (let attempt = 1; ; attempt++) {
+      const opened = await this.#store.openTurn<StoredState>(channel, chatId, newLang, options.updateId);
+      if (opened.seen) return { duplicate: true, residentId: opened.resident.id, lang: opened.resident.lang, replies: [] };
+      const { resident } = opened;
+      const { labels, ...state }: StoredState = opened.session?.state ?? NEW_SESSION;
       let result: TurnResult;
       try {
         result = conversation.handle(state, input, { lang: resident.lang });
@@ -126,21 +127,28 @@ export class ConversationService {
         };
       }
       const newLabels = Object.fromEntries(result.replies.flatMap((r) => r.buttons.map((b) => [b.id, b.label])));
-      await tx.putSession<StoredState>(resident.id, { ...result.state, labels: newLabels });
-      if (result.lang !== resident.lang) await tx.setLanguage(resident.id, result.lang);
       const meta = {
         intent: result.intent, lang: result.lang,
         ...(result.guideId ? { guideId: result.guideId } : {}), ...(result.flowId ? { flowId: result.flowId } : {}), ...(result.stepId ? { stepId: result.stepId } : {}),
       };
-      const turns: Turn[] = [
-        { direction: "in", text: describeInput(input, labels), ...meta },
-        ...result.replies.map((r): Turn => ({ direction: "out", text: r.text, ...meta })),
-      ];
-      await tx.appendTurns(resident.id, turns);
-      await tx.recordEvents(resident.id, result.events.map((e) => ({
-        kind: e.kind, lang: result.lang,
-        ...(e.flow ? { flowId: e.flow } : {}), ...(e.step ? { stepId: e.step } : {}), ...(e.guide ? { guideId: e.guide } : {}),
-      })));
+      const saved = await this.#store.commitTurn<StoredState>(resident.id, opened.session?.version ?? 0, {
+        state: { ...result.state, labels: newLabels },
+        turns: [
+          { direction: "in", text: describeInput(input, labels), ...meta },
+          ...result.replies.map((r): Turn => ({ direction: "out", text: r.text, ...meta })),
+        ],
+        events: result.events.map((e) => ({
+          kind: e.kind, lang: result.lang,
+          ...(e.flow ? { flowId: e.flow } : {}), ...(e.step ? { stepId: e.step } : {}), ...(e.guide ? { guideId: e.guide } : {}),
+        })),
+        ...(result.lang !== resident.lang ? { lang: result.lang } : {}),
+        ...(options.updateId !== undefined ? { update: { channel, id: options.updateId } } : {}),
+      });
+      if (!saved) {
+        // Another instance saved this resident's session meanwhile: read again and redo the turn.
+        if (attempt >= MAX_ATTEMPTS) throw new Error(`session of ${channel} resident ${resident.id} kept changing; gave up after ${attempt} attempts`);
+        continue;
+      }
       if (result.escalation) this.#log.info("escalation requested", { channel, reason: result.escalation.reason, flow: result.escalation.flow, step: result.escalation.step });
       return {
         duplicate: false,
@@ -150,7 +158,7 @@ export class ConversationService {
         ...(result.showActions ? { mainActions: conversation.mainActions(result.lang) } : {}),
         result,
       };
-    });
+    }
   }
 
   /**

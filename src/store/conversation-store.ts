@@ -170,6 +170,78 @@ export class ConversationStore {
     return Number(rows[0]?.id ?? 0);
   }
 
+  /**
+   * Everything a turn needs in one round trip: the resident (created on first contact), their
+   * session and whether this update id was already handled.
+   */
+  async openTurn<S>(channel: string, chatId: string, lang: Lang, updateId?: string): Promise<{ resident: Resident; session?: StoredSession<S>; seen: boolean }> {
+    const select = `SELECT r.id, r.channel, r.chat_id, r.lang, r.consent_at, s.state, s.version,
+        ($3::text IS NOT NULL AND EXISTS (SELECT 1 FROM processed_updates p WHERE p.channel = $1 AND p.update_id = $3)) AS seen
+      FROM residents r LEFT JOIN sessions s ON s.resident_id = r.id WHERE r.channel = $1 AND r.chat_id = $2`;
+    type Row = ResidentRow & { state: S | null; version: number | null; seen: boolean };
+    let { rows } = await this.pool.query<Row>(select, [channel, chatId, updateId ?? null]);
+    if (!rows[0]) {
+      await this.pool.query("INSERT INTO residents (channel, chat_id, lang) VALUES ($1, $2, $3) ON CONFLICT (channel, chat_id) DO NOTHING", [channel, chatId, lang]);
+      ({ rows } = await this.pool.query<Row>(select, [channel, chatId, updateId ?? null]));
+    }
+    const row = rows[0] as Row;
+    return {
+      resident: toResident(row),
+      ...(row.state !== null && row.version !== null ? { session: { state: row.state, version: row.version } } : {}),
+      seen: row.seen,
+    };
+  }
+
+  /**
+   * Stores a turn atomically in one statement: the new session state if nobody saved since
+   * `expectedVersion` (0 when there was none), and — only then — the masked turns, the events,
+   * a language change and the processed update id. Returns false when another writer got there
+   * first (the caller reads again and retries).
+   */
+  async commitTurn<S>(residentId: number, expectedVersion: number, commit: {
+    readonly state: S;
+    readonly turns: readonly Turn[];
+    readonly events?: readonly StoredEvent[];
+    readonly lang?: Lang;
+    readonly update?: { readonly channel: string; readonly id: string };
+  }): Promise<boolean> {
+    const turns = commit.turns.map((t) => ({
+      direction: t.direction, text: maskPersonalData(t.text), intent: t.intent ?? null, guide_id: t.guideId ?? null,
+      flow_id: t.flowId ?? null, step_id: t.stepId ?? null, lang: t.lang ?? null,
+    }));
+    const events = (commit.events ?? []).map((e) => ({ kind: e.kind, flow_id: e.flowId ?? null, step_id: e.stepId ?? null, guide_id: e.guideId ?? null, lang: e.lang ?? null }));
+    const { rows } = await this.pool.query<{ saved: boolean }>(
+      `WITH upd AS (
+         UPDATE sessions SET state = $3::jsonb, version = version + 1, updated_at = now()
+         WHERE resident_id = $1 AND version = $2 AND $2 > 0 RETURNING 1
+       ), ins AS (
+         INSERT INTO sessions (resident_id, state, version) SELECT $1, $3::jsonb, 1 WHERE $2 = 0
+         ON CONFLICT (resident_id) DO NOTHING RETURNING 1
+       ), saved AS (SELECT 1 FROM upd UNION ALL SELECT 1 FROM ins),
+       t AS (
+         INSERT INTO turns (resident_id, direction, text, intent, guide_id, flow_id, step_id, lang)
+         SELECT $1, x.j->>'direction', x.j->>'text', x.j->>'intent', x.j->>'guide_id', x.j->>'flow_id', x.j->>'step_id', x.j->>'lang'
+         FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS x(j, n)
+         WHERE EXISTS (SELECT 1 FROM saved) ORDER BY x.n
+       ), e AS (
+         INSERT INTO events (resident_id, kind, flow_id, step_id, guide_id, lang)
+         SELECT $1, x.kind, x.flow_id, x.step_id, x.guide_id, x.lang
+         FROM jsonb_to_recordset($5::jsonb) AS x(kind text, flow_id text, step_id text, guide_id text, lang text)
+         WHERE EXISTS (SELECT 1 FROM saved)
+       ), l AS (
+         UPDATE residents SET lang = $6, updated_at = now()
+         WHERE id = $1 AND $6::text IS NOT NULL AND lang <> $6 AND EXISTS (SELECT 1 FROM saved)
+       ), c AS (
+         INSERT INTO processed_updates (channel, update_id) SELECT $7, $8
+         WHERE $8::text IS NOT NULL AND EXISTS (SELECT 1 FROM saved) ON CONFLICT DO NOTHING
+       )
+       SELECT EXISTS (SELECT 1 FROM saved) AS saved`,
+      [residentId, expectedVersion, JSON.stringify(commit.state), JSON.stringify(turns), JSON.stringify(events),
+        commit.lang ?? null, commit.update?.channel ?? null, commit.update?.id ?? null],
+    );
+    return rows[0]?.saved === true;
+  }
+
   /** Finds or creates the resident of a chat; `lang` is used only when creating. */
   async resident(channel: string, chatId: string, lang: Lang = "lv"): Promise<Resident> {
     const { rows } = await this.pool.query<ResidentRow>(

@@ -124,6 +124,28 @@ export function runStoreContract(name: string, open: () => Promise<Database>): v
       expect(await store.lastWebEventId(resident.id)).toBe(b);
     });
 
+    it("opens a turn in one read and commits it atomically, once per update, losing to a newer writer", async () => {
+      const first = await store.openTurn<{ step: number }>("telegram", "turn", "ru", "u-1");
+      expect(first).toMatchObject({ resident: { channel: "telegram", chatId: "turn", lang: "ru" }, seen: false });
+      expect(first.session).toBeUndefined();
+      const id = first.resident.id;
+      const commit = { state: { step: 1 }, turns: [{ direction: "in" as const, text: "kods 010190-12345" }, { direction: "out" as const, text: "ok", lang: "ru" as const }], events: [{ kind: "flow-started", flowId: "f" }], lang: "en" as const, update: { channel: "telegram", id: "u-1" } };
+      expect(await store.commitTurn(id, 0, commit)).toBe(true);
+      // A second writer that read the same (empty) session loses, and writes nothing at all.
+      expect(await store.commitTurn(id, 0, { ...commit, update: { channel: "telegram", id: "u-2" } })).toBe(false);
+      const again = await store.openTurn<{ step: number }>("telegram", "turn", "lv", "u-1");
+      expect(again.seen).toBe(true);
+      expect(again.resident.lang).toBe("en");
+      expect(again.session).toEqual({ state: { step: 1 }, version: 1 });
+      expect((await store.openTurn("telegram", "turn", "lv", "u-2")).seen).toBe(false);
+      expect(await store.transcript(id)).toEqual([{ direction: "in", text: "kods [personas kods]" }, { direction: "out", text: "ok", lang: "ru" }]);
+      expect(await store.events(id)).toEqual([{ kind: "flow-started", flowId: "f" }]);
+      expect(await store.commitTurn(id, 1, { state: { step: 2 }, turns: [] })).toBe(true);
+      expect(await store.commitTurn(id, 1, { state: { step: 3 }, turns: [{ direction: "in", text: "lost" }] })).toBe(false);
+      expect((await store.loadSession(id))?.state).toEqual({ step: 2 });
+      expect((await store.transcript(id)).map((t) => t.text)).not.toContain("lost");
+    });
+
     it("claims each update id once", async () => {
       expect(await store.claimUpdate("telegram", "555")).toBe(true);
       expect(await store.claimUpdate("telegram", "555")).toBe(false);

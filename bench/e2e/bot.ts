@@ -1,0 +1,62 @@
+/**
+ * Child process of the end-to-end benchmark: one bot against the emulator — either a bare grammY
+ * echo bot (the baseline, with the same runner and per-chat sequencing) or DigiPalīgs itself
+ * (the whole app: core, flows, storage). Reports its peak memory when asked to stop.
+ */
+import path from "node:path";
+import { run, sequentialize } from "@grammyjs/runner";
+import { Bot } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import { startApp } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
+import { silentLogger } from "../../src/log.js";
+import { openDatabase } from "../../src/store/database.js";
+
+const [kind, apiRoot, token, botInfoJson, databaseUrl] = process.argv.slice(2) as [string, string, string, string, string | undefined];
+const botInfo = JSON.parse(botInfoJson) as UserFromGetMe;
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+}, 100);
+
+let stop: () => Promise<void>;
+if (kind === "echo") {
+  const bot = new Bot(token, { botInfo, client: { apiRoot } });
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+  bot.on("message:text", (ctx) => ctx.reply(ctx.message.text));
+  const runner = run(bot);
+  stop = () => runner.stop();
+} else {
+  let schema: string | undefined;
+  const database = databaseUrl
+    ? await (async () => {
+        schema = `bench_${process.pid}`;
+        const admin = await openDatabase({ kind: "postgres", url: databaseUrl });
+        await admin.pool.query(`CREATE SCHEMA ${schema}`);
+        await admin.close();
+        return openDatabase({ kind: "postgres", url: databaseUrl, schema });
+      })()
+    : await openDatabase({ kind: "pglite" });
+  const config = loadConfig({
+    KNOWLEDGE_DIR: path.join(ROOT, "knowledge"), FLOWS_DIR: path.join(ROOT, "flows"), PORT: "0", HOST: "127.0.0.1",
+    TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: apiRoot,
+  });
+  const app = await startApp(config, silentLogger, { database, telegram: { botInfo, throttle: false } });
+  stop = async () => {
+    await app.close();
+    if (schema) await database.pool.query(`DROP SCHEMA ${schema} CASCADE`);
+    await database.close();
+  };
+}
+
+process.on("message", (m: { type: string }) => {
+  if (m.type !== "stop") return;
+  clearInterval(sampler);
+  void stop().finally(() => {
+    process.send?.({ type: "stopped", peakRssMb: peakRss / 2 ** 20 });
+    setTimeout(() => process.exit(0), 50);
+  });
+});
+process.send?.({ type: "ready" });

@@ -1,0 +1,135 @@
+/**
+ * The end-to-end benchmark: simulated residents on the local Telegram emulator, first against a
+ * bare grammY echo bot, then against DigiPalīgs (embedded PGlite, and a PostgreSQL server when one
+ * is reachable). Each bot runs in its own process, the emulator and residents in another.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import type { Update } from "grammy/types";
+import { planMessages, toInput } from "../../src/channels/telegram.js";
+import { Assistant } from "../../src/core/assistant.js";
+import { Conversation, NEW_SESSION, type SessionState } from "../../src/core/conversation.js";
+import { isLang, type Lang } from "../../src/core/types.js";
+import { loadContent } from "../../src/content.js";
+import type { LoadResult, ResidentScript } from "./load.js";
+
+const HERE = import.meta.dirname;
+const ROOT = path.resolve(HERE, "../..");
+
+/** What residents type, per script (rotated across residents). */
+const SCRIPTS: readonly { lang: Lang; texts: readonly string[] }[] = [
+  { lang: "lv", texts: ["/start", "ka sanemt e-rekinu par udeni", "paldies", "/start e-invoices", "1", "1", "gatavs", "gatavs", "kā deklarēt dzīvesvietu", "/menu"] },
+  { lang: "ru", texts: ["/start", "как получать счета по электронной почте", "👍 Да", "Как подать заявление в самоуправление?", "/language", "English", "how do I pay property tax", "👎 No", "/help", "/menu"] },
+  { lang: "en", texts: ["/start", "how do I activate my e-address", "thanks", "Someone called from the bank and asked for my PIN code", "2", "/menu", "water meter reading", "/person", "hello", "/start application"] },
+  { lang: "lv", texts: ["labdien", "Man zvanīja no bankas un prasīja PIN kodu", "/menu", "kur ir tuvākais klientu centrs", "👍 Jā", "kā iegūt eParakstu", "asdf qwer", "zxcv tyui", "/language", "Latviešu"] },
+];
+
+/** A row of the table. */
+export interface EndToEndRow {
+  readonly bot: string;
+  readonly messages: number;
+  readonly replies: number;
+  readonly throughput: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly peakRssMb: number;
+  readonly problems: readonly string[];
+}
+
+function plain(html: string): string {
+  return html.replace(/<[^>]+>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, "\"").replace(/&amp;/g, "&").trim();
+}
+
+/** The replies DigiPalīgs must send, computed with the same pure core the bot runs. */
+function expectedScripts(conversation: Conversation, residents: number): ResidentScript[] {
+  return Array.from({ length: residents }, (_, r) => {
+    const script = SCRIPTS[r % SCRIPTS.length] as (typeof SCRIPTS)[number];
+    let state: SessionState = NEW_SESSION;
+    let lang: Lang = script.lang;
+    const chatId = 500_000 + r;
+    const messages = script.texts.map((text) => {
+      const update = {
+        update_id: 1,
+        message: {
+          message_id: 1, date: 0, chat: { id: chatId, type: "private", first_name: "R" }, text,
+          ...(text.startsWith("/") ? { entities: [{ type: "bot_command", offset: 0, length: text.split(" ")[0]?.length ?? 1 }] } : {}),
+        },
+      } as unknown as Update;
+      const input = toInput(update);
+      if (!input) throw new Error(`no input for ${text}`);
+      const result = conversation.handle(state, input, { lang });
+      state = JSON.parse(JSON.stringify(result.state)) as SessionState;
+      lang = isLang(result.lang) ? result.lang : lang;
+      const planned = planMessages(result.replies, result.showActions ? conversation.mainActions(result.lang) : undefined);
+      return { text, expect: planned.map((m) => plain(m.text).slice(0, 30)) };
+    });
+    return { chatId, languageCode: script.lang, messages };
+  });
+}
+
+function echoScripts(residents: number): ResidentScript[] {
+  return Array.from({ length: residents }, (_, r) => {
+    const script = SCRIPTS[r % SCRIPTS.length] as (typeof SCRIPTS)[number];
+    return { chatId: 500_000 + r, languageCode: script.lang, messages: script.texts.map((text) => ({ text, expect: [text.trim().slice(0, 30)] })) };
+  });
+}
+
+function once<T>(child: ChildProcess, type: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: { type: string }): void => {
+      if (m.type === type) {
+        child.off("message", onMessage);
+        resolve(m as T);
+      } else if (m.type === "error") {
+        reject(new Error(JSON.stringify(m)));
+      }
+    };
+    child.on("message", onMessage);
+    child.once("exit", (code) => reject(new Error(`child exited with ${code} while waiting for ${type}`)));
+  });
+}
+
+const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+async function measure(name: string, kind: "echo" | "digipaligs", scripts: ResidentScript[], databaseUrl?: string): Promise<EndToEndRow> {
+  const tsx = ["--import", "tsx"];
+  const load = fork(path.join(HERE, "load.ts"), [], { execArgv: tsx, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const ready = await once<{ apiRoot: string; token: string; botInfo: unknown }>(load, "ready");
+  const bot = fork(path.join(HERE, "bot.ts"), [kind, ready.apiRoot, ready.token, JSON.stringify(ready.botInfo), ...(databaseUrl ? [databaseUrl] : [])], {
+    execArgv: process.env.BENCH_CPU_PROFILE ? [...tsx, "--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : tsx, cwd: ROOT, stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  try {
+    await once(bot, "ready");
+    load.send({ type: "run", scripts, timeoutMs: 120_000 });
+    const { result } = await once<{ result: LoadResult }>(load, "result");
+    bot.send({ type: "stop" });
+    const { peakRssMb } = await once<{ peakRssMb: number }>(bot, "stopped");
+    const sorted = [...result.latencies].sort((a, b) => a - b);
+    return {
+      bot: name,
+      messages: result.messages,
+      replies: scripts.reduce((n, s) => n + s.messages.reduce((m, x) => m + x.expect.length, 0), 0),
+      throughput: result.messages / (result.wallMs / 1000),
+      p50: percentile(sorted, 50),
+      p95: percentile(sorted, 95),
+      peakRssMb,
+      problems: result.problems,
+    };
+  } finally {
+    load.send({ type: "stop" });
+    const exited = new Promise((resolve) => bot.once("exit", resolve));
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    bot.kill();
+  }
+}
+
+/** Runs the benchmark with `residents` residents of 10 messages each. */
+export async function runEndToEnd(residents = 200, databaseUrl?: string): Promise<EndToEndRow[]> {
+  const content = await loadContent(path.join(ROOT, "knowledge"), path.join(ROOT, "flows"));
+  const conversation = new Conversation({ assistant: new Assistant({ knowledge: content.knowledge }), flows: content.flows });
+  const ours = expectedScripts(conversation, residents);
+  const rows = [await measure("grammY echo bot (baseline)", "echo", echoScripts(residents))];
+  rows.push(await measure("DigiPalīgs, embedded PGlite", "digipaligs", ours));
+  if (databaseUrl) rows.push(await measure("DigiPalīgs, PostgreSQL server", "digipaligs", ours, databaseUrl));
+  return rows;
+}
