@@ -3,6 +3,8 @@
  * echo bot (the baseline, with the same runner and per-chat sequencing) or DigiPalīgs itself
  * (the whole app: core, flows, storage). Reports its peak memory when asked to stop.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { run, sequentialize } from "@grammyjs/runner";
 import { Bot } from "grammy";
@@ -30,6 +32,7 @@ if (kind === "echo") {
   stop = () => runner.stop();
 } else {
   let schema: string | undefined;
+  const dataDir = databaseUrl ? undefined : await mkdtemp(path.join(tmpdir(), "digipaligs-bench-"));
   const database = databaseUrl
     ? await (async () => {
         schema = `bench_${process.pid}`;
@@ -38,7 +41,7 @@ if (kind === "echo") {
         await admin.close();
         return openDatabase({ kind: "postgres", url: databaseUrl, schema });
       })()
-    : await openDatabase({ kind: "pglite" });
+    : await openDatabase({ kind: "pglite", ...(dataDir ? { dataDir } : {}) });
   const config = loadConfig({
     KNOWLEDGE_DIR: path.join(ROOT, "knowledge"), FLOWS_DIR: path.join(ROOT, "flows"), PORT: "0", HOST: "127.0.0.1",
     TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: apiRoot,
@@ -48,6 +51,7 @@ if (kind === "echo") {
     await app.close();
     if (schema) await database.pool.query(`DROP SCHEMA ${schema} CASCADE`);
     await database.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   };
 }
 

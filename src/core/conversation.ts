@@ -309,7 +309,7 @@ export class Conversation {
     const flow = this.currentFlow(d, pos);
     // Restarted after an update: its first step is the reply (the text was meant for the old
     // step). Gone: the text is handled as a new message.
-    if (!flow) return d.state.flow !== undefined;
+    if (!flow) return this.flows.get(pos.flow) !== undefined;
     const current = d.state.flow as FlowPosition;
     const step = flow.steps.get(current.step) as Step;
     if (step.type === "question") {

@@ -59,6 +59,11 @@ export interface ConversationServiceOptions {
   readonly defaultLang?: Lang;
 }
 
+/** How many recently active chats keep their session in memory. */
+const SESSION_CACHE_SIZE = 10_000;
+
+type OpenedTurn = Awaited<ReturnType<ConversationStore["openTurn"]>> & { session?: { state: StoredState; version: number } };
+
 /** How often a turn is redone when another instance saved the same session meanwhile. */
 const MAX_ATTEMPTS = 5;
 
@@ -86,6 +91,8 @@ export class ConversationService {
   readonly #mutex = new KeyedMutex();
   readonly #deliverers = new Map<string, Deliverer>();
   readonly #webEvents = new EventEmitter();
+  /** Recently saved sessions by channel and chat, to skip a read on the next turn. */
+  readonly #sessions = new Map<string, OpenedTurn>();
 
   constructor(options: ConversationServiceOptions) {
     this.#store = options.store;
@@ -93,6 +100,17 @@ export class ConversationService {
     this.#log = options.log;
     this.#defaultLang = options.defaultLang ?? "lv";
     this.#webEvents.setMaxListeners(0);
+  }
+
+  #remember(key: string, turn: OpenedTurn): void {
+    this.#sessions.delete(key);
+    this.#sessions.set(key, turn);
+    if (this.#sessions.size > SESSION_CACHE_SIZE) this.#sessions.delete(this.#sessions.keys().next().value as string);
+  }
+
+  /** Forgets what this instance remembers about a chat (after changes made outside a turn). */
+  forgetCached(channel: string, chatId: string): void {
+    this.#sessions.delete(`${channel}:${chatId}`);
   }
 
   /** Registers how to reach residents of a channel outside a turn. */
@@ -109,8 +127,10 @@ export class ConversationService {
     const conversation = this.#conversation();
     const hint = options.langHint?.slice(0, 2).toLowerCase();
     const newLang = isLang(hint) ? hint : this.#defaultLang;
+    const key = `${channel}:${chatId}`;
     for (let attempt = 1; ; attempt++) {
-      const opened = await this.#store.openTurn<StoredState>(channel, chatId, newLang, options.updateId);
+      // The last state this instance saved is usually still current: the write below checks it.
+      const opened = this.#sessions.get(key) ?? await this.#store.openTurn<StoredState>(channel, chatId, newLang, options.updateId);
       if (opened.seen) return { duplicate: true, residentId: opened.resident.id, lang: opened.resident.lang, replies: [] };
       const { resident } = opened;
       const { labels, ...state }: StoredState = opened.session?.state ?? NEW_SESSION;
@@ -145,10 +165,17 @@ export class ConversationService {
         ...(options.updateId !== undefined ? { update: { channel, id: options.updateId } } : {}),
       });
       if (!saved) {
-        // Another instance saved this resident's session meanwhile: read again and redo the turn.
+        // Another instance saved this resident's session meanwhile, or the update was handled
+        // already: read again, then redo the turn or drop the duplicate.
+        this.#sessions.delete(key);
         if (attempt >= MAX_ATTEMPTS) throw new Error(`session of ${channel} resident ${resident.id} kept changing; gave up after ${attempt} attempts`);
         continue;
       }
+      this.#remember(key, {
+        resident: { ...resident, lang: result.lang },
+        session: { state: { ...result.state, labels: newLabels }, version: (opened.session?.version ?? 0) + 1 },
+        seen: false,
+      });
       if (result.escalation) this.#log.info("escalation requested", { channel, reason: result.escalation.reason, flow: result.escalation.flow, step: result.escalation.step });
       return {
         duplicate: false,

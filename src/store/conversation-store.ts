@@ -179,10 +179,11 @@ export class ConversationStore {
         ($3::text IS NOT NULL AND EXISTS (SELECT 1 FROM processed_updates p WHERE p.channel = $1 AND p.update_id = $3)) AS seen
       FROM residents r LEFT JOIN sessions s ON s.resident_id = r.id WHERE r.channel = $1 AND r.chat_id = $2`;
     type Row = ResidentRow & { state: S | null; version: number | null; seen: boolean };
-    let { rows } = await this.pool.query<Row>(select, [channel, chatId, updateId ?? null]);
+    const query = { name: "open-turn", text: select, values: [channel, chatId, updateId ?? null] };
+    let { rows } = await this.pool.query<Row>(query);
     if (!rows[0]) {
       await this.pool.query("INSERT INTO residents (channel, chat_id, lang) VALUES ($1, $2, $3) ON CONFLICT (channel, chat_id) DO NOTHING", [channel, chatId, lang]);
-      ({ rows } = await this.pool.query<Row>(select, [channel, chatId, updateId ?? null]));
+      ({ rows } = await this.pool.query<Row>(query));
     }
     const row = rows[0] as Row;
     return {
@@ -194,9 +195,10 @@ export class ConversationStore {
 
   /**
    * Stores a turn atomically in one statement: the new session state if nobody saved since
-   * `expectedVersion` (0 when there was none), and — only then — the masked turns, the events,
-   * a language change and the processed update id. Returns false when another writer got there
-   * first (the caller reads again and retries).
+   * `expectedVersion` (0 when there was none) and the update id was not processed yet, and —
+   * only then — the masked turns, the events, a language change and the processed update id.
+   * Returns false when another writer got there first or the update was handled already (the
+   * caller reads again with {@link openTurn} and retries or drops it).
    */
   async commitTurn<S>(residentId: number, expectedVersion: number, commit: {
     readonly state: S;
@@ -210,12 +212,16 @@ export class ConversationStore {
       flow_id: t.flowId ?? null, step_id: t.stepId ?? null, lang: t.lang ?? null,
     }));
     const events = (commit.events ?? []).map((e) => ({ kind: e.kind, flow_id: e.flowId ?? null, step_id: e.stepId ?? null, guide_id: e.guideId ?? null, lang: e.lang ?? null }));
-    const { rows } = await this.pool.query<{ saved: boolean }>(
-      `WITH upd AS (
+    const { rows } = await this.pool.query<{ saved: boolean }>({
+      name: "commit-turn",
+      text: `WITH upd AS (
          UPDATE sessions SET state = $3::jsonb, version = version + 1, updated_at = now()
-         WHERE resident_id = $1 AND version = $2 AND $2 > 0 RETURNING 1
+         WHERE resident_id = $1 AND version = $2 AND $2 > 0
+           AND NOT EXISTS (SELECT 1 FROM processed_updates p WHERE p.channel = $7 AND p.update_id = $8)
+         RETURNING 1
        ), ins AS (
          INSERT INTO sessions (resident_id, state, version) SELECT $1, $3::jsonb, 1 WHERE $2 = 0
+           AND NOT EXISTS (SELECT 1 FROM processed_updates p WHERE p.channel = $7 AND p.update_id = $8)
          ON CONFLICT (resident_id) DO NOTHING RETURNING 1
        ), saved AS (SELECT 1 FROM upd UNION ALL SELECT 1 FROM ins),
        t AS (
@@ -236,9 +242,9 @@ export class ConversationStore {
          WHERE $8::text IS NOT NULL AND EXISTS (SELECT 1 FROM saved) ON CONFLICT DO NOTHING
        )
        SELECT EXISTS (SELECT 1 FROM saved) AS saved`,
-      [residentId, expectedVersion, JSON.stringify(commit.state), JSON.stringify(turns), JSON.stringify(events),
+      values: [residentId, expectedVersion, JSON.stringify(commit.state), JSON.stringify(turns), JSON.stringify(events),
         commit.lang ?? null, commit.update?.channel ?? null, commit.update?.id ?? null],
-    );
+    });
     return rows[0]?.saved === true;
   }
 

@@ -140,6 +140,8 @@ export function runStoreContract(name: string, open: () => Promise<Database>): v
       expect((await store.openTurn("telegram", "turn", "lv", "u-2")).seen).toBe(false);
       expect(await store.transcript(id)).toEqual([{ direction: "in", text: "kods [personas kods]" }, { direction: "out", text: "ok", lang: "ru" }]);
       expect(await store.events(id)).toEqual([{ kind: "flow-started", flowId: "f" }]);
+      // The same update again, even with the current version, is not stored twice.
+      expect(await store.commitTurn(id, 1, { ...commit, state: { step: 9 } })).toBe(false);
       expect(await store.commitTurn(id, 1, { state: { step: 2 }, turns: [] })).toBe(true);
       expect(await store.commitTurn(id, 1, { state: { step: 3 }, turns: [{ direction: "in", text: "lost" }] })).toBe(false);
       expect((await store.loadSession(id))?.state).toEqual({ step: 2 });

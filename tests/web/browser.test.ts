@@ -1,0 +1,328 @@
+/**
+ * The web chat and the widget in a real browser (system Chromium through playwright-core),
+ * against the in-process app with the shipped guides and flows.
+ *
+ * The conversation tests share one page and run in order, as a resident would: open, ask,
+ * press a button, switch language, reload. Screenshots for a look by eye are written to
+ * test-artifacts/web-chat-phone.png and test-artifacts/web-chat-desktop.png.
+ */
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import type { BrowserContext, BrowserContextOptions, Frame, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT } from "../helpers.js";
+import { startTestApp } from "../support/app.js";
+import { launchBrowser, type LaunchedBrowser } from "../support/browser.js";
+
+const ARTIFACTS = path.join(ROOT, "test-artifacts");
+/** The longest wait for one step; a step normally takes well under a second. */
+const STEP_MS = 10_000;
+
+const PHONE: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+};
+const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
+
+type App = Awaited<ReturnType<typeof startTestApp>>;
+
+// The callbacks given to page.evaluate() run in the browser. The project is type-checked
+// without the DOM library, so the little of the DOM they use is declared here.
+interface DomNode {
+  readonly id: string;
+  readonly hidden: boolean;
+  readonly textContent: string | null;
+  readonly classList: { contains(name: string): boolean };
+  readonly shadowRoot?: { readonly activeElement: DomNode | null } | null;
+  getBoundingClientRect(): { readonly left: number; readonly width: number; readonly height: number };
+}
+declare const document: {
+  readonly documentElement: DomNode & {
+    readonly lang: string;
+    readonly dataset: Readonly<Record<string, string | undefined>>;
+    readonly scrollWidth: number;
+    readonly clientWidth: number;
+  };
+  readonly body: DomNode;
+  readonly activeElement: DomNode | null;
+  querySelector(selector: string): DomNode | null;
+  querySelectorAll(selector: string): ArrayLike<DomNode> & Iterable<DomNode>;
+};
+declare function getComputedStyle(node: DomNode): { readonly fontSize: string };
+declare const window: { readonly DigiPaligs?: unknown };
+
+let app: App | undefined;
+let launched: LaunchedBrowser | undefined;
+
+beforeAll(async () => {
+  // Start both at once; keep whichever started so that afterAll stops it if the other failed.
+  const [started, browser] = await Promise.allSettled([startTestApp(), launchBrowser()]);
+  if (started.status === "fulfilled") app = started.value;
+  if (browser.status === "fulfilled") launched = browser.value;
+  if (started.status === "rejected") throw started.reason;
+  if (browser.status === "rejected") throw browser.reason;
+  await mkdir(ARTIFACTS, { recursive: true });
+}, 60_000);
+
+afterAll(async () => {
+  await launched?.close();
+  await app?.close();
+});
+
+function baseUrl(): string {
+  if (!app) throw new Error("the test app did not start");
+  return app.url;
+}
+
+/** A new context (no stored session) that reports page errors as test failures. */
+async function newContext(options: BrowserContextOptions): Promise<BrowserContext> {
+  if (!launched) throw new Error("the browser did not start");
+  const context = await launched.browser.newContext({ reducedMotion: "reduce", locale: "lv-LV", ...options });
+  context.setDefaultTimeout(STEP_MS);
+  return context;
+}
+
+/** What each page logged as warnings or errors, to explain a failure. */
+const logs = new WeakMap<Page | Frame, string[]>();
+
+async function openChat(context: BrowserContext, query = "?lang=lv"): Promise<Page> {
+  const page = await context.newPage();
+  const logged: string[] = [];
+  logs.set(page, logged);
+  page.on("console", (message) => {
+    if (message.type() === "warning" || message.type() === "error") logged.push(message.text());
+  });
+  page.on("pageerror", (error) => logged.push(`page error: ${error.message}`));
+  await page.goto(`${baseUrl()}/${query}`);
+  await chatReady(page);
+  expect(logged.filter((line) => line.startsWith("page error"))).toEqual([]);
+  return page;
+}
+
+/** Fails with the page's own error notice (and what it logged) instead of a bare time-out. */
+async function failWithNotice(page: Page | Frame, what: string): Promise<never> {
+  const notice = await page.locator("#notice-text").textContent();
+  const logged = logs.get(page) ?? [];
+  throw new Error(`${what}: the page says "${notice ?? ""}"${logged.length ? `; it logged: ${logged.join(" | ")}` : ""}`);
+}
+
+/** Waits until the chat has started and no message is on its way. */
+async function chatReady(page: Page | Frame): Promise<void> {
+  await page.waitForFunction(() => ["ready", "error"].includes(document.documentElement.dataset.chat ?? ""), undefined, { timeout: STEP_MS });
+  if ((await page.evaluate(() => document.documentElement.dataset.chat)) !== "ready") await failWithNotice(page, "the chat did not start");
+}
+
+const bots = (page: Page) => page.locator("#messages .msg-bot");
+
+/** Does `act` and waits for the bot's answer; returns the text of the new bot messages. */
+async function answerTo(page: Page, act: () => Promise<void>): Promise<string> {
+  const before = await bots(page).count();
+  await act();
+  await page.waitForFunction(
+    (n) => {
+      const notice = document.querySelector("#notice");
+      const failed = notice !== null && !notice.hidden;
+      return failed || (document.documentElement.dataset.chat === "ready" && document.querySelectorAll("#messages .msg-bot").length > n);
+    },
+    before,
+    { timeout: STEP_MS },
+  );
+  if (await page.locator("#notice").isVisible()) await failWithNotice(page, "no answer");
+  const texts = await bots(page).evaluateAll((nodes, n) => nodes.slice(n).map((node) => node.textContent ?? ""), before);
+  return texts.join("\n");
+}
+
+async function ask(page: Page, label: string | RegExp, question: string): Promise<string> {
+  return answerTo(page, async () => {
+    await page.getByRole("textbox", { name: label }).fill(question);
+    await page.keyboard.press("Enter");
+  });
+}
+
+/** The resident's messages, as shown (without the hidden "You:" prefix). */
+async function residentMessages(page: Page): Promise<string[]> {
+  return page.locator("#messages .msg-user .bubble").allTextContents();
+}
+
+describe("the web chat page", () => {
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    context = await newContext(DESKTOP);
+  });
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  it("opens with a greeting and the main-menu buttons", async () => {
+    page = await openChat(context);
+    expect(await page.getAttribute("html", "lang")).toBe("lv");
+    expect(await page.title()).toContain("DigiPalīgs");
+    const log = page.getByRole("log");
+    expect(await log.getAttribute("aria-live")).toBe("polite");
+    await bots(page).first().waitFor();
+    const greeting = await bots(page).first().innerText();
+    expect(greeting.length).toBeGreaterThan(20);
+    const menu = bots(page).last().locator(".choice");
+    expect(await menu.count()).toBeGreaterThanOrEqual(3);
+    const size = await menu.first().evaluate((node) => ({
+      height: node.getBoundingClientRect().height,
+      font: parseFloat(getComputedStyle(node).fontSize),
+    }));
+    expect(size.height).toBeGreaterThanOrEqual(48);
+    expect(size.font).toBeGreaterThanOrEqual(18);
+    await page.getByRole("textbox", { name: "Jūsu jautājums" }).waitFor();
+    await page.getByRole("button", { name: "Sūtīt", exact: true }).waitFor();
+    // The action bar (its emoji are hidden from screen readers, so the names are exact).
+    await page.getByRole("button", { name: "Izvēlne", exact: true }).waitFor();
+    await page.getByRole("button", { name: "Runāt ar cilvēku", exact: true }).waitFor();
+    expect(await page.getByRole("button", { name: /^LV/ }).getAttribute("aria-pressed")).toBe("true");
+    await page.getByRole("banner").getByRole("heading", { name: "DigiPalīgs" }).waitFor();
+  });
+
+  it("answers a typed question about water e-invoices and keeps the focus in the input", async () => {
+    const question = "Kā saņemt e-rēķinu par ūdeni?";
+    const answer = await ask(page, "Jūsu jautājums", question);
+    expect(answer).toMatch(/rēķin/i);
+    expect((await residentMessages(page)).at(-1)).toBe(question);
+    const input = page.getByRole("textbox", { name: "Jūsu jautājums" });
+    expect(await input.inputValue()).toBe("");
+    expect(await input.evaluate((node) => node === document.activeElement)).toBe(true);
+    // Bot text is never HTML; web addresses become safe links that open in a new tab.
+    const links = bots(page).last().locator("a[href^='http']");
+    if ((await links.count()) > 0) {
+      expect(await links.first().getAttribute("rel")).toBe("noopener noreferrer");
+      expect(await links.first().getAttribute("target")).toBe("_blank");
+    }
+  });
+
+  it("answers a pressed reply button and shows its label as the resident's message", async () => {
+    const button = bots(page).filter({ has: page.locator(".choice") }).last().locator(".choice").first();
+    const label = (await button.textContent()) ?? "";
+    expect(label).not.toBe("");
+    const answer = await answerTo(page, () => button.click());
+    expect(answer.trim().length).toBeGreaterThan(0);
+    expect((await residentMessages(page)).at(-1)).toBe(label);
+  });
+
+  it("switches to English: <html lang>, the page's own texts and the replies", async () => {
+    const before = await bots(page).count();
+    await answerTo(page, () => page.getByRole("button", { name: /^EN/ }).click());
+    // The bot's texts (not the buttons, which may name every language) are in English now.
+    const texts = (await bots(page).locator(".bubble").allTextContents()).slice(before).join("\n");
+    expect(texts).toMatch(/[a-z]{3}/i);
+    expect(texts).not.toMatch(/[а-яё]|[āčēģīķļņšūž]/i);
+    await page.waitForFunction(() => document.documentElement.lang === "en", undefined, { timeout: STEP_MS });
+    expect(await page.getByRole("button", { name: /^EN/ }).getAttribute("aria-pressed")).toBe("true");
+    expect(await page.getByRole("button", { name: /^LV/ }).getAttribute("aria-pressed")).toBe("false");
+    await page.getByRole("button", { name: "Send", exact: true }).waitFor();
+    const answer = await ask(page, "Your question", "How do I get e-invoices for water?");
+    expect(answer).toMatch(/invoice/i);
+  });
+
+  it("still shows the conversation after a reload", async () => {
+    const before = await residentMessages(page);
+    const botsBefore = await bots(page).count();
+    await page.reload();
+    await chatReady(page);
+    expect(await residentMessages(page)).toEqual(before);
+    expect(await bots(page).count()).toBe(botsBefore);
+    expect(await page.getAttribute("html", "lang")).toBe("en");
+    expect(before).toContain("Kā saņemt e-rēķinu par ūdeni?");
+  });
+});
+
+describe("the web chat's layout", () => {
+  it("fits a phone: large one-per-row buttons, no sideways scrolling (screenshot)", async () => {
+    const context = await newContext(PHONE);
+    try {
+      const page = await openChat(context);
+      await ask(page, "Jūsu jautājums", "Kā saņemt e-rēķinu par ūdeni?");
+      const layout = await page.evaluate(() => {
+        const choices = [...document.querySelectorAll("#messages .choice")];
+        const boxes = choices.map((node) => node.getBoundingClientRect());
+        return {
+          overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          lefts: new Set(boxes.map((b) => Math.round(b.left))).size,
+          minHeight: Math.min(...boxes.map((b) => b.height)),
+          font: Math.min(...choices.map((node) => parseFloat(getComputedStyle(node).fontSize))),
+          base: parseFloat(getComputedStyle(document.body).fontSize),
+        };
+      });
+      expect(layout.overflow).toBeLessThanOrEqual(0);
+      expect(layout.lefts).toBe(1);
+      expect(layout.minHeight).toBeGreaterThanOrEqual(48);
+      expect(layout.font).toBeGreaterThanOrEqual(18);
+      expect(layout.base).toBeGreaterThanOrEqual(18);
+      await page.screenshot({ path: path.join(ARTIFACTS, "web-chat-phone.png") });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("sits in a readable column on a desktop (screenshot)", async () => {
+    const context = await newContext(DESKTOP);
+    try {
+      const page = await openChat(context);
+      await ask(page, "Jūsu jautājums", "Kā saņemt e-rēķinu par ūdeni?");
+      const width = await page.locator("#messages").evaluate((node) => node.getBoundingClientRect().width);
+      expect(width).toBeLessThanOrEqual(900);
+      await page.screenshot({ path: path.join(ARTIFACTS, "web-chat-desktop.png") });
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("the embeddable widget", () => {
+  it("opens a panel with the chat in an iframe and closes on Escape, returning the focus", async () => {
+    const context = await newContext(DESKTOP);
+    try {
+      const page = await context.newPage();
+      await page.goto(`${baseUrl()}/static/embed-example.html`);
+      const launcher = page.getByRole("button", { name: /Atvērt DigiPalīgu/ });
+      await launcher.waitFor();
+      expect(await launcher.getAttribute("aria-expanded")).toBe("false");
+      // Nothing is loaded from the chat until the resident opens it.
+      expect(await page.locator("iframe").count()).toBe(0);
+
+      await launcher.click();
+      const panel = page.getByRole("dialog", { name: "DigiPalīgs" });
+      await panel.waitFor();
+      const iframe = panel.locator("iframe");
+      const src = new URL((await iframe.getAttribute("src")) ?? "", baseUrl());
+      expect(src.searchParams.get("embed")).toBe("1");
+      expect(src.searchParams.get("lang")).toBe("lv");
+      const frame = await (await iframe.elementHandle())?.contentFrame();
+      if (!frame) throw new Error("no iframe content");
+      await chatReady(frame);
+      await frame.locator("#messages .msg-bot").first().waitFor();
+      expect(await frame.evaluate(() => document.documentElement.classList.contains("embed"))).toBe(true);
+
+      // The question field inside the iframe gets the focus; Escape there closes the panel.
+      await frame.waitForFunction(() => document.activeElement?.id === "message-input", undefined, { timeout: STEP_MS });
+      await page.keyboard.press("Escape");
+      await panel.waitFor({ state: "hidden" });
+      const toggle = page.getByRole("button", { name: /DigiPalīgu/ });
+      expect(await toggle.getAttribute("aria-expanded")).toBe("false");
+      await page.waitForFunction(
+        () => document.querySelector("[data-digipaligs]")?.shadowRoot?.activeElement?.classList.contains("digipaligs-launcher") === true,
+        undefined,
+        { timeout: STEP_MS },
+      );
+
+      // The host page gets one element and one global, and none of the widget's styles.
+      const host = await page.evaluate(() => ({
+        elements: document.querySelectorAll("[data-digipaligs]").length,
+        styles: document.querySelectorAll("style").length,
+        global: typeof window.DigiPaligs,
+      }));
+      expect(host).toEqual({ elements: 1, styles: 1, global: "object" });
+    } finally {
+      await context.close();
+    }
+  });
+});
