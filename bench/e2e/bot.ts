@@ -55,9 +55,24 @@ if (kind === "echo") {
   };
 }
 
+// BENCH_CPU_PROFILE=<dir> profiles the measured part only (after start, until stop).
+const profiler = process.env.BENCH_CPU_PROFILE ? new (await import("node:inspector/promises")).Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await profiler.post("Profiler.enable");
+  await profiler.post("Profiler.start");
+}
+
 process.on("message", (m: { type: string }) => {
   if (m.type !== "stop") return;
   clearInterval(sampler);
+  if (profiler) {
+    void profiler.post("Profiler.stop").then(async ({ profile }) => {
+      const { writeFile, mkdir } = await import("node:fs/promises");
+      await mkdir(process.env.BENCH_CPU_PROFILE as string, { recursive: true });
+      await writeFile(path.join(process.env.BENCH_CPU_PROFILE as string, `${kind}-${process.pid}.cpuprofile`), JSON.stringify(profile));
+    });
+  }
   void stop().finally(() => {
     process.send?.({ type: "stopped", peakRssMb: peakRss / 2 ** 20 });
     setTimeout(() => process.exit(0), 50);

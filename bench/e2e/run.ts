@@ -96,7 +96,7 @@ async function measure(name: string, kind: "echo" | "digipaligs", scripts: Resid
   const load = fork(path.join(HERE, "load.ts"), [], { execArgv: tsx, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const ready = await once<{ apiRoot: string; token: string; botInfo: unknown }>(load, "ready");
   const bot = fork(path.join(HERE, "bot.ts"), [kind, ready.apiRoot, ready.token, JSON.stringify(ready.botInfo), ...(databaseUrl ? [databaseUrl] : [])], {
-    execArgv: process.env.BENCH_CPU_PROFILE ? [...tsx, "--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : tsx, cwd: ROOT, stdio: ["ignore", "inherit", "inherit", "ipc"],
+    execArgv: tsx, cwd: ROOT, stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   try {
     await once(bot, "ready");
@@ -123,13 +123,28 @@ async function measure(name: string, kind: "echo" | "digipaligs", scripts: Resid
   }
 }
 
-/** Runs the benchmark with `residents` residents of 10 messages each. */
-export async function runEndToEnd(residents = 200, databaseUrl?: string): Promise<EndToEndRow[]> {
+/**
+ * Runs the benchmark with `residents` residents of 10 messages each. The bots take turns for
+ * `rounds` rounds and each keeps its best round, so that a noisy moment on a shared machine does
+ * not decide the comparison.
+ */
+export async function runEndToEnd(residents = 200, databaseUrl?: string, rounds = 3): Promise<EndToEndRow[]> {
   const content = await loadContent(path.join(ROOT, "knowledge"), path.join(ROOT, "flows"));
   const conversation = new Conversation({ assistant: new Assistant({ knowledge: content.knowledge }), flows: content.flows });
   const ours = expectedScripts(conversation, residents);
-  const rows = [await measure("grammY echo bot (baseline)", "echo", echoScripts(residents))];
-  rows.push(await measure("DigiPalīgs, embedded PGlite", "digipaligs", ours));
-  if (databaseUrl) rows.push(await measure("DigiPalīgs, PostgreSQL server", "digipaligs", ours, databaseUrl));
-  return rows;
+  const plans: [string, () => Promise<EndToEndRow>][] = [
+    ["grammY echo bot (baseline)", () => measure("grammY echo bot (baseline)", "echo", echoScripts(residents))],
+    ["DigiPalīgs, embedded PGlite", () => measure("DigiPalīgs, embedded PGlite", "digipaligs", ours)],
+    ...(databaseUrl ? [["DigiPalīgs, PostgreSQL server", () => measure("DigiPalīgs, PostgreSQL server", "digipaligs", ours, databaseUrl)] as [string, () => Promise<EndToEndRow>]] : []),
+  ];
+  const best = new Map<string, EndToEndRow>();
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, run] of plans) {
+      const row = await run();
+      const previous = best.get(name);
+      // A round with problems always shows; otherwise the fastest round counts.
+      if (!previous || row.problems.length > 0 || (previous.problems.length === 0 && row.throughput > previous.throughput)) best.set(name, row);
+    }
+  }
+  return plans.map(([name]) => best.get(name) as EndToEndRow);
 }

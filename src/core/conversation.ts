@@ -95,11 +95,25 @@ export const languageButton = (lang: Lang): string => `lang:${lang}`;
 /** Button id that starts a flow. */
 export const startFlowButton = (flow: string): string => `flow:${flow}`;
 
-const LANGUAGE_NAMES: Readonly<Record<Lang, string>> = { lv: "Latviešu", ru: "Русский", en: "English" };
+/** Each language's name in itself. */
+export const LANGUAGE_NAMES: Readonly<Record<Lang, string>> = { lv: "Latviešu", ru: "Русский", en: "English" };
 
-/** Folds a label or typed text for comparison: no emoji, punctuation or case. */
+const simplified = new Map<string, string>();
+
+/** Folds typed text for comparison with labels: no emoji, punctuation or case. */
 function simplify(text: string): string {
   return fold(text).replace(/[^\p{L}\p{N}' ]+/gu, " ").replace(/\s+/g, " ").trim();
+}
+
+/** {@link simplify} for labels and fixed texts, memoised (never used for what residents type). */
+function simplifyLabel(label: string): string {
+  let value = simplified.get(label);
+  if (value === undefined) {
+    if (simplified.size >= 5000) simplified.clear();
+    value = simplify(label);
+    simplified.set(label, value);
+  }
+  return value;
 }
 
 /** Mutable result under construction. */
@@ -157,9 +171,9 @@ export class Conversation {
     if (simple === "") return undefined;
     for (const lang of LANGS) {
       const t = MESSAGES[lang];
-      if (simple === simplify(t.mainMenu) || t.words.menu.includes(simple)) return { name: "menu" };
-      if (simple === simplify(t.talkToPerson)) return { name: "person" };
-      if (simple === simplify(t.language)) return { name: "language" };
+      if (simple === simplifyLabel(t.mainMenu) || t.words.menu.includes(simple)) return { name: "menu" };
+      if (simple === simplifyLabel(t.talkToPerson)) return { name: "person" };
+      if (simple === simplifyLabel(t.language)) return { name: "language" };
     }
     return undefined;
   }
@@ -327,23 +341,23 @@ export class Conversation {
     const simple = simplify(text);
     const words = (key: keyof typeof MESSAGES.lv.words): boolean => LANGS.some((l) => MESSAGES[l].words[key].includes(simple));
     if (step.type === "instruction") {
-      const action: InstructionAction | undefined = [MESSAGES[d.lang].done, ...LANGS.map((l) => MESSAGES[l].done)].some((x) => simplify(x) === simple) || words("done")
+      const action: InstructionAction | undefined = [MESSAGES[d.lang].done, ...LANGS.map((l) => MESSAGES[l].done)].some((x) => simplifyLabel(x) === simple) || words("done")
         ? "done"
-        : LANGS.some((l) => simplify(MESSAGES[l].failed) === simple) || words("failed") ? "failed"
-          : LANGS.some((l) => simplify(MESSAGES[l].repeat) === simple) || words("repeat") ? "repeat"
-            : LANGS.some((l) => simplify(MESSAGES[l].back) === simple) || words("back") ? "back" : undefined;
+        : LANGS.some((l) => simplifyLabel(MESSAGES[l].failed) === simple) || words("failed") ? "failed"
+          : LANGS.some((l) => simplifyLabel(MESSAGES[l].repeat) === simple) || words("repeat") ? "repeat"
+            : LANGS.some((l) => simplifyLabel(MESSAGES[l].back) === simple) || words("back") ? "back" : undefined;
       if (action) {
         this.flowAction(d, flow, step, action);
         return true;
       }
     }
     if (step.type === "message") {
-      const index = step.choices.findIndex((c, i) => simple === String(i + 1) || LANGS.some((l) => simplify(c.label[l]) === simple));
+      const index = step.choices.findIndex((c, i) => simple === String(i + 1) || LANGS.some((l) => simplifyLabel(c.label[l]) === simple));
       if (index >= 0) {
         this.choose(d, flow, step, index);
         return true;
       }
-      if ((words("back") || LANGS.some((l) => simplify(MESSAGES[l].back) === simple)) && current.history.length > 0) {
+      if ((words("back") || LANGS.some((l) => simplifyLabel(MESSAGES[l].back) === simple)) && current.history.length > 0) {
         this.flowAction(d, flow, step, "back");
         return true;
       }

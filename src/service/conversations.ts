@@ -7,11 +7,12 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { NEW_SESSION, type Conversation, type SessionState, type TurnResult } from "../core/conversation.js";
+import { LANGUAGE_NAMES, NEW_SESSION, type Conversation, type SessionState, type TurnResult } from "../core/conversation.js";
 import { MESSAGES } from "../core/messages.js";
 import { isLang, type Button, type Input, type Lang, type Reply } from "../core/types.js";
 import type { Logger } from "../log.js";
-import type { ConversationStore, Resident, Turn } from "../store/conversation-store.js";
+import type { ConversationStore, Resident, Turn, TurnCommit } from "../store/conversation-store.js";
+import { Batcher } from "./batcher.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 
 /** Session state as stored: the conversation's state plus the labels of the last buttons sent. */
@@ -69,12 +70,23 @@ const MAX_ATTEMPTS = 5;
 
 const hashToken = (token: string): string => createHash("sha256").update(token).digest("hex");
 
-function describeInput(input: Input, labels: Readonly<Record<string, string>> | undefined): string {
+/** Labels of the buttons every channel shows permanently (menu bar, reply keyboard). */
+function fixedLabel(id: string, lang: Lang): string | undefined {
+  const t = MESSAGES[lang];
+  if (id === "menu") return t.mainMenu;
+  if (id === "person") return t.talkToPerson;
+  if (id === "language") return t.language;
+  const code = /^lang:(\w+)$/.exec(id)?.[1];
+  return isLang(code) ? `🌐 ${LANGUAGE_NAMES[code]}` : undefined;
+}
+
+/** How an inbound message is written to the transcript: what the resident saw or typed. */
+function describeInput(input: Input, labels: Readonly<Record<string, string>> | undefined, lang: Lang): string {
   switch (input.kind) {
     case "text":
       return input.edited ? `✏️ ${input.text}` : input.text;
     case "button":
-      return `🔘 ${labels?.[input.id] ?? input.id}`;
+      return `🔘 ${labels?.[input.id] ?? fixedLabel(input.id, lang) ?? input.id}`;
     case "command":
       return `/${input.name}${input.arg ? ` ${input.arg}` : ""}`;
     case "media":
@@ -93,6 +105,7 @@ export class ConversationService {
   readonly #webEvents = new EventEmitter();
   /** Recently saved sessions by channel and chat, to skip a read on the next turn. */
   readonly #sessions = new Map<string, OpenedTurn>();
+  readonly #commits: Batcher<TurnCommit<StoredState> & { residentId: number; expectedVersion: number }, boolean>;
 
   constructor(options: ConversationServiceOptions) {
     this.#store = options.store;
@@ -100,6 +113,7 @@ export class ConversationService {
     this.#log = options.log;
     this.#defaultLang = options.defaultLang ?? "lv";
     this.#webEvents.setMaxListeners(0);
+    this.#commits = new Batcher((items) => this.#store.commitTurns(items), { maxInFlight: 2 });
   }
 
   #remember(key: string, turn: OpenedTurn): void {
@@ -151,10 +165,12 @@ export class ConversationService {
         intent: result.intent, lang: result.lang,
         ...(result.guideId ? { guideId: result.guideId } : {}), ...(result.flowId ? { flowId: result.flowId } : {}), ...(result.stepId ? { stepId: result.stepId } : {}),
       };
-      const saved = await this.#store.commitTurn<StoredState>(resident.id, opened.session?.version ?? 0, {
+      const saved = await this.#commits.submit({
+        residentId: resident.id,
+        expectedVersion: opened.session?.version ?? 0,
         state: { ...result.state, labels: newLabels },
         turns: [
-          { direction: "in", text: describeInput(input, labels), ...meta },
+          { direction: "in", text: describeInput(input, labels, resident.lang), ...meta },
           ...result.replies.map((r): Turn => ({ direction: "out", text: r.text, ...meta })),
         ],
         events: result.events.map((e) => ({

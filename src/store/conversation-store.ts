@@ -37,6 +37,15 @@ export interface StoredEvent {
   readonly lang?: Lang;
 }
 
+/** What one turn writes (see {@link ConversationStore.commitTurn}). */
+export interface TurnCommit<S> {
+  readonly state: S;
+  readonly turns: readonly Turn[];
+  readonly events?: readonly StoredEvent[];
+  readonly lang?: Lang;
+  readonly update?: { readonly channel: string; readonly id: string };
+}
+
 /** Anything that runs queries: the pool or a client inside a transaction. */
 export type Queryable = Pick<pg.Pool, "query">;
 
@@ -200,52 +209,72 @@ export class ConversationStore {
    * Returns false when another writer got there first or the update was handled already (the
    * caller reads again with {@link openTurn} and retries or drops it).
    */
-  async commitTurn<S>(residentId: number, expectedVersion: number, commit: {
-    readonly state: S;
-    readonly turns: readonly Turn[];
-    readonly events?: readonly StoredEvent[];
-    readonly lang?: Lang;
-    readonly update?: { readonly channel: string; readonly id: string };
-  }): Promise<boolean> {
-    const turns = commit.turns.map((t) => ({
-      direction: t.direction, text: maskPersonalData(t.text), intent: t.intent ?? null, guide_id: t.guideId ?? null,
-      flow_id: t.flowId ?? null, step_id: t.stepId ?? null, lang: t.lang ?? null,
+  async commitTurn<S>(residentId: number, expectedVersion: number, commit: TurnCommit<S>): Promise<boolean> {
+    const [saved] = await this.commitTurns([{ residentId, expectedVersion, ...commit }]);
+    return saved === true;
+  }
+
+  /**
+   * Commits the turns of several residents in one statement (group commit under load); each
+   * succeeds or fails on its own, as in {@link commitTurn}. At most one turn per resident.
+   * Returns, per input, whether it was saved.
+   */
+  async commitTurns<S>(commits: readonly (TurnCommit<S> & { readonly residentId: number; readonly expectedVersion: number })[]): Promise<boolean[]> {
+    if (commits.length === 0) return [];
+    const input = commits.map((c, i) => ({
+      i, resident_id: c.residentId, expected: c.expectedVersion, state: c.state, lang: c.lang ?? null,
+      channel: c.update?.channel ?? null, update_id: c.update?.id ?? null,
     }));
-    const events = (commit.events ?? []).map((e) => ({ kind: e.kind, flow_id: e.flowId ?? null, step_id: e.stepId ?? null, guide_id: e.guideId ?? null, lang: e.lang ?? null }));
-    const { rows } = await this.pool.query<{ saved: boolean }>({
-      name: "commit-turn",
-      text: `WITH upd AS (
-         UPDATE sessions SET state = $3::jsonb, version = version + 1, updated_at = now()
-         WHERE resident_id = $1 AND version = $2 AND $2 > 0
-           AND NOT EXISTS (SELECT 1 FROM processed_updates p WHERE p.channel = $7 AND p.update_id = $8)
-         RETURNING 1
+    const turns = commits.flatMap((c, i) => c.turns.map((t) => ({
+      i, direction: t.direction, text: maskPersonalData(t.text), intent: t.intent ?? null, guide_id: t.guideId ?? null,
+      flow_id: t.flowId ?? null, step_id: t.stepId ?? null, lang: t.lang ?? null,
+    })));
+    const events = commits.flatMap((c, i) => (c.events ?? []).map((e) => ({
+      i, kind: e.kind, flow_id: e.flowId ?? null, step_id: e.stepId ?? null, guide_id: e.guideId ?? null, lang: e.lang ?? null,
+    })));
+    const { rows } = await this.pool.query<{ i: number }>({
+      name: "commit-turns",
+      text: `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb)
+           AS x(i int, resident_id bigint, expected int, state jsonb, lang text, channel text, update_id text)
+       ), fresh AS (
+         SELECT x.* FROM input x WHERE x.update_id IS NULL
+           OR NOT EXISTS (SELECT 1 FROM processed_updates p WHERE p.channel = x.channel AND p.update_id = x.update_id)
+       ), upd AS (
+         UPDATE sessions s SET state = x.state, version = s.version + 1, updated_at = now()
+         FROM fresh x WHERE s.resident_id = x.resident_id AND s.version = x.expected AND x.expected > 0
+         RETURNING x.i
        ), ins AS (
-         INSERT INTO sessions (resident_id, state, version) SELECT $1, $3::jsonb, 1 WHERE $2 = 0
-           AND NOT EXISTS (SELECT 1 FROM processed_updates p WHERE p.channel = $7 AND p.update_id = $8)
-         ON CONFLICT (resident_id) DO NOTHING RETURNING 1
-       ), saved AS (SELECT 1 FROM upd UNION ALL SELECT 1 FROM ins),
-       t AS (
+         INSERT INTO sessions (resident_id, state, version)
+         SELECT x.resident_id, x.state, 1 FROM fresh x WHERE x.expected = 0
+         ON CONFLICT (resident_id) DO NOTHING RETURNING resident_id
+       ), saved AS (
+         SELECT i FROM upd UNION ALL SELECT x.i FROM ins JOIN fresh x ON x.resident_id = ins.resident_id AND x.expected = 0
+       ), t AS (
          INSERT INTO turns (resident_id, direction, text, intent, guide_id, flow_id, step_id, lang)
-         SELECT $1, x.j->>'direction', x.j->>'text', x.j->>'intent', x.j->>'guide_id', x.j->>'flow_id', x.j->>'step_id', x.j->>'lang'
-         FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS x(j, n)
-         WHERE EXISTS (SELECT 1 FROM saved) ORDER BY x.n
-       ), e AS (
+         SELECT x.resident_id, e.j->>'direction', e.j->>'text', e.j->>'intent', e.j->>'guide_id', e.j->>'flow_id', e.j->>'step_id', e.j->>'lang'
+         FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(j, n)
+         JOIN input x ON x.i = (e.j->>'i')::int
+         WHERE x.i IN (SELECT i FROM saved) ORDER BY e.n
+       ), ev AS (
          INSERT INTO events (resident_id, kind, flow_id, step_id, guide_id, lang)
-         SELECT $1, x.kind, x.flow_id, x.step_id, x.guide_id, x.lang
-         FROM jsonb_to_recordset($5::jsonb) AS x(kind text, flow_id text, step_id text, guide_id text, lang text)
-         WHERE EXISTS (SELECT 1 FROM saved)
+         SELECT x.resident_id, e.kind, e.flow_id, e.step_id, e.guide_id, e.lang
+         FROM jsonb_to_recordset($3::jsonb) AS e(i int, kind text, flow_id text, step_id text, guide_id text, lang text)
+         JOIN input x ON x.i = e.i
+         WHERE x.i IN (SELECT i FROM saved)
        ), l AS (
-         UPDATE residents SET lang = $6, updated_at = now()
-         WHERE id = $1 AND $6::text IS NOT NULL AND lang <> $6 AND EXISTS (SELECT 1 FROM saved)
+         UPDATE residents r SET lang = x.lang, updated_at = now() FROM input x
+         WHERE r.id = x.resident_id AND x.lang IS NOT NULL AND r.lang <> x.lang AND x.i IN (SELECT i FROM saved)
        ), c AS (
-         INSERT INTO processed_updates (channel, update_id) SELECT $7, $8
-         WHERE $8::text IS NOT NULL AND EXISTS (SELECT 1 FROM saved) ON CONFLICT DO NOTHING
+         INSERT INTO processed_updates (channel, update_id)
+         SELECT x.channel, x.update_id FROM input x WHERE x.update_id IS NOT NULL AND x.i IN (SELECT i FROM saved)
+         ON CONFLICT DO NOTHING
        )
-       SELECT EXISTS (SELECT 1 FROM saved) AS saved`,
-      values: [residentId, expectedVersion, JSON.stringify(commit.state), JSON.stringify(turns), JSON.stringify(events),
-        commit.lang ?? null, commit.update?.channel ?? null, commit.update?.id ?? null],
+       SELECT i FROM saved`,
+      values: [JSON.stringify(input), JSON.stringify(turns), JSON.stringify(events)],
     });
-    return rows[0]?.saved === true;
+    const saved = new Set(rows.map((r) => Number(r.i)));
+    return commits.map((_, i) => saved.has(i));
   }
 
   /** Finds or creates the resident of a chat; `lang` is used only when creating. */

@@ -177,7 +177,7 @@ describe("the web chat page", () => {
     await page.getByRole("textbox", { name: "Jūsu jautājums" }).waitFor();
     await page.getByRole("button", { name: "Sūtīt", exact: true }).waitFor();
     // The action bar (its emoji are hidden from screen readers, so the names are exact).
-    await page.getByRole("button", { name: "Izvēlne", exact: true }).waitFor();
+    await page.getByRole("button", { name: "Galvenā izvēlne", exact: true }).waitFor();
     await page.getByRole("button", { name: "Runāt ar cilvēku", exact: true }).waitFor();
     expect(await page.getByRole("button", { name: /^LV/ }).getAttribute("aria-pressed")).toBe("true");
     await page.getByRole("banner").getByRole("heading", { name: "DigiPalīgs" }).waitFor();

@@ -1,0 +1,807 @@
+/* global window, document, navigator, location, localStorage, fetch, EventSource, URL, URLSearchParams, AbortController, setTimeout, clearTimeout, requestAnimationFrame, console */
+/**
+ * DigiPalīgs web chat (ES module, no build step, no dependencies).
+ *
+ * Texts from the server are plain text: they are only ever set through textContent. Web
+ * addresses, e-mail addresses and Latvian phone numbers become links built as elements.
+ * Written for browsers from about 2020 on (older iPads too): no look-behind in regular
+ * expressions, no Array.prototype.at, no AbortSignal.timeout.
+ */
+
+const LANGS = ["lv", "ru", "en"];
+const SESSION_KEY = "digipaligs.session";
+const LANG_KEY = "digipaligs.lang";
+const MAX_INPUT = 2000;
+const COUNT_FROM = 1500;
+const REQUEST_TIMEOUT_MS = 30000;
+const TYPING_DELAY_MS = 250;
+
+/** The page's own texts. Latvian uses the polite "Jūs". */
+const T = {
+  lv: {
+    title: "DigiPalīgs – Jelgavas novada digitālais palīgs",
+    subtitle: "Jelgavas novada digitālais palīgs",
+    language: "Valoda",
+    langName: "Latviešu",
+    conversation: "Saruna",
+    skipToInput: "Pāriet uz jautājuma lauku",
+    quickActions: "Ātrās darbības",
+    menu: "Galvenā izvēlne",
+    person: "Runāt ar cilvēku",
+    inputLabel: "Jūsu jautājums",
+    askForm: "Uzdot jautājumu",
+    placeholder: "Rakstiet šeit…",
+    send: "Sūtīt",
+    typing: "DigiPalīgs raksta…",
+    you: "Jūs",
+    choices: "Izvēlieties",
+    newTab: "(atvērsies jaunā cilnē)",
+    call: "Zvanīt",
+    retry: "Mēģināt vēlreiz",
+    notSent: "Nav nosūtīts",
+    offline: "Jūsu ierīcei nav interneta savienojuma. Lūdzu, pārbaudiet savienojumu un mēģiniet vēlreiz.",
+    network: "Neizdevās sazināties ar palīgu. Lūdzu, pārbaudiet interneta savienojumu un mēģiniet vēlreiz.",
+    rateLimited: "Pārāk daudz ziņu īsā laikā. Lūdzu, pagaidiet mirkli un mēģiniet vēlreiz.",
+    tooLong: "Šī ziņa ir pārāk gara. Lūdzu, saīsiniet to un mēģiniet vēlreiz.",
+    server: "Atvainojiet, kaut kas nogāja greizi. Lūdzu, mēģiniet vēlreiz.",
+    startFailed: "Atvainojiet, sarunu neizdevās sākt. Lūdzu, mēģiniet vēlreiz vai zvaniet pašvaldības informatīvajam tālrunim 63022238.",
+    charsLeft: (n) => (n >= 0 ? `Atlikušas ${n} rakstzīmes` : `Par ${-n} rakstzīmēm par daudz`),
+  },
+  ru: {
+    title: "DigiPalīgs – цифровой помощник Елгавского края",
+    subtitle: "Цифровой помощник Елгавского края",
+    language: "Язык",
+    langName: "Русский",
+    conversation: "Разговор",
+    skipToInput: "Перейти к полю вопроса",
+    quickActions: "Быстрые действия",
+    menu: "Главное меню",
+    person: "Поговорить с человеком",
+    inputLabel: "Ваш вопрос",
+    askForm: "Задать вопрос",
+    placeholder: "Пишите здесь…",
+    send: "Отправить",
+    typing: "DigiPalīgs печатает…",
+    you: "Вы",
+    choices: "Выберите",
+    newTab: "(откроется в новой вкладке)",
+    call: "Позвонить",
+    retry: "Попробовать ещё раз",
+    notSent: "Не отправлено",
+    offline: "Ваше устройство не подключено к интернету. Пожалуйста, проверьте подключение и попробуйте ещё раз.",
+    network: "Не удалось связаться с помощником. Пожалуйста, проверьте подключение к интернету и попробуйте ещё раз.",
+    rateLimited: "Слишком много сообщений за короткое время. Пожалуйста, подождите немного и попробуйте ещё раз.",
+    tooLong: "Это сообщение слишком длинное. Пожалуйста, сократите его и попробуйте ещё раз.",
+    server: "Извините, что-то пошло не так. Пожалуйста, попробуйте ещё раз.",
+    startFailed: "Извините, не удалось начать разговор. Пожалуйста, попробуйте ещё раз или позвоните на информационный телефон самоуправления 63022238.",
+    charsLeft: (n) => (n >= 0 ? `Осталось символов: ${n}` : `Лишних символов: ${-n}`),
+  },
+  en: {
+    title: "DigiPalīgs – Jelgava Municipality's digital assistant",
+    subtitle: "Jelgava Municipality's digital assistant",
+    language: "Language",
+    langName: "English",
+    conversation: "Conversation",
+    skipToInput: "Skip to the question field",
+    quickActions: "Quick actions",
+    menu: "Main menu",
+    person: "Talk to a person",
+    inputLabel: "Your question",
+    askForm: "Ask a question",
+    placeholder: "Type here…",
+    send: "Send",
+    typing: "DigiPalīgs is typing…",
+    you: "You",
+    choices: "Choose",
+    newTab: "(opens in a new tab)",
+    call: "Call",
+    retry: "Try again",
+    notSent: "Not sent",
+    offline: "Your device is not connected to the internet. Please check the connection and try again.",
+    network: "Could not reach the assistant. Please check your internet connection and try again.",
+    rateLimited: "Too many messages in a short time. Please wait a moment and try again.",
+    tooLong: "This message is too long. Please shorten it and try again.",
+    server: "Sorry, something went wrong. Please try again.",
+    startFailed: "Sorry, the conversation could not be started. Please try again, or call the municipality's information line 63022238.",
+    charsLeft: (n) => (n >= 0 ? `${n} characters left` : `${-n} characters too many`),
+  },
+};
+
+const ACTION_EMOJI = { menu: "🏠", person: "🙋" };
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+const isLang = (value) => typeof value === "string" && LANGS.indexOf(value) !== -1;
+
+/** localStorage that never throws (blocked storage, private mode, sandboxed iframes). */
+const storage = {
+  get(key) {
+    try { return localStorage.getItem(key); } catch { return null; }
+  },
+  set(key, value) {
+    try { localStorage.setItem(key, value); } catch { /* kept in memory only */ }
+  },
+  remove(key) {
+    try { localStorage.removeItem(key); } catch { /* nothing to remove */ }
+  },
+};
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function hiddenText(text) {
+  return el("span", "visually-hidden", text);
+}
+
+/** An error from the API or the network. `status` is 0 for network errors and time-outs. */
+class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message || code);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Elements and state
+
+const root = document.documentElement;
+const params = new URLSearchParams(location.search);
+const embedded = params.get("embed") === "1";
+
+const $ = (id) => document.getElementById(id);
+const messagesEl = $("messages");
+const scroller = $("scroller");
+const typingEl = $("typing");
+const noticeEl = $("notice");
+const noticeText = $("notice-text");
+const retryButton = $("retry");
+const form = $("composer-form");
+const input = $("message-input");
+const sendButton = $("send");
+const charCount = $("char-count");
+
+const state = {
+  lang: "lv",
+  session: null, // { id, token }
+  busy: false,
+  retry: null,
+  typingTimer: 0,
+  events: null,
+  reconnectTimer: 0,
+  reconnectDelay: 2000,
+  lastEventId: "",
+};
+
+const t = () => T[state.lang];
+const reducedMotion = () => typeof window.matchMedia === "function" && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+// ---------------------------------------------------------------------------------------------
+// Language
+
+function browserLang() {
+  const list = (navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || ""]);
+  for (const tag of list) {
+    const base = String(tag).toLowerCase().split("-")[0];
+    if (isLang(base)) return base;
+  }
+  return "lv";
+}
+
+function initialLang() {
+  const asked = params.get("lang");
+  if (isLang(asked)) return asked;
+  const stored = storage.get(LANG_KEY);
+  if (isLang(stored)) return stored;
+  return browserLang();
+}
+
+/** Translates the page chrome and sets <html lang>. */
+function applyLang(lang) {
+  state.lang = lang;
+  const texts = T[lang];
+  root.lang = lang;
+  document.title = texts.title;
+  for (const node of document.querySelectorAll("[data-i18n]")) {
+    const text = texts[node.getAttribute("data-i18n")];
+    if (typeof text === "string") node.textContent = text;
+  }
+  for (const node of document.querySelectorAll("[data-i18n-placeholder]")) {
+    const text = texts[node.getAttribute("data-i18n-placeholder")];
+    if (typeof text === "string") node.setAttribute("placeholder", text);
+  }
+  for (const node of document.querySelectorAll("[data-i18n-label]")) {
+    const text = texts[node.getAttribute("data-i18n-label")];
+    if (typeof text === "string") node.setAttribute("aria-label", text);
+  }
+  for (const button of document.querySelectorAll(".lang-button")) {
+    button.setAttribute("aria-pressed", String(button.getAttribute("data-lang") === lang));
+  }
+  updateCount();
+}
+
+function setLang(lang) {
+  if (!isLang(lang)) return;
+  storage.set(LANG_KEY, lang);
+  if (lang !== state.lang || root.lang !== lang) applyLang(lang);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text rendering: plain text, line by line, with safe links
+
+// 1: web address, 2: e-mail address, 3: what precedes a phone number, 4: the phone number.
+const LINK_RE = /(https?:\/\/[^\s<>"«»]+|www\.[^\s<>"«»]+)|([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})|(^|[^\d+/.-])((?:\+371[ -]?)?(?:[26]\d{7}|80\d{6}))(?![\d-])/g;
+const TRAILING = /[.,;:!?'"”’»)\]}]$/;
+
+function trimUrl(url) {
+  let out = url;
+  while (TRAILING.test(out)) {
+    const last = out.charAt(out.length - 1);
+    if (last === ")" && (out.split("(").length > out.split(")").length - 1)) break;
+    out = out.slice(0, -1);
+  }
+  return out;
+}
+
+function safeWebHref(raw) {
+  try {
+    const url = new URL(raw.indexOf("www.") === 0 ? `https://${raw}` : raw);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function link(href, text, external) {
+  const a = el("a", "", text);
+  a.href = href;
+  if (external) {
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    a.appendChild(hiddenText(` ${t().newTab}`));
+  }
+  return a;
+}
+
+function appendLinkified(parent, line) {
+  let last = 0;
+  LINK_RE.lastIndex = 0;
+  let match;
+  while ((match = LINK_RE.exec(line)) !== null) {
+    let start = match.index;
+    let node = null;
+    let length = match[0].length;
+    if (match[1]) {
+      const url = trimUrl(match[1]);
+      length = url.length;
+      const href = safeWebHref(url);
+      if (href) node = link(href, url, true);
+    } else if (match[2]) {
+      node = link(`mailto:${match[2]}`, match[2], false);
+    } else if (match[4]) {
+      start += match[3].length;
+      length = match[4].length;
+      const digits = match[4].replace(/\D/g, "").replace(/^371/, "");
+      node = link(`tel:+371${digits}`, match[4], false);
+    }
+    if (!node) continue;
+    if (start > last) parent.appendChild(document.createTextNode(line.slice(last, start)));
+    parent.appendChild(node);
+    last = start + length;
+    LINK_RE.lastIndex = last;
+  }
+  if (last < line.length) parent.appendChild(document.createTextNode(line.slice(last)));
+}
+
+const NUMBERED_RE = /^\s*\d{1,2}[.)]\s/;
+const BULLET_RE = /^\s*[•–*-]\s/;
+const SOURCE_RE = /^(?:Avots|Avoti|Источник|Источники|Source|Sources):/;
+
+/** Renders plain text into `parent`: one block per line, newlines and spacing kept. */
+function renderText(parent, text) {
+  const lines = String(text).replace(/\r\n?/g, "\n").split("\n");
+  for (const line of lines) {
+    const span = el("span", "text-line");
+    if (!line.trim()) {
+      span.classList.add("gap");
+    } else {
+      if (NUMBERED_RE.test(line)) span.classList.add("step", /^\s*\d\d/.test(line) ? "wide" : "numbered");
+      else if (BULLET_RE.test(line)) span.classList.add("step", "bullet");
+      if (line.indexOf("📘") === 0) span.classList.add("title");
+      if (SOURCE_RE.test(line)) span.classList.add("source");
+      appendLinkified(span, line);
+    }
+    parent.appendChild(span);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages
+
+function validButtons(buttons) {
+  if (!Array.isArray(buttons)) return [];
+  return buttons.filter((b) => b && typeof b.id === "string" && typeof b.label === "string");
+}
+
+function addBotMessage(reply) {
+  const wrap = el("div", "msg msg-bot");
+  wrap.appendChild(hiddenText("DigiPalīgs: "));
+  const bubble = el("div", "bubble");
+  renderText(bubble, typeof reply.text === "string" ? reply.text : "");
+  wrap.appendChild(bubble);
+  const buttons = validButtons(reply.buttons);
+  if (buttons.length) {
+    const group = el("div", "choices");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", t().choices);
+    for (const b of buttons) {
+      const button = el("button", "choice", b.label);
+      button.type = "button";
+      button.setAttribute("data-id", b.id);
+      group.appendChild(button);
+    }
+    wrap.appendChild(group);
+  }
+  messagesEl.appendChild(wrap);
+  return wrap;
+}
+
+function addUserMessage(text) {
+  const wrap = el("div", "msg msg-user");
+  wrap.appendChild(hiddenText(`${t().you}: `));
+  const bubble = el("div", "bubble");
+  bubble.textContent = text;
+  wrap.appendChild(bubble);
+  messagesEl.appendChild(wrap);
+  return wrap;
+}
+
+function setFailed(wrap, failed) {
+  wrap.classList.toggle("msg-failed", failed);
+  const old = wrap.querySelector(".msg-status");
+  if (old) old.remove();
+  if (failed) wrap.appendChild(el("p", "msg-status", `⚠ ${t().notSent}`));
+}
+
+/**
+ * Appends the bot's replies and brings them into view. `question` is the resident's message
+ * they answer: it stays in view above the answer when there is room.
+ */
+function renderReplies(replies, question) {
+  if (!Array.isArray(replies)) return;
+  let first = null;
+  for (const reply of replies) {
+    if (!reply || typeof reply !== "object") continue;
+    const node = addBotMessage(reply);
+    if (!first) first = node;
+  }
+  if (first) reveal(first, question);
+}
+
+/**
+ * How a resident's message from the stored history is shown. The transcript keeps pressed
+ * buttons as "🔘 <label>" (or "🔘 <id>" for buttons of the page itself) and the start of the
+ * conversation as "/start"; show them as they looked when sent. Null: not shown.
+ */
+function historyText(text) {
+  if (/^\/start(\s|$)/.test(text)) return null;
+  const pressed = /^🔘\s*(.*)$/u.exec(text);
+  if (!pressed) return text;
+  const label = pressed[1];
+  const lang = /^lang:(\w+)$/.exec(label);
+  if (lang && isLang(lang[1])) return `🌐 ${T[lang[1]].langName}`;
+  if (label === "menu" || label === "person") return `${ACTION_EMOJI[label]} ${t()[label]}`;
+  return label;
+}
+
+function renderHistory(messages) {
+  // The history is not news: keep screen readers from reading all of it out again.
+  messagesEl.setAttribute("aria-live", "off");
+  messagesEl.textContent = "";
+  for (const m of messages) {
+    if (!m || typeof m.text !== "string") continue;
+    if (m.direction === "in") {
+      const text = historyText(m.text);
+      if (text !== null) addUserMessage(text);
+    } else {
+      addBotMessage(m);
+    }
+  }
+  scrollToEnd(false);
+  setTimeout(() => messagesEl.setAttribute("aria-live", "polite"), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scrolling
+
+/** True when the page is in app layout (only the conversation scrolls). */
+function scrollerScrolls() {
+  return window.getComputedStyle(scroller).overflowY === "auto";
+}
+
+function scrollToEnd(smooth) {
+  const behavior = smooth && !reducedMotion() ? "smooth" : "auto";
+  const target = !typingEl.hidden ? typingEl : messagesEl.lastElementChild;
+  if (target) target.scrollIntoView({ block: "end", behavior });
+}
+
+/**
+ * Brings new messages into view. When they are taller than the view, the start of the first
+ * one is shown (so a long answer is read from its beginning), with the resident's question
+ * above it when that is short; otherwise the end of the log.
+ */
+function reveal(first, question) {
+  requestAnimationFrame(() => {
+    const behavior = reducedMotion() ? "auto" : "smooth";
+    const last = messagesEl.lastElementChild;
+    if (!last) return;
+    const view = scrollerScrolls() ? scroller.clientHeight : window.innerHeight;
+    const height = last.getBoundingClientRect().bottom - first.getBoundingClientRect().top;
+    if (height <= view - 24) {
+      last.scrollIntoView({ block: "end", behavior });
+      return;
+    }
+    const above = question && question.isConnected ? first.getBoundingClientRect().top - question.getBoundingClientRect().top : Infinity;
+    (above < view / 4 ? question : first).scrollIntoView({ block: "start", behavior });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Busy state, notices
+
+function setBusy(busy) {
+  state.busy = busy;
+  root.classList.toggle("is-busy", busy);
+  root.setAttribute("data-chat", busy ? "busy" : "ready");
+  sendButton.setAttribute("aria-disabled", String(busy));
+  clearTimeout(state.typingTimer);
+  if (busy) {
+    state.typingTimer = setTimeout(() => {
+      typingEl.hidden = false;
+      scrollToEnd(true);
+    }, TYPING_DELAY_MS);
+  } else {
+    typingEl.hidden = true;
+  }
+}
+
+function errorText(error, starting) {
+  if (error && error.status === 429) return t().rateLimited;
+  if (error && error.status === 413) return t().tooLong;
+  if (starting) return t().startFailed;
+  if (!error || error.status === 0) return navigator.onLine === false ? t().offline : t().network;
+  return t().server;
+}
+
+function showNotice(text, retry) {
+  state.retry = retry;
+  noticeText.textContent = text;
+  retryButton.hidden = !retry;
+  noticeEl.hidden = false;
+  requestAnimationFrame(() => noticeEl.scrollIntoView({ block: "nearest", behavior: reducedMotion() ? "auto" : "smooth" }));
+}
+
+function hideNotice() {
+  state.retry = null;
+  noticeEl.hidden = true;
+  noticeText.textContent = "";
+}
+
+// ---------------------------------------------------------------------------------------------
+// API
+
+async function api(method, path, body, token) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+  let response;
+  try {
+    response = await fetch(new URL(path, document.baseURI).href, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: "no-store",
+      credentials: "same-origin",
+      signal: controller.signal,
+    });
+  } catch (error) {
+    throw new ApiError(0, "network", error && error.message);
+  } finally {
+    clearTimeout(timer);
+  }
+  const data = await response.json().catch(() => null);
+  if (!response.ok) {
+    const err = data && data.error ? data.error : {};
+    throw new ApiError(response.status, err.code || `http_${response.status}`, err.message);
+  }
+  if (!data || typeof data !== "object") throw new ApiError(response.status, "bad_response");
+  return data;
+}
+
+const sessionPath = (id) => `api/chat/sessions/${encodeURIComponent(id)}`;
+
+function readSession() {
+  try {
+    const saved = JSON.parse(storage.get(SESSION_KEY) || "null");
+    if (saved && typeof saved.id === "string" && typeof saved.token === "string") return saved;
+  } catch {
+    /* a damaged entry: start again */
+  }
+  return null;
+}
+
+function forgetSession() {
+  closeEvents();
+  state.session = null;
+  state.lastEventId = "";
+  storage.remove(SESSION_KEY);
+}
+
+async function createSession(render) {
+  const data = await api("POST", "api/chat/sessions", { lang: state.lang });
+  if (typeof data.id !== "string" || typeof data.token !== "string") throw new ApiError(0, "bad_response");
+  state.session = { id: data.id, token: data.token };
+  storage.set(SESSION_KEY, JSON.stringify(state.session));
+  setLang(isLang(data.lang) ? data.lang : state.lang);
+  if (render) renderReplies(data.replies);
+  openEvents();
+}
+
+/** Restores the saved conversation; false when there is none (or the server forgot it). */
+async function restoreSession() {
+  const saved = readSession();
+  if (!saved) return false;
+  let data;
+  try {
+    data = await api("GET", sessionPath(saved.id), undefined, saved.token);
+  } catch (error) {
+    if (error.status === 400 || error.status === 401 || error.status === 403 || error.status === 404) {
+      forgetSession();
+      return false;
+    }
+    throw error;
+  }
+  const messages = Array.isArray(data.messages) ? data.messages : [];
+  if (!messages.length) {
+    forgetSession();
+    return false;
+  }
+  state.session = saved;
+  setLang(isLang(data.lang) ? data.lang : state.lang);
+  renderHistory(messages);
+  openEvents();
+  return true;
+}
+
+async function boot() {
+  hideNotice();
+  setBusy(true);
+  try {
+    if (!(await restoreSession())) await createSession(true);
+    setBusy(false);
+  } catch (error) {
+    console.warn("DigiPalīgs: could not start", error);
+    setBusy(false);
+    root.setAttribute("data-chat", "error");
+    showNotice(errorText(error, true), boot);
+  }
+}
+
+function postMessage(action) {
+  const body = action.button ? { button: action.button } : { text: action.text };
+  return api("POST", `${sessionPath(state.session.id)}/messages`, body, state.session.token);
+}
+
+/**
+ * Sends a typed text ({text}) or a pressed button ({button, label}). Shows the resident's
+ * message at once; on failure marks it "not sent" and offers to try again.
+ * Returns false when another message is still on its way.
+ */
+function send(action, again) {
+  if (state.busy) return false;
+  hideNotice();
+  const bubble = again || addUserMessage(action.label || action.text);
+  if (again) setFailed(again, false);
+  reveal(bubble);
+  setBusy(true);
+  void deliver(action, bubble);
+  return true;
+}
+
+async function deliver(action, bubble) {
+  try {
+    if (!state.session) await createSession(false);
+    let data;
+    try {
+      data = await postMessage(action);
+    } catch (error) {
+      if (error.status !== 401 && error.status !== 404) throw error;
+      // The server no longer knows this conversation: start a new one quietly and resend.
+      forgetSession();
+      await createSession(false);
+      data = await postMessage(action);
+    }
+    setBusy(false);
+    setLang(isLang(data.lang) ? data.lang : action.lang || state.lang);
+    renderReplies(data.replies, bubble);
+  } catch (error) {
+    console.warn("DigiPalīgs: message not sent", error);
+    setBusy(false);
+    setFailed(bubble, true);
+    showNotice(errorText(error, false), () => send(action, bubble));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages that arrive later (e.g. from a member of staff)
+
+function closeEvents() {
+  clearTimeout(state.reconnectTimer);
+  if (state.events) state.events.close();
+  state.events = null;
+}
+
+function openEvents() {
+  closeEvents();
+  if (!state.session || typeof EventSource === "undefined") return;
+  const url = new URL(`${sessionPath(state.session.id)}/events`, document.baseURI);
+  url.searchParams.set("token", state.session.token);
+  // The browser resends Last-Event-ID when it reconnects by itself; a new EventSource does
+  // not, so tell the server where we were.
+  if (state.lastEventId) url.searchParams.set("after", state.lastEventId);
+  const source = new EventSource(url.href);
+  state.events = source;
+  source.addEventListener("open", () => {
+    state.reconnectDelay = 2000;
+  });
+  source.addEventListener("message", (event) => {
+    if (state.events !== source) return;
+    if (event.lastEventId) state.lastEventId = event.lastEventId;
+    let data;
+    try {
+      data = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    if (!data || typeof data !== "object") return;
+    if (isLang(data.lang)) setLang(data.lang);
+    renderReplies(data.replies);
+  });
+  source.addEventListener("error", () => {
+    // The browser reconnects by itself unless the server refused the stream; then retry later.
+    if (source.readyState !== EventSource.CLOSED || state.events !== source) return;
+    state.events = null;
+    const delay = state.reconnectDelay;
+    state.reconnectDelay = Math.min(delay * 2, 60000);
+    state.reconnectTimer = setTimeout(openEvents, delay);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Composer
+
+function autosize() {
+  input.style.height = "auto";
+  input.style.height = `${input.scrollHeight + 4}px`;
+}
+
+function updateCount() {
+  if (!input) return;
+  const length = input.value.length;
+  if (length < COUNT_FROM) {
+    charCount.hidden = true;
+    charCount.textContent = "";
+    return;
+  }
+  charCount.hidden = false;
+  charCount.textContent = t().charsLeft(MAX_INPUT - length);
+  charCount.classList.toggle("over", length > MAX_INPUT);
+}
+
+function submitText() {
+  const text = input.value.trim();
+  if (!text) {
+    input.focus();
+    return;
+  }
+  if (text.length > MAX_INPUT) {
+    showNotice(t().tooLong, null);
+    return;
+  }
+  if (!send({ text })) return;
+  input.value = "";
+  autosize();
+  updateCount();
+  input.focus();
+}
+
+function wire() {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submitText();
+  });
+
+  input.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || event.shiftKey || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.isComposing || event.keyCode === 229) return;
+    event.preventDefault();
+    submitText();
+  });
+  input.addEventListener("input", () => {
+    autosize();
+    updateCount();
+  });
+
+  messagesEl.addEventListener("click", (event) => {
+    const button = event.target instanceof window.Element ? event.target.closest(".choice") : null;
+    if (!button || state.busy) return;
+    const id = button.getAttribute("data-id");
+    if (!id) return;
+    const target = id.indexOf("lang:") === 0 ? id.slice(5) : null;
+    if (send({ button: id, label: button.textContent, lang: isLang(target) ? target : undefined })) {
+      button.classList.add("chosen");
+    }
+  });
+
+  for (const button of document.querySelectorAll(".action-button")) {
+    button.addEventListener("click", () => {
+      const id = button.getAttribute("data-button");
+      send({ button: id, label: `${ACTION_EMOJI[id]} ${t()[id]}` });
+    });
+  }
+
+  for (const button of document.querySelectorAll(".lang-button")) {
+    button.addEventListener("click", () => {
+      const lang = button.getAttribute("data-lang");
+      if (!isLang(lang) || state.busy) return;
+      if (!state.session) {
+        // Nothing to switch yet (the start failed): start again in that language.
+        setLang(lang);
+        void boot();
+        return;
+      }
+      if (lang === state.lang) return;
+      send({ button: `lang:${lang}`, label: `🌐 ${T[lang].langName}`, lang });
+    });
+  }
+
+  retryButton.addEventListener("click", () => {
+    const retry = state.retry;
+    if (retry) retry();
+  });
+
+  window.addEventListener("pagehide", closeEvents);
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted && state.session) openEvents();
+  });
+
+  if (embedded) {
+    // Keys pressed inside the iframe do not reach the host page: tell the widget.
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && window.parent !== window) {
+        window.parent.postMessage({ type: "digipaligs:close" }, "*");
+      }
+    });
+    window.addEventListener("message", (event) => {
+      if (event.source !== window.parent || !event.data || event.data.type !== "digipaligs:focus") return;
+      input.focus({ preventScroll: true });
+    });
+  }
+}
+
+function main() {
+  if (embedded) root.classList.add("embed");
+  root.setAttribute("data-chat", "starting");
+  applyLang(initialLang());
+  wire();
+  void boot();
+}
+
+main();
