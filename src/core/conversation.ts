@@ -301,7 +301,12 @@ export class Conversation {
   private text(d: Draft, raw: string, edited: boolean): void {
     const text = raw.trim();
     if (edited) d.replies.push({ text: MESSAGES[d.lang].edited, buttons: [] });
-    const pos = d.state.flow;
+    let pos = d.state.flow;
+    if (pos?.paused && this.answersStep(pos, text)) {
+      // "gatavs" or "2" after a side question: the resident is back in the flow.
+      pos = { ...pos, paused: false };
+      d.state = { ...d.state, flow: pos };
+    }
     if (pos && !pos.paused) {
       const handled = this.flowText(d, pos, text);
       if (handled) return;
@@ -316,6 +321,22 @@ export class Conversation {
       }
     }
     this.retrieve(d, text);
+  }
+
+  /** True when typed text is one of the step's buttons (a label, a number, "gatavs", "atpakaļ"…). */
+  private answersStep(pos: FlowPosition, text: string): boolean {
+    const step = this.flows.get(pos.flow)?.steps.get(pos.step);
+    if (!step) return false;
+    const simple = simplify(text);
+    if (step.type === "message") {
+      return step.choices.some((c, i) => simple === String(i + 1) || LANGS.some((l) => simplifyLabel(c.label[l]) === simple));
+    }
+    if (step.type !== "instruction") return false;
+    return LANGS.some((l) => {
+      const t = MESSAGES[l];
+      return [t.done, t.failed, t.repeat, t.back].some((label) => simplifyLabel(label) === simple)
+        || (["done", "failed", "repeat", "back"] as const).some((k) => t.words[k].includes(simple));
+    });
   }
 
   /** Free text while a flow waits: an answer, a typed button, or a question about something else. */

@@ -81,7 +81,8 @@ const SCAM_LINK = ["sait", "link", "ссылк", "линк", "url"];
 const SCAM_ASK = [
   "prasij", "pieprasij", "ludza", "gribej", "lika", "diktej", "teica", "nosaukt",
   "просил", "попросил", "требовал", "потребовал", "назвать", "продиктов", "хотел", "сказал",
-  "asked", "wanted", "told", "demanded", "requested",
+  "asked", "asking", "wanted", "told", "demanded", "requested", "requesting",
+  "prasot", "ludzot", "просят", "просит", "прося", "требуют",
 ];
 
 /**

@@ -40,8 +40,10 @@ export function detectLanguage(text: string, vocab?: Vocabulary, fallback: Lang 
   }
   const lower = text.normalize("NFKC").toLowerCase();
   if (LATVIAN_LETTERS.test(lower)) scores.lv += 3;
+  let known = LATVIAN_LETTERS.test(lower) ? 1 : 0;
   for (const term of surfaceTerms(fold(text))) {
     if (hasCyrillic(term)) continue;
+    if (STOPWORDS.lv.has(term) || STOPWORDS.en.has(term) || vocab?.lv.has(term) || vocab?.en.has(term)) known++;
     if (STOPWORDS.lv.has(term)) scores.lv += 1.5;
     if (STOPWORDS.en.has(term)) scores.en += 1.5;
     if (NON_LATVIAN_LETTERS.test(term)) scores.en += 1;
@@ -54,6 +56,8 @@ export function detectLanguage(text: string, vocab?: Vocabulary, fallback: Lang 
       if (inEn && !inLv) scores.en += 1;
     }
   }
+  // Not one known word (typos, nonsense, names): keep the resident's language.
+  if (known === 0) return { lang: fallback, scores };
   if (scores.en > scores.lv) return { lang: "en", scores };
   if (scores.lv > scores.en) return { lang: "lv", scores };
   return { lang: fallback === "ru" ? "lv" : fallback, scores };

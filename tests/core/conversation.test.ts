@@ -392,6 +392,14 @@ describe("Conversation: questions in the middle of a flow", () => {
     expect(chat.text("gatavs").state.flow?.step).toBe("jnku-mail-open");
   });
 
+  it("typing a step's answer after a side question resumes the flow without pressing Continue", () => {
+    const chat = atJnkuMail();
+    expect(chat.text("Kā deklarēt dzīvesvietu?").state.flow?.paused).toBe(true);
+    const r = chat.text("gatavs");
+    expect(r.state.flow).toMatchObject({ flow: "e-invoice-setup", step: "jnku-mail-open", paused: false });
+    expect(texts(r)).toEqual([say("e-invoice-setup", "jnku-mail-open")]);
+  });
+
   it("a question answered in Russian in a Latvian flow gets Continue in Russian", () => {
     const chat = atJnkuMail();
     const r = chat.text("Как задекларировать место жительства?");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { detectLanguage } from "../../src/nlp/language.js";
-import { asksForPerson, smallTalk } from "../../src/nlp/intents.js";
+import { asksForPerson, mentionsScam, smallTalk } from "../../src/nlp/intents.js";
 import { buildVocabulary } from "../../src/knowledge/knowledge.js";
 import { shippedKnowledge } from "../helpers.js";
 
@@ -22,6 +22,10 @@ describe("detectLanguage", async () => {
   it("falls back to the given language when there is no evidence", () => {
     expect(detectLanguage("123 ???", vocab, "ru").lang).toBe("ru");
     expect(detectLanguage("", vocab, "en").lang).toBe("en");
+  });
+  it("keeps the resident's language for nonsense and typos with no known word", () => {
+    expect(detectLanguage("asdf qwer zxcv", vocab, "lv").lang).toBe("lv");
+    expect(detectLanguage("wxyq", vocab, "ru").lang).toBe("ru");
   });
 });
 
@@ -50,5 +54,28 @@ describe("smallTalk", () => {
   });
   it("does not treat questions as small talk", () => {
     expect(smallTalk("labdien, kā saņemt e-rēķinu?")).toBe(undefined);
+  });
+});
+
+describe("mentionsScam", () => {
+  it.each([
+    "Man zvanīja no bankas un prasīja PIN kodu",
+    "saņēmu īsziņu ar saiti uz latvija.lv",
+    "Мне позвонили из банка и попросили код из смс",
+    "someone called and asked for my card number",
+    "I got a text message asking for my card details",
+    "I got an SMS with a link to pay a parcel fee",
+  ])("recognises a report of a call or message: %s", (text) => {
+    expect(mentionsScam(text)).toBe(true);
+  });
+  it.each([
+    "eParaksts prasa SMS kodu, bet tas nenāk",
+    "kur ievadīt sms kodu",
+    "kā nomainīt PIN kodu",
+    "куда ввести код из смс",
+    "Smart-ID kods neatnāk SMS",
+    "ka sanemt e-rekinu",
+  ])("does not mistake a how-to question for a scam report: %s", (text) => {
+    expect(mentionsScam(text)).toBe(false);
   });
 });
