@@ -339,11 +339,22 @@ function addBotMessage(reply) {
     const group = el("div", "choices");
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", t().choices);
+    let row = null;
     for (const b of buttons) {
       const button = el("button", "choice", b.label);
       button.type = "button";
       button.setAttribute("data-id", b.id);
-      group.appendChild(button);
+      if (b.inline === true) {
+        // Short answers (👍 / 👎, languages) share one row.
+        if (!row) {
+          row = el("div", "choice-row");
+          group.appendChild(row);
+        }
+        row.appendChild(button);
+      } else {
+        row = null;
+        group.appendChild(button);
+      }
     }
     wrap.appendChild(group);
   }

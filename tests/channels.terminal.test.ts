@@ -15,13 +15,14 @@ describe("terminal chat", () => {
     output.on("data", (chunk: Buffer) => (text += chunk.toString()));
     const flows = await loadFlows(path.join(ROOT, "flows"), assistant.knowledge);
     const done = runTerminalChat({ conversation: new Conversation({ assistant, flows }), input, output, lang: "lv" });
-    input.end("ka sanemt e-rekinu\n2\n/quit\n");
+    input.end("ka sanemt e-rekinu\n4\n/quit\n");
     await done;
     expect(text).toContain("Labdien! Esmu DigiPalīgs.");
     expect(text).toMatch(/📘 E-rēķini/);
-    expect(text).toMatch(/\[1\] ▶️ Soli pa solim/);
-    expect(text).toMatch(/\[2\] 📖 Visa instrukcija/);
-    // Pressing 2 shows the whole guide, which ends with the main-menu button.
+    expect(text).toMatch(/\[1\] 👍 Jā\n  \[2\] 👎 Nē/);
+    expect(text).toMatch(/\[3\] ▶️ Soli pa solim/);
+    expect(text).toMatch(/\[4\] 📖 Visa instrukcija/);
+    // Pressing 4 shows the whole guide, which ends with the main-menu button.
     expect(text).toMatch(/\[\d\] 🏠 Galvenā izvēlne/);
   });
 });

@@ -100,9 +100,7 @@ export function renderForTelegram(reply: Reply, keyboard?: readonly Button[]): T
     const escaped = escapeHtml(piece);
     const text = i === 0 && piece.startsWith("📘 ") ? escaped.replace(/^([^\n]+)/, "<b>$1</b>") : escaped;
     const last = i === pieces.length - 1;
-    if (last && buttons.length > 0) {
-      return { text, reply_markup: { inline_keyboard: buttons.map((b) => [{ text: b.label, callback_data: b.id }]) } };
-    }
+    if (last && buttons.length > 0) return { text, reply_markup: { inline_keyboard: keyboardRows(buttons) } };
     if (last && keyboard && keyboard.length > 0) {
       return { text, reply_markup: replyKeyboard(keyboard) };
     }
@@ -127,6 +125,20 @@ export function planMessages(replies: readonly Reply[], keyboard?: readonly Butt
   }
   if (!keyboardSent && keyboard && out.length > 0) out.push({ text: "⬇️", reply_markup: replyKeyboard(keyboard), plain: true });
   return out;
+}
+
+/** One button per row (big targets), except short inline answers, up to three side by side. */
+export function keyboardRows(buttons: readonly Button[]): { text: string; callback_data: string }[][] {
+  const rows: { text: string; callback_data: string }[][] = [];
+  let previousInline = false;
+  for (const b of buttons) {
+    const key = { text: b.label, callback_data: b.id };
+    const row = rows[rows.length - 1];
+    if (b.inline && previousInline && row && row.length < 3) row.push(key);
+    else rows.push([key]);
+    previousInline = b.inline === true;
+  }
+  return rows;
 }
 
 /** The persistent keyboard with the main actions, two per row. */

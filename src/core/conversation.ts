@@ -16,7 +16,7 @@ import { mentionsScam } from "../nlp/intents.js";
 import { BUTTON, type Assistant, type Outcome } from "./assistant.js";
 import { MESSAGES } from "./messages.js";
 import { maskPersonalData } from "./privacy.js";
-import { isLang, LANGS, type Button, type Input, type Intent, type Lang, type Reply } from "./types.js";
+import { isLang, LANGS, MAX_REPLY_LENGTH, type Button, type Input, type Intent, type Lang, type Reply } from "./types.js";
 
 /** Where a resident is inside a flow. */
 export interface FlowPosition {
@@ -97,6 +97,9 @@ export const startFlowButton = (flow: string): string => `flow:${flow}`;
 
 /** Each language's name in itself. */
 export const LANGUAGE_NAMES: Readonly<Record<Lang, string>> = { lv: "Latviešu", ru: "Русский", en: "English" };
+
+/** Labels up to this many characters count as short (see {@link Button.inline}). */
+const SHORT_LABEL = 12;
 
 const simplified = new Map<string, string>();
 
@@ -640,12 +643,17 @@ export class Conversation {
     d.flowId = flow.id;
     d.stepId = step.id;
     switch (step.type) {
-      case "message":
+      case "message": {
+        // Two or three short answers (👍 Jā / 👎 Nē, languages) sit side by side.
+        const short = step.choices.length >= 2 && step.choices.length <= 3 && step.choices.every((c) => [...c.label[d.lang]].length <= SHORT_LABEL);
         d.replies.push({
           text: step.say[d.lang],
-          buttons: step.choices.length > 0 ? [...step.choices.map((c, i) => ({ id: buttonId.choice(flow.id, step.id, i), label: c.label[d.lang] })), ...back] : [],
+          buttons: step.choices.length > 0
+            ? [...step.choices.map((c, i) => ({ id: buttonId.choice(flow.id, step.id, i), label: c.label[d.lang], ...(short ? { inline: true } : {}) })), ...back]
+            : [],
         });
         return;
+      }
       case "instruction":
         d.replies.push({
           text: step.say[d.lang],
@@ -705,9 +713,16 @@ export class Conversation {
     const feedback = this.flows.forEvent("feedback");
     if (!feedback || d.state.flow) return;
     const guideId = d.guideId;
+    const before = d.replies.length;
     this.startFlow(d, feedback);
     d.intent = "guide";
     if (guideId) d.guideId = guideId;
+    // One answer, one message: the question goes under the answer, its buttons first.
+    const answer = d.replies[before - 1];
+    const question = d.replies[before];
+    if (answer && question && d.replies.length === before + 1 && answer.text.length + question.text.length + 2 <= MAX_REPLY_LENGTH) {
+      d.replies.splice(before - 1, 2, { text: `${answer.text}\n\n${question.text}`, buttons: [...question.buttons, ...answer.buttons] });
+    }
   }
 
   /** Adds "Step by step" to a guide answer when a flow walks through that guide. */

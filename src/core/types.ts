@@ -18,6 +18,8 @@ export function isLang(value: unknown): value is Lang {
 export interface Button {
   readonly id: string;
   readonly label: string;
+  /** A short answer (👍 / 👎, a language) that may share a row with the inline buttons next to it. */
+  readonly inline?: boolean;
 }
 
 /** One message to the resident: plain text (channels escape it) and optional buttons. */

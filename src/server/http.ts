@@ -75,8 +75,8 @@ class RateLimiter {
   }
 }
 
-const toJsonReplies = (replies: readonly Reply[]): { text: string; buttons: { id: string; label: string }[] }[] =>
-  replies.map((r) => ({ text: r.text, buttons: r.buttons.map((b) => ({ id: b.id, label: b.label })) }));
+const toJsonReplies = (replies: readonly Reply[]): { text: string; buttons: { id: string; label: string; inline?: boolean }[] }[] =>
+  replies.map((r) => ({ text: r.text, buttons: r.buttons.map((b) => ({ id: b.id, label: b.label, ...(b.inline ? { inline: true } : {}) })) }));
 
 /** Builds the HTTP app. */
 export function createHttpApp(options: HttpOptions): Hono {

@@ -453,12 +453,18 @@ describe("Conversation: questions in the middle of a flow", () => {
 });
 
 describe("Conversation: guide answers and feedback", () => {
-  it("a guide answer outside a flow is followed by the feedback question", () => {
+  it("a guide answer outside a flow ends with the feedback question, in the same message", () => {
     const r = new Chat().text("Kā saņemt rēķinus e-pastā?");
     expect(r.intent).toBe("guide");
     expect(r.guideId).toBe("e-invoices");
+    expect(texts(r)).toHaveLength(1);
     expect(texts(r)[0]).toMatch(/^📘 /);
-    expect(texts(r).at(-1)).toBe(say("feedback", "did-it-help"));
+    expect(texts(r)[0]?.endsWith(`\n\n${say("feedback", "did-it-help")}`)).toBe(true);
+    // 👍 / 👎 come first, side by side, then the answer's own buttons.
+    expect(r.replies[0]?.buttons.slice(0, 2)).toEqual([
+      { id: "f:feedback:did-it-help:0", label: "👍 Jā", inline: true },
+      { id: "f:feedback:did-it-help:1", label: "👎 Nē", inline: true },
+    ]);
     expect(ids(r)).toEqual(expect.arrayContaining(["f:feedback:did-it-help:0", "f:feedback:did-it-help:1", "flow:e-invoice-setup"]));
     expect(r.state.flow?.flow).toBe("feedback");
     expect(r.state.lastGuide?.id).toBe("e-invoices");
@@ -602,7 +608,7 @@ describe("Conversation: language", () => {
     expect(r.intent).toBe("guide");
     expect(r.guideId).toBe("residence-declaration");
     expect(texts(r)[0]).toContain(`📘 ${assistant.guide("residence-declaration", "ru")?.title}`);
-    expect(texts(r).at(-1)).toBe(say("feedback", "did-it-help", "ru"));
+    expect(texts(r).at(-1)?.endsWith(say("feedback", "did-it-help", "ru"))).toBe(true);
   });
 });
 

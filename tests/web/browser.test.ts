@@ -243,10 +243,13 @@ describe("the web chat's layout", () => {
       await ask(page, "Jūsu jautājums", "Kā saņemt e-rēķinu par ūdeni?");
       const layout = await page.evaluate(() => {
         const choices = [...document.querySelectorAll("#messages .choice")];
-        const boxes = choices.map((node) => node.getBoundingClientRect());
+        // Short answers (👍 / 👎) share a row; every other button has a row of its own.
+        const boxes = choices.filter((node) => !node.closest(".choice-row")).map((node) => node.getBoundingClientRect());
+        const pair = [...document.querySelectorAll("#messages .choice-row")].at(-1)?.querySelectorAll(".choice").length ?? 0;
         return {
           overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
           lefts: new Set(boxes.map((b) => Math.round(b.left))).size,
+          pair,
           minHeight: Math.min(...boxes.map((b) => b.height)),
           font: Math.min(...choices.map((node) => parseFloat(getComputedStyle(node).fontSize))),
           base: parseFloat(getComputedStyle(document.body).fontSize),
@@ -254,10 +257,14 @@ describe("the web chat's layout", () => {
       });
       expect(layout.overflow).toBeLessThanOrEqual(0);
       expect(layout.lefts).toBe(1);
+      expect(layout.pair).toBe(2);
       expect(layout.minHeight).toBeGreaterThanOrEqual(48);
       expect(layout.font).toBeGreaterThanOrEqual(18);
       expect(layout.base).toBeGreaterThanOrEqual(18);
       await page.screenshot({ path: path.join(ARTIFACTS, "web-chat-phone.png") });
+      // The end of the answer: the feedback question with 👍 / 👎 side by side, then the other buttons.
+      await page.locator("#messages .choice-row").last().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(ARTIFACTS, "web-chat-phone-buttons.png") });
     } finally {
       await context.close();
     }
