@@ -19,7 +19,7 @@ describe("terminal chat", () => {
     await done;
     expect(text).toContain("Labdien! Esmu DigiPalīgs.");
     expect(text).toMatch(/📘 E-rēķini/);
-    expect(text).toMatch(/\[1\] 👍 Jā\n  \[2\] 👎 Nē/);
+    expect(text).toMatch(/\[1\] 👍 Jā\n {2}\[2\] 👎 Nē/);
     expect(text).toMatch(/\[3\] ▶️ Soli pa solim/);
     expect(text).toMatch(/\[4\] 📖 Visa instrukcija/);
     // Pressing 4 shows the whole guide, which ends with the main-menu button.
