@@ -99,11 +99,11 @@ async function endToEnd(): Promise<void> {
   const rows = await runEndToEnd(residents, reachable ? url : undefined, rounds);
   const echo = rows[0] as EndToEndRow;
   console.log(`\nEnd to end on the local Telegram emulator (${residents} residents × 10 messages, each waiting for its replies; best of ${rounds} alternating rounds; ${cpus().length} cores)\n`);
-  console.log("| bot | messages | replies | msg/s | vs echo | p50 (ms) | p95 (ms) | peak RSS (MB) | answered once, in order |");
-  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+  console.log("| bot | messages | replies | msg/s | vs echo | p50 (ms) | p95 (ms) | bot CPU/msg (ms) | emulator CPU/msg (ms) | peak RSS (MB) | answered once, in order |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
   for (const r of rows) {
     const ok = r.problems.length === 0 ? "yes" : `NO: ${r.problems.slice(0, 3).join("; ")}`;
-    console.log(`| ${r.bot} | ${r.messages} | ${r.replies} | ${r.throughput.toFixed(0)} | ${(r.throughput / echo.throughput).toFixed(2)} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} | ${r.peakRssMb.toFixed(0)} | ${ok} |`);
+    console.log(`| ${r.bot} | ${r.messages} | ${r.replies} | ${r.throughput.toFixed(0)} | ${(r.throughput / echo.throughput).toFixed(2)} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} | ${r.botCpuPerMessage.toFixed(2)} | ${r.emulatorCpuPerMessage.toFixed(2)} | ${r.peakRssMb.toFixed(0)} | ${ok} |`);
   }
   if (!reachable) console.log(`\n(No PostgreSQL at ${url}: the server row is left out.)`);
   if (rows.some((r) => r.problems.length > 0)) process.exitCode = 1;

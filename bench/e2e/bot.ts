@@ -74,8 +74,10 @@ process.on("message", (m: { type: string }) => {
     });
   }
   void stop().finally(() => {
-    process.send?.({ type: "stopped", peakRssMb: peakRss / 2 ** 20 });
+    const cpu = process.cpuUsage(cpuAtReady);
+    process.send?.({ type: "stopped", peakRssMb: peakRss / 2 ** 20, cpuMs: (cpu.user + cpu.system) / 1000 });
     setTimeout(() => process.exit(0), 50);
   });
 });
+const cpuAtReady = process.cpuUsage();
 process.send?.({ type: "ready" });

@@ -23,6 +23,8 @@ export interface LoadResult {
   readonly wallMs: number;
   readonly latencies: number[];
   readonly problems: string[];
+  /** CPU time the emulator and the simulated residents used during the run. */
+  readonly cpuMs: number;
 }
 
 const fake = await FakeTelegram.start();
@@ -47,6 +49,7 @@ async function run(scripts: readonly ResidentScript[], timeoutMs: number): Promi
     }
   });
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   const deadline = started + timeoutMs;
   await Promise.all(scripts.map(async (script) => {
     let expected = 0;
@@ -67,6 +70,7 @@ async function run(scripts: readonly ResidentScript[], timeoutMs: number): Promi
     }
   }));
   const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStart);
   // Anything arriving now would be a duplicate.
   await new Promise((r) => setTimeout(r, 300));
   unsubscribe();
@@ -79,7 +83,7 @@ async function run(scripts: readonly ResidentScript[], timeoutMs: number): Promi
       if (!text.startsWith(prefix)) problems.push(`chat ${script.chatId}: reply ${i + 1} out of order: "${text.slice(0, 40)}" instead of "${prefix}"`);
     });
   }
-  return { messages: scripts.reduce((n, s) => n + s.messages.length, 0), wallMs, latencies, problems: problems.slice(0, 20) };
+  return { messages: scripts.reduce((n, s) => n + s.messages.length, 0), wallMs, latencies, problems: problems.slice(0, 20), cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 process.on("message", (command: LoadCommand) => {

@@ -33,6 +33,10 @@ export interface EndToEndRow {
   readonly p50: number;
   readonly p95: number;
   readonly peakRssMb: number;
+  /** CPU time of the bot process per message (ms). */
+  readonly botCpuPerMessage: number;
+  /** CPU time of the emulator and simulated residents per message (ms). */
+  readonly emulatorCpuPerMessage: number;
   readonly problems: readonly string[];
 }
 
@@ -103,7 +107,7 @@ async function measure(name: string, kind: "echo" | "digipaligs", scripts: Resid
     load.send({ type: "run", scripts, timeoutMs: 120_000 });
     const { result } = await once<{ result: LoadResult }>(load, "result");
     bot.send({ type: "stop" });
-    const { peakRssMb } = await once<{ peakRssMb: number }>(bot, "stopped");
+    const { peakRssMb, cpuMs } = await once<{ peakRssMb: number; cpuMs: number }>(bot, "stopped");
     const sorted = [...result.latencies].sort((a, b) => a - b);
     return {
       bot: name,
@@ -113,6 +117,8 @@ async function measure(name: string, kind: "echo" | "digipaligs", scripts: Resid
       p50: percentile(sorted, 50),
       p95: percentile(sorted, 95),
       peakRssMb,
+      botCpuPerMessage: cpuMs / result.messages,
+      emulatorCpuPerMessage: result.cpuMs / result.messages,
       problems: result.problems,
     };
   } finally {

@@ -37,6 +37,8 @@ interface DomNode {
   readonly classList: { contains(name: string): boolean };
   readonly shadowRoot?: { readonly activeElement: DomNode | null } | null;
   getBoundingClientRect(): { readonly left: number; readonly width: number; readonly height: number };
+  closest(selector: string): DomNode | null;
+  querySelectorAll(selector: string): ArrayLike<DomNode>;
 }
 declare const document: {
   readonly documentElement: DomNode & {
