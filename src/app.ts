@@ -11,11 +11,20 @@ import type { Config } from "./config.js";
 import { Assistant } from "./core/assistant.js";
 import { Conversation } from "./core/conversation.js";
 import { ContentError } from "./core/errors.js";
+import { describeOpening, expectedAnswer, openingStatus } from "./core/hours.js";
+import { MESSAGES } from "./core/messages.js";
+import type { Lang } from "./core/types.js";
 import { loadContent } from "./content.js";
 import { formatDiagnostic, hasErrors } from "./knowledge/diagnostics.js";
 import type { Logger } from "./log.js";
 import { createHttpApp } from "./server/http.js";
+import { createStaffRoutes } from "./server/staff-http.js";
 import { ConversationService } from "./service/conversations.js";
+import { OutboxWorker, type OutboxOptions } from "./service/outbox.js";
+import { StaffAccounts } from "./staff/accounts.js";
+import { TicketService, TICKET_TOPIC, type NewTicket } from "./staff/tickets.js";
+import type { ContactMode, TicketContext, TicketSummary } from "./staff/types.js";
+import { LocalNotifier, PgNotifier, type Notifier } from "./store/notifier.js";
 import { ConversationStore } from "./store/conversation-store.js";
 import { openDatabase, type Database } from "./store/database.js";
 import { migrate } from "./store/migrate.js";
@@ -27,6 +36,13 @@ export interface AppOverrides {
   readonly database?: Database;
   /** Telegram test settings: the fake server's bot info and no throttling. */
   readonly telegram?: { readonly botInfo?: import("grammy/types").UserFromGetMe; readonly throttle?: boolean };
+  /** Outbox timing (tests retry quickly). */
+  readonly outbox?: OutboxOptions;
+}
+
+/** The desk with a shortcut to open a ticket for an existing chat (tests, tools). */
+export interface AppDesk extends TicketService {
+  createTicket(input: { channel: string; chatId: string; lang: NewTicket["lang"]; parish?: string; contact?: ContactMode; phone?: string; question: string; context: TicketContext }): Promise<TicketSummary>;
 }
 
 /** A running app. */
@@ -37,6 +53,10 @@ export interface RunningApp {
   readonly store: ConversationStore;
   readonly telegram?: TelegramChannel;
   readonly channels: readonly string[];
+  readonly desk: AppDesk;
+  readonly staffAccounts: StaffAccounts;
+  readonly outbox: OutboxWorker;
+  readonly notifier: Notifier;
   close(): Promise<void>;
 }
 
@@ -62,7 +82,52 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     throw error;
   }
   const store = new ConversationStore(database.pool);
-  const service = new ConversationService({ store, conversation: () => conversation, log, defaultLang: config.defaultLang });
+  const notifier: Notifier = database.kind === "postgres" && database.connection
+    ? await PgNotifier.start(database.pool, database.connection, log)
+    : new LocalNotifier();
+  const centres = () => conversation.assistant.knowledge.centres;
+  const tickets = new TicketService(database.pool, notifier, centres);
+  const staffAccounts = new StaffAccounts(database.pool);
+  const opening = (centreId: string, lang: Lang): string | undefined => {
+    const centre = centres()?.centres.find((c) => c.id === centreId);
+    const holidays = conversation.assistant.knowledge.holidays;
+    if (!centre || !holidays) return undefined;
+    const status = openingStatus(centre.hours, holidays, new Date());
+    return `${describeOpening(status, lang)} ${expectedAnswer(status, lang)}`;
+  };
+  const service = new ConversationService({ store, conversation: () => conversation, log, defaultLang: config.defaultLang, tickets, notifier, opening });
+  const outbox = new OutboxWorker(database.pool, {
+    "resident.staff-reply": async (payload) => {
+      const ticket = await tickets.summary(Number(payload.ticketId));
+      const residentId = ticket ? await tickets.residentOf(ticket.id) : undefined;
+      if (!ticket || residentId === undefined) return;
+      const t = MESSAGES[ticket.lang].escalation;
+      const name = String(payload.staff ?? "");
+      const reply = payload.kind === "joined"
+        ? { text: t.joined(name), buttons: [] }
+        : { text: `${t.fromStaff(name)}\n${String(payload.text ?? "")}`, buttons: [{ id: "ticket:end", label: t.end }] };
+      await service.deliver(residentId, [reply]);
+    },
+    "resident.closed": async (payload) => {
+      const ticket = await tickets.summary(Number(payload.ticketId));
+      const residentId = ticket ? await tickets.residentOf(ticket.id) : undefined;
+      if (!ticket || residentId === undefined) return;
+      await service.deliver(residentId, [
+        { text: MESSAGES[ticket.lang].escalation.closed(ticket.number), buttons: [] },
+        conversation.ratingQuestion(ticket.lang, ticket.id),
+      ]);
+    },
+  }, log, overrides.outbox);
+  const unwake = notifier.subscribe(TICKET_TOPIC, () => outbox.wake());
+  const desk: AppDesk = Object.assign(tickets, {
+    createTicket: async (input: Parameters<AppDesk["createTicket"]>[0]): Promise<TicketSummary> => {
+      const resident = await store.resident(input.channel, input.chatId, input.lang);
+      return tickets.open({
+        residentId: resident.id, channel: input.channel, lang: input.lang, contact: input.contact ?? "chat", question: input.question, context: input.context,
+        ...(input.parish ? { parish: input.parish } : {}), ...(input.phone ? { phone: input.phone } : {}),
+      });
+    },
+  });
 
   let telegram: TelegramChannel | undefined;
   if (config.telegram) {
@@ -78,9 +143,11 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     });
   }
   const channels = ["web", ...(telegram ? [`telegram (${telegram.mode})`] : [])];
+  const staffRoutes = createStaffRoutes({ accounts: staffAccounts, desk: tickets, centres, log });
   const http = createHttpApp({
     service,
     log,
+    routes: [staffRoutes],
     ...(telegram?.webhook ? { telegramWebhook: telegram.webhook } : {}),
     health: () => ({ channels, database: database.kind }),
   });
@@ -92,6 +159,10 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `http://${shownHost}:${port}`;
 
+  if ((await staffAccounts.count()) === 0) {
+    log.info("staff: no accounts yet; create the first admin with: npm run cli -- staff add <username> --role admin");
+  }
+  outbox.start();
   try {
     await telegram?.start();
   } catch (error) {
@@ -102,16 +173,19 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
 
   let closed = false;
   return {
-    url, port, service, store, channels,
+    url, port, service, store, channels, desk, staffAccounts, outbox, notifier,
     ...(telegram ? { telegram } : {}),
     close: async () => {
       if (closed) return;
       closed = true;
+      unwake();
+      await outbox.stop();
       await telegram?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      await notifier.close();
       if (ownsDatabase) await database.close();
     },
   };

@@ -100,6 +100,9 @@ export function renderForTelegram(reply: Reply, keyboard?: readonly Button[]): T
     const escaped = escapeHtml(piece);
     const text = i === 0 && piece.startsWith("📘 ") ? escaped.replace(/^([^\n]+)/, "<b>$1</b>") : escaped;
     const last = i === pieces.length - 1;
+    if (last && reply.requestContact) {
+      return { text, reply_markup: { keyboard: [[{ text: reply.requestContact.label, request_contact: true }]], resize_keyboard: true, one_time_keyboard: true } };
+    }
     if (last && buttons.length > 0) return { text, reply_markup: { inline_keyboard: keyboardRows(buttons) } };
     if (last && keyboard && keyboard.length > 0) {
       return { text, reply_markup: replyKeyboard(keyboard) };
@@ -162,6 +165,11 @@ export function toInput(update: Update): Input | undefined {
       ? /^\/([A-Za-z0-9_]+)(?:@\w+)?(?:\s+([\s\S]+))?$/.exec(message.text) : null;
     if (command) return { kind: "command", name: (command[1] as string).toLowerCase(), ...(command[2] ? { arg: command[2].trim() } : {}) };
     return { kind: "text", text: message.text, ...(edited ? { edited: true } : {}) };
+  }
+  if (message.contact) {
+    // Only the resident's own number (the share-contact button), not someone else's card.
+    const own = message.contact.user_id !== undefined && message.contact.user_id === message.from?.id;
+    return own ? { kind: "contact", phone: message.contact.phone_number } : { kind: "media", media: "contact" };
   }
   const media: MediaKind = message.voice || message.video_note ? "voice"
     : message.audio ? "audio"

@@ -39,6 +39,24 @@ export interface SessionState {
   /** The last question asked (masked), for a person who takes over. */
   readonly lastQuestion?: string;
   readonly lastGuide?: { readonly id: string; readonly anchor: string };
+  /** The short intake before a question goes to a person. */
+  readonly intake?: Intake;
+  /** The resident's open ticket; `relay` while their messages go to staff rather than the bot. */
+  readonly ticket?: { readonly id: number; readonly number: string; readonly relay: boolean };
+  /** Waiting for an optional comment on the rating of this ticket. */
+  readonly ratingComment?: number;
+  /** `/forget` asked; waiting for the confirmation. */
+  readonly forgetAsked?: boolean;
+}
+
+/** Where the resident is in the escalation intake, and what they said so far. */
+export interface Intake {
+  readonly step: "confirm" | "parish" | "contact" | "phone" | "consent" | "question";
+  readonly reason: string;
+  readonly parish?: string;
+  readonly contact?: "chat" | "phone";
+  readonly phone?: string;
+  readonly context: { readonly flow?: string; readonly step?: string; readonly vars?: Readonly<Record<string, string>>; readonly guide?: string; readonly lastQuestion?: string };
 }
 
 /** A fresh session. */
@@ -52,14 +70,18 @@ export interface TurnEvent {
   readonly guide?: string;
 }
 
-/** What a person taking over needs to know. */
+/** What a person taking over needs to know: the finished intake. */
 export interface EscalationRequest {
   readonly reason: string;
   readonly flow?: string;
   readonly step?: string;
   readonly guide?: string;
-  readonly question?: string;
+  readonly lastQuestion?: string;
   readonly vars?: Readonly<Record<string, string>>;
+  readonly question: string;
+  readonly parish?: string;
+  readonly contact: "chat" | "phone";
+  readonly phone?: string;
 }
 
 /** The result of one turn. */
@@ -74,6 +96,16 @@ export interface TurnResult {
   readonly stepId?: string;
   readonly events: readonly TurnEvent[];
   readonly escalation?: EscalationRequest;
+  /** Text (or a description of media) for the member of staff handling the open ticket. */
+  readonly relay?: { readonly ticketId: number; readonly text: string };
+  /** The resident ended their open ticket. */
+  readonly endTicket?: number;
+  /** A rating (1–5) or a comment for a closed ticket. */
+  readonly rating?: { readonly ticketId: number; readonly score?: number; readonly comment?: string };
+  /** The resident gave (true) or refused (false) consent to share the conversation with staff. */
+  readonly consent?: boolean;
+  /** The resident confirmed `/forget`: delete everything about them. */
+  readonly forget?: boolean;
   /** The channel should (re)show its persistent main actions (after /start or a language change). */
   readonly showActions?: boolean;
   /** The retrieval decision, for free-text turns answered by retrieval. */
@@ -87,7 +119,7 @@ export interface ConversationOptions {
 }
 
 /** The commands residents can type. */
-export const COMMANDS = ["start", "menu", "language", "help", "person"] as const;
+export const COMMANDS = ["start", "menu", "language", "help", "person", "forget"] as const;
 
 /** Button id that switches the language. */
 export const languageButton = (lang: Lang): string => `lang:${lang}`;
@@ -119,6 +151,13 @@ function simplifyLabel(label: string): string {
   return value;
 }
 
+/** A Latvian phone number as +371XXXXXXXX, or undefined. */
+export function normalisePhone(raw: string): string | undefined {
+  const digits = raw.replace(/[\s().-]/g, "");
+  const m = /^(?:\+?371|00371)?([2-9]\d{7})$/.exec(digits);
+  return m ? `+371${m[1]}` : undefined;
+}
+
 /** Mutable result under construction. */
 interface Draft {
   state: SessionState;
@@ -130,6 +169,11 @@ interface Draft {
   flowId?: string;
   stepId?: string;
   escalation?: EscalationRequest;
+  relay?: { ticketId: number; text: string };
+  endTicket?: number;
+  rating?: { ticketId: number; score?: number; comment?: string };
+  consent?: boolean;
+  forget?: boolean;
   showActions?: boolean;
   outcome?: Outcome;
 }
@@ -155,10 +199,16 @@ export class Conversation {
     const d: Draft = { state: { ...NEW_SESSION, ...state }, lang: ctx.lang, replies: [], intent: "flow", events: [] };
     const command = this.asCommand(input);
     if (command) this.command(d, command.name, command.arg);
+    else if (input.kind === "button" && this.special(d, input.id)) { /* handled */ }
+    else if (d.state.intake && this.intakeInput(d, input)) { /* handled */ }
+    else if (d.state.ticket?.relay && (input.kind === "text" || input.kind === "media" || input.kind === "contact")) this.relay(d, input);
+    else if (d.state.ratingComment !== undefined && input.kind === "text") this.ratingComment(d, input.text);
     else if (input.kind === "button") this.button(d, input.id);
     else if (input.kind === "media") this.media(d, input.media);
+    else if (input.kind === "contact") this.media(d, "contact");
     else if (input.kind === "text") this.text(d, input.text, input.edited === true);
-    if (d.replies.length === 0) d.replies.push({ text: MESSAGES[d.lang].menuIntro, buttons: this.assistant.menuButtons(d.lang) });
+    // Messages for a member of staff get no bot reply: a person answers them.
+    if (d.replies.length === 0 && !d.relay) d.replies.push({ text: MESSAGES[d.lang].menuIntro, buttons: this.assistant.menuButtons(d.lang) });
     const { state: s, ...rest } = d;
     return { ...rest, state: s };
   }
@@ -203,8 +253,18 @@ export class Conversation {
         return;
       }
       case "menu":
-        d.state = { ...d.state, flow: undefined, misses: 0 };
+        d.state = { ...d.state, flow: undefined, misses: 0, intake: undefined, ratingComment: undefined, forgetAsked: undefined };
+        if (d.state.ticket) {
+          const ticket = d.state.ticket;
+          d.state = { ...d.state, ticket: { ...ticket, relay: false } };
+          d.replies.push({ text: t().escalation.paused(ticket.number), buttons: [{ id: "ticket:resume", label: t().escalation.backToSpecialist }] });
+        }
         this.event(d, "menu");
+        return;
+      case "forget":
+        d.intent = "fallback";
+        d.state = { ...d.state, forgetAsked: true };
+        d.replies.push({ text: t().forget.confirm, buttons: [{ id: "forget:yes", label: t().forget.yes, inline: true }, { id: "forget:no", label: t().forget.no, inline: true }] });
         return;
       case "language":
         d.state = { ...d.state, flow: undefined };
@@ -740,17 +800,270 @@ export class Conversation {
     d.replies.push({ text: t.offerPerson, buttons: [{ id: BUTTON.person, label: t.talkToPerson }, { id: BUTTON.menu, label: t.mainMenu }] });
   }
 
-  /** Hands the conversation to a person, with what the bot knows. */
+  /** Starts handing the conversation to a person: the intake (or the open ticket, if any). */
   private escalate(d: Draft, reason: string): void {
-    const pos = d.state.flow;
+    const t = MESSAGES[d.lang].escalation;
     d.intent = "escalate";
-    d.escalation = {
-      reason,
-      ...(pos ? { flow: pos.flow, step: pos.step, vars: pos.vars } : {}),
-      ...(d.state.lastGuide ? { guide: d.state.lastGuide.id } : {}),
-      ...(d.state.lastQuestion ? { question: d.state.lastQuestion } : {}),
+    const ticket = d.state.ticket;
+    if (ticket) {
+      d.state = { ...d.state, ticket: { ...ticket, relay: true }, flow: undefined };
+      d.replies.push({ text: t.alreadyOpen(ticket.number), buttons: [{ id: "ticket:end", label: t.end }, { id: BUTTON.menu, label: MESSAGES[d.lang].mainMenu }] });
+      return;
+    }
+    if (!this.assistant.knowledge.centres) {
+      d.replies.push(...this.assistant.escalation(d.lang));
+      d.state = { ...d.state, flow: undefined, misses: 0 };
+      return;
+    }
+    const pos = d.state.flow;
+    // The step where the resident got stuck: the last instruction on the way, not an automatic step.
+    const stuck = pos ? this.stuckStep(pos) : undefined;
+    d.state = {
+      ...d.state,
+      flow: undefined,
+      misses: 0,
+      intake: {
+        step: "confirm",
+        reason,
+        context: {
+          ...(pos ? { flow: pos.flow } : {}), ...(stuck ? { step: stuck } : {}),
+          ...(pos && Object.keys(pos.vars).length > 0 ? { vars: pos.vars } : {}),
+          ...(d.state.lastGuide ? { guide: d.state.lastGuide.id } : {}),
+          ...(d.state.lastQuestion ? { lastQuestion: d.state.lastQuestion } : {}),
+        },
+      },
     };
-    d.replies.push(...this.assistant.escalation(d.lang));
-    d.state = { ...d.state, flow: undefined, misses: 0 };
+    this.intakeStep(d);
   }
+
+  /** The step where the resident got stuck in a flow. */
+  private stuckStep(pos: FlowPosition): string | undefined {
+    const flow = this.flows.get(pos.flow);
+    const waits = (id: string): boolean => {
+      const type = flow?.steps.get(id)?.type;
+      return type === "instruction" || type === "question" || type === "message";
+    };
+    if (waits(pos.step) && flow?.steps.get(pos.step)?.type !== "escalate") return pos.step;
+    const earlier = [...pos.history].reverse();
+    return earlier.find((id) => flow?.steps.get(id)?.type === "instruction") ?? earlier[0] ?? pos.step;
+  }
+
+  /** Shows the current intake step. */
+  private intakeStep(d: Draft): void {
+    const intake = d.state.intake as Intake;
+    const t = MESSAGES[d.lang].escalation;
+    const centres = this.assistant.knowledge.centres;
+    d.intent = "escalate";
+    switch (intake.step) {
+      case "confirm":
+        d.replies.push({ text: t.confirm, buttons: [{ id: "intake:yes", label: t.yes }, { id: "intake:no", label: t.no }] });
+        return;
+      case "parish":
+        d.replies.push({
+          text: t.parish,
+          buttons: [
+            ...(centres?.parishes ?? []).map((p) => ({ id: `parish:${p.id}`, label: p.name[d.lang] })),
+            { id: "parish:other", label: t.parishOther },
+          ],
+        });
+        return;
+      case "contact":
+        d.replies.push({ text: t.contact, buttons: [{ id: "contact:chat", label: t.contactChat }, { id: "contact:phone", label: t.contactPhone }] });
+        return;
+      case "phone":
+        d.replies.push({ text: t.phone, buttons: [], requestContact: { label: t.phoneShare } });
+        return;
+      case "consent":
+        d.replies.push({ text: t.consent, buttons: [{ id: "consent:yes", label: t.consentYes, inline: true }, { id: "consent:no", label: t.consentNo, inline: true }] });
+        return;
+      case "question": {
+        const known = intake.context.lastQuestion;
+        d.replies.push(known
+          ? { text: t.questionPrefilled(known.slice(0, 300)), buttons: [{ id: "question:keep", label: t.questionKeep }] }
+          : { text: t.question, buttons: [] });
+        return;
+      }
+    }
+  }
+
+  /** Buttons that work at any time: intake answers, the open ticket, ratings and /forget. */
+  private special(d: Draft, id: string): boolean {
+    const t = MESSAGES[d.lang];
+    const intake = d.state.intake;
+    const [kind, value] = id.split(":", 2) as [string, string | undefined];
+    if (intake && ["intake", "parish", "contact", "consent", "question"].includes(kind)) return this.intakeInput(d, { kind: "button", id });
+    if (kind === "ticket") {
+      const ticket = d.state.ticket;
+      if (!ticket) {
+        d.intent = "fallback";
+        d.replies.push({ text: t.unknownButton, buttons: this.assistant.menuButtons(d.lang) });
+        return true;
+      }
+      if (value === "end") {
+        d.endTicket = ticket.id;
+        d.intent = "escalate";
+        d.state = { ...d.state, ticket: undefined, ratingComment: undefined };
+        d.replies.push({ text: t.escalation.ended(ticket.number), buttons: [] });
+        d.replies.push(this.ratingQuestion(d.lang, ticket.id));
+        return true;
+      }
+      if (value === "resume") {
+        d.intent = "escalate";
+        d.state = { ...d.state, ticket: { ...ticket, relay: true }, flow: undefined };
+        d.replies.push({ text: t.escalation.keepWriting, buttons: [{ id: "ticket:end", label: t.escalation.end }] });
+        return true;
+      }
+    }
+    const rate = /^rate:(\d+):([1-5]|skip)$/.exec(id);
+    if (rate) {
+      const ticketId = Number(rate[1]);
+      d.intent = "escalate";
+      if (rate[2] === "skip") {
+        d.state = { ...d.state, ratingComment: undefined };
+        d.replies.push({ text: t.menuIntro, buttons: this.assistant.menuButtons(d.lang) });
+        return true;
+      }
+      d.rating = { ticketId, score: Number(rate[2]) };
+      d.state = { ...d.state, ratingComment: ticketId };
+      d.replies.push({ text: `${t.escalation.rateThanks}\n${t.escalation.rateComment}`, buttons: [{ id: `rate:${ticketId}:skip`, label: t.escalation.skip }] });
+      return true;
+    }
+    if (kind === "forget" && d.state.forgetAsked) {
+      d.state = { ...d.state, forgetAsked: undefined };
+      d.intent = "fallback";
+      if (value === "yes") {
+        d.forget = true;
+        d.state = { misses: 0 };
+        d.replies.push({ text: t.forget.done, buttons: [] });
+      } else {
+        d.replies.push({ text: t.forget.cancelled, buttons: this.assistant.menuButtons(d.lang) });
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** The 1–5 rating question for a ticket (also sent by the service when staff close one). */
+  ratingQuestion(lang: Lang, ticketId: number): Reply {
+    return {
+      text: MESSAGES[lang].escalation.rate,
+      buttons: [1, 2, 3, 4, 5].map((n) => ({ id: `rate:${ticketId}:${n}`, label: String(n), inline: true })),
+    };
+  }
+
+  private ratingComment(d: Draft, text: string): void {
+    const ticketId = d.state.ratingComment as number;
+    d.state = { ...d.state, ratingComment: undefined };
+    d.intent = "escalate";
+    const comment = maskPersonalData(text.trim()).slice(0, 1000);
+    if (comment === "") {
+      d.replies.push({ text: MESSAGES[d.lang].menuIntro, buttons: this.assistant.menuButtons(d.lang) });
+      return;
+    }
+    d.rating = { ticketId, comment };
+    d.replies.push({ text: MESSAGES[d.lang].escalation.commentThanks, buttons: this.mainButtons(d.lang) });
+  }
+
+  /** An answer during the intake. False when the input is not for the intake (it then ends). */
+  private intakeInput(d: Draft, input: Input): boolean {
+    const intake = d.state.intake as Intake;
+    const t = MESSAGES[d.lang].escalation;
+    const button = input.kind === "button" ? input.id : undefined;
+    const text = input.kind === "text" ? input.text.trim() : undefined;
+    const simple = text !== undefined ? simplify(text) : "";
+    const set = (next: Partial<Intake>): void => {
+      d.state = { ...d.state, intake: { ...intake, ...next } };
+      this.intakeStep(d);
+    };
+    const yes = (label: string): boolean => simple !== "" && (simple === simplifyLabel(label) || LANGS.some((l) => MESSAGES[l].words.done.includes(simple)));
+    const no = (label: string): boolean => simple !== "" && (simple === simplifyLabel(label) || LANGS.some((l) => MESSAGES[l].words.failed.includes(simple)));
+    switch (intake.step) {
+      case "confirm":
+        if (button === "intake:yes" || yes(t.yes)) return set({ step: "parish" }), true;
+        if (button === "intake:no" || no(t.no)) {
+          d.state = { ...d.state, intake: undefined };
+          d.intent = "fallback";
+          d.replies.push({ text: t.cancelled, buttons: this.assistant.menuButtons(d.lang) });
+          return true;
+        }
+        break;
+      case "parish": {
+        const parishes = this.assistant.knowledge.centres?.parishes ?? [];
+        const fromButton = button?.startsWith("parish:") ? button.slice(7) : undefined;
+        const typed = simple !== "" ? parishes.find((p) => LANGS.some((l) => simplify(p.name[l]).split(" ")[0] === simple.split(" ")[0])) : undefined;
+        if (fromButton === "other") return set({ step: "contact", parish: undefined }), true;
+        const parish = parishes.find((p) => p.id === fromButton) ?? typed;
+        if (parish) return set({ step: "contact", parish: parish.id }), true;
+        break;
+      }
+      case "contact":
+        if (button === "contact:chat" || (simple !== "" && simple === simplifyLabel(t.contactChat))) return set({ step: "consent", contact: "chat" }), true;
+        if (button === "contact:phone" || (simple !== "" && simple === simplifyLabel(t.contactPhone))) return set({ step: "phone", contact: "phone" }), true;
+        break;
+      case "phone": {
+        const raw = input.kind === "contact" ? input.phone : text;
+        const phone = raw !== undefined ? normalisePhone(raw) : undefined;
+        if (phone) {
+          // The share-number keyboard is gone now: show the main actions again.
+          d.showActions = true;
+          return set({ step: "consent", phone }), true;
+        }
+        if (raw !== undefined) {
+          d.replies.push({ text: t.phoneInvalid, buttons: [], requestContact: { label: t.phoneShare } });
+          d.intent = "escalate";
+          return true;
+        }
+        break;
+      }
+      case "consent":
+        if (button === "consent:yes" || yes(t.consentYes)) {
+          d.consent = true;
+          return set({ step: "question" }), true;
+        }
+        if (button === "consent:no" || no(t.consentNo)) {
+          d.consent = false;
+          d.state = { ...d.state, intake: undefined };
+          d.intent = "escalate";
+          d.replies.push({ text: t.consentRefused, buttons: this.assistant.menuButtons(d.lang) });
+          return true;
+        }
+        break;
+      case "question": {
+        const question = button === "question:keep" ? intake.context.lastQuestion : text;
+        if (question && /[\p{L}\p{N}]/u.test(question)) {
+          d.state = { ...d.state, intake: undefined };
+          d.intent = "escalate";
+          d.escalation = {
+            reason: intake.reason,
+            ...intake.context,
+            question: maskPersonalData(question).slice(0, 2000),
+            ...(intake.parish ? { parish: intake.parish } : {}),
+            contact: intake.contact ?? "chat",
+            ...(intake.phone ? { phone: intake.phone } : {}),
+          };
+          return true;
+        }
+        break;
+      }
+    }
+    // Commands and menu buttons leave the intake; anything else shows the step again.
+    if (input.kind === "button" && !["intake", "parish", "contact", "consent", "question"].some((k) => input.id.startsWith(`${k}:`))) {
+      d.state = { ...d.state, intake: undefined };
+      return false;
+    }
+    d.intent = "escalate";
+    this.intakeStep(d);
+    return true;
+  }
+
+  /** While a person handles the ticket, what the resident writes goes to them. */
+  private relay(d: Draft, input: Input): void {
+    const ticket = d.state.ticket as NonNullable<SessionState["ticket"]>;
+    d.intent = "escalate";
+    const text = input.kind === "text" ? input.text.slice(0, 4000)
+      : input.kind === "media" ? `[${input.media}]`
+        : input.kind === "contact" ? `[📞 ${input.phone}]` : "";
+    d.relay = { ticketId: ticket.id, text: maskPersonalData(text) };
+  }
+
 }

@@ -41,6 +41,45 @@ export interface Messages {
   readonly languageSaved: string;
   readonly edited: string;
   /** Words that mean a standard step button when typed instead of pressed (folded). */
+  readonly escalation: {
+    readonly confirm: string;
+    readonly yes: string;
+    readonly no: string;
+    readonly cancelled: string;
+    readonly parish: string;
+    readonly parishOther: string;
+    readonly contact: string;
+    readonly contactChat: string;
+    readonly contactPhone: string;
+    readonly phone: string;
+    readonly phoneShare: string;
+    readonly phoneInvalid: string;
+    readonly consent: string;
+    readonly consentYes: string;
+    readonly consentNo: string;
+    readonly consentRefused: string;
+    readonly question: string;
+    readonly questionPrefilled: (known: string) => string;
+    readonly questionKeep: string;
+    readonly created: (number: string, centre: string) => string;
+    readonly callback: (phone: string) => string;
+    readonly keepWriting: string;
+    readonly added: (number: string) => string;
+    readonly alreadyOpen: (number: string) => string;
+    readonly end: string;
+    readonly ended: (number: string) => string;
+    readonly backToSpecialist: string;
+    readonly paused: (number: string) => string;
+    readonly joined: (name: string) => string;
+    readonly fromStaff: (name: string) => string;
+    readonly closed: (number: string) => string;
+    readonly rate: string;
+    readonly rateThanks: string;
+    readonly rateComment: string;
+    readonly skip: string;
+    readonly commentThanks: string;
+  };
+  readonly forget: { readonly confirm: string; readonly yes: string; readonly no: string; readonly done: string; readonly cancelled: string };
   readonly words: Readonly<Record<"done" | "failed" | "repeat" | "back" | "menu", readonly string[]>>;
 }
 
@@ -95,6 +134,51 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
     language: "🌐 Valoda",
     languageSaved: "Labi, turpmāk runāšu latviski.",
     edited: "Redzu, ka labojāt ziņu. Atbildu uz laboto tekstu:",
+    escalation: {
+      confirm: "Vai nodot Jūsu jautājumu klientu apkalpošanas centra darbiniekam? Darbinieks atbildēs darba laikā.",
+      yes: "✅ Jā, nodot darbiniekam",
+      no: "Nē, atpakaļ",
+      cancelled: "Labi, nenododu. Varat turpināt jautāt man.",
+      parish: "Kurā pagastā Jūs dzīvojat? Tā Jūsu jautājums nonāks tuvākajā centrā.",
+      parishOther: "Jelgavā, citur vai nezinu",
+      contact: "Kā Jums labāk atbildēt?",
+      contactChat: "💬 Šeit sarunā",
+      contactPhone: "📞 Piezvanīt man",
+      phone: "Lūdzu, uzrakstiet savu tālruņa numuru (8 cipari).",
+      phoneShare: "📱 Nosūtīt manu numuru",
+      phoneInvalid: "Šis neizskatās pēc Latvijas tālruņa numura. Lūdzu, uzrakstiet 8 ciparus, piemēram, 20000000.",
+      consent: "Lai palīdzētu, darbinieks redzēs šo sarunu ar mani. Personas kodi un kontu numuri tiek paslēpti. Vai piekrītat?",
+      consentYes: "✅ Piekrītu",
+      consentNo: "Nepiekrītu",
+      consentRefused: "Saprotu. Bez piekrišanas sarunu nododu nevaru. Varat zvanīt pašvaldības informatīvajam tālrunim 63022238.",
+      question: "Lūdzu, uzrakstiet savu jautājumu saviem vārdiem.",
+      questionPrefilled: (known) => `Lūdzu, uzrakstiet savu jautājumu saviem vārdiem. Es jau pierakstīju: «${known}»`,
+      questionKeep: "Sūtīt tā, kā ir",
+      created: (number, centre) => `✅ Jūsu jautājums nodots: ${centre}. Pieteikuma numurs: ${number}.`,
+      callback: (phone) => `Darbinieks Jums piezvanīs uz ${phone}.`,
+      keepWriting: "Ja vēlaties ko piebilst, rakstiet šeit. Darbinieka atbilde atnāks šajā sarunā.",
+      added: (number) => `✉️ Pievienoju Jūsu pieteikumam ${number}.`,
+      alreadyOpen: (number) => `Jūsu pieteikums ${number} jau ir atvērts. Rakstiet šeit – darbinieks to redzēs.`,
+      end: "Beigt sarunu",
+      ended: (number) => `Saruna (${number}) beigta. Paldies!`,
+      backToSpecialist: "↩️ Atpakaļ pie darbinieka",
+      paused: (number) => `Jūsu pieteikums ${number} paliek atvērts. Darbinieka atbilde atnāks šeit.`,
+      joined: (name) => `👤 ${name} no klientu centra pievienojās sarunai.`,
+      fromStaff: (name) => `👤 ${name}:`,
+      closed: (number) => `Darbinieks aizvēra sarunu (${number}).`,
+      rate: "Cik apmierināts esat ar palīdzību? 1 – ļoti neapmierināts, 5 – ļoti apmierināts.",
+      rateThanks: "Paldies par vērtējumu!",
+      rateComment: "Ja vēlaties, uzrakstiet īsu komentāru. Vai spiediet \"Izlaist\".",
+      skip: "Izlaist",
+      commentThanks: "Paldies! Jūsu komentārs saglabāts.",
+    },
+    forget: {
+      confirm: "Vai dzēst visu, ko esmu saglabājis par Jums: sarunas, valodu un pieteikumus? To nevarēs atsaukt.",
+      yes: "🗑️ Jā, dzēst",
+      no: "Nē",
+      done: "Jūsu dati ir dzēsti. Ja rakstīsiet vēlreiz, sāksim no jauna.",
+      cancelled: "Labi, neko nedzēšu.",
+    },
     words: {
       done: ["gatavs", "izdevas", "izdarits", "ir", "ja", "ok", "labi", "darits"],
       failed: ["neizdevas", "nesanak", "nesanaca", "nestrada", "ne", "nee", "nevaru", "kluda"],
@@ -147,6 +231,51 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
     language: "🌐 Язык",
     languageSaved: "Хорошо, дальше буду говорить по-русски.",
     edited: "Вижу, что Вы исправили сообщение. Отвечаю на исправленный текст:",
+    escalation: {
+      confirm: "Передать Ваш вопрос сотруднику центра обслуживания клиентов? Сотрудник ответит в рабочее время.",
+      yes: "✅ Да, передать сотруднику",
+      no: "Нет, назад",
+      cancelled: "Хорошо, не передаю. Можете продолжать спрашивать меня.",
+      parish: "В какой волости Вы живёте? Так вопрос попадёт в ближайший центр.",
+      parishOther: "В Елгаве, в другом месте или не знаю",
+      contact: "Как Вам лучше ответить?",
+      contactChat: "💬 Здесь, в чате",
+      contactPhone: "📞 Позвонить мне",
+      phone: "Пожалуйста, напишите свой номер телефона (8 цифр).",
+      phoneShare: "📱 Отправить мой номер",
+      phoneInvalid: "Это не похоже на латвийский номер телефона. Пожалуйста, напишите 8 цифр, например 20000000.",
+      consent: "Чтобы помочь, сотрудник увидит этот разговор со мной. Персональные коды и номера счетов скрываются. Вы согласны?",
+      consentYes: "✅ Согласен(на)",
+      consentNo: "Не согласен(на)",
+      consentRefused: "Понимаю. Без согласия я не могу передать разговор. Можно позвонить на информационный телефон самоуправления 63022238.",
+      question: "Пожалуйста, напишите свой вопрос своими словами.",
+      questionPrefilled: (known) => `Пожалуйста, напишите свой вопрос своими словами. Я уже записал: «${known}»`,
+      questionKeep: "Отправить как есть",
+      created: (number, centre) => `✅ Ваш вопрос передан: ${centre}. Номер заявки: ${number}.`,
+      callback: (phone) => `Сотрудник позвонит Вам по номеру ${phone}.`,
+      keepWriting: "Если хотите что-то добавить, пишите здесь. Ответ сотрудника придёт в этот чат.",
+      added: (number) => `✉️ Добавил к Вашей заявке ${number}.`,
+      alreadyOpen: (number) => `Ваша заявка ${number} уже открыта. Пишите здесь – сотрудник увидит.`,
+      end: "Закончить разговор",
+      ended: (number) => `Разговор (${number}) закончен. Спасибо!`,
+      backToSpecialist: "↩️ Вернуться к сотруднику",
+      paused: (number) => `Ваша заявка ${number} остаётся открытой. Ответ сотрудника придёт сюда.`,
+      joined: (name) => `👤 ${name} из центра обслуживания присоединился(ась) к разговору.`,
+      fromStaff: (name) => `👤 ${name}:`,
+      closed: (number) => `Сотрудник закрыл разговор (${number}).`,
+      rate: "Насколько Вы довольны помощью? 1 – совсем недоволен(на), 5 – очень доволен(на).",
+      rateThanks: "Спасибо за оценку!",
+      rateComment: "Если хотите, напишите короткий комментарий. Или нажмите «Пропустить».",
+      skip: "Пропустить",
+      commentThanks: "Спасибо! Ваш комментарий сохранён.",
+    },
+    forget: {
+      confirm: "Удалить всё, что я сохранил о Вас: разговоры, язык и заявки? Отменить это будет нельзя.",
+      yes: "🗑️ Да, удалить",
+      no: "Нет",
+      done: "Ваши данные удалены. Если напишете снова, начнём сначала.",
+      cancelled: "Хорошо, ничего не удаляю.",
+    },
     words: {
       done: ["готово", "получилось", "сделал", "сделала", "да", "ок", "ok", "хорошо"],
       failed: ["не получилось", "не получается", "не работает", "нет", "не могу", "ошибка"],
@@ -199,6 +328,51 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
     language: "🌐 Language",
     languageSaved: "All right, I'll speak English from now on.",
     edited: "I see you edited your message. Here is my answer to the new text:",
+    escalation: {
+      confirm: "Shall I pass your question to a member of staff at the client service centre? They answer during working hours.",
+      yes: "✅ Yes, pass it on",
+      no: "No, go back",
+      cancelled: "All right, I won't pass it on. You can keep asking me.",
+      parish: "Which parish do you live in? Then your question goes to the nearest centre.",
+      parishOther: "Jelgava, elsewhere, or not sure",
+      contact: "How would you like the answer?",
+      contactChat: "💬 Here in the chat",
+      contactPhone: "📞 Call me back",
+      phone: "Please type your phone number (8 digits).",
+      phoneShare: "📱 Send my number",
+      phoneInvalid: "That doesn't look like a Latvian phone number. Please type 8 digits, for example 20000000.",
+      consent: "To help you, the member of staff will see this conversation with me. Personal codes and account numbers are hidden. Do you agree?",
+      consentYes: "✅ I agree",
+      consentNo: "I don't agree",
+      consentRefused: "I understand. Without your consent I can't pass the conversation on. You can call the municipality's information line 63022238.",
+      question: "Please type your question in your own words.",
+      questionPrefilled: (known) => `Please type your question in your own words. I have already noted: «${known}»`,
+      questionKeep: "Send it as it is",
+      created: (number, centre) => `✅ Your question has been passed on: ${centre}. Request number: ${number}.`,
+      callback: (phone) => `A member of staff will call you on ${phone}.`,
+      keepWriting: "If you want to add something, write here. The answer will come in this chat.",
+      added: (number) => `✉️ Added to your request ${number}.`,
+      alreadyOpen: (number) => `Your request ${number} is already open. Write here – the member of staff will see it.`,
+      end: "End the conversation",
+      ended: (number) => `The conversation (${number}) has ended. Thank you!`,
+      backToSpecialist: "↩️ Back to the member of staff",
+      paused: (number) => `Your request ${number} stays open. The answer will come here.`,
+      joined: (name) => `👤 ${name} from the client service centre has joined.`,
+      fromStaff: (name) => `👤 ${name}:`,
+      closed: (number) => `The member of staff has closed the conversation (${number}).`,
+      rate: "How satisfied are you with the help? 1 – very dissatisfied, 5 – very satisfied.",
+      rateThanks: "Thank you for your rating!",
+      rateComment: "If you like, type a short comment. Or press \"Skip\".",
+      skip: "Skip",
+      commentThanks: "Thank you! Your comment has been saved.",
+    },
+    forget: {
+      confirm: "Delete everything I have saved about you: conversations, language and requests? This cannot be undone.",
+      yes: "🗑️ Yes, delete",
+      no: "No",
+      done: "Your data has been deleted. If you write again, we'll start afresh.",
+      cancelled: "All right, I won't delete anything.",
+    },
     words: {
       done: ["done", "yes", "ok", "okay", "worked", "it worked", "finished"],
       failed: ["didn't work", "didnt work", "it didn't work", "not working", "no", "failed", "error", "can't", "cant"],

@@ -22,10 +22,18 @@ export interface Button {
   readonly inline?: boolean;
 }
 
+/** One message to the resident may also ask the channel for the resident's phone number. */
+export interface ContactRequest {
+  /** Label of the "share my number" button (Telegram); web chat lets the resident type it. */
+  readonly label: string;
+}
+
 /** One message to the resident: plain text (channels escape it) and optional buttons. */
 export interface Reply {
   readonly text: string;
   readonly buttons: readonly Button[];
+  /** Ask for the resident's phone number with the channel's own button, when it has one. */
+  readonly requestContact?: ContactRequest;
 }
 
 /** What the bot decided to do with a message. */
@@ -42,4 +50,6 @@ export type Input =
   | { readonly kind: "text"; readonly text: string; readonly edited?: boolean }
   | { readonly kind: "button"; readonly id: string }
   | { readonly kind: "command"; readonly name: string; readonly arg?: string }
-  | { readonly kind: "media"; readonly media: MediaKind };
+  | { readonly kind: "media"; readonly media: MediaKind }
+  /** The resident shared their own phone number (Telegram's contact button). */
+  | { readonly kind: "contact"; readonly phone: string };

@@ -1,6 +1,7 @@
 /**
- * Loads the knowledge folder: `<dir>/<lang>/<id>.md` guides and `<dir>/centres.yaml`, and checks
- * everything that needs more than one file (translations, related ids, review dates).
+ * Loads the knowledge folder: `<dir>/<lang>/<id>.md` guides, `<dir>/centres.yaml` and
+ * `<dir>/holidays.yaml`, and checks everything that needs more than one file (translations,
+ * related ids, review dates).
  * @module
  */
 import { readdir, readFile } from "node:fs/promises";
@@ -8,6 +9,7 @@ import path from "node:path";
 import { LANGS, type Lang } from "../core/types.js";
 import { parseCentres, type Centres } from "./centres.js";
 import type { Diagnostic } from "./diagnostics.js";
+import { parseHolidays, type Holidays } from "./holidays.js";
 import { REQUIRED_ANCHORS, type Guide } from "./guide.js";
 import { parseGuide } from "./parse.js";
 
@@ -17,6 +19,8 @@ export interface KnowledgeBase {
   /** Every guide id, sorted. */
   readonly ids: readonly string[];
   readonly centres?: Centres;
+  /** Public holidays, when holidays.yaml was given and passed the check. */
+  readonly holidays?: Holidays;
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -58,18 +62,27 @@ export async function loadKnowledge(dir: string, options: LoadOptions = {}): Pro
   } catch {
     centresSource = undefined;
   }
-  return buildKnowledge(files, centresSource, options, display(dir));
+  let holidaysSource: SourceFile | null;
+  const holidaysPath = path.join(dir, "holidays.yaml");
+  try {
+    holidaysSource = { file: display(holidaysPath), text: await readFile(holidaysPath, "utf8") };
+  } catch {
+    holidaysSource = null;
+  }
+  return buildKnowledge(files, centresSource, options, display(dir), holidaysSource);
 }
 
 /**
  * Builds a knowledge base from file contents (no disk access), checking every rule of the
  * content guide. Guides with errors are left out; the rest are usable.
+ * `holidaysSource`: holidays.yaml; `null` reports it missing, `undefined` skips it.
  */
 export function buildKnowledge(
   files: readonly { lang: Lang; source: SourceFile }[],
   centresSource: SourceFile | undefined,
   options: LoadOptions = {},
   dirLabel = "knowledge",
+  holidaysSource?: SourceFile | null,
 ): KnowledgeBase {
   const today = (options.today ?? new Date()).toISOString().slice(0, 10);
   const diagnostics: Diagnostic[] = [];
@@ -145,11 +158,21 @@ export function buildKnowledge(
     diagnostics.push({ file: `${dirLabel}/centres.yaml`, line: 1, severity: "error", message: "centres.yaml is missing" });
   }
 
+  let holidays: Holidays | undefined;
+  if (holidaysSource) {
+    const result = parseHolidays(holidaysSource.text, holidaysSource.file, today);
+    diagnostics.push(...result.diagnostics);
+    holidays = result.holidays;
+  } else if (holidaysSource === null) {
+    diagnostics.push({ file: `${dirLabel}/holidays.yaml`, line: 1, severity: "error", message: "holidays.yaml is missing" });
+  }
+
   diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return {
     guides: byLang,
     ids: [...seenIds].sort(),
     ...(centres ? { centres } : {}),
+    ...(holidays ? { holidays } : {}),
     diagnostics,
   };
 }

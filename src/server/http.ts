@@ -51,6 +51,8 @@ export interface HttpOptions {
   readonly health?: () => Record<string, unknown>;
   /** Keep-alive interval for event streams (tests shorten it). */
   readonly keepAliveMs?: number;
+  /** More routes (the staff API and console, Slack). */
+  readonly routes?: readonly Hono[];
 }
 
 type ErrorCode = "bad_request" | "unauthorized" | "not_found" | "payload_too_large" | "too_many_requests" | "internal";
@@ -118,6 +120,7 @@ export function createHttpApp(options: HttpOptions): Hono {
   }
 
   app.get("/healthz", (c) => c.json({ ok: true, ...(options.health?.() ?? {}) }));
+  for (const routes of options.routes ?? []) app.route("/", routes);
 
   if (options.telegramWebhook) {
     const handler = options.telegramWebhook;

@@ -11,6 +11,8 @@ import { LANGUAGE_NAMES, NEW_SESSION, type Conversation, type SessionState, type
 import { MESSAGES } from "../core/messages.js";
 import { isLang, type Button, type Input, type Lang, type Reply } from "../core/types.js";
 import type { Logger } from "../log.js";
+import type { TicketService } from "../staff/tickets.js";
+import type { Notifier } from "../store/notifier.js";
 import type { ConversationStore, Resident, Turn, TurnCommit } from "../store/conversation-store.js";
 import { Batcher } from "./batcher.js";
 import { KeyedMutex } from "./keyed-mutex.js";
@@ -58,6 +60,12 @@ export interface ConversationServiceOptions {
   readonly conversation: () => Conversation;
   readonly log: Logger;
   readonly defaultLang?: Lang;
+  /** Tickets for escalations; without them a request for a person gets the information line. */
+  readonly tickets?: TicketService;
+  /** Wakes web chat streams on every instance (in-process when absent). */
+  readonly notifier?: Notifier;
+  /** Opening status of a centre, for the honest "when to expect an answer" (see core/hours.ts). */
+  readonly opening?: (centreId: string, lang: Lang) => string | undefined;
 }
 
 /** How many recently active chats keep their session in memory. */
@@ -91,6 +99,8 @@ function describeInput(input: Input, labels: Readonly<Record<string, string>> | 
       return `/${input.name}${input.arg ? ` ${input.arg}` : ""}`;
     case "media":
       return `[${input.media}]`;
+    case "contact":
+      return "📞 [tālruņa numurs]";
   }
 }
 
@@ -100,6 +110,9 @@ export class ConversationService {
   readonly #conversation: () => Conversation;
   readonly #log: Logger;
   readonly #defaultLang: Lang;
+  readonly #tickets: TicketService | undefined;
+  readonly #opening: ConversationServiceOptions["opening"];
+  readonly #notifier: Notifier | undefined;
   readonly #mutex = new KeyedMutex();
   readonly #deliverers = new Map<string, Deliverer>();
   readonly #webEvents = new EventEmitter();
@@ -112,6 +125,9 @@ export class ConversationService {
     this.#conversation = options.conversation;
     this.#log = options.log;
     this.#defaultLang = options.defaultLang ?? "lv";
+    this.#tickets = options.tickets;
+    this.#opening = options.opening;
+    this.#notifier = options.notifier;
     this.#webEvents.setMaxListeners(0);
     this.#commits = new Batcher((items) => this.#store.commitTurns(items), { maxInFlight: 2 });
   }
@@ -147,10 +163,18 @@ export class ConversationService {
       const opened = this.#sessions.get(key) ?? await this.#store.openTurn<StoredState>(channel, chatId, newLang, options.updateId);
       if (opened.seen) return { duplicate: true, residentId: opened.resident.id, lang: opened.resident.lang, replies: [] };
       const { resident } = opened;
-      const { labels, ...state }: StoredState = opened.session?.state ?? NEW_SESSION;
+      const { labels, ...stored }: StoredState = opened.session?.state ?? NEW_SESSION;
+      let state: SessionState = stored;
+      // A ticket closed by staff since the last turn: the resident talks to the bot again.
+      if (state.ticket && this.#tickets) {
+        const ticket = await this.#tickets.summary(state.ticket.id);
+        if (!ticket || ticket.status === "closed") state = { ...state, ticket: undefined };
+      }
+      const typingPhone = state.intake?.step === "phone" && input.kind === "text";
       let result: TurnResult;
       try {
         result = conversation.handle(state, input, { lang: resident.lang });
+        result = await this.#escalation(resident, channel, result);
       } catch (error) {
         // A bug must not lose the resident: answer politely and keep their state.
         this.#log.error("turn failed", { channel, error });
@@ -170,7 +194,7 @@ export class ConversationService {
         expectedVersion: opened.session?.version ?? 0,
         state: { ...result.state, labels: newLabels },
         turns: [
-          { direction: "in", text: describeInput(input, labels, resident.lang), ...meta },
+          { direction: "in", text: typingPhone ? "📞 [tālruņa numurs]" : describeInput(input, labels, resident.lang), ...meta },
           ...result.replies.map((r): Turn => ({ direction: "out", text: r.text, ...meta })),
         ],
         events: result.events.map((e) => ({
@@ -187,6 +211,8 @@ export class ConversationService {
         if (attempt >= MAX_ATTEMPTS) throw new Error(`session of ${channel} resident ${resident.id} kept changing; gave up after ${attempt} attempts`);
         continue;
       }
+      await this.#afterTurn(resident, result, key);
+      if (result.forget) return { duplicate: false, residentId: resident.id, lang: result.lang, replies: result.replies, result };
       this.#remember(key, {
         resident: { ...resident, lang: result.lang },
         session: { state: { ...result.state, labels: newLabels }, version: (opened.session?.version ?? 0) + 1 },
@@ -201,6 +227,66 @@ export class ConversationService {
         ...(result.showActions ? { mainActions: conversation.mainActions(result.lang) } : {}),
         result,
       };
+    }
+  }
+
+  /**
+   * A finished intake becomes a ticket (or joins the open one): the resident is told its number,
+   * the centre, whether it is open now and how they will get the answer.
+   */
+  async #escalation(resident: Resident, channel: string, result: TurnResult): Promise<TurnResult> {
+    const request = result.escalation;
+    if (!request || !this.#tickets) return result;
+    const existing = await this.#tickets.openTicketOf(resident.id);
+    const ticket = existing ?? await this.#tickets.open({
+      residentId: resident.id, channel, lang: result.lang,
+      ...(request.parish ? { parish: request.parish } : {}),
+      contact: request.contact, ...(request.phone ? { phone: request.phone } : {}),
+      question: request.question,
+      context: {
+        reason: request.reason,
+        ...(request.guide ? { guide: request.guide } : {}), ...(request.flow ? { flow: request.flow } : {}),
+        ...(request.step ? { step: request.step } : {}), ...(request.lastQuestion ? { lastQuestion: request.lastQuestion } : {}),
+        ...(request.vars ? { vars: request.vars } : {}),
+      },
+    });
+    const t = MESSAGES[result.lang].escalation;
+    const conversation = this.#conversation();
+    const centre = conversation.assistant.knowledge.centres?.centres.find((c) => c.id === ticket.centre);
+    const lines = [
+      t.created(ticket.number, centre?.name[result.lang] ?? ticket.centre),
+      ...(request.contact === "phone" && request.phone ? [t.callback(request.phone)] : []),
+      ...[this.#opening?.(ticket.centre, result.lang)].filter((x): x is string => Boolean(x)),
+      t.keepWriting,
+    ];
+    return {
+      ...result,
+      state: { ...result.state, ticket: { id: ticket.id, number: ticket.number, relay: true } },
+      replies: [...result.replies, { text: lines.join("\n\n"), buttons: [{ id: "ticket:end", label: t.end }, { id: "menu", label: MESSAGES[result.lang].mainMenu }] }],
+    };
+  }
+
+  /** What a committed turn sets off: messages to staff, ratings, consent, deleting data. */
+  async #afterTurn(resident: Resident, result: TurnResult, key: string): Promise<void> {
+    const tickets = this.#tickets;
+    if (result.consent !== undefined) await this.#store.setConsent(resident.id, result.consent);
+    if (tickets && result.relay) {
+      try {
+        await tickets.residentMessage(result.relay.ticketId, result.relay.text);
+        const ticket = await tickets.summary(result.relay.ticketId);
+        if (ticket?.status === "waiting") {
+          (result.replies as Reply[]).push({ text: MESSAGES[result.lang].escalation.added(ticket.number), buttons: [{ id: "ticket:end", label: MESSAGES[result.lang].escalation.end }] });
+        }
+      } catch (error) {
+        this.#log.warn("could not add the message to the ticket", { error });
+      }
+    }
+    if (tickets && result.endTicket !== undefined) await tickets.endByResident(result.endTicket);
+    if (tickets && result.rating) await tickets.rate(result.rating.ticketId, result.rating.score ?? Number.NaN, result.rating.comment);
+    if (result.forget) {
+      await tickets?.forgetResident(resident.id);
+      await this.#store.forget(resident.id);
+      this.#sessions.delete(key);
     }
   }
 
@@ -263,7 +349,8 @@ export class ConversationService {
   /** Queues replies for a web chat resident and wakes their open event streams. */
   async pushWeb(residentId: number, replies: readonly Reply[]): Promise<void> {
     const id = await this.#store.pushWebEvent(residentId, { replies });
-    this.#webEvents.emit(String(residentId), id);
+    if (this.#notifier) await this.#notifier.publish(`web:${residentId}`, id);
+    else this.#webEvents.emit(String(residentId), id);
   }
 
   /** Web chat messages after an event id. */
@@ -278,6 +365,7 @@ export class ConversationService {
 
   /** Calls `listener` whenever a web chat message is queued for the resident; returns an unsubscribe. */
   onWebEvent(residentId: number, listener: () => void): () => void {
+    if (this.#notifier) return this.#notifier.subscribe(`web:${residentId}`, listener);
     const key = String(residentId);
     this.#webEvents.on(key, listener);
     return () => this.#webEvents.off(key, listener);

@@ -15,6 +15,8 @@ export type DatabaseTarget =
 export interface Database {
   readonly pool: pg.Pool;
   readonly kind: DatabaseTarget["kind"];
+  /** How to open another connection (a PostgreSQL server only; used for LISTEN). */
+  readonly connection?: pg.ClientConfig;
   close(): Promise<void>;
 }
 
@@ -22,8 +24,9 @@ export interface Database {
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === "postgres") {
     const options = target.schema ? `-c search_path=${target.schema}` : undefined;
-    const pool = new pg.Pool({ connectionString: target.url, max: 10, ...(options ? { options } : {}) });
-    return { pool, kind: "postgres", close: () => pool.end() };
+    const connection: pg.ClientConfig = { connectionString: target.url, ...(options ? { options } : {}) };
+    const pool = new pg.Pool({ ...connection, max: 10 });
+    return { pool, kind: "postgres", connection, close: () => pool.end() };
   }
   const { PGlite } = await import("@electric-sql/pglite");
   const { createPgConfig } = await import("@electric-sql/pglite/node-postgres");

@@ -210,22 +210,22 @@ describe("Conversation: main actions and commands", () => {
     const chat = atJnkuMail();
     const r = chat.command("person");
     expect(r.intent).toBe("escalate");
-    expect(r.escalation).toMatchObject({ flow: "e-invoice-setup", step: "jnku-mail-prepare", vars: { invoice: "utility", way: "jnku-mail" } });
-    expect(texts(r)[0]).toBe(MESSAGES.lv.escalate);
+    expect(r.state.intake?.context).toMatchObject({ flow: "e-invoice-setup", step: "jnku-mail-prepare", vars: { invoice: "utility", way: "jnku-mail" } });
+    expect(texts(r)[0]).toBe(MESSAGES.lv.escalation.confirm);
     expect(r.state.flow).toBeUndefined();
   });
 
   it("/person outside a flow asks for a person without a flow", () => {
     const r = new Chat().command("person");
     expect(r.intent).toBe("escalate");
-    expect(r.escalation?.flow).toBeUndefined();
-    expect(r.escalation?.reason).toBeTruthy();
+    expect(r.state.intake?.context.flow).toBeUndefined();
+    expect(r.state.intake?.reason).toBeTruthy();
   });
 
   it("typing the person action label, or pressing it, asks for a person too", () => {
     const chat = atJnkuMail();
-    expect(chat.text("🙋 Runāt ar cilvēku").escalation).toMatchObject({ flow: "e-invoice-setup", step: "jnku-mail-prepare" });
-    expect(atJnkuMail().press(BUTTON.person).escalation?.step).toBe("jnku-mail-prepare");
+    expect(chat.text("🙋 Runāt ar cilvēku").state.intake?.context).toMatchObject({ flow: "e-invoice-setup", step: "jnku-mail-prepare" });
+    expect(atJnkuMail().press(BUTTON.person).state.intake?.context.step).toBe("jnku-mail-prepare");
   });
 
   it("offers the main actions in each language", () => {
@@ -335,8 +335,8 @@ describe("Conversation: when a step does not work", () => {
 
     const person = chat.pressLabel("🙋 Runāt ar cilvēku");
     expect(person.intent).toBe("escalate");
-    expect(person.escalation).toMatchObject({ flow: "e-invoice-setup", step: "jnku-mail-open", vars: { way: "jnku-mail" } });
-    expect(person.escalation?.reason).toMatch(/JNKU/);
+    expect(person.state.intake?.context).toMatchObject({ flow: "e-invoice-setup", step: "jnku-mail-open", vars: { way: "jnku-mail" } });
+    expect(person.state.intake?.reason).toMatch(/JNKU/);
     expect(person.state.flow).toBeUndefined();
   });
 
@@ -368,7 +368,7 @@ describe("Conversation: when a step does not work", () => {
     expect(chat.pressLabel(MESSAGES.lv.repeat).state.flow?.step).toBe("jnku-mail-open");
     chat.pressLabel(MESSAGES.lv.failed);
     const person = chat.press(BUTTON.person);
-    expect(person.escalation).toMatchObject({ flow: "e-invoice-setup", step: "jnku-mail-open" });
+    expect(person.state.intake?.context).toMatchObject({ flow: "e-invoice-setup", step: "jnku-mail-open" });
   });
 });
 
@@ -495,7 +495,7 @@ describe("Conversation: guide answers and feedback", () => {
     chat.text("👎 Nē");
     const r = chat.pressLabel("🙋 Runāt ar cilvēku");
     expect(r.intent).toBe("escalate");
-    expect(r.escalation).toMatchObject({ guide: "e-invoices", question: "Kā saņemt rēķinus e-pastā?" });
+    expect(r.state.intake?.context).toMatchObject({ guide: "e-invoices", lastQuestion: "Kā saņemt rēķinus e-pastā?" });
   });
 
   it("typing a new question instead of answering the feedback gets it answered normally", () => {

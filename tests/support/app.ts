@@ -7,6 +7,7 @@ import type { UserFromGetMe } from "grammy/types";
 import { startApp, type RunningApp } from "../../src/app.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { silentLogger } from "../../src/log.js";
+import type { OutboxOptions } from "../../src/service/outbox.js";
 import type { Database } from "../../src/store/database.js";
 import { ROOT } from "../helpers.js";
 
@@ -20,6 +21,8 @@ export interface TestAppOptions {
   readonly telegram?: { readonly apiRoot: string; readonly token: string; readonly botInfo: UserFromGetMe; readonly webhookUrl?: string };
   /** Settings on top of the defaults (environment variable names). */
   readonly env?: Record<string, string>;
+  /** Outbox timing; tests default to quick polling and retries. */
+  readonly outbox?: OutboxOptions;
 }
 
 /** Starts the app; `url` is its loopback address. */
@@ -44,6 +47,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<Runnin
   const app = await startApp(config, silentLogger, {
     ...(database ? { database } : {}),
     ...(options.telegram ? { telegram: { botInfo: options.telegram.botInfo, throttle: false } } : {}),
+    outbox: options.outbox ?? { pollMs: 50, baseDelayMs: 50, maxDelayMs: 500 },
   });
   return {
     ...app,

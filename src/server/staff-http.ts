@@ -1,0 +1,204 @@
+/**
+ * The staff JSON API (docs/staff-api.md) and the console's files: cookie sessions (HTTP-only,
+ * SameSite=Strict), a CSRF token on every state-changing request, centre access enforced by the
+ * desk, live ticket events as server-sent events.
+ * @module
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { Hono, type Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { streamSSE } from "hono/streaming";
+import { z } from "zod";
+import type { Centres } from "../knowledge/centres.js";
+import type { Logger } from "../log.js";
+import type { StaffAccounts } from "../staff/accounts.js";
+import { DeskError, type Desk, type DeskErrorCode } from "../staff/desk.js";
+import type { StaffMember, TicketEvent } from "../staff/types.js";
+import { PUBLIC_DIR } from "./http.js";
+
+const COOKIE = "dp_staff";
+
+const STATUS: Readonly<Record<DeskErrorCode, 400 | 403 | 404 | 409>> = {
+  not_found: 404, forbidden: 403, already_claimed: 409, not_yours: 409, closed: 409, unknown_centre: 400, bad_request: 400,
+};
+
+type Status = 400 | 401 | 403 | 404 | 409 | 429 | 500;
+const fail = (c: Context, status: Status, code: string, message: string): Response => c.json({ error: { code, message } }, status);
+
+const Login = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(500) }).strict();
+const Text = z.object({ text: z.string().min(1).max(4000) }).strict();
+const Transfer = z.object({ centre: z.string().min(1).max(100) }).strict();
+const Close = z.object({ reason: z.string().min(1).max(500) }).strict();
+
+/** Options for {@link createStaffRoutes}. */
+export interface StaffRoutesOptions {
+  readonly accounts: StaffAccounts;
+  readonly desk: Desk;
+  readonly centres: () => Centres | undefined;
+  readonly log: Logger;
+  /** Mark the cookie Secure (when served over https). */
+  readonly secureCookies?: boolean;
+  readonly keepAliveMs?: number;
+}
+
+/** The staff API under `/api/staff` and the console under `/staff`. */
+export function createStaffRoutes(options: StaffRoutesOptions): Hono {
+  const { accounts, desk, log } = options;
+  const app = new Hono();
+
+  const json = async (c: Context): Promise<unknown> => {
+    try {
+      return JSON.parse(await c.req.text()) as unknown;
+    } catch {
+      return undefined;
+    }
+  };
+
+  /** The signed-in staff member; checks the CSRF token on POST. */
+  const auth = async (c: Context): Promise<{ staff: StaffMember; csrfToken: string } | Response> => {
+    const token = getCookie(c, COOKIE);
+    const session = token ? await accounts.session(token) : undefined;
+    if (!session) return fail(c, 401, "unauthorized", "Please log in.");
+    if (c.req.method !== "GET" && c.req.header("x-csrf-token") !== session.csrfToken) {
+      return fail(c, 403, "csrf_failed", "The request did not carry the right x-csrf-token header.");
+    }
+    return session;
+  };
+
+  const run = async (c: Context, fn: (staff: StaffMember) => Promise<unknown>): Promise<Response> => {
+    const session = await auth(c);
+    if (session instanceof Response) return session;
+    try {
+      return c.json((await fn(session.staff)) as object);
+    } catch (error) {
+      if (error instanceof DeskError) return fail(c, STATUS[error.code], error.code, error.message);
+      throw error;
+    }
+  };
+
+  const id = (c: Context): number => {
+    const n = Number(c.req.param("id"));
+    if (!Number.isSafeInteger(n) || n <= 0) throw new DeskError("not_found", "no such ticket");
+    return n;
+  };
+
+  const api = new Hono();
+  api.post("/login", async (c) => {
+    const body = Login.safeParse(await json(c));
+    if (!body.success) return fail(c, 400, "bad_request", "Send {\"username\", \"password\"}.");
+    const result = await accounts.login(body.data.username.trim().toLowerCase(), body.data.password);
+    if (!result.ok) {
+      log.warn("staff login refused", { reason: result.reason });
+      return result.reason === "too_many_attempts"
+        ? fail(c, 429, "too_many_attempts", "Too many failed attempts. Please wait 15 minutes.")
+        : fail(c, 401, "invalid_credentials", "Wrong username or password.");
+    }
+    setCookie(c, COOKIE, result.token, { httpOnly: true, sameSite: "Strict", path: "/", secure: options.secureCookies === true, maxAge: 12 * 3600 });
+    return c.json({ csrfToken: result.csrfToken, staff: result.staff });
+  });
+  api.post("/logout", async (c) => {
+    const session = await auth(c);
+    if (session instanceof Response) return session;
+    const token = getCookie(c, COOKIE);
+    if (token) await accounts.logout(token);
+    deleteCookie(c, COOKIE, { path: "/" });
+    return c.body(null, 204);
+  });
+  api.get("/me", async (c) => {
+    const session = await auth(c);
+    if (session instanceof Response) return session;
+    return c.json({ csrfToken: session.csrfToken, staff: session.staff });
+  });
+  api.get("/centres", async (c) => {
+    const session = await auth(c);
+    if (session instanceof Response) return session;
+    const centres = options.centres()?.centres ?? [];
+    return c.json({ centres: centres.map((x) => ({ id: x.id, name: x.name, parishes: x.parishes })) });
+  });
+  api.get("/tickets", (c) => run(c, async (staff) => {
+    const status = c.req.query("status");
+    if (status !== undefined && status !== "waiting" && status !== "assigned" && status !== "closed") throw new DeskError("bad_request", "status must be waiting, assigned or closed");
+    const centre = c.req.query("centre");
+    const mine = c.req.query("mine") === "1" || c.req.query("mine") === "true";
+    return { tickets: await desk.list(staff, { ...(status ? { status } : {}), ...(centre ? { centre } : {}), mine }) };
+  }));
+  api.get("/tickets/:id", (c) => run(c, async (staff) => ({ ticket: await desk.get(staff, id(c)) })));
+  api.post("/tickets/:id/claim", (c) => run(c, async (staff) => ({ ticket: await desk.claim(staff, id(c)) })));
+  const withBody = <T>(schema: z.ZodType<T>, help: string, fn: (staff: StaffMember, ticketId: number, body: T) => Promise<unknown>) =>
+    (c: Context): Promise<Response> => run(c, async (staff) => {
+      const body = schema.safeParse(await json(c));
+      if (!body.success) throw new DeskError("bad_request", help);
+      return { ticket: await fn(staff, id(c), body.data) };
+    });
+  api.post("/tickets/:id/reply", withBody(Text, "Send {\"text\": \"...\"} (1–4000 characters).", (s, t, b) => desk.reply(s, t, b.text)));
+  api.post("/tickets/:id/note", withBody(Text, "Send {\"text\": \"...\"} (1–4000 characters).", (s, t, b) => desk.note(s, t, b.text)));
+  api.post("/tickets/:id/transfer", withBody(Transfer, "Send {\"centre\": \"<centre id>\"}.", (s, t, b) => desk.transfer(s, t, b.centre)));
+  api.post("/tickets/:id/close", withBody(Close, "Send {\"reason\": \"...\"} (1–500 characters).", (s, t, b) => desk.close(s, t, b.reason)));
+  api.get("/events", async (c) => {
+    const session = await auth(c);
+    if (session instanceof Response) return session;
+    const staff = session.staff;
+    return streamSSE(c, async (stream) => {
+      const queue: TicketEvent[] = [];
+      let wake: (() => void) | undefined;
+      const unsubscribe = desk.subscribe((event) => {
+        if (staff.role !== "admin" && !staff.centres.includes(event.centre)) return;
+        queue.push(event);
+        wake?.();
+      });
+      stream.onAbort(() => {
+        unsubscribe();
+        wake?.();
+      });
+      try {
+        await stream.writeSSE({ event: "ready", data: "{}", retry: 3000 });
+        while (!stream.aborted && !stream.closed) {
+          const event = queue.shift();
+          if (event) {
+            await stream.writeSSE({ event: "ticket", data: JSON.stringify(event) });
+            continue;
+          }
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, options.keepAliveMs ?? 25_000);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          wake = undefined;
+          if (!stream.aborted && queue.length === 0) await stream.write(": keep-alive\n\n");
+        }
+      } finally {
+        unsubscribe();
+      }
+    });
+  });
+  api.all("*", (c) => fail(c, 404, "not_found", "Unknown staff API address."));
+  app.route("/api/staff", api);
+
+  // The console's files.
+  const files: Record<string, { file: string; type: string }> = {
+    "/staff": { file: "staff/index.html", type: "text/html; charset=utf-8" },
+    "/staff/": { file: "staff/index.html", type: "text/html; charset=utf-8" },
+    "/staff/staff.js": { file: "staff/staff.js", type: "text/javascript; charset=utf-8" },
+    "/staff/staff.css": { file: "staff/staff.css", type: "text/css; charset=utf-8" },
+  };
+  for (const [urlPath, { file, type }] of Object.entries(files)) {
+    app.get(urlPath, async (c) => {
+      try {
+        const body = await readFile(path.join(PUBLIC_DIR, file), "utf8");
+        c.header("Content-Type", type);
+        c.header("Cache-Control", "no-cache");
+        if (type.startsWith("text/html")) {
+          c.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+          c.header("X-Frame-Options", "DENY");
+        }
+        return c.body(body);
+      } catch {
+        return fail(c, 404, "not_found", "There is nothing at this address.");
+      }
+    });
+  }
+  return app;
+}

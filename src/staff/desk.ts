@@ -1,0 +1,33 @@
+/**
+ * The narrow interface of the ticket desk that staff-side adapters (HTTP console, Slack) use.
+ * The PostgreSQL implementation is `TicketService` in `tickets.ts`; tests use fakes.
+ * @module
+ */
+import type { StaffMember, TicketDetail, TicketEvent, TicketSummary } from "./types.js";
+
+/** Errors the desk reports, by code (never by message text). */
+export type DeskErrorCode = "not_found" | "forbidden" | "already_claimed" | "not_yours" | "closed" | "unknown_centre" | "bad_request";
+
+/** A refused desk operation. */
+export class DeskError extends Error {
+  constructor(readonly code: DeskErrorCode, message: string) {
+    super(message);
+    this.name = "DeskError";
+  }
+}
+
+/** What staff can do with tickets. Every method checks that `staff` may see the ticket's centre. */
+export interface Desk {
+  list(staff: StaffMember, filter: { status?: TicketSummary["status"]; centre?: string; mine?: boolean }): Promise<TicketSummary[]>;
+  get(staff: StaffMember, ticketId: number): Promise<TicketDetail>;
+  /** Exactly one concurrent claim wins; the others get `already_claimed`. */
+  claim(staff: StaffMember, ticketId: number): Promise<TicketDetail>;
+  /** Sends text to the resident (claims a waiting ticket first). */
+  reply(staff: StaffMember, ticketId: number, text: string): Promise<TicketDetail>;
+  /** An internal note, never shown to the resident. */
+  note(staff: StaffMember, ticketId: number, text: string): Promise<TicketDetail>;
+  transfer(staff: StaffMember, ticketId: number, centre: string): Promise<TicketDetail>;
+  close(staff: StaffMember, ticketId: number, reason: string): Promise<TicketDetail>;
+  /** Live events of tickets (all centres; adapters filter). Returns an unsubscribe function. */
+  subscribe(listener: (event: TicketEvent) => void): () => void;
+}

@@ -1,0 +1,82 @@
+/**
+ * Escalation to client service staff: the shapes shared by the ticket service, the staff HTTP
+ * API, the console and Slack.
+ * @module
+ */
+import type { Lang } from "../core/types.js";
+
+/** Staff roles: agents answer tickets of their centres; editors edit content; admins manage. */
+export type Role = "agent" | "editor" | "admin";
+
+/** Ticket states. */
+export type TicketStatus = "waiting" | "assigned" | "closed";
+
+/** How the resident wants the answer. */
+export type ContactMode = "chat" | "phone";
+
+/** A member of staff as others see them. */
+export interface StaffMember {
+  readonly id: number;
+  readonly username: string;
+  readonly displayName: string;
+  readonly role: Role;
+  readonly centres: readonly string[];
+}
+
+/** What the bot knew when the resident asked for a person. */
+export interface TicketContext {
+  readonly reason: string;
+  readonly guide?: string;
+  readonly flow?: string;
+  readonly step?: string;
+  /** Answers the resident chose in the flow (e.g. invoice: utility). */
+  readonly vars?: Readonly<Record<string, string>>;
+  readonly lastQuestion?: string;
+}
+
+/** A ticket as listed. */
+export interface TicketSummary {
+  readonly id: number;
+  readonly number: string;
+  readonly status: TicketStatus;
+  readonly centre: string;
+  readonly parish: string | null;
+  readonly lang: Lang;
+  readonly channel: string;
+  readonly contact: ContactMode;
+  readonly question: string;
+  readonly assignee: { readonly id: number; readonly displayName: string } | null;
+  readonly createdAt: string;
+  readonly claimedAt: string | null;
+  readonly closedAt: string | null;
+}
+
+/** One line of a ticket's conversation. */
+export interface TicketMessage {
+  readonly id: number;
+  /** `resident`, `staff` (sent to the resident), `note` (internal), `bot` (what the bot said), `system`. */
+  readonly author: "resident" | "staff" | "note" | "bot" | "system";
+  readonly staff: { readonly id: number; readonly displayName: string } | null;
+  readonly text: string;
+  readonly createdAt: string;
+}
+
+/** A ticket with everything a member of staff needs. */
+export interface TicketDetail extends TicketSummary {
+  readonly phone: string | null;
+  readonly context: TicketContext;
+  readonly closeReason: string | null;
+  readonly rating: number | null;
+  readonly ratingComment: string | null;
+  /** The masked bot conversation before the ticket, then the ticket's own messages. */
+  readonly transcript: readonly { readonly direction: "in" | "out"; readonly text: string }[];
+  readonly messages: readonly TicketMessage[];
+}
+
+/** A live event for consoles and Slack: a ticket changed. */
+export interface TicketEvent {
+  readonly type: "created" | "claimed" | "transferred" | "message" | "note" | "closed" | "rated";
+  readonly ticketId: number;
+  readonly centre: string;
+  readonly at: string;
+}
