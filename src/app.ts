@@ -6,6 +6,8 @@
  */
 import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
+import { Hono } from "hono";
+import { createSlackChannel, type SlackChannel } from "./channels/slack.js";
 import { createTelegramChannel, type TelegramChannel } from "./channels/telegram.js";
 import type { Config } from "./config.js";
 import { Assistant } from "./core/assistant.js";
@@ -25,6 +27,8 @@ import { StaffAccounts } from "./staff/accounts.js";
 import { TicketService, TICKET_TOPIC, type NewTicket } from "./staff/tickets.js";
 import type { ContactMode, TicketContext, TicketSummary } from "./staff/types.js";
 import { LocalNotifier, PgNotifier, type Notifier } from "./store/notifier.js";
+import { purgeOldData } from "./store/retention.js";
+import { PgSlackThreads } from "./store/slack-threads.js";
 import { ConversationStore } from "./store/conversation-store.js";
 import { openDatabase, type Database } from "./store/database.js";
 import { migrate } from "./store/migrate.js";
@@ -86,7 +90,8 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     ? await PgNotifier.start(database.pool, database.connection, log)
     : new LocalNotifier();
   const centres = () => conversation.assistant.knowledge.centres;
-  const tickets = new TicketService(database.pool, notifier, centres);
+  let slack: SlackChannel | undefined;
+  const tickets = new TicketService(database.pool, notifier, centres, () => slack !== undefined);
   const staffAccounts = new StaffAccounts(database.pool);
   const opening = (centreId: string, lang: Lang): string | undefined => {
     const centre = centres()?.centres.find((c) => c.id === centreId);
@@ -119,6 +124,41 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     },
   }, log, overrides.outbox);
   const unwake = notifier.subscribe(TICKET_TOPIC, () => outbox.wake());
+  if (config.slack) {
+    const threads = new PgSlackThreads(database.pool);
+    const channels = config.slack.channels;
+    slack = createSlackChannel({
+      botToken: config.slack.botToken, signingSecret: config.slack.signingSecret,
+      ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
+      desk: tickets, directory: staffAccounts, threads, log,
+      channels: { forCentre: (centre) => channels[centre] ?? channels["*"] },
+    });
+    const s = slack;
+    const summary = async (payload: Record<string, unknown>): Promise<TicketSummary | undefined> => tickets.summary(Number(payload.ticketId));
+    outbox.register({
+      "slack.announce": async (payload) => {
+        const ticket = await summary(payload);
+        if (!ticket) return;
+        if (payload.transfer === true) {
+          await s.markClosed(ticket, "pārsūtīts citam centram");
+          await threads.forget(ticket.id);
+        }
+        await s.announce(ticket);
+      },
+      "slack.thread": async (payload) => s.postToThread(Number(payload.ticketId), String(payload.text ?? ""), payload.author === "system" ? "system" : "resident"),
+      "slack.claimed": async (payload) => {
+        const ticket = await summary(payload);
+        if (ticket) await s.markClaimed(ticket);
+      },
+      "slack.closed": async (payload) => {
+        const ticket = await summary(payload);
+        if (ticket) await s.markClosed(ticket, String(payload.reason ?? ""));
+      },
+    });
+  }
+  const retention = setInterval(() => void purgeOldData(database.pool, config.retentionDays)
+    .then((r) => log.info("retention job done", { ...r }), (error: unknown) => log.error("retention job failed", { error })), 24 * 3600 * 1000);
+  retention.unref();
   const desk: AppDesk = Object.assign(tickets, {
     createTicket: async (input: Parameters<AppDesk["createTicket"]>[0]): Promise<TicketSummary> => {
       const resident = await store.resident(input.channel, input.chatId, input.lang);
@@ -142,12 +182,17 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
       ...(overrides.telegram?.throttle === false ? { throttle: false } : {}),
     });
   }
-  const channels = ["web", ...(telegram ? [`telegram (${telegram.mode})`] : [])];
+  const channels = ["web", ...(telegram ? [`telegram (${telegram.mode})`] : []), ...(slack ? ["slack (staff)"] : [])];
   const staffRoutes = createStaffRoutes({ accounts: staffAccounts, desk: tickets, centres, log });
+  const slackRoutes = new Hono();
+  if (slack) {
+    const s = slack;
+    slackRoutes.post("/slack/events", (c) => s.handle(c.req.raw));
+  }
   const http = createHttpApp({
     service,
     log,
-    routes: [staffRoutes],
+    routes: [staffRoutes, slackRoutes],
     ...(telegram?.webhook ? { telegramWebhook: telegram.webhook } : {}),
     health: () => ({ channels, database: database.kind }),
   });
@@ -179,7 +224,9 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
       if (closed) return;
       closed = true;
       unwake();
+      clearInterval(retention);
       await outbox.stop();
+      await slack?.idle();
       await telegram?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -24,6 +24,14 @@ const Schema = z.object({
     .optional().describe("the public https:// address Telegram should send updates to, or leave it unset for long polling"),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16–256 letters, digits, _ or -").optional()
     .describe("16–256 letters, digits, _ or - (optional; derived from the token when unset)"),
+  SLACK_BOT_TOKEN: z.string().regex(/^xox[a-z]-[A-Za-z0-9-]+$/, "does not look like a Slack bot token").optional()
+    .describe("the Slack app's bot token (xoxb-…), or leave it unset to run without Slack"),
+  SLACK_SIGNING_SECRET: z.string().regex(/^[a-f0-9]{16,}$/, "must be the app's signing secret (hex)").optional()
+    .describe("the Slack app's signing secret (needed with SLACK_BOT_TOKEN)"),
+  SLACK_API_URL: z.url().optional().describe("another Slack Web API root ending with /api/ (tests use a local fake)"),
+  SLACK_CHANNELS: z.string().regex(/^\s*[a-z0-9-]+=[A-Z0-9]+\s*(,\s*[a-z0-9-]+=[A-Z0-9]+\s*)*$/, "must be centre=CHANNELID pairs separated by commas").optional()
+    .describe("which Slack channel each centre uses, e.g. jelgava=C0123ABC,cenu-ozolnieku=C0456DEF"),
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90).describe("days to keep transcripts and closed tickets (1–3650, default 90)"),
 });
 
 /** The parsed configuration. */
@@ -36,6 +44,13 @@ export interface Config {
   readonly host: string;
   readonly dataDir: string;
   readonly databaseUrl?: string;
+  readonly retentionDays: number;
+  readonly slack?: {
+    readonly botToken: string;
+    readonly signingSecret: string;
+    readonly apiUrl?: string;
+    readonly channels: Readonly<Record<string, string>>;
+  };
   readonly telegram?: {
     readonly token: string;
     readonly apiRoot?: string;
@@ -61,12 +76,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid settings:\n${lines.join("\n")}`);
   }
   const c = result.data;
+  if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET) {
+    throw new ConfigError("Invalid settings:\n  SLACK_SIGNING_SECRET is missing: Slack needs it with SLACK_BOT_TOKEN; set it to the app's signing secret");
+  }
   return {
     knowledgeDir: path.resolve(c.KNOWLEDGE_DIR),
     flowsDir: path.resolve(c.FLOWS_DIR),
     defaultLang: c.DEFAULT_LANG,
     logLevel: c.LOG_LEVEL,
     port: c.PORT,
+    retentionDays: c.RETENTION_DAYS,
+    ...(c.SLACK_BOT_TOKEN && c.SLACK_SIGNING_SECRET
+      ? {
+          slack: {
+            botToken: c.SLACK_BOT_TOKEN,
+            signingSecret: c.SLACK_SIGNING_SECRET,
+            ...(c.SLACK_API_URL ? { apiUrl: c.SLACK_API_URL } : {}),
+            channels: Object.fromEntries((c.SLACK_CHANNELS ?? "").split(",").map((p) => p.trim()).filter(Boolean).map((p) => p.split("=") as [string, string])),
+          },
+        }
+      : {}),
     host: c.HOST,
     dataDir: path.resolve(c.DATA_DIR),
     ...(c.DATABASE_URL ? { databaseUrl: c.DATABASE_URL } : {}),

@@ -11,6 +11,7 @@ import { loadContent } from "../content.js";
 import { Assistant } from "../core/assistant.js";
 import { Conversation } from "../core/conversation.js";
 import { loadFlows } from "../flows/load.js";
+import { STAFF_USAGE, staffCommand } from "./staff.js";
 import { asAppError, UsageError } from "../core/errors.js";
 import { renderReply, runTerminalChat } from "../channels/terminal.js";
 import { loadConfig } from "../config.js";
@@ -23,7 +24,8 @@ const USAGE = `Usage: npm run --silent cli -- <command>
   ask [--json] "<question>"                 show what the bot answers
   eval <file.jsonl> [--json] [--stemmer light|none]   retrieval figures on a question set
   check                                     validate guides, centres and flows
-  chat                                      talk to the bot in this terminal`;
+  chat                                      talk to the bot in this terminal
+${STAFF_USAGE}`;
 
 /** Splits argv into flags (--name [value]) and positional words. */
 function parseArgs(argv: readonly string[], valued: readonly string[] = []): { flags: Map<string, string>; words: string[] } {
@@ -126,6 +128,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return check();
     case "chat":
       return chat();
+    case "staff":
+      return staffCommand(rest);
     default:
       throw new UsageError(USAGE);
   }

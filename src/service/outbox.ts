@@ -43,6 +43,11 @@ export class OutboxWorker {
     this.#options = { pollMs: 1000, baseDelayMs: 2000, maxDelayMs: 300_000, leaseMs: 60_000, ...options };
   }
 
+  /** Adds handlers for more kinds of work. */
+  register(handlers: Record<string, OutboxHandler>): void {
+    for (const [kind, handler] of Object.entries(handlers)) this.#handlers.set(kind, handler);
+  }
+
   /** Starts polling. */
   start(): void {
     this.#stopped = false;

@@ -99,3 +99,30 @@ describe("cli check", () => {
     expect(stderr).toContain("lv, ru or en");
   });
 });
+
+describe("cli staff add", () => {
+  it("creates an account from STAFF_PASSWORD that can then log in, and refuses bad input", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "digipaligs-staff-"));
+    try {
+      const env = { DATA_DIR: dir, STAFF_PASSWORD: "a long enough secret" };
+      const ok = await cli(["staff", "add", "anna", "--role", "agent", "--centre", "cenu-ozolnieku", "--name", "Anna"], env);
+      expect(ok.code).toBe(0);
+      expect(ok.stdout).toMatch(/'anna' \(agent, centres: cenu-ozolnieku\) is ready/);
+      expect((await cli(["staff", "add", "bob", "--role", "agent"], env)).stderr).toMatch(/needs at least one --centre/);
+      expect((await cli(["staff", "add", "bob", "--role", "boss"], env)).stderr).toMatch(/agent, editor or admin/);
+      expect((await cli(["staff", "add", "bob", "--role", "agent", "--centre", "mars"], env)).stderr).toMatch(/unknown centre mars/);
+      expect((await cli(["staff", "add", "bob", "--role", "admin"], { ...env, STAFF_PASSWORD: "short" })).stderr).toMatch(/at least 10 characters/);
+      const { openDatabase } = await import("../../src/store/database.js");
+      const { StaffAccounts } = await import("../../src/staff/accounts.js");
+      const db = await openDatabase({ kind: "pglite", dataDir: dir });
+      try {
+        const login = await new StaffAccounts(db.pool).login("anna", "a long enough secret");
+        expect(login).toMatchObject({ ok: true, staff: { username: "anna", displayName: "Anna", role: "agent", centres: ["cenu-ozolnieku"] } });
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
