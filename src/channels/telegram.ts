@@ -130,14 +130,16 @@ export function planMessages(replies: readonly Reply[], keyboard?: readonly Butt
   return out;
 }
 
-/** One button per row (big targets), except short inline answers, up to three side by side. */
+/** One button per row (big targets), except short inline answers side by side. */
 export function keyboardRows(buttons: readonly Button[]): { text: string; callback_data: string }[][] {
   const rows: { text: string; callback_data: string }[][] = [];
   let previousInline = false;
   for (const b of buttons) {
     const key = { text: b.label, callback_data: b.id };
     const row = rows[rows.length - 1];
-    if (b.inline && previousInline && row && row.length < 3) row.push(key);
+    // Up to three short answers side by side; up to five digits (a 1–5 rating).
+    const capacity = [...b.label].length <= 2 ? 5 : 3;
+    if (b.inline && previousInline && row && row.length < capacity) row.push(key);
     else rows.push([key]);
     previousInline = b.inline === true;
   }

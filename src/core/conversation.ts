@@ -208,7 +208,7 @@ export class Conversation {
     else if (input.kind === "contact") this.media(d, "contact");
     else if (input.kind === "text") this.text(d, input.text, input.edited === true);
     // Messages for a member of staff get no bot reply: a person answers them.
-    if (d.replies.length === 0 && !d.relay) d.replies.push({ text: MESSAGES[d.lang].menuIntro, buttons: this.assistant.menuButtons(d.lang) });
+    if (d.replies.length === 0 && !d.relay && !d.escalation) d.replies.push({ text: MESSAGES[d.lang].menuIntro, buttons: this.assistant.menuButtons(d.lang) });
     const { state: s, ...rest } = d;
     return { ...rest, state: s };
   }
@@ -1004,8 +1004,9 @@ export class Conversation {
         const raw = input.kind === "contact" ? input.phone : text;
         const phone = raw !== undefined ? normalisePhone(raw) : undefined;
         if (phone) {
-          // The share-number keyboard is gone now: show the main actions again.
+          // The share-number keyboard is gone now: the thanks brings the main actions back.
           d.showActions = true;
+          d.replies.push({ text: t.phoneThanks, buttons: [] });
           return set({ step: "consent", phone }), true;
         }
         if (raw !== undefined) {

@@ -54,6 +54,7 @@ export interface Messages {
     readonly phone: string;
     readonly phoneShare: string;
     readonly phoneInvalid: string;
+    readonly phoneThanks: string;
     readonly consent: string;
     readonly consentYes: string;
     readonly consentNo: string;
@@ -146,6 +147,7 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
       contactPhone: "📞 Piezvanīt man",
       phone: "Lūdzu, uzrakstiet savu tālruņa numuru (8 cipari).",
       phoneShare: "📱 Nosūtīt manu numuru",
+      phoneThanks: "Paldies, numuru saņēmu.",
       phoneInvalid: "Šis neizskatās pēc Latvijas tālruņa numura. Lūdzu, uzrakstiet 8 ciparus, piemēram, 20000000.",
       consent: "Lai palīdzētu, darbinieks redzēs šo sarunu ar mani. Personas kodi un kontu numuri tiek paslēpti. Vai piekrītat?",
       consentYes: "✅ Piekrītu",
@@ -243,6 +245,7 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
       contactPhone: "📞 Позвонить мне",
       phone: "Пожалуйста, напишите свой номер телефона (8 цифр).",
       phoneShare: "📱 Отправить мой номер",
+      phoneThanks: "Спасибо, номер получил.",
       phoneInvalid: "Это не похоже на латвийский номер телефона. Пожалуйста, напишите 8 цифр, например 20000000.",
       consent: "Чтобы помочь, сотрудник увидит этот разговор со мной. Персональные коды и номера счетов скрываются. Вы согласны?",
       consentYes: "✅ Согласен(на)",
@@ -340,6 +343,7 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
       contactPhone: "📞 Call me back",
       phone: "Please type your phone number (8 digits).",
       phoneShare: "📱 Send my number",
+      phoneThanks: "Thank you, I have your number.",
       phoneInvalid: "That doesn't look like a Latvian phone number. Please type 8 digits, for example 20000000.",
       consent: "To help you, the member of staff will see this conversation with me. Personal codes and account numbers are hidden. Do you agree?",
       consentYes: "✅ I agree",

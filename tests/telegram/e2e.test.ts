@@ -161,6 +161,41 @@ describe("Telegram end to end (long polling against a local Bot API server)", ()
     expect(transcript.filter((t) => t.direction === "in").map((t) => t.text)).toEqual(["/help", "/menu"]);
   });
 
+  it("hands a resident to a person: intake with the share-number button, a ticket, a staff reply in the chat, a rating", async () => {
+    const chat = 110;
+    await say(fake, chat, "/person");
+    await press(fake, chat, /Jā, nodot darbiniekam/);
+    await press(fake, chat, /Ozolnieku pagasts/);
+    const [phoneAsk] = await press(fake, chat, /Piezvanīt man/);
+    expect(phoneAsk?.reply_markup).toMatchObject({ keyboard: [[{ text: "📱 Nosūtīt manu numuru", request_contact: true }]], one_time_keyboard: true });
+    const before = fake.messages(chat).length;
+    fake.sendContact(chat, "+371 20000001");
+    const [thanks, consent] = (await fake.waitForMessages(chat, before + 2)).slice(before);
+    expect(thanks?.plainText).toBe("Paldies, numuru saņēmu.");
+    expect(thanks?.reply_markup).toMatchObject({ is_persistent: true });
+    expect(consent?.plainText).toMatch(/Vai piekrītat\?/);
+    await press(fake, chat, /Piekrītu/);
+    const [created] = await say(fake, chat, "Nevaru atvērt e-adresi");
+    expect(created?.plainText).toMatch(/Pieteikuma numurs: JN-\d{6}/);
+    expect(created?.plainText).toMatch(/piezvanīs uz \+37120000001/);
+    const resident = await app.store.resident("telegram", String(chat));
+    const ticket = await app.desk.openTicketOf(resident.id);
+    expect(ticket).toMatchObject({ contact: "phone", parish: "ozolnieku", centre: "cenu-ozolnieku", channel: "telegram" });
+    const transcript = JSON.stringify(await app.store.transcript(resident.id));
+    expect(transcript).not.toContain("20000001");
+    const anna = await app.staffAccounts.add({ username: "anna-tg", password: "correct horse battery", displayName: "Anna", role: "agent", centres: ["cenu-ozolnieku"] });
+    const count = fake.messages(chat).length;
+    await app.desk.reply(anna, ticket?.id as number, "Labdien! Zvanīšu pēc 10 minūtēm.");
+    const arrived = await fake.waitForMessages(chat, count + 2);
+    expect(arrived.slice(count).map((m) => m.plainText)).toEqual(["👤 Anna no klientu centra pievienojās sarunai.", "👤 Anna:\nLabdien! Zvanīšu pēc 10 minūtēm."]);
+    await app.desk.close(anna, ticket?.id as number, "Atrisināts pa tālruni");
+    const [closed, rating] = (await fake.waitForMessages(chat, count + 4)).slice(count + 2);
+    expect(closed?.plainText).toMatch(/aizvēra sarunu/);
+    expect((rating?.reply_markup as InlineKeyboardMarkup).inline_keyboard[0]?.map((b) => b.text)).toEqual(["1", "2", "3", "4", "5"]);
+    await press(fake, chat, /^4$/);
+    expect((await app.desk.summary(ticket?.id as number))?.status).toBe("closed");
+  });
+
   it("masks a personal code before it is stored", async () => {
     const chat = 108;
     await say(fake, chat, "mans personas kods ir 010190-12345, kā deklarēt dzīvesvietu?", 1);
