@@ -195,9 +195,9 @@ export function deriveWebhookSecret(token: string): string {
 }
 
 const COMMAND_TEXTS = {
-  lv: { start: "Sākt", menu: "Galvenā izvēlne", language: "Mainīt valodu", help: "Kā lietot", person: "Runāt ar cilvēku" },
-  ru: { start: "Начать", menu: "Главное меню", language: "Сменить язык", help: "Как пользоваться", person: "Поговорить с человеком" },
-  en: { start: "Start", menu: "Main menu", language: "Change the language", help: "How to use", person: "Talk to a person" },
+  lv: { start: "Sākt", menu: "Galvenā izvēlne", language: "Mainīt valodu", help: "Kā lietot", person: "Runāt ar cilvēku", forget: "Dzēst manus datus" },
+  ru: { start: "Начать", menu: "Главное меню", language: "Сменить язык", help: "Как пользоваться", person: "Поговорить с человеком", forget: "Удалить мои данные" },
+  en: { start: "Start", menu: "Main menu", language: "Change the language", help: "How to use", person: "Talk to a person", forget: "Delete my data" },
 } as const;
 
 /** Creates the Telegram channel over the conversation service. */

@@ -108,7 +108,7 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
     menuIntro: "Izvēlieties tēmu vai uzrakstiet savu jautājumu.",
     related: "Saistīts",
     continued: "(turpinājums)",
-    help: "Kā ar mani runāt:\n• Uzrakstiet jautājumu saviem vārdiem, piemēram, \"Kā saņemt rēķinu e-pastā?\"\n• Vai spiediet pogas zem ziņām.\n• /menu – galvenā izvēlne\n• /language – mainīt valodu\n• /person – runāt ar cilvēku\nEs nekad neprasīšu Jūsu PIN kodus vai paroles.",
+    help: "Kā ar mani runāt:\n• Uzrakstiet jautājumu saviem vārdiem, piemēram, \"Kā saņemt rēķinu e-pastā?\"\n• Vai spiediet pogas zem ziņām.\n• /menu – galvenā izvēlne\n• /language – mainīt valodu\n• /person – runāt ar cilvēku\n• /forget – dzēst manus datus\nEs nekad neprasīšu Jūsu PIN kodus vai paroles.",
     unknownCommand: "Šo komandu es nezinu.",
     media: {
       voice: "Balss ziņas es vēl nesaprotu. Lūdzu, uzrakstiet jautājumu ar burtiem vai izvēlieties tēmu. Varat arī runāt ar cilvēku.",
@@ -206,7 +206,7 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
     menuIntro: "Выберите тему или напишите свой вопрос.",
     related: "См. также",
     continued: "(продолжение)",
-    help: "Как со мной общаться:\n• Напишите вопрос своими словами, например: \"Как получать счёт по э-почте?\"\n• Или нажимайте кнопки под сообщениями.\n• /menu – главное меню\n• /language – сменить язык\n• /person – поговорить с человеком\nЯ никогда не попрошу Ваши PIN-коды или пароли.",
+    help: "Как со мной общаться:\n• Напишите вопрос своими словами, например: \"Как получать счёт по э-почте?\"\n• Или нажимайте кнопки под сообщениями.\n• /menu – главное меню\n• /language – сменить язык\n• /person – поговорить с человеком\n• /forget – удалить мои данные\nЯ никогда не попрошу Ваши PIN-коды или пароли.",
     unknownCommand: "Такой команды я не знаю.",
     media: {
       voice: "Голосовые сообщения я пока не понимаю. Пожалуйста, напишите вопрос текстом или выберите тему. Можно также поговорить с человеком.",
@@ -304,7 +304,7 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
     menuIntro: "Choose a topic or type your question.",
     related: "Related",
     continued: "(continued)",
-    help: "How to talk to me:\n• Type your question in your own words, for example \"How do I get my bill by e-mail?\"\n• Or press the buttons under my messages.\n• /menu – main menu\n• /language – change the language\n• /person – talk to a person\nI will never ask for your PIN codes or passwords.",
+    help: "How to talk to me:\n• Type your question in your own words, for example \"How do I get my bill by e-mail?\"\n• Or press the buttons under my messages.\n• /menu – main menu\n• /language – change the language\n• /person – talk to a person\n• /forget – delete my data\nI will never ask for your PIN codes or passwords.",
     unknownCommand: "I don't know that command.",
     media: {
       voice: "I can't understand voice messages yet. Please type your question or choose a topic. You can also talk to a person.",

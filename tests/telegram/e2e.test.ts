@@ -48,7 +48,7 @@ describe("Telegram end to end (long polling against a local Bot API server)", ()
 
   it("registers its commands in three languages and polls without a webhook", () => {
     expect(fake.calls("setMyCommands").length).toBe(3);
-    expect(fake.myCommands().map((c) => c.command)).toEqual(["start", "menu", "language", "help", "person"]);
+    expect(fake.myCommands().map((c) => c.command)).toEqual(["start", "menu", "language", "help", "person", "forget"]);
   });
 
   it("greets on /start with the persistent keyboard and the main menu", async () => {
