@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { run, sequentialize, type RunnerHandle } from "@grammyjs/runner";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
-import { Bot, GrammyError, HttpError, webhookCallback, type Context } from "grammy";
+import { Api, Bot, GrammyError, HttpError, webhookCallback, type Context } from "grammy";
 import type { InlineKeyboardMarkup, ReplyKeyboardMarkup, Update, UserFromGetMe } from "grammy/types";
 import type { Button, Input, MediaKind, Reply } from "../core/types.js";
 import type { Logger } from "../log.js";
@@ -210,9 +210,14 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
   if (options.throttle !== false) bot.api.config.use(apiThrottler());
 
-  const send = async (chatId: number | string, replies: readonly Reply[], keyboard?: readonly Button[]): Promise<void> => {
+  // Messages sent outside a turn come from the outbox, which retries with its own persistent
+  // backoff: they use an API client without auto-retry, so a long outage does not hold them.
+  const deliveryApi = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
+  if (options.throttle !== false) deliveryApi.config.use(apiThrottler());
+
+  const send = async (chatId: number | string, replies: readonly Reply[], keyboard?: readonly Button[], api: Api = bot.api): Promise<void> => {
     for (const message of planMessages(replies, keyboard)) {
-      await bot.api.sendMessage(chatId, message.text, {
+      await api.sendMessage(chatId, message.text, {
         ...(message.plain ? {} : { parse_mode: "HTML" as const }),
         link_preview_options: { is_disabled: true },
         ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
@@ -249,7 +254,7 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
   });
 
   service.registerChannel("telegram", {
-    deliver: (resident: Resident, replies: readonly Reply[]) => send(resident.chatId, replies),
+    deliver: (resident: Resident, replies: readonly Reply[]) => send(resident.chatId, replies, undefined, deliveryApi),
   });
 
   const setCommands = async (): Promise<void> => {

@@ -196,6 +196,24 @@ describe("Telegram end to end (long polling against a local Bot API server)", ()
     expect((await app.desk.summary(ticket?.id as number))?.status).toBe("closed");
   });
 
+  it("delivers a staff reply once after Telegram was down", async () => {
+    const chat = 111;
+    await say(fake, chat, "/start", 2);
+    const resident = await app.store.resident("telegram", String(chat));
+    const ticket = await app.desk.createTicket({ channel: "telegram", chatId: String(chat), lang: "lv", parish: "ozolnieku", question: "Telegram down", context: { reason: "test" } });
+    const anna = await app.staffAccounts.add({ username: "anna-down", password: "correct horse battery", displayName: "Anna", role: "agent", centres: ["cenu-ozolnieku"] });
+    await app.desk.claim(anna, ticket.id);
+    await fake.waitForMessages(chat, 3);
+    fake.failNext("sendMessage", 3, { error_code: 502, description: "Bad Gateway" });
+    await app.desk.reply(anna, ticket.id, "Atbilde pēc traucējuma");
+    await fake.waitForMessages(chat, 4, 8000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.messages(chat).filter((m) => m.plainText.includes("Atbilde pēc traucējuma"))).toHaveLength(1);
+    expect(fake.calls("sendMessage").filter((c) => c.injected).length).toBe(3);
+    expect(resident.id).toBeGreaterThan(0);
+    expect(await app.outbox.pending()).toBe(0);
+  });
+
   it("masks a personal code before it is stored", async () => {
     const chat = 108;
     await say(fake, chat, "mans personas kods ir 010190-12345, kā deklarēt dzīvesvietu?", 1);
