@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: two tables.
+ * `npm run bench`: three tables.
  * 1. Retrieval on the shipped guides and on synthetic corpora of 1,000 and 10,000 guide sections:
  *    build time, query latency p50/p99 and resident memory. Targets: p99 ≤ 2 ms (shipped),
  *    ≤ 20 ms (10,000 sections); build of 10,000 ≤ 3 s.
@@ -7,13 +7,17 @@
  *    echo bot and against DigiPalīgs (embedded PGlite; and a PostgreSQL server when
  *    BENCH_DATABASE_URL or the default 127.0.0.1:5432/test answers). Every message must be answered
  *    exactly once and in order. Target: throughput ≥ 0.5 × the echo bot's.
- * Options: `--e2e-only`, `--retrieval-only`, `--residents N`, `--rounds N` (default 3).
+ * 3. Escalation (bench/escalation.ts; needs the PostgreSQL server): 100 web chat residents asking
+ *    for a person at once against two instances; time until every ticket is visible to staff and
+ *    every staff reply is delivered (p50/p95/max), each exactly once.
+ * Options: `--e2e-only`, `--retrieval-only`, `--escalation-only`, `--residents N`, `--rounds N` (default 3).
  * @module
  */
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import pg from "pg";
 import { runEndToEnd, type EndToEndRow } from "./e2e/run.js";
+import { postgresReachable, runEscalationBench } from "./escalation.js";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Assistant } from "../src/core/assistant.js";
@@ -89,8 +93,10 @@ const residents = residentsArg >= 0 ? Number(args[residentsArg + 1]) : 200;
 const roundsArg = args.indexOf("--rounds");
 const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : 3;
 
-if (!args.includes("--e2e-only")) await retrieval();
-if (!args.includes("--retrieval-only")) await endToEnd();
+const escalationOnly = args.includes("--escalation-only");
+if (!escalationOnly && !args.includes("--e2e-only")) await retrieval();
+if (!escalationOnly && !args.includes("--retrieval-only")) await endToEnd();
+if (!args.includes("--e2e-only") && !args.includes("--retrieval-only")) await escalation();
 
 async function endToEnd(): Promise<void> {
   const url = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -123,5 +129,25 @@ async function retrieval(): Promise<void> {
   console.log("|---|---:|---:|---:|---:|---:|---|");
   for (const r of rows) {
     console.log(`| ${r.corpus} | ${r.sections} | ${r.buildMs.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.rssMb.toFixed(0)} | ${target[r.corpus]} |`);
+  }
+}
+
+/** Table 3: 100 residents escalating at once against two instances on one PostgreSQL server. */
+async function escalation(): Promise<void> {
+  const url = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+  const residents = 100;
+  console.log(`\nEscalation to staff across two instances on one PostgreSQL server (${residents} web chat residents at once; the agent on instance B answers 10 tickets at a time; both instances and the residents in this process; one run)\n`);
+  if (!(await postgresReachable(url))) {
+    console.log(`(No PostgreSQL at ${url}: the escalation row is left out.)`);
+    return;
+  }
+  const r = await runEscalationBench(residents, url);
+  const ms = (s: { p50: number; p95: number; max: number }): string => `${s.p50.toFixed(0)} / ${s.p95.toFixed(0)} / ${s.max.toFixed(0)}`;
+  console.log("| residents | instances | tickets visible to staff p50/p95/max (ms) | staff replies delivered p50/p95/max (ms) | all visible once | all delivered once |");
+  console.log("|---:|---:|---:|---:|---|---|");
+  console.log(`| ${r.residents} | ${r.instances} | ${ms(r.visible)} | ${ms(r.delivered)} | ${r.allVisibleOnce ? "yes" : "NO"} | ${r.allDeliveredOnce ? "yes" : "NO"} |`);
+  if (r.problems.length > 0) {
+    console.log(`\nProblems: ${r.problems.slice(0, 5).join("; ")}`);
+    process.exitCode = 1;
   }
 }
