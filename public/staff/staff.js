@@ -61,8 +61,8 @@ const EMPTY_TEXTS = {
   open: "Atvērtu pieteikumu nav.",
 };
 const HINTS = {
-  waiting: "Vecākie augšā. Pieņemiet pieteikumu, lai to atbildētu.",
-  mine: "Pieteikumi, kurus esat pieņēmis jūs.",
+  waiting: "Vecākie augšā – tie gaida visilgāk.",
+  mine: "Jūsu pieņemtie pieteikumi.",
   open: "Gaidošie un darbinieku pieņemtie pieteikumi.",
 };
 
@@ -70,7 +70,7 @@ const ERRORS = {
   invalid_credentials: "Nepareizs lietotājvārds vai parole. Pārbaudiet un mēģiniet vēlreiz.",
   too_many_attempts: "Pārāk daudz neveiksmīgu mēģinājumu. Lūdzu, pagaidiet 15 minūtes un mēģiniet vēlreiz.",
   already_claimed: "Šo pieteikumu jau pieņēma cits darbinieks.",
-  not_yours: "Šo pieteikumu ir pieņēmis cits darbinieks. Atbildēt, nodot vai slēgt to var tikai viņš.",
+  not_yours: "Šo pieteikumu pieņēma cits darbinieks. Atbildēt, nodot vai slēgt to var tikai tas, kas to pieņēma.",
   closed: "Šis pieteikums jau ir slēgts.",
   forbidden: "Jums nav tiesību to darīt ar šo pieteikumu.",
   not_found: "Pieteikums nav atrasts. Iespējams, tas jau nodots citam centram.",
@@ -204,7 +204,6 @@ const state = {
   reconnectTimer: 0,
   reconnectDelay: 2000,
   pendingIds: new Set(),
-  pendingQueue: false,
   debounceTimer: 0,
   timers: [],
   lastQueueAt: 0,
@@ -372,7 +371,7 @@ function showInfo(text, inComposer) {
   const node = inComposer ? ui.composerInfo : ui.ticketInfo;
   node.textContent = `✓ ${text}`;
   node.hidden = false;
-  infoTimer = setTimeout(hideInfo, 8000);
+  infoTimer = setTimeout(hideInfo, 6000);
 }
 
 function hideInfo() {
@@ -444,6 +443,7 @@ function stopConsole() {
   state.openId = null;
   state.ticket = null;
   ui.queueList.textContent = "";
+  lastQueueSignature = "";
   ui.conversation.textContent = "";
   ui.replyText.value = "";
   ui.noteText.value = "";
@@ -620,11 +620,13 @@ async function refreshQueue() {
     ]);
     if (!state.staff || centre !== state.centre) return;
     const lists = { waiting: ticketList(waiting), assigned: ticketList(assigned), mine: ticketList(mine) };
+    // Newly waiting: created, transferred here, or back in the queue since the last look.
     const newcomers = state.listsLoaded ? lists.waiting.filter((t) => !state.seenWaiting.has(t.id)) : [];
-    for (const t of lists.waiting) state.seenWaiting.add(t.id);
+    state.seenWaiting = new Set(lists.waiting.map((t) => t.id));
     for (const t of newcomers) if (t.id !== state.openId) state.fresh.add(t.id);
-    const open = new Set(lists.waiting.concat(lists.assigned).map((t) => t.id));
-    for (const id of Array.from(state.fresh)) if (!open.has(id)) state.fresh.delete(id);
+    // "New" lasts while the ticket waits and nobody has opened it here.
+    const waitingIds = new Set(lists.waiting.map((t) => t.id));
+    for (const id of Array.from(state.fresh)) if (!waitingIds.has(id)) state.fresh.delete(id);
     state.lists = lists;
     state.listsLoaded = true;
     hideAlert(ui.queueError);
@@ -637,7 +639,10 @@ async function refreshQueue() {
       announce(`${newcomers.length} jauni pieteikumi. Gaida: ${lists.waiting.length}.`);
     }
   } catch (error) {
-    if (state.staff) showAlert(ui.queueError, `Rindu neizdevās ielādēt. ${errorText(error)}`);
+    if (!state.staff) return;
+    showAlert(ui.queueError, error.status === 403
+      ? "Jums nav piekļuves pieteikumu rindai. Ja tā ir kļūda, sazinieties ar administratoru."
+      : `Rindu neizdevās ielādēt. ${errorText(error)}`);
   } finally {
     state.queueLoading = false;
     if (state.queueAgain) {
@@ -687,6 +692,8 @@ function queueItem(ticket) {
   return li;
 }
 
+let lastQueueSignature = "";
+
 function renderQueue() {
   const counts = {
     waiting: state.lists.waiting.length,
@@ -699,10 +706,15 @@ function renderQueue() {
   }
   $("tab-waiting").classList.toggle("has-new", state.fresh.size > 0);
 
+  // Nothing changed: leave the list alone (no lost clicks, no jumping).
+  const list = currentList();
+  const signature = JSON.stringify([state.tab, state.openId, Array.from(state.fresh), state.listsLoaded, list]);
+  if (signature === lastQueueSignature) return;
+  lastQueueSignature = signature;
+
   // Keep the keyboard focus on the same ticket when the list is drawn again.
   const active = document.activeElement;
   const focusedId = active && active.classList && active.classList.contains("ticket-link") ? active.getAttribute("data-id") : null;
-  const list = currentList();
   ui.queueList.textContent = "";
   for (const ticket of list) ui.queueList.appendChild(queueItem(ticket));
   ui.queueEmpty.hidden = list.length > 0 || !state.listsLoaded;
@@ -907,8 +919,15 @@ function messageItem(m) {
     }
     case "bot":
       return conversationItem("bot", "DigiPalīgs (bots)", m.text, m.createdAt);
-    default:
-      return conversationItem("system", "Sistēma", m.text, m.createdAt);
+    default: {
+      // What happened (created, claimed, transferred, closed): one quiet line.
+      const li = el("li", "msg-event", m.text);
+      if (m.createdAt) {
+        li.appendChild(document.createTextNode(" · "));
+        li.appendChild(timeEl(m.createdAt));
+      }
+      return li;
+    }
   }
 }
 
@@ -960,10 +979,10 @@ function renderTicket(t, options) {
     ui.ticketHolder.appendChild(timeEl(t.createdAt));
   } else {
     ui.ticketHolder.classList.add(isMine(t) ? "holder-me" : "holder-other");
-    const who = isMine(t) ? `Jūs (${str(t.assignee.displayName)})` : str(t.assignee.displayName);
+    const who = isMine(t) ? "Jūs" : str(t.assignee.displayName);
     ui.ticketHolder.appendChild(document.createTextNode(`Pieņēma: ${who}`));
     if (t.claimedAt) {
-      ui.ticketHolder.appendChild(document.createTextNode(", "));
+      ui.ticketHolder.appendChild(document.createTextNode(" · "));
       ui.ticketHolder.appendChild(timeEl(t.claimedAt));
     }
   }
@@ -997,7 +1016,7 @@ function renderTicket(t, options) {
   const lang = LANG_ADVERB[t.lang];
   const where = CHANNELS[t.channel] ? `Iedzīvotājs to saņems ${CHANNELS[t.channel]}.` : "Iedzīvotājs to saņems sarunā ar DigiPalīgu.";
   ui.replyHint.textContent = others && !isAdmin()
-    ? `Šo pieteikumu ir pieņēmis ${str(t.assignee.displayName)}: atbildēt var tikai viņš. Jūs varat pievienot iekšēju piezīmi.`
+    ? `Šo pieteikumu pieņēma ${str(t.assignee.displayName)} – atbildēt var tikai šis darbinieks. Jūs varat pievienot iekšēju piezīmi.`
     : `${where}${lang ? ` Rakstiet ${lang}.` : ""}${t.status === "waiting" ? " Nosūtot atbildi, pieteikums kļūs jūsu." : ""}`;
   const replyLocked = others && !isAdmin();
   ui.replyText.disabled = replyLocked;
@@ -1151,8 +1170,12 @@ async function transfer(event) {
   announce(text);
   // The other centre's ticket may no longer be ours to see: check, and say so either way.
   await refreshTicket();
-  if (state.openId) showInfo(text);
-  else ui.ticketEmptyText.textContent = `${text} Tas vairs nav jūsu rindā.`;
+  if (state.openId) {
+    showInfo(text);
+  } else {
+    ui.ticketEmptyTitle.textContent = "Pieteikums nodots";
+    ui.ticketEmptyText.textContent = `${text} Tas vairs nav jūsu rindā.`;
+  }
 }
 
 async function closeTicket(event) {
@@ -1219,7 +1242,12 @@ function openEvents() {
       void refreshAll();
     }
   });
-  source.addEventListener("ticket", (event) => {
+  // The server says `ready` once it is subscribed: fetch again, so that nothing that happened
+  // between the last fetch and the subscription is missed.
+  source.addEventListener("ready", () => {
+    if (state.events === source) void refreshAll();
+  });
+  const onTicketEvent = (event) => {
     if (state.events !== source) return;
     let data = null;
     try {
@@ -1228,7 +1256,10 @@ function openEvents() {
       /* not ours: refresh anyway */
     }
     scheduleRefresh(data && typeof data.ticketId === "number" ? data.ticketId : null);
-  });
+  };
+  // Events are named `ticket`; unnamed ones are taken the same way.
+  source.addEventListener("ticket", onTicketEvent);
+  source.addEventListener("message", onTicketEvent);
   source.addEventListener("error", () => {
     if (state.events !== source) return;
     state.eventsDown = true;
@@ -1240,7 +1271,8 @@ function openEvents() {
     state.reconnectDelay = Math.min(delay * 2, 60000);
     state.reconnectTimer = setTimeout(async () => {
       try {
-        await api("GET", "api/staff/me");
+        const me = await api("GET", "api/staff/me");
+        if (me && typeof me.csrfToken === "string") state.csrf = me.csrfToken;
       } catch (error) {
         if (error.status === 401) return; // sessionLost() has run
       }
@@ -1250,7 +1282,6 @@ function openEvents() {
 }
 
 function scheduleRefresh(ticketId) {
-  state.pendingQueue = true;
   if (ticketId === null) {
     if (state.openId) state.pendingIds.add(state.openId);
   } else {
@@ -1260,7 +1291,6 @@ function scheduleRefresh(ticketId) {
   state.debounceTimer = setTimeout(() => {
     const ids = state.pendingIds;
     state.pendingIds = new Set();
-    state.pendingQueue = false;
     void refreshQueue();
     if (state.openId && ids.has(state.openId)) void refreshTicket();
   }, EVENT_DEBOUNCE_MS);
