@@ -183,7 +183,13 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     });
   }
   const channels = ["web", ...(telegram ? [`telegram (${telegram.mode})`] : []), ...(slack ? ["slack (staff)"] : [])];
-  const staffRoutes = createStaffRoutes({ accounts: staffAccounts, desk: tickets, centres, log });
+  const staffRoutes = createStaffRoutes({
+    accounts: staffAccounts, desk: tickets, centres, log, attachments: tickets,
+    files: async (attachment) => {
+      if (attachment.channel !== "telegram" || !telegram) throw new Error(`no channel to fetch ${attachment.channel} files from`);
+      return telegram.download(attachment.id);
+    },
+  });
   const slackRoutes = new Hono();
   if (slack) {
     const s = slack;

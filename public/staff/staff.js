@@ -897,6 +897,17 @@ function conversationItem(kind, author, text, iso) {
 }
 
 /** A transcript line from the resident: pressed buttons ("🔘 label") and "/start" read as actions. */
+/** A link to a photo or document the resident sent (opened in a new tab, same session). */
+function withAttachment(li, attachment) {
+  if (!attachment || typeof attachment.url !== "string" || !attachment.url.startsWith("/api/staff/")) return li;
+  const link = el("a", "msg-attachment", attachment.kind === "photo" ? "📷 Atvērt attēlu" : "📎 Atvērt pielikumu");
+  link.href = new URL(attachment.url.slice(1), ROOT_URL).href;
+  link.target = "_blank";
+  link.rel = "noopener noreferrer";
+  li.appendChild(link);
+  return li;
+}
+
 function transcriptInItem(text) {
   if (/^\/start(\s|$)/.test(text)) return el("li", "msg-start", "Iedzīvotājs sāka sarunu ar DigiPalīgu");
   const pressed = /^🔘\s*(.*)$/u.exec(text);
@@ -909,7 +920,7 @@ function messageItem(m) {
   const me = m.staff && state.staff && m.staff.id === state.staff.id;
   switch (m.author) {
     case "resident":
-      return conversationItem("resident", "Iedzīvotājs", m.text, m.createdAt);
+      return withAttachment(conversationItem("resident", "Iedzīvotājs", m.text, m.createdAt), m.attachment);
     case "staff":
       return conversationItem("staff", `${me ? "Jūs" : name || "Darbinieks"} → iedzīvotājam`, m.text, m.createdAt);
     case "note": {

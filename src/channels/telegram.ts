@@ -46,6 +46,8 @@ export interface TelegramChannel {
   readonly mode: "polling" | "webhook";
   /** The webhook handler for the HTTP server (webhook mode only). */
   readonly webhook?: (request: Request) => Promise<Response>;
+  /** Downloads a file a resident sent (for staff). */
+  download(fileId: string): Promise<{ bytes: Uint8Array; contentType: string }>;
   /** Starts receiving updates (polling) or registers the webhook. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -186,7 +188,11 @@ export function toInput(update: Update): Input | undefined {
     const service = message.new_chat_members || message.left_chat_member || message.pinned_message || message.new_chat_title;
     if (service) return undefined;
   }
-  return { kind: "media", media };
+  // Photos and documents can be fetched again by staff (the largest photo size).
+  const photo = message.photo?.[message.photo.length - 1];
+  const fileId = photo?.file_id ?? message.document?.file_id;
+  const name = message.document?.file_name;
+  return fileId ? { kind: "media", media, file: { channel: "telegram", id: fileId, ...(name ? { name } : {}) } } : { kind: "media", media };
 }
 
 /** A webhook secret derived from the bot token: stable across instances, unguessable without it. */
@@ -268,12 +274,24 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
     }
   };
 
+  const apiRoot = (options.apiRoot ?? "https://api.telegram.org").replace(/\/+$/, "");
+  const download = async (fileId: string): Promise<{ bytes: Uint8Array; contentType: string }> => {
+    const file = await deliveryApi.getFile(fileId);
+    if (!file.file_path) throw new Error("Telegram gave no file path");
+    const response = await fetch(`${apiRoot}/file/bot${options.token}/${file.file_path}`);
+    if (!response.ok) throw new Error(`Telegram file download failed with HTTP ${response.status}`);
+    const contentType = /\.(jpe?g)$/i.test(file.file_path) ? "image/jpeg" : /\.png$/i.test(file.file_path) ? "image/png"
+      : /\.pdf$/i.test(file.file_path) ? "application/pdf" : "application/octet-stream";
+    return { bytes: new Uint8Array(await response.arrayBuffer()), contentType };
+  };
+
   if (options.webhookUrl) {
     const secret = options.webhookSecret ?? deriveWebhookSecret(options.token);
     const handler = webhookCallback(bot, "std/http", { secretToken: secret, onTimeout: "return", timeoutMilliseconds: 55_000 });
     return {
       bot,
       mode: "webhook",
+      download,
       webhook: (request: Request) => handler(request),
       start: async () => {
         await bot.init();
@@ -288,6 +306,7 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
   return {
     bot,
     mode: "polling",
+    download,
     start: async () => {
       await bot.init();
       await bot.api.deleteWebhook();

@@ -16,7 +16,7 @@ import { mentionsScam } from "../nlp/intents.js";
 import { BUTTON, type Assistant, type Outcome } from "./assistant.js";
 import { MESSAGES } from "./messages.js";
 import { maskPersonalData } from "./privacy.js";
-import { isLang, LANGS, MAX_REPLY_LENGTH, type Button, type Input, type Intent, type Lang, type Reply } from "./types.js";
+import { isLang, LANGS, MAX_REPLY_LENGTH, type Button, type FileRef, type Input, type Intent, type Lang, type Reply } from "./types.js";
 
 /** Where a resident is inside a flow. */
 export interface FlowPosition {
@@ -97,7 +97,7 @@ export interface TurnResult {
   readonly events: readonly TurnEvent[];
   readonly escalation?: EscalationRequest;
   /** Text (or a description of media) for the member of staff handling the open ticket. */
-  readonly relay?: { readonly ticketId: number; readonly text: string };
+  readonly relay?: { readonly ticketId: number; readonly text: string; readonly attachment?: FileRef & { readonly kind: string } };
   /** The resident ended their open ticket. */
   readonly endTicket?: number;
   /** A rating (1–5) or a comment for a closed ticket. */
@@ -169,7 +169,7 @@ interface Draft {
   flowId?: string;
   stepId?: string;
   escalation?: EscalationRequest;
-  relay?: { ticketId: number; text: string };
+  relay?: { ticketId: number; text: string; attachment?: FileRef & { kind: string } };
   endTicket?: number;
   rating?: { ticketId: number; score?: number; comment?: string };
   consent?: boolean;
@@ -1064,7 +1064,8 @@ export class Conversation {
     const text = input.kind === "text" ? input.text.slice(0, 4000)
       : input.kind === "media" ? `[${input.media}]`
         : input.kind === "contact" ? `[📞 ${input.phone}]` : "";
-    d.relay = { ticketId: ticket.id, text: maskPersonalData(text) };
+    const file = input.kind === "media" ? input.file : undefined;
+    d.relay = { ticketId: ticket.id, text: maskPersonalData(text), ...(file && input.kind === "media" ? { attachment: { ...file, kind: input.media } } : {}) };
   }
 
 }

@@ -45,11 +45,18 @@ export const MAX_REPLY_LENGTH = 4000;
 /** Kinds of non-text input a channel may receive. */
 export type MediaKind = "voice" | "audio" | "video" | "photo" | "sticker" | "document" | "location" | "contact" | "other";
 
+/** A file a resident sent, as the channel can fetch it again (e.g. a Telegram file id). */
+export interface FileRef {
+  readonly channel: string;
+  readonly id: string;
+  readonly name?: string;
+}
+
 /** One inbound message, as every channel translates it. */
 export type Input =
   | { readonly kind: "text"; readonly text: string; readonly edited?: boolean }
   | { readonly kind: "button"; readonly id: string }
   | { readonly kind: "command"; readonly name: string; readonly arg?: string }
-  | { readonly kind: "media"; readonly media: MediaKind }
+  | { readonly kind: "media"; readonly media: MediaKind; readonly file?: FileRef }
   /** The resident shared their own phone number (Telegram's contact button). */
   | { readonly kind: "contact"; readonly phone: string };

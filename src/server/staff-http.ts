@@ -14,6 +14,7 @@ import type { Centres } from "../knowledge/centres.js";
 import type { Logger } from "../log.js";
 import type { StaffAccounts } from "../staff/accounts.js";
 import { DeskError, type Desk, type DeskErrorCode } from "../staff/desk.js";
+import type { Attachment } from "../staff/tickets.js";
 import type { StaffMember, TicketEvent } from "../staff/types.js";
 import { PUBLIC_DIR } from "./http.js";
 
@@ -39,6 +40,10 @@ export interface StaffRoutesOptions {
   readonly log: Logger;
   /** Mark the cookie Secure (when served over https). */
   readonly secureCookies?: boolean;
+  /** Fetches a resident's file from its channel (e.g. Telegram). */
+  readonly files?: (attachment: Attachment) => Promise<{ bytes: Uint8Array; contentType: string }>;
+  /** Where attachments are looked up (with the access check). */
+  readonly attachments?: { attachment(staff: StaffMember, ticketId: number, messageId: number): Promise<Attachment> };
   readonly keepAliveMs?: number;
 }
 
@@ -135,6 +140,27 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
   api.post("/tickets/:id/note", withBody(Text, "Send {\"text\": \"...\"} (1–4000 characters).", (s, t, b) => desk.note(s, t, b.text)));
   api.post("/tickets/:id/transfer", withBody(Transfer, "Send {\"centre\": \"<centre id>\"}.", (s, t, b) => desk.transfer(s, t, b.centre)));
   api.post("/tickets/:id/close", withBody(Close, "Send {\"reason\": \"...\"} (1–500 characters).", (s, t, b) => desk.close(s, t, b.reason)));
+  api.get("/tickets/:id/messages/:mid/attachment", async (c) => {
+    const session = await auth(c);
+    if (session instanceof Response) return session;
+    if (!options.files || !options.attachments) return fail(c, 404, "not_found", "Attachments are not available.");
+    try {
+      const attachment = await options.attachments.attachment(session.staff, id(c), Number(c.req.param("mid")));
+      const file = await options.files(attachment);
+      // Shown inline only for images; anything else downloads. Never run as a page.
+      const inline = file.contentType.startsWith("image/");
+      return c.body(file.bytes as Uint8Array<ArrayBuffer>, 200, {
+        "Content-Type": file.contentType,
+        "Content-Disposition": `${inline ? "inline" : "attachment"}; filename="${(attachment.name ?? `${attachment.kind}`).replace(/[^\w.-]/g, "_")}"`,
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Cache-Control": "private, no-store",
+      });
+    } catch (error) {
+      if (error instanceof DeskError) return fail(c, STATUS[error.code], error.code, error.message);
+      log.warn("attachment download failed", { error });
+      return fail(c, 404, "not_found", "The file could not be fetched from the resident's channel.");
+    }
+  });
   api.get("/events", async (c) => {
     const session = await auth(c);
     if (session instanceof Response) return session;

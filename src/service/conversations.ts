@@ -272,7 +272,7 @@ export class ConversationService {
     if (result.consent !== undefined) await this.#store.setConsent(resident.id, result.consent);
     if (tickets && result.relay) {
       try {
-        await tickets.residentMessage(result.relay.ticketId, result.relay.text);
+        await tickets.residentMessage(result.relay.ticketId, result.relay.text, result.relay.attachment);
         const ticket = await tickets.summary(result.relay.ticketId);
         if (ticket?.status === "waiting") {
           (result.replies as Reply[]).push({ text: MESSAGES[result.lang].escalation.added(ticket.number), buttons: [{ id: "ticket:end", label: MESSAGES[result.lang].escalation.end }] });

@@ -13,6 +13,14 @@ import type { Notifier } from "../store/notifier.js";
 import { DeskError, type Desk } from "./desk.js";
 import type { ContactMode, StaffMember, TicketContext, TicketDetail, TicketEvent, TicketMessage, TicketStatus, TicketSummary } from "./types.js";
 
+/** A file attached to a resident's message: which channel holds it and its id there. */
+export interface Attachment {
+  readonly kind: string;
+  readonly channel: string;
+  readonly id: string;
+  readonly name?: string;
+}
+
 /** The topic of ticket events on the notifier. */
 export const TICKET_TOPIC = "tickets";
 
@@ -107,8 +115,19 @@ export class TicketService implements Desk {
     await db.query("INSERT INTO audit_log (staff_id, ticket_id, action, detail) VALUES ($1, $2, $3, $4::jsonb)", [staff?.id ?? null, ticketId, action, JSON.stringify(detail)]);
   }
 
-  async #message(db: Db, ticketId: number, author: TicketMessage["author"], text: string, staffId?: number): Promise<void> {
-    await db.query("INSERT INTO ticket_messages (ticket_id, author, staff_id, text) VALUES ($1, $2, $3, $4)", [ticketId, author, staffId ?? null, maskPersonalData(text)]);
+  async #message(db: Db, ticketId: number, author: TicketMessage["author"], text: string, staffId?: number, attachment?: Attachment): Promise<void> {
+    await db.query("INSERT INTO ticket_messages (ticket_id, author, staff_id, text, attachment) VALUES ($1, $2, $3, $4, $5::jsonb)",
+      [ticketId, author, staffId ?? null, maskPersonalData(text), attachment ? JSON.stringify(attachment) : null]);
+  }
+
+  /** Where to fetch a message's attachment, after the access check. */
+  async attachment(staff: StaffMember, ticketId: number, messageId: number): Promise<Attachment> {
+    await this.#accessible(this.pool, staff, ticketId);
+    const { rows } = await this.pool.query<{ attachment: Attachment | null }>("SELECT attachment FROM ticket_messages WHERE id = $1 AND ticket_id = $2", [messageId, ticketId]);
+    const found = rows[0]?.attachment;
+    if (!found) throw new DeskError("not_found", "this message has no attachment");
+    await this.#audit(this.pool, staff, ticketId, "viewed-attachment", { message: messageId });
+    return found;
   }
 
   /** Queues work for the outbox worker in the caller's transaction. */
@@ -164,11 +183,11 @@ export class TicketService implements Desk {
   }
 
   /** Adds what the resident wrote to their open ticket. */
-  async residentMessage(ticketId: number, text: string): Promise<void> {
+  async residentMessage(ticketId: number, text: string, attachment?: Attachment): Promise<void> {
     await this.#tx(async (db) => {
       const row = await this.#row(db, ticketId, true);
       if (!row || row.status === "closed") throw new DeskError("closed", "the ticket is closed");
-      await this.#message(db, ticketId, "resident", text);
+      await this.#message(db, ticketId, "resident", text, undefined, attachment);
       await this.#outbox(db, "slack.thread", { ticketId, text: maskPersonalData(text), author: "resident" });
       await this.#event(db, "message", row);
     });
@@ -230,8 +249,8 @@ export class TicketService implements Desk {
 
   async #detail(row: TicketRow): Promise<TicketDetail> {
     const id = Number(row.id);
-    const { rows: messages } = await this.pool.query<{ id: string; author: TicketMessage["author"]; staff_id: string | null; display_name: string | null; text: string; created_at: Date }>(
-      `SELECT m.id, m.author, m.staff_id, s.display_name, m.text, m.created_at FROM ticket_messages m LEFT JOIN staff s ON s.id = m.staff_id
+    const { rows: messages } = await this.pool.query<{ id: string; author: TicketMessage["author"]; staff_id: string | null; display_name: string | null; text: string; created_at: Date; attachment: Attachment | null }>(
+      `SELECT m.id, m.author, m.staff_id, s.display_name, m.text, m.created_at, m.attachment FROM ticket_messages m LEFT JOIN staff s ON s.id = m.staff_id
        WHERE m.ticket_id = $1 ORDER BY m.id`, [id]);
     const { rows: transcript } = row.resident_id
       ? await this.pool.query<{ direction: "in" | "out"; text: string }>(
@@ -245,6 +264,7 @@ export class TicketService implements Desk {
       messages: messages.map((m) => ({
         id: Number(m.id), author: m.author, staff: m.staff_id ? { id: Number(m.staff_id), displayName: m.display_name ?? "" } : null,
         text: m.text, createdAt: m.created_at.toISOString(),
+        ...(m.attachment ? { attachment: { kind: m.attachment.kind, url: `/api/staff/tickets/${id}/messages/${m.id}/attachment` } } : {}),
       })),
     };
   }

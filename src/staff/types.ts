@@ -59,6 +59,8 @@ export interface TicketMessage {
   readonly staff: { readonly id: number; readonly displayName: string } | null;
   readonly text: string;
   readonly createdAt: string;
+  /** A photo or document the resident sent; `url` fetches it (staff API, same session). */
+  readonly attachment?: { readonly kind: string; readonly url: string };
 }
 
 /** A ticket with everything a member of staff needs. */

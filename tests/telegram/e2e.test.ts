@@ -188,8 +188,27 @@ describe("Telegram end to end (long polling against a local Bot API server)", ()
     await app.desk.reply(anna, ticket?.id as number, "Labdien! Zvanīšu pēc 10 minūtēm.");
     const arrived = await fake.waitForMessages(chat, count + 2);
     expect(arrived.slice(count).map((m) => m.plainText)).toEqual(["👤 Anna no klientu centra pievienojās sarunai.", "👤 Anna:\nLabdien! Zvanīšu pēc 10 minūtēm."]);
+    // A photo goes to the member of staff as an attachment they can open.
+    const photo = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
+    const sentBefore = fake.messages(chat).length;
+    fake.sendPhoto(chat, undefined, { data: photo });
+    const login = await fetch(`${app.url}/api/staff/login`, { method: "POST", body: JSON.stringify({ username: "anna-tg", password: "correct horse battery" }) });
+    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] as string;
+    let url: string | undefined;
+    for (let i = 0; i < 100 && !url; i++) {
+      const detail = (await (await fetch(`${app.url}/api/staff/tickets/${ticket?.id}`, { headers: { cookie } })).json()) as { ticket: { messages: { attachment?: { kind: string; url: string } }[] } };
+      url = detail.ticket.messages.find((m) => m.attachment?.kind === "photo")?.attachment?.url;
+      if (!url) await new Promise((r) => setTimeout(r, 20));
+    }
+    const file = await fetch(`${app.url}${url}`, { headers: { cookie } });
+    expect(file.status).toBe(200);
+    expect(new Uint8Array(await file.arrayBuffer())).toEqual(photo);
+    expect(file.headers.get("content-security-policy")).toMatch(/sandbox/);
+    expect((await fetch(`${app.url}${url}`)).status).toBe(401);
+    expect(fake.messages(chat).length).toBe(sentBefore);
+    const count2 = fake.messages(chat).length;
     await app.desk.close(anna, ticket?.id as number, "Atrisināts pa tālruni");
-    const [closed, rating] = (await fake.waitForMessages(chat, count + 4)).slice(count + 2);
+    const [closed, rating] = (await fake.waitForMessages(chat, count2 + 2)).slice(count2);
     expect(closed?.plainText).toMatch(/aizvēra sarunu/);
     expect((rating?.reply_markup as InlineKeyboardMarkup).inline_keyboard[0]?.map((b) => b.text)).toEqual(["1", "2", "3", "4", "5"]);
     await press(fake, chat, /^4$/);
