@@ -194,7 +194,10 @@ export class ConversationService {
         expectedVersion: opened.session?.version ?? 0,
         state: { ...result.state, labels: newLabels },
         turns: [
-          { direction: "in", text: typingPhone ? "📞 [tālruņa numurs]" : describeInput(input, labels, resident.lang), ...meta },
+          {
+            direction: "in", text: typingPhone ? "📞 [tālruņa numurs]" : describeInput(input, labels, resident.lang), ...meta,
+            ...(result.outcome?.guides[0] ? { bestGuide: result.outcome.guides[0].id, score: result.outcome.guides[0].score, coverage: result.outcome.guides[0].coverage } : {}),
+          },
           ...result.replies.map((r): Turn => ({ direction: "out", text: r.text, ...meta })),
         ],
         events: result.events.map((e) => ({

@@ -26,6 +26,10 @@ export interface Turn {
   readonly flowId?: string;
   readonly stepId?: string;
   readonly lang?: Lang;
+  /** For free-text questions: the closest guide and how well it matched (even when not answered). */
+  readonly bestGuide?: string;
+  readonly score?: number;
+  readonly coverage?: number;
 }
 
 /** A counted event (feedback, a finished flow) for the indicators. */
@@ -228,6 +232,7 @@ export class ConversationStore {
     const turns = commits.flatMap((c, i) => c.turns.map((t) => ({
       i, direction: t.direction, text: maskPersonalData(t.text), intent: t.intent ?? null, guide_id: t.guideId ?? null,
       flow_id: t.flowId ?? null, step_id: t.stepId ?? null, lang: t.lang ?? null,
+      best_guide: t.bestGuide ?? null, score: t.score ?? null, coverage: t.coverage ?? null,
     })));
     const events = commits.flatMap((c, i) => (c.events ?? []).map((e) => ({
       i, kind: e.kind, flow_id: e.flowId ?? null, step_id: e.stepId ?? null, guide_id: e.guideId ?? null, lang: e.lang ?? null,
@@ -251,8 +256,9 @@ export class ConversationStore {
        ), saved AS (
          SELECT i FROM upd UNION ALL SELECT x.i FROM ins JOIN fresh x ON x.resident_id = ins.resident_id AND x.expected = 0
        ), t AS (
-         INSERT INTO turns (resident_id, direction, text, intent, guide_id, flow_id, step_id, lang)
-         SELECT x.resident_id, e.j->>'direction', e.j->>'text', e.j->>'intent', e.j->>'guide_id', e.j->>'flow_id', e.j->>'step_id', e.j->>'lang'
+         INSERT INTO turns (resident_id, direction, text, intent, guide_id, flow_id, step_id, lang, best_guide, score, coverage)
+         SELECT x.resident_id, e.j->>'direction', e.j->>'text', e.j->>'intent', e.j->>'guide_id', e.j->>'flow_id', e.j->>'step_id', e.j->>'lang',
+           e.j->>'best_guide', (e.j->>'score')::real, (e.j->>'coverage')::real
          FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(j, n)
          JOIN input x ON x.i = (e.j->>'i')::int
          WHERE x.i IN (SELECT i FROM saved) ORDER BY e.n
