@@ -17,6 +17,7 @@ import { describeOpening, expectedAnswer, openingStatus } from "./core/hours.js"
 import { MESSAGES } from "./core/messages.js";
 import type { Lang } from "./core/types.js";
 import { loadContent } from "./content.js";
+import { ContentReloader } from "./content-watch.js";
 import { formatDiagnostic, hasErrors } from "./knowledge/diagnostics.js";
 import type { Logger } from "./log.js";
 import { createHttpApp } from "./server/http.js";
@@ -61,6 +62,10 @@ export interface RunningApp {
   readonly staffAccounts: StaffAccounts;
   readonly outbox: OutboxWorker;
   readonly notifier: Notifier;
+  /** Hot reload of guides and flows, and its status. */
+  readonly content: ContentReloader;
+  /** The conversation currently serving (changes when content is reloaded). */
+  conversation(): Conversation;
   close(): Promise<void>;
 }
 
@@ -74,7 +79,15 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   if (hasErrors(content.diagnostics)) {
     throw new ContentError(content.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic));
   }
-  const conversation = new Conversation({ assistant: new Assistant({ knowledge: content.knowledge }), flows: content.flows });
+  let conversation = new Conversation({ assistant: new Assistant({ knowledge: content.knowledge }), flows: content.flows });
+  // Edits under knowledge/ and flows/ go live without a restart once they pass the check.
+  const reloader = new ContentReloader({
+    knowledgeDir: config.knowledgeDir, flowsDir: config.flowsDir, log,
+    onLoad: (next) => {
+      conversation = new Conversation({ assistant: new Assistant({ knowledge: next.knowledge }), flows: next.flows });
+    },
+  }, content);
+  reloader.start();
 
   const database = overrides.database ?? await openDatabase(config.databaseUrl ? { kind: "postgres", url: config.databaseUrl } : { kind: "pglite", dataDir: config.dataDir });
   const ownsDatabase = overrides.database === undefined;
@@ -185,6 +198,8 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   const channels = ["web", ...(telegram ? [`telegram (${telegram.mode})`] : []), ...(slack ? ["slack (staff)"] : [])];
   const staffRoutes = createStaffRoutes({
     accounts: staffAccounts, desk: tickets, centres, log, attachments: tickets,
+    content: { conversation: () => conversation, status: () => reloader.status },
+    reports: database.pool,
     files: async (attachment) => {
       if (attachment.channel !== "telegram" || !telegram) throw new Error(`no channel to fetch ${attachment.channel} files from`);
       return telegram.download(attachment.id);
@@ -224,12 +239,14 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
 
   let closed = false;
   return {
-    url, port, service, store, channels, desk, staffAccounts, outbox, notifier,
+    url, port, service, store, channels, desk, staffAccounts, outbox, notifier, content: reloader,
+    conversation: () => conversation,
     ...(telegram ? { telegram } : {}),
     close: async () => {
       if (closed) return;
       closed = true;
       unwake();
+      reloader.stop();
       clearInterval(retention);
       await outbox.stop();
       await slack?.idle();

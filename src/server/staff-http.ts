@@ -10,6 +10,10 @@ import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
+import type pg from "pg";
+import type { ContentStatus } from "../content-watch.js";
+import { NEW_SESSION, type Conversation } from "../core/conversation.js";
+import { LANGS, type Lang } from "../core/types.js";
 import type { Centres } from "../knowledge/centres.js";
 import type { Logger } from "../log.js";
 import type { StaffAccounts } from "../staff/accounts.js";
@@ -44,6 +48,10 @@ export interface StaffRoutesOptions {
   readonly files?: (attachment: Attachment) => Promise<{ bytes: Uint8Array; contentType: string }>;
   /** Where attachments are looked up (with the access check). */
   readonly attachments?: { attachment(staff: StaffMember, ticketId: number, messageId: number): Promise<Attachment> };
+  /** The serving content, for the editors' views. */
+  readonly content?: { conversation(): Conversation; status(): ContentStatus };
+  /** The database, for reports (indicators, unanswered questions). */
+  readonly reports?: pg.Pool;
   readonly keepAliveMs?: number;
 }
 
@@ -161,6 +169,56 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
       return fail(c, 404, "not_found", "The file could not be fetched from the resident's channel.");
     }
   });
+  /** Editors and admins only. */
+  const editor = async (c: Context): Promise<StaffMember | Response> => {
+    const session = await auth(c);
+    if (session instanceof Response) return session;
+    if (session.staff.role === "agent") return fail(c, 403, "forbidden", "Only editors and admins can use the content tools.");
+    return session.staff;
+  };
+
+  api.get("/content", async (c) => {
+    const staff = await editor(c);
+    if (staff instanceof Response) return staff;
+    if (!options.content) return fail(c, 404, "not_found", "Content tools are not available.");
+    const knowledge = options.content.conversation().assistant.knowledge;
+    const flows = options.content.conversation().flows;
+    const today = new Date().toISOString().slice(0, 10);
+    const guides = knowledge.ids.map((gid) => {
+      const langs = Object.fromEntries(LANGS.flatMap((l) => {
+        const g = knowledge.guides.get(l)?.get(gid);
+        return g ? [[l, { title: g.title, checked: g.checked, reviewBy: g.reviewBy, overdue: g.reviewBy < today }]] : [];
+      })) as Partial<Record<Lang, { title: string; checked: string; reviewBy: string; overdue: boolean }>>;
+      return { id: gid, overdue: Object.values(langs).some((x) => x?.overdue), missing: LANGS.filter((l) => !langs[l]), langs };
+    }).sort((a, b) => Number(b.overdue) - Number(a.overdue) || b.missing.length - a.missing.length || a.id.localeCompare(b.id));
+    return c.json({
+      status: options.content.status(),
+      guides,
+      flows: flows.all.map((f) => ({ id: f.id, title: f.title, steps: f.steps.size })),
+    });
+  });
+
+  api.post("/try", async (c) => {
+    const staff = await editor(c);
+    if (staff instanceof Response) return staff;
+    if (!options.content) return fail(c, 404, "not_found", "Content tools are not available.");
+    const body = z.object({ text: z.string().min(1).max(4000), lang: z.enum(["lv", "ru", "en"]).optional() }).strict().safeParse(await json(c));
+    if (!body.success) return fail(c, 400, "bad_request", "Send {\"text\": \"...\", \"lang\"?: \"lv\" | \"ru\" | \"en\"}.");
+    const conversation = options.content.conversation();
+    const assistant = conversation.assistant;
+    // What a new resident would get (nothing is stored).
+    const result = conversation.handle(NEW_SESSION, { kind: "text", text: body.data.text }, { lang: body.data.lang ?? "lv" });
+    const outcome = result.outcome ?? assistant.ask(body.data.text, { lang: body.data.lang ?? "lv" });
+    return c.json({
+      lang: result.lang,
+      intent: result.intent,
+      confident: outcome.guides[0] ? assistant.confident(outcome.guides[0]) : false,
+      answered: outcome.answered ?? null,
+      replies: result.replies.map((r) => ({ text: r.text, buttons: r.buttons.map((b) => ({ id: b.id, label: b.label })) })),
+      guides: outcome.guides.map((g) => ({ ...g, title: assistant.guide(g.id, result.lang)?.title ?? g.id })),
+    });
+  });
+
   api.get("/events", async (c) => {
     const session = await auth(c);
     if (session instanceof Response) return session;
@@ -210,6 +268,17 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
     "/staff/staff.js": { file: "staff/staff.js", type: "text/javascript; charset=utf-8" },
     "/staff/staff.css": { file: "staff/staff.css", type: "text/css; charset=utf-8" },
   };
+  // Chart.js for the dashboard, served from the installed package (no CDN: the console works offline).
+  app.get("/staff/vendor/chart.umd.js", async (c) => {
+    try {
+      const body = await readFile(path.join(PUBLIC_DIR, "../node_modules/chart.js/dist/chart.umd.min.js"), "utf8");
+      c.header("Content-Type", "text/javascript; charset=utf-8");
+      c.header("Cache-Control", "public, max-age=86400");
+      return c.body(body);
+    } catch {
+      return fail(c, 404, "not_found", "Chart.js is not installed.");
+    }
+  });
   for (const [urlPath, { file, type }] of Object.entries(files)) {
     app.get(urlPath, async (c) => {
       try {
