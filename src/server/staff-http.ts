@@ -17,6 +17,7 @@ import { LANGS, type Lang } from "../core/types.js";
 import type { Centres } from "../knowledge/centres.js";
 import type { Logger } from "../log.js";
 import type { StaffAccounts } from "../staff/accounts.js";
+import { computeIndicators, indicatorsToCsv, unansweredReport, unansweredToCsv } from "../staff/reports.js";
 import { DeskError, type Desk, type DeskErrorCode } from "../staff/desk.js";
 import type { Attachment } from "../staff/tickets.js";
 import type { StaffMember, TicketEvent } from "../staff/types.js";
@@ -35,6 +36,24 @@ const Login = z.object({ username: z.string().min(1).max(100), password: z.strin
 const Text = z.object({ text: z.string().min(1).max(4000) }).strict();
 const Transfer = z.object({ centre: z.string().min(1).max(100) }).strict();
 const Close = z.object({ reason: z.string().min(1).max(500) }).strict();
+
+const isDay = (s: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+const addDays = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+/** The Riga calendar day of an instant. */
+function rigaDay(at: Date): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Riga", year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+}
+
+/** The instant a Riga calendar day starts. */
+function rigaMidnight(day: string): Date {
+  const guess = new Date(`${day}T00:00:00Z`);
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Europe/Riga", hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+  }).formatToParts(guess).map((p) => [p.type, p.value]));
+  const local = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute));
+  return new Date(guess.getTime() - (local - guess.getTime()));
+}
 
 /** Options for {@link createStaffRoutes}. */
 export interface StaffRoutesOptions {
@@ -216,6 +235,50 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
       answered: outcome.answered ?? null,
       replies: result.replies.map((r) => ({ text: r.text, buttons: r.buttons.map((b) => ({ id: b.id, label: b.label })) })),
       guides: outcome.guides.map((g) => ({ ...g, title: assistant.guide(g.id, result.lang)?.title ?? g.id })),
+    });
+  });
+
+  /** `from`/`to` (YYYY-MM-DD, Riga days, both inclusive) → a half-open period; defaults to the last 30 days. */
+  const period = (c: Context, days = 30): { from: Date; to: Date; label: string } | Response => {
+    const today = rigaDay(new Date());
+    const to = c.req.query("to") ?? today;
+    const from = c.req.query("from") ?? addDays(to, -(days - 1));
+    if (!isDay(from) || !isDay(to) || from > to) return fail(c, 400, "bad_request", "Give from and to as YYYY-MM-DD, from not after to.");
+    return { from: rigaMidnight(from), to: rigaMidnight(addDays(to, 1)), label: `${from}_${to}` };
+  };
+
+  api.get("/indicators", async (c) => {
+    const staff = await editor(c);
+    if (staff instanceof Response) return staff;
+    if (!options.reports) return fail(c, 404, "not_found", "Reports are not available.");
+    const p = period(c, 90);
+    if (p instanceof Response) return p;
+    const indicators = await computeIndicators(options.reports, p);
+    if (c.req.query("format") === "csv") {
+      c.header("Content-Type", "text/csv; charset=utf-8");
+      c.header("Content-Disposition", `attachment; filename="digipaligs-indicators-${p.label}.csv"`);
+      return c.body(indicatorsToCsv(indicators));
+    }
+    return c.json(indicators);
+  });
+
+  api.get("/unanswered", async (c) => {
+    const staff = await editor(c);
+    if (staff instanceof Response) return staff;
+    if (!options.reports) return fail(c, 404, "not_found", "Reports are not available.");
+    const p = period(c, 30);
+    if (p instanceof Response) return p;
+    const groups = await unansweredReport(options.reports, { from: p.from, to: p.to });
+    if (c.req.query("format") === "csv") {
+      c.header("Content-Type", "text/csv; charset=utf-8");
+      c.header("Content-Disposition", `attachment; filename="digipaligs-unanswered-${p.label}.csv"`);
+      return c.body(unansweredToCsv(groups));
+    }
+    return c.json({
+      groups: groups.map((g) => ({
+        question: g.representative, count: g.count, langs: Object.keys(g.languages), languages: g.languages,
+        reasons: g.reasons, closestGuide: g.closestGuide, examples: g.examples,
+      })),
     });
   });
 

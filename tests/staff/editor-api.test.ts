@@ -54,3 +54,41 @@ describe("editors' content API", () => {
     expect((await anna.post("/try", { text: "x" })).status).toBe(403);
   });
 });
+
+describe("reports API", () => {
+  let app: App;
+  beforeAll(async () => {
+    app = await startTestApp();
+    await app.staffAccounts.add({ username: "ieva", password: "an editor password", displayName: "Ieva", role: "editor" });
+    await app.staffAccounts.add({ username: "anna", password: "correct horse battery", displayName: "Anna", role: "agent", centres: ["jelgava"] });
+    for (const [chat, text] of [["r1", "kā pieteikt suni"], ["r2", "ka pieteikt suni?"], ["r3", "Kā saņemt e-rēķinu par ūdeni?"], ["r4", "mans tālrunis 29123456, kā pieteikt suni"]] as const) {
+      await app.service.handle("web", chat, { kind: "text", text });
+    }
+  }, 60_000);
+  afterAll(async () => app?.close());
+
+  it("gives editors the unanswered questions grouped, without phone numbers, as JSON and CSV", async () => {
+    const ieva = await login(app, "ieva", "an editor password");
+    const body = (await (await ieva.get("/unanswered")).json()) as { groups: { question: string; count: number; examples: string[] }[] };
+    const dogs = body.groups.find((g) => /suni/.test(g.question));
+    expect(dogs?.count).toBe(3);
+    expect(JSON.stringify(body)).not.toContain("29123456");
+    const csv = await ieva.get("/unanswered?format=csv");
+    expect(csv.headers.get("content-type")).toMatch(/text\/csv/);
+    expect(csv.headers.get("content-disposition")).toMatch(/attachment; filename="digipaligs-unanswered-/);
+    expect(await csv.text()).toMatch(/suni/);
+    expect((await ieva.get("/unanswered?from=2026-13-01&to=2026-01-01")).status).toBe(400);
+  });
+
+  it("gives editors the indicators as JSON and CSV, and refuses agents", async () => {
+    const ieva = await login(app, "ieva", "an editor password");
+    const res = await ieva.get("/indicators");
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(await res.json())).not.toMatch(/suni|29123456/);
+    const csv = await ieva.get("/indicators?format=csv");
+    expect(csv.headers.get("content-type")).toMatch(/text\/csv/);
+    const anna = await login(app, "anna", "correct horse battery");
+    expect((await anna.get("/indicators")).status).toBe(403);
+    expect((await anna.get("/unanswered")).status).toBe(403);
+  });
+});
