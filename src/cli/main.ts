@@ -4,6 +4,7 @@
  *   eval <file.jsonl> [--json] [--stemmer light|none]   retrieval figures on a question set
  *   check                          validate guides, centres and flows (exit 1 on errors)
  *   chat                           a terminal conversation through the same core
+ *   indicators --from … --to …     the assistant's figures for a period, or what went unanswered
  * @module
  */
 import { readFile } from "node:fs/promises";
@@ -12,6 +13,7 @@ import { Assistant } from "../core/assistant.js";
 import { Conversation } from "../core/conversation.js";
 import { loadFlows } from "../flows/load.js";
 import { STAFF_USAGE, staffCommand } from "./staff.js";
+import { INDICATORS_USAGE, indicatorsCommand } from "./indicators.js";
 import { asAppError, UsageError } from "../core/errors.js";
 import { renderReply, runTerminalChat } from "../channels/terminal.js";
 import { loadConfig } from "../config.js";
@@ -25,7 +27,8 @@ const USAGE = `Usage: npm run --silent cli -- <command>
   eval <file.jsonl> [--json] [--stemmer light|none]   retrieval figures on a question set
   check                                     validate guides, centres and flows
   chat                                      talk to the bot in this terminal
-${STAFF_USAGE}`;
+${STAFF_USAGE}
+${INDICATORS_USAGE}`;
 
 /** Splits argv into flags (--name [value]) and positional words. */
 function parseArgs(argv: readonly string[], valued: readonly string[] = []): { flags: Map<string, string>; words: string[] } {
@@ -130,6 +133,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return chat();
     case "staff":
       return staffCommand(rest);
+    case "indicators":
+      return indicatorsCommand(rest);
     default:
       throw new UsageError(USAGE);
   }
