@@ -1,9 +1,15 @@
 /* global window, document, location, history, localStorage, fetch, EventSource, ResizeObserver, URL, URLSearchParams, AbortController, setTimeout, clearTimeout, setInterval, requestAnimationFrame, console */
 /**
- * DigiPalīgs staff console (ES module, no build step, no dependencies).
+ * DigiPalīgs staff console (ES module, no build step; Chart.js is loaded before it by a plain
+ * <script> and used when present).
  *
  * Client service staff answer the residents' questions that the bot could not: a queue per
  * centre on the left, the open ticket on the right. The API is described in docs/staff-api.md.
+ * Content editors (and admins) also get "Izmēģināt jautājumu" (what the bot would answer, and
+ * why), "Instrukcijas" (the guides, their review dates and whether the content loaded),
+ * "Neatbildētie" (what residents asked that the bot could not answer) and "Rādītāji" (the
+ * municipality's indicators with charts). The parts are pages of the same console, chosen in
+ * the header by role and addressed by the URL's hash (#izmeginat, #instrukcijas, …).
  *
  * - The session is an HTTP-only cookie that this page never touches; the CSRF token from the
  *   login (or GET /api/staff/me after a reload) is kept in memory and sent in `x-csrf-token`
@@ -24,6 +30,19 @@ const CLOCK_MS = 30000;
 const PREFS_KEY = "digipaligs.staff.prefs";
 const TABS = ["waiting", "mine", "open"];
 const HASH_PREFIX = "#pieteikums/";
+
+/** The console's pages, in the header's order: their address and who may see them. */
+const PAGES = {
+  queue: { hash: "#rinda", title: "Pieteikumu rinda", roles: ["agent", "admin"] },
+  try: { hash: "#izmeginat", title: "Izmēģināt jautājumu", roles: ["editor", "admin"] },
+  guides: { hash: "#instrukcijas", title: "Instrukcijas", roles: ["editor", "admin"] },
+  unanswered: { hash: "#neatbildetie", title: "Neatbildētie", roles: ["editor", "admin"] },
+  dashboard: { hash: "#raditaji", title: "Rādītāji", roles: ["editor", "admin"] },
+};
+const PAGE_ORDER = ["queue", "try", "guides", "unanswered", "dashboard"];
+/** Default periods: the unanswered questions of the last 30 days, the indicators of 3 months. */
+const UNANSWERED_DAYS = 30;
+const DASHBOARD_MONTHS = 3;
 
 // ---------------------------------------------------------------------------------------------
 // Words
@@ -207,6 +226,18 @@ const state = {
   debounceTimer: 0,
   timers: [],
   lastQueueAt: 0,
+  pages: [],
+  page: "",
+  content: null,
+  contentAt: 0,
+  contentLoading: null,
+  trySeq: 0,
+  unansweredSeq: 0,
+  unansweredLoadedFor: "",
+  dashboardSeq: 0,
+  dashboardLoadedFor: "",
+  dashboardAt: 0,
+  charts: [],
 };
 
 const ui = {
@@ -267,10 +298,53 @@ const ui = {
   closeAlert: $("close-alert"),
   closeReason: $("close-reason"),
   announcer: $("announcer"),
+  pageNav: $("page-nav"),
+  tryForm: $("try-form"),
+  tryText: $("try-text"),
+  tryLang: $("try-lang"),
+  tryButton: $("try-button"),
+  tryAlert: $("try-alert"),
+  tryPreview: $("try-preview"),
+  tryReplies: $("try-replies"),
+  tryWhy: $("try-why"),
+  tryExplain: $("try-explain"),
+  tryFacts: $("try-facts"),
+  tryGuides: $("try-guides"),
+  tryNone: $("try-none"),
+  guidesAlert: $("guides-alert"),
+  guidesRefresh: $("guides-refresh"),
+  contentStatus: $("content-status"),
+  guidesCount: $("guides-count"),
+  guidesSummary: $("guides-summary"),
+  guidesBody: $("guides-body"),
+  guidesEmpty: $("guides-empty"),
+  flowsCount: $("flows-count"),
+  flowsBody: $("flows-body"),
+  flowsEmpty: $("flows-empty"),
+  unansweredForm: $("unanswered-form"),
+  unansweredFrom: $("unanswered-from"),
+  unansweredTo: $("unanswered-to"),
+  unansweredCsv: $("unanswered-csv"),
+  unansweredAlert: $("unanswered-alert"),
+  unansweredCount: $("unanswered-count"),
+  unansweredSummary: $("unanswered-summary"),
+  unansweredBody: $("unanswered-body"),
+  unansweredEmpty: $("unanswered-empty"),
+  dashboardForm: $("dashboard-form"),
+  dashboardFrom: $("dashboard-from"),
+  dashboardTo: $("dashboard-to"),
+  dashboardCsv: $("dashboard-csv"),
+  dashboardJson: $("dashboard-json"),
+  dashboardAlert: $("dashboard-alert"),
+  dashboardStatus: $("dashboard-status"),
+  dashboardBody: $("dashboard-body"),
+  headline: $("headline"),
+  charts: $("charts"),
 };
 
 const isMine = (ticket) => Boolean(ticket && ticket.assignee && state.staff && ticket.assignee.id === state.staff.id);
 const isAdmin = () => Boolean(state.staff && state.staff.role === "admin");
+const hasQueue = () => state.pages.indexOf("queue") !== -1;
 
 // ---------------------------------------------------------------------------------------------
 // API
@@ -403,8 +477,12 @@ function setView(view) {
   root.setAttribute("data-staff", view);
   ui.loading.hidden = view !== "loading";
   ui.loginView.hidden = view !== "login";
-  ui.consoleView.hidden = view !== "console";
   ui.userBar.hidden = view !== "console";
+  ui.pageNav.hidden = view !== "console" || state.pages.length < 2;
+  if (view !== "console") {
+    ui.consoleView.hidden = true;
+    for (const page of PAGE_ORDER) if (page !== "queue") $(`page-${page}`).hidden = true;
+  }
 }
 
 function showLogin(info, error) {
@@ -448,6 +526,7 @@ function stopConsole() {
   ui.replyText.value = "";
   ui.noteText.value = "";
   ui.closeReason.value = "";
+  resetPages();
 }
 
 async function login(event) {
@@ -494,6 +573,7 @@ async function startConsole(data, focus) {
   if (!data || !data.staff || typeof data.csrfToken !== "string") throw new ApiError(0, "bad_response");
   state.staff = data.staff;
   state.csrf = data.csrfToken;
+  state.pages = pagesFor(data.staff.role);
   ui.userName.textContent = str(data.staff.displayName) || str(data.staff.username);
   const role = ROLE_NAMES[data.staff.role] || "";
   ui.userRole.textContent = role ? `(${role})` : "";
@@ -509,17 +589,26 @@ async function startConsole(data, focus) {
   if (!state.staff) return; // the session ended meanwhile
   state.centreById = new Map(state.centres.map((c) => [c.id, c]));
 
+  setupPages();
+  if (!hasQueue()) {
+    // Editors: no queue, no live ticket events.
+    ui.connection.hidden = true;
+    setView("console");
+    routePage(focus);
+    return;
+  }
+  ui.connection.hidden = false;
   const saved = prefs.read();
   state.tab = TABS.indexOf(saved.tab) !== -1 ? saved.tab : "waiting";
   fillCentreFilter(saved.centre);
   selectTab(state.tab, false);
   setView("console");
-  updateTitle();
-  if (focus) ui.queueTitle.focus();
+  showPage(pageFromHash(), focus);
 
   openEvents();
   await refreshQueue();
-  route(false);
+  if (!state.staff) return;
+  if (state.page === "queue") route(false);
   state.timers.push(setInterval(refreshTimes, CLOCK_MS));
   state.timers.push(setInterval(() => {
     if (Date.now() - state.lastQueueAt > POLL_MS - 1000) void refreshAll();
@@ -730,7 +819,9 @@ function renderQueue() {
 function updateTitle() {
   if (!state.staff) return;
   const waiting = state.lists.waiting.length;
-  const open = state.ticket && !ui.ticketView.hidden ? `${str(state.ticket.number)} · ` : "";
+  const open = state.page !== "queue" && PAGES[state.page]
+    ? `${PAGES[state.page].title} · `
+    : state.ticket && !ui.ticketView.hidden ? `${str(state.ticket.number)} · ` : "";
   document.title = `${waiting > 0 ? `(${waiting} gaida) ` : ""}${open}Darbinieku pults · DigiPalīgs`;
 }
 
@@ -819,7 +910,7 @@ async function refreshTicket() {
     if (error.status === 404 || error.status === 403) {
       const number = state.ticket ? state.ticket.number : "";
       showNoTicket("Pieteikums vairs nav pieejams", `Pieteikums ${number} vairs nav jūsu rindā: iespējams, tas nodots citam centram.`, false);
-      history.replaceState(null, "", location.pathname + location.search);
+      if (ticketIdFromHash() === id) history.replaceState(null, "", location.pathname + location.search);
     }
   }
 }
@@ -1312,6 +1403,1345 @@ async function refreshAll() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Pages: the queue for client service, the content tools and indicators for editors and admins
+
+/** The pages a role may see, in the header's order (an unknown role gets the queue only). */
+function pagesFor(role) {
+  const known = role === "editor" || role === "admin" ? role : "agent";
+  return PAGE_ORDER.filter((page) => PAGES[page].roles.indexOf(known) !== -1);
+}
+
+/** Shows the header's links of the pages this member of staff may see. */
+function setupPages() {
+  for (const item of ui.pageNav.querySelectorAll("li[data-page]")) {
+    item.hidden = state.pages.indexOf(item.getAttribute("data-page")) === -1;
+  }
+  initPeriods();
+}
+
+/** The page the address asks for, or the role's first page. */
+function pageFromHash() {
+  const hash = location.hash;
+  if (hash.indexOf(HASH_PREFIX) === 0 && hasQueue()) return "queue";
+  const wanted = PAGE_ORDER.find((page) => PAGES[page].hash === hash);
+  return wanted && state.pages.indexOf(wanted) !== -1 ? wanted : state.pages[0];
+}
+
+/** Follows the address: shows its page (and, on the queue page, its ticket). */
+function routePage(focus) {
+  if (!state.staff) return;
+  const page = pageFromHash();
+  showPage(page, focus && page !== state.page);
+  if (page === "queue") route(focus);
+}
+
+const PAGE_TITLES = { queue: "queueTitle", try: "try-title", guides: "guides-title", unanswered: "unanswered-title", dashboard: "dashboard-title" };
+
+function showPage(page, focus) {
+  const before = state.page;
+  state.page = page;
+  root.setAttribute("data-page", page);
+  ui.consoleView.hidden = page !== "queue";
+  for (const other of PAGE_ORDER) if (other !== "queue") $(`page-${other}`).hidden = other !== page;
+  for (const link of ui.pageNav.querySelectorAll(".page-link")) {
+    const item = link.parentElement;
+    const current = item && item.getAttribute("data-page") === page;
+    if (current) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  // Back to the queue keeps the open ticket.
+  const queueLink = ui.pageNav.querySelector('li[data-page="queue"] .page-link');
+  if (queueLink) queueLink.setAttribute("href", page !== "queue" && state.openId ? `${HASH_PREFIX}${state.openId}` : PAGES.queue.hash);
+  updateTitle();
+  if (page === "guides") void loadGuides(before === page);
+  else if (page === "unanswered") void loadUnanswered(false);
+  else if (page === "dashboard") void loadDashboard(false);
+  if (focus) {
+    const heading = page === "queue" ? ui.queueTitle : $(PAGE_TITLES[page]);
+    if (heading) heading.focus();
+  }
+}
+
+/** Forgets what the pages showed (on logout or a lost session). */
+function resetPages() {
+  state.page = "";
+  state.content = null;
+  state.contentAt = 0;
+  state.contentLoading = null;
+  state.trySeq++;
+  state.unansweredSeq++;
+  state.dashboardSeq++;
+  state.unansweredLoadedFor = "";
+  state.dashboardLoadedFor = "";
+  destroyCharts();
+  root.removeAttribute("data-page");
+  ui.tryText.value = "";
+  ui.tryLang.value = "";
+  ui.tryPreview.hidden = true;
+  ui.tryWhy.hidden = true;
+  ui.tryReplies.textContent = "";
+  ui.tryGuides.textContent = "";
+  for (const node of [ui.tryAlert, ui.guidesAlert, ui.unansweredAlert, ui.dashboardAlert]) hideAlert(node);
+  ui.contentStatus.hidden = true;
+  ui.guidesBody.textContent = "";
+  ui.flowsBody.textContent = "";
+  ui.unansweredBody.textContent = "";
+  ui.unansweredSummary.textContent = "";
+  ui.dashboardBody.hidden = true;
+  ui.headline.textContent = "";
+  ui.charts.textContent = "";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Words and numbers for the content pages
+
+const INTENT_NAMES = {
+  guide: "Atbild ar instrukciju",
+  flow: "Sāk soli-pa-solim ceļvedi",
+  escalate: "Piedāvā sazināties ar darbinieku",
+  fallback: "Nezina atbildi",
+};
+const REASON_NAMES = {
+  fallback: "Nezināja atbildi",
+  lowConfidence: "Atbilde nebija droša",
+  feedbackDown: "Iedzīvotājs atzīmēja „nepalīdzēja”",
+  escalation: "Lūdza darbinieka palīdzību",
+};
+const LANG_ORDER = ["lv", "ru", "en"];
+const LANG_SHORT = { lv: "LV", ru: "RU", en: "EN" };
+
+const numberFormat = new Intl.NumberFormat("lv-LV");
+const decimalFormat = new Intl.NumberFormat("lv-LV", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const num = (n) => (typeof n === "number" && Number.isFinite(n) ? numberFormat.format(n) : "–");
+const isNum = (n) => typeof n === "number" && Number.isFinite(n);
+
+/** 0.853 → "85 %" (a share from 0 to 1; values above 1 are taken as percent already). */
+function percent(share) {
+  if (!isNum(share)) return "–";
+  const value = share > 1 ? share : share * 100;
+  return `${numberFormat.format(Math.round(value))} %`;
+}
+
+/** Latvian plural: 1, 21, 31 … take the singular (but not 11). */
+function plural(n, one, many) {
+  return Math.abs(n) % 10 === 1 && Math.abs(n) % 100 !== 11 ? one : many;
+}
+
+/** "2026-07-10" → "10.07.2026." (the date as written). */
+function lvDate(ymd) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(str(ymd));
+  return m ? `${m[3]}.${m[2]}.${m[1]}.` : str(ymd);
+}
+
+/** A local date as "YYYY-MM-DD". */
+function isoDate(date) {
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** Minutes as "14 min", "2 st. 40 min", "1 d. 3 st.". */
+function duration(minutes) {
+  if (!isNum(minutes)) return "–";
+  const total = Math.max(0, Math.round(minutes));
+  if (total < 60) return `${total} min`;
+  const days = Math.floor(total / 1440);
+  const hours = Math.floor((total % 1440) / 60);
+  const mins = total % 60;
+  if (days > 0) return hours > 0 ? `${days} d. ${hours} st.` : `${days} d.`;
+  return mins > 0 ? `${hours} st. ${mins} min` : `${hours} st.`;
+}
+
+/** The title of a guide in Latvian (or another language) from the content, else its id. */
+function guideTitle(id) {
+  const guide = state.content && state.content.guideById ? state.content.guideById.get(id) : null;
+  if (guide && guide.langs) {
+    for (const lang of LANG_ORDER) if (guide.langs[lang] && guide.langs[lang].title) return str(guide.langs[lang].title);
+  }
+  return str(id);
+}
+
+function flowTitle(id) {
+  const flow = state.content && state.content.flowById ? state.content.flowById.get(id) : null;
+  const title = flow && flow.title && typeof flow.title === "object" ? flow.title.lv || flow.title.en || flow.title.ru : "";
+  return str(title) || str(id);
+}
+
+/** "knowledge/lv/x.md:12: message" → { where, message }. */
+function splitProblem(line) {
+  const m = /^(.+?:\d+(?::\d+)?):\s*(.*)$/.exec(str(line));
+  return m ? { where: m[1], message: m[2] } : { where: "", message: str(line) };
+}
+
+function problemItem(line) {
+  const li = el("li", "problem");
+  const { where, message } = splitProblem(line);
+  if (where) li.appendChild(el("code", "problem-where", where));
+  li.appendChild(el("span", "problem-message", message));
+  return li;
+}
+
+/** Loads the guides and flows (kept for titles elsewhere); shared by the pages. */
+async function fetchContent(force) {
+  if (!force && state.content && Date.now() - state.contentAt < 60000) return state.content;
+  if (state.contentLoading) return state.contentLoading;
+  const loading = (async () => {
+    const data = await api("GET", "api/staff/content");
+    const guides = Array.isArray(data.guides) ? data.guides.filter((g) => g && typeof g.id === "string") : [];
+    const flows = Array.isArray(data.flows) ? data.flows.filter((f) => f && typeof f.id === "string") : [];
+    state.content = {
+      status: data.status && typeof data.status === "object" ? data.status : null,
+      guides,
+      flows,
+      guideById: new Map(guides.map((g) => [g.id, g])),
+      flowById: new Map(flows.map((f) => [f.id, f])),
+    };
+    state.contentAt = Date.now();
+    return state.content;
+  })();
+  state.contentLoading = loading;
+  try {
+    return await loading;
+  } finally {
+    if (state.contentLoading === loading) state.contentLoading = null;
+  }
+}
+
+function pageErrorText(error) {
+  if (error && error.status === 403) return "Jums nav piekļuves šai sadaļai. Ja tā ir kļūda, sazinieties ar administratoru.";
+  if (error && error.status === 404) return "Šī sadaļa serverī vēl nav pieejama.";
+  return errorText(error);
+}
+
+/** A button that says it is working (aria-disabled, so it keeps the focus). */
+function working(button, busy) {
+  if (!button) return;
+  button.setAttribute("aria-disabled", String(busy));
+  button.classList.toggle("is-working", busy);
+}
+
+// ---------------------------------------------------------------------------------------------
+// "Izmēģināt jautājumu": what a resident would get, and why
+
+// The web chat's way of showing texts (public/chat.js): one block per line, links made clickable.
+const LINK_RE = /(https?:\/\/[^\s<>"«»]+|www\.[^\s<>"«»]+)|([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})|(^|[^\d+/.-])((?:\+371[ -]?)?(?:[26]\d{7}|80\d{6}))(?![\d-])/g;
+const TRAILING = /[.,;:!?'"”’»)\]}]$/;
+const NUMBERED_RE = /^\s*\d{1,2}[.)]\s/;
+const BULLET_RE = /^\s*[•–*-]\s/;
+const SOURCE_RE = /^(?:Avots|Avoti|Источник|Источники|Source|Sources):/;
+
+function trimUrl(url) {
+  let out = url;
+  while (TRAILING.test(out)) {
+    const last = out.charAt(out.length - 1);
+    if (last === ")" && (out.split("(").length > out.split(")").length - 1)) break;
+    out = out.slice(0, -1);
+  }
+  return out;
+}
+
+function safeWebHref(raw) {
+  try {
+    const url = new URL(raw.indexOf("www.") === 0 ? `https://${raw}` : raw);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function previewLink(href, text, external) {
+  const a = el("a", "", text);
+  a.href = href;
+  if (external) {
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    a.appendChild(el("span", "visually-hidden", " (atveras jaunā cilnē)"));
+  }
+  return a;
+}
+
+function appendLinkified(parent, line) {
+  let last = 0;
+  LINK_RE.lastIndex = 0;
+  let match;
+  while ((match = LINK_RE.exec(line)) !== null) {
+    let start = match.index;
+    let node = null;
+    let length = match[0].length;
+    if (match[1]) {
+      const url = trimUrl(match[1]);
+      length = url.length;
+      const href = safeWebHref(url);
+      if (href) node = previewLink(href, url, true);
+    } else if (match[2]) {
+      node = previewLink(`mailto:${match[2]}`, match[2], false);
+    } else if (match[4]) {
+      start += match[3].length;
+      length = match[4].length;
+      const digits = match[4].replace(/\D/g, "").replace(/^371/, "");
+      node = previewLink(`tel:+371${digits}`, match[4], false);
+    }
+    if (!node) continue;
+    if (start > last) parent.appendChild(document.createTextNode(line.slice(last, start)));
+    parent.appendChild(node);
+    last = start + length;
+    LINK_RE.lastIndex = last;
+  }
+  if (last < line.length) parent.appendChild(document.createTextNode(line.slice(last)));
+}
+
+function renderText(parent, text) {
+  const lines = String(text).replace(/\r\n?/g, "\n").split("\n");
+  for (const line of lines) {
+    const span = el("span", "text-line");
+    if (!line.trim()) {
+      span.classList.add("gap");
+    } else {
+      if (NUMBERED_RE.test(line)) span.classList.add("step", /^\s*\d\d/.test(line) ? "wide" : "numbered");
+      else if (BULLET_RE.test(line)) span.classList.add("step", "bullet");
+      if (line.indexOf("📘") === 0) span.classList.add("title");
+      if (SOURCE_RE.test(line)) span.classList.add("source");
+      appendLinkified(span, line);
+    }
+    parent.appendChild(span);
+  }
+}
+
+/** The conversation as the resident would see it: their question, then the bot's replies. */
+function renderPreview(question, replies) {
+  const box = ui.tryReplies;
+  box.textContent = "";
+  const asked = el("div", "pv-msg pv-user");
+  asked.appendChild(el("span", "visually-hidden", "Iedzīvotājs: "));
+  asked.appendChild(el("div", "pv-bubble", question));
+  box.appendChild(asked);
+  for (const reply of replies) {
+    if (!reply || typeof reply !== "object") continue;
+    const wrap = el("div", "pv-msg pv-bot");
+    wrap.appendChild(el("span", "visually-hidden", "DigiPalīgs: "));
+    const bubble = el("div", "pv-bubble");
+    renderText(bubble, str(reply.text));
+    wrap.appendChild(bubble);
+    const buttons = Array.isArray(reply.buttons) ? reply.buttons.filter((b) => b && typeof b.label === "string") : [];
+    if (buttons.length) {
+      const list = el("ul", "chips");
+      list.setAttribute("aria-label", "Pogas, ko iedzīvotājs redzētu");
+      for (const b of buttons) list.appendChild(el("li", "chip", b.label));
+      wrap.appendChild(list);
+    }
+    box.appendChild(wrap);
+  }
+}
+
+/** "jo sakrita 3 no 4 jautājuma vārdiem" when the server tells the question's words, else the share. */
+function matchWords(hit, result) {
+  const matched = Array.isArray(hit.matched) ? Array.from(new Set(hit.matched.filter((w) => typeof w === "string"))) : [];
+  const terms = Array.isArray(result.terms) ? result.terms : Array.isArray(result.words) ? result.words : null;
+  const n = matched.length;
+  if (terms && terms.length >= n && terms.length > 0) {
+    return `sakrita ${n} no ${terms.length} jautājuma ${plural(terms.length, "vārda", "vārdiem")}`;
+  }
+  const words = `${n} ${plural(n, "jautājuma vārds", "jautājuma vārdi")}`;
+  return `sakrita ${words}${n ? ` (${matched.join(", ")})` : ""}, sakritība ${percent(hit.coverage)}`;
+}
+
+/** One plain sentence: what the bot does with this question, and why. `tone`: ok, warn, info. */
+function explainTry(result, guides) {
+  const best = guides[0];
+  const answeredId = result.answered && typeof result.answered.id === "string" ? result.answered.id : "";
+  const answered = guides.find((g) => g.id === answeredId) || null;
+  const title = (g) => `«${str(g.title) || guideTitle(g.id)}»`;
+  switch (result.intent) {
+    case "guide":
+      if (answered) return { tone: "ok", text: `Atbildēja instrukcija ${title(answered)}, jo ${matchWords(answered, result)}.` };
+      if (answeredId) return { tone: "ok", text: `Atbildēja instrukcija «${guideTitle(answeredId)}».` };
+      return { tone: "ok", text: "DigiPalīgs atbildētu ar instrukciju." };
+    case "flow":
+      return { tone: "ok", text: answered
+        ? `DigiPalīgs sāktu soli-pa-solim ceļvedi pēc instrukcijas ${title(answered)}.`
+        : "DigiPalīgs sāktu vai turpinātu soli-pa-solim ceļvedi." };
+    case "escalate":
+      return { tone: "info", text: "Iedzīvotājs lūdz cilvēka palīdzību – DigiPalīgs piedāvās sazināties ar klientu apkalpošanas centra darbinieku." };
+    default:
+      if (!best) return { tone: "warn", text: "Neviena instrukcija nesatur šī jautājuma vārdus – iedzīvotājs saņems „nezinu” un galveno tēmu sarakstu." };
+      if (result.confident === true) return { tone: "info", text: "DigiPalīgs to uztver kā sasveicināšanos vai pateicību – atbild pieklājīgi un piedāvā tēmas." };
+      return { tone: "warn", text: `Nav pietiekami drošas atbildes – iedzīvotājs saņems „nezinu”. Tuvākā bija instrukcija ${title(best)}: ${matchWords(best, result)}.` };
+  }
+}
+
+function factRow(dl, label, value) {
+  const wrap = el("div", "fact");
+  wrap.appendChild(el("dt", "", label));
+  const dd = el("dd");
+  if (typeof value === "string") dd.textContent = value;
+  else dd.appendChild(value);
+  wrap.appendChild(dd);
+  dl.appendChild(wrap);
+}
+
+function coverageCell(share) {
+  const td = el("td", "coverage");
+  const value = isNum(share) ? Math.max(0, Math.min(1, share > 1 ? share / 100 : share)) : 0;
+  const bar = el("span", "bar");
+  bar.setAttribute("aria-hidden", "true");
+  const fill = el("span", "bar-fill");
+  fill.style.width = `${Math.round(value * 100)}%`;
+  bar.appendChild(fill);
+  td.appendChild(bar);
+  td.appendChild(el("span", "bar-value", percent(share)));
+  return td;
+}
+
+function tagList(words, label) {
+  const list = el("ul", "tags");
+  if (label) list.setAttribute("aria-label", label);
+  for (const word of words) list.appendChild(el("li", "tag", word));
+  return list;
+}
+
+function renderTry(result, question, chosenLang) {
+  const guides = Array.isArray(result.guides) ? result.guides.filter((g) => g && typeof g.id === "string") : [];
+  const replies = Array.isArray(result.replies) ? result.replies : [];
+  renderPreview(question, replies);
+
+  const explained = explainTry(result, guides);
+  ui.tryExplain.textContent = explained.text;
+  ui.tryExplain.className = `explain explain-${explained.tone}`;
+
+  const facts = ui.tryFacts;
+  facts.textContent = "";
+  const lang = langName(result.lang) || "nav zināma";
+  factRow(facts, "Valoda", chosenLang ? `${lang} (izvēlēta)` : `${lang} (noteikta pēc teksta)`);
+  factRow(facts, "Ko DigiPalīgs dara", INTENT_NAMES[result.intent] || str(result.intent));
+  if (result.answered && typeof result.answered.id === "string" && result.answered.anchor) {
+    factRow(facts, "Instrukcijas sadaļa", el("code", "", str(result.answered.anchor)));
+  }
+
+  const body = ui.tryGuides;
+  body.textContent = "";
+  guides.forEach((g, i) => {
+    const tr = el("tr", "");
+    const isAnswer = result.answered && result.answered.id === g.id;
+    if (isAnswer) tr.classList.add("is-answer");
+    tr.appendChild(el("td", "num rank", String(i + 1)));
+    const th = el("th", "guide-cell");
+    th.scope = "row";
+    const full = str(g.title) || guideTitle(g.id);
+    const shortTitle = el("span", "guide-title", shortTitleOf(full));
+    if (shortTitle.textContent !== full) shortTitle.title = full;
+    th.appendChild(shortTitle);
+    if (isAnswer) th.appendChild(el("span", "badge badge-answer", "Atbildēja"));
+    th.appendChild(el("code", "guide-id", g.id));
+    tr.appendChild(th);
+    tr.appendChild(el("td", "num", isNum(g.score) ? num(Math.round(g.score * 10) / 10) : "–"));
+    tr.appendChild(coverageCell(g.coverage));
+    const words = el("td", "");
+    const matched = Array.isArray(g.matched) ? Array.from(new Set(g.matched.filter((w) => typeof w === "string"))) : [];
+    if (matched.length) words.appendChild(tagList(matched, null));
+    else words.appendChild(el("span", "muted", "–"));
+    tr.appendChild(words);
+    body.appendChild(tr);
+  });
+  ui.tryNone.hidden = guides.length > 0;
+  ui.tryPreview.hidden = false;
+  ui.tryWhy.hidden = false;
+  announce(explained.text);
+}
+
+/** A title up to its first dash or colon, as on the bot's buttons. */
+function shortTitleOf(title) {
+  return str(title).split(/\s+[–—-]\s+|:\s/)[0] || str(title);
+}
+
+async function tryQuestion(event) {
+  if (event) event.preventDefault();
+  if (ui.tryButton.getAttribute("aria-disabled") === "true") return;
+  const question = ui.tryText.value.trim();
+  hideAlert(ui.tryAlert);
+  if (!question) {
+    showAlert(ui.tryAlert, "Ierakstiet jautājumu, ko izmēģināt.");
+    ui.tryText.setAttribute("aria-invalid", "true");
+    ui.tryText.focus();
+    return;
+  }
+  ui.tryText.removeAttribute("aria-invalid");
+  const lang = ui.tryLang.value;
+  const seq = ++state.trySeq;
+  working(ui.tryButton, true);
+  try {
+    const result = await api("POST", "api/staff/try", lang ? { text: question, lang } : { text: question });
+    if (seq !== state.trySeq) return;
+    renderTry(result, question, lang);
+  } catch (error) {
+    if (seq !== state.trySeq || !state.staff) return;
+    showAlert(ui.tryAlert, pageErrorText(error));
+  } finally {
+    if (seq === state.trySeq) working(ui.tryButton, false);
+  }
+}
+
+/** Opens "Izmēģināt jautājumu" with a question already tried (from "Neatbildētie"). */
+function tryFromElsewhere(question) {
+  ui.tryText.value = question;
+  ui.tryLang.value = "";
+  if (location.hash !== PAGES.try.hash) location.hash = PAGES.try.hash;
+  else showPage("try", true);
+  void tryQuestion(null);
+}
+
+// ---------------------------------------------------------------------------------------------
+// "Instrukcijas": content status, guides with their review dates, flows
+
+async function loadGuides(force) {
+  hideAlert(ui.guidesAlert);
+  working(ui.guidesRefresh, true);
+  try {
+    const content = await fetchContent(true);
+    if (!state.staff) return;
+    renderContentStatus(content.status);
+    renderGuides(content.guides);
+    renderFlows(content.flows);
+    if (force) announce(content.status && content.status.ok === false ? "Saturā ir kļūdas." : "Saturs pārbaudīts – kļūdu nav.");
+  } catch (error) {
+    if (!state.staff) return;
+    showAlert(ui.guidesAlert, `Instrukciju sarakstu neizdevās ielādēt. ${pageErrorText(error)}`);
+  } finally {
+    working(ui.guidesRefresh, false);
+  }
+}
+
+function timeText(iso) {
+  const date = parseTime(iso);
+  return date ? exactTime(date) : "";
+}
+
+function renderContentStatus(status) {
+  const box = ui.contentStatus;
+  box.textContent = "";
+  if (!status) {
+    box.hidden = true;
+    return;
+  }
+  const ok = status.ok !== false;
+  const errors = Array.isArray(status.errors) ? status.errors.filter((e) => typeof e === "string") : [];
+  const warnings = Array.isArray(status.warnings) ? status.warnings.filter((e) => typeof e === "string") : [];
+  box.className = `content-status ${ok ? "status-ok" : "status-error"}`;
+  const loaded = timeText(status.loadedAt);
+  const checked = timeText(status.checkedAt);
+  if (ok) {
+    box.appendChild(el("p", "status-title", `✓ Saturs ielādēts${loaded ? ` ${loaded}` : ""} – kļūdu nav.`));
+    box.appendChild(el("p", "status-text", "Iedzīvotāji saņem šīs instrukcijas un ceļvežus. Kad failos kaut ko maināt, DigiPalīgs izmaiņas pārbauda un ielādē pats."));
+  } else {
+    box.appendChild(el("p", "status-title", `✗ Pēdējās izmaiņas netika ielādētas: ${errors.length || "ir"} ${plural(errors.length, "kļūda", "kļūdas")}.`));
+    box.appendChild(el("p", "status-text", `Iedzīvotāji pa to laiku saņem pēdējo labo versiju${loaded ? ` (ielādēta ${loaded})` : ""}. Izlabojiet kļūdas norādītajās faila rindās – pēc saglabāšanas saturs tiks pārbaudīts vēlreiz.${checked ? ` Pēdējā pārbaude: ${checked}.` : ""}`));
+    if (errors.length) {
+      const list = el("ul", "problems problems-error");
+      list.setAttribute("aria-label", "Kļūdas");
+      for (const line of errors) list.appendChild(problemItem(line));
+      box.appendChild(list);
+    }
+  }
+  if (warnings.length) {
+    const details = el("details", "warnings");
+    details.appendChild(el("summary", "", `${warnings.length} ${plural(warnings.length, "brīdinājums", "brīdinājumi")} – DigiPalīgs darbojas, bet tos vēlams izlabot`));
+    const list = el("ul", "problems");
+    for (const line of warnings) list.appendChild(problemItem(line));
+    details.appendChild(list);
+    box.appendChild(details);
+  }
+  box.hidden = false;
+}
+
+/** One language's cell: checked and review-by dates, or "no translation". */
+function langCell(guide, lang) {
+  const td = el("td", "lang-cell");
+  const info = guide.langs && typeof guide.langs === "object" ? guide.langs[lang] : null;
+  const missing = (Array.isArray(guide.missing) && guide.missing.indexOf(lang) !== -1) || !info;
+  if (missing) {
+    td.classList.add("cell-missing");
+    td.appendChild(el("span", "cell-flag", "⚠ Nav tulkojuma"));
+    return td;
+  }
+  if (info.overdue) td.classList.add("cell-overdue");
+  const checked = el("span", "date-line");
+  checked.appendChild(el("span", "date-label", "Pārbaudīts: "));
+  checked.appendChild(el("span", "", lvDate(info.checked) || "–"));
+  td.appendChild(checked);
+  const review = el("span", "date-line");
+  review.appendChild(el("span", "date-label", "Pārskatīt līdz: "));
+  review.appendChild(el("span", info.overdue ? "date-overdue" : "", lvDate(info.reviewBy) || "–"));
+  td.appendChild(review);
+  if (info.overdue) td.appendChild(el("span", "cell-flag", "⚠ Termiņš nokavēts"));
+  return td;
+}
+
+function renderGuides(guides) {
+  const body = ui.guidesBody;
+  body.textContent = "";
+  let overdue = 0;
+  let missing = 0;
+  for (const guide of guides) {
+    const late = guide.overdue === true || LANG_ORDER.some((l) => guide.langs && guide.langs[l] && guide.langs[l].overdue);
+    const gaps = Array.isArray(guide.missing) ? guide.missing.length : 0;
+    if (late) overdue++;
+    if (gaps) missing++;
+    const tr = el("tr", "");
+    if (late) tr.classList.add("is-overdue");
+    if (gaps) tr.classList.add("has-missing");
+    const th = el("th", "guide-cell");
+    th.scope = "row";
+    th.appendChild(el("span", "guide-title", guideTitle(guide.id)));
+    if (late) th.appendChild(el("span", "badge badge-overdue", "Jāpārskata"));
+    th.appendChild(el("code", "guide-id", guide.id));
+    tr.appendChild(th);
+    for (const lang of LANG_ORDER) tr.appendChild(langCell(guide, lang));
+    body.appendChild(tr);
+  }
+  ui.guidesCount.textContent = String(guides.length);
+  const parts = [`${guides.length} ${plural(guides.length, "instrukcija", "instrukcijas")}`];
+  parts.push(overdue ? `jāpārskata: ${overdue}` : "visas pārskatītas laikā");
+  parts.push(missing ? `bez visiem tulkojumiem: ${missing}` : "visas ir trīs valodās");
+  ui.guidesSummary.textContent = `${parts.join(" · ")}.`;
+  ui.guidesEmpty.hidden = guides.length > 0;
+}
+
+function renderFlows(flows) {
+  const body = ui.flowsBody;
+  body.textContent = "";
+  for (const flow of flows) {
+    const titles = flow.title && typeof flow.title === "object" ? flow.title : {};
+    const tr = el("tr", "");
+    const th = el("th", "guide-cell");
+    th.scope = "row";
+    th.appendChild(el("span", "guide-title", str(titles.lv) || flow.id));
+    th.appendChild(el("code", "guide-id", flow.id));
+    tr.appendChild(th);
+    for (const lang of ["ru", "en"]) {
+      const td = el("td", "", str(titles[lang]) || "");
+      if (!titles[lang]) {
+        td.classList.add("cell-missing");
+        td.appendChild(el("span", "cell-flag", "⚠ Nav tulkojuma"));
+      }
+      tr.appendChild(td);
+    }
+    tr.appendChild(el("td", "num", isNum(flow.steps) ? num(flow.steps) : "–"));
+    body.appendChild(tr);
+  }
+  ui.flowsCount.textContent = String(flows.length);
+  ui.flowsEmpty.hidden = flows.length > 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Periods ("No" – "Līdz") for "Neatbildētie" and "Rādītāji"
+
+function initPeriods() {
+  const today = new Date();
+  const from = new Date(today);
+  from.setDate(from.getDate() - (UNANSWERED_DAYS - 1));
+  ui.unansweredFrom.value = isoDate(from);
+  ui.unansweredTo.value = isoDate(today);
+  const months = new Date(today);
+  months.setMonth(months.getMonth() - DASHBOARD_MONTHS);
+  months.setDate(months.getDate() + 1);
+  ui.dashboardFrom.value = isoDate(months);
+  ui.dashboardTo.value = isoDate(today);
+  for (const input of [ui.unansweredFrom, ui.unansweredTo, ui.dashboardFrom, ui.dashboardTo]) input.max = isoDate(today);
+  setDownloads("unanswered");
+  setDownloads("dashboard");
+}
+
+/** The period of a form, or an error text. */
+function readPeriod(fromInput, toInput) {
+  const from = fromInput.value;
+  const to = toInput.value;
+  for (const input of [fromInput, toInput]) input.removeAttribute("aria-invalid");
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(from)) {
+    fromInput.setAttribute("aria-invalid", "true");
+    return { error: "Ierakstiet sākuma datumu.", input: fromInput };
+  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(to)) {
+    toInput.setAttribute("aria-invalid", "true");
+    return { error: "Ierakstiet beigu datumu.", input: toInput };
+  }
+  if (from > to) {
+    fromInput.setAttribute("aria-invalid", "true");
+    return { error: "Sākuma datums ir pēc beigu datuma. Pārbaudiet laika posmu.", input: fromInput };
+  }
+  return { from, to };
+}
+
+function periodQuery(period, extra) {
+  const query = new URLSearchParams({ from: period.from, to: period.to });
+  if (extra) for (const [key, value] of Object.entries(extra)) query.set(key, value);
+  return query.toString();
+}
+
+/** Points the download links at the period shown. */
+function setDownloads(which) {
+  const unanswered = which === "unanswered";
+  const period = unanswered ? readPeriod(ui.unansweredFrom, ui.unansweredTo) : readPeriod(ui.dashboardFrom, ui.dashboardTo);
+  if (period.error) return;
+  const base = unanswered ? "api/staff/unanswered" : "api/staff/indicators";
+  const name = unanswered ? "neatbildetie" : "raditaji";
+  const csv = unanswered ? ui.unansweredCsv : ui.dashboardCsv;
+  csv.href = new URL(`${base}?${periodQuery(period, { format: "csv" })}`, ROOT_URL).href;
+  csv.setAttribute("download", `${name}-${period.from}-${period.to}.csv`);
+  if (!unanswered) {
+    ui.dashboardJson.href = new URL(`${base}?${periodQuery(period)}`, ROOT_URL).href;
+    ui.dashboardJson.setAttribute("download", `${name}-${period.from}-${period.to}.json`);
+  }
+}
+
+function periodText(period) {
+  return `${lvDate(period.from)}–${lvDate(period.to)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// "Neatbildētie": the questions the bot could not answer well, grouped
+
+async function loadUnanswered(submitted) {
+  const period = readPeriod(ui.unansweredFrom, ui.unansweredTo);
+  hideAlert(ui.unansweredAlert);
+  if (period.error) {
+    showAlert(ui.unansweredAlert, period.error);
+    if (submitted) period.input.focus();
+    return;
+  }
+  const key = `${period.from}/${period.to}`;
+  const seq = ++state.unansweredSeq;
+  const button = ui.unansweredForm.querySelector("button[type=submit]");
+  working(button, true);
+  ui.unansweredSummary.textContent = "Ielādē…";
+  try {
+    const [data] = await Promise.all([
+      api("GET", `api/staff/unanswered?${periodQuery(period)}`),
+      fetchContent(false).catch(() => null), // guide titles; the list works without them
+    ]);
+    if (seq !== state.unansweredSeq || !state.staff) return;
+    state.unansweredLoadedFor = key;
+    setDownloads("unanswered");
+    renderUnanswered(data, period);
+  } catch (error) {
+    if (seq !== state.unansweredSeq || !state.staff) return;
+    ui.unansweredSummary.textContent = "";
+    showAlert(ui.unansweredAlert, `Jautājumus neizdevās ielādēt. ${pageErrorText(error)}`);
+  } finally {
+    if (seq === state.unansweredSeq) working(button, false);
+  }
+}
+
+function reasonList(reasons) {
+  const list = el("ul", "reasons");
+  if (!reasons || typeof reasons !== "object") return list;
+  for (const key of Object.keys(REASON_NAMES)) {
+    const count = reasons[key];
+    if (!isNum(count) || count <= 0) continue;
+    const li = el("li", `reason reason-${key}`);
+    li.appendChild(el("span", "reason-name", REASON_NAMES[key]));
+    li.appendChild(el("span", "reason-count", `${num(count)}×`));
+    list.appendChild(li);
+  }
+  for (const key of Object.keys(reasons)) {
+    if (REASON_NAMES[key] || !isNum(reasons[key]) || reasons[key] <= 0) continue;
+    const li = el("li", "reason");
+    li.appendChild(el("span", "reason-name", key));
+    li.appendChild(el("span", "reason-count", `${num(reasons[key])}×`));
+    list.appendChild(li);
+  }
+  return list;
+}
+
+/** The group's languages: "LV 3 RU 1" (from a { lang: count } map) or "LV RU" (from a list). */
+function languagesCell(group) {
+  const td = el("td", "langs-cell");
+  const list = el("ul", "lang-list");
+  const counts = group.languages && typeof group.languages === "object" && !Array.isArray(group.languages) ? group.languages : null;
+  const langs = counts ? Object.keys(counts) : Array.isArray(group.langs) ? group.langs.filter((l) => typeof l === "string") : [];
+  for (const lang of langs) {
+    const li = el("li", "lang-item");
+    const tag = el("abbr", "lang-tag", lang === "unknown" ? "?" : LANG_SHORT[lang] || lang.toUpperCase());
+    tag.title = lang === "unknown" ? "valoda nav zināma" : langName(lang);
+    li.appendChild(tag);
+    if (counts && isNum(counts[lang]) && langs.length > 1) li.appendChild(el("span", "lang-count", ` ${num(counts[lang])}`));
+    list.appendChild(li);
+  }
+  td.appendChild(list);
+  return td;
+}
+
+function renderUnanswered(data, period) {
+  const groups = (data && Array.isArray(data.groups) ? data.groups : [])
+    .filter((g) => g && typeof g === "object")
+    .map((g) => ({ ...g, question: str(g.question) || str(g.representative) }))
+    .filter((g) => g.question);
+  const body = ui.unansweredBody;
+  body.textContent = "";
+  let total = 0;
+  for (const group of groups) {
+    const count = isNum(group.count) ? group.count : 0;
+    total += count;
+    const tr = el("tr", "");
+    const th = el("th", "question-cell");
+    th.scope = "row";
+    th.appendChild(el("span", "question-text", group.question));
+    const again = el("button", "btn btn-small btn-secondary try-again", "Izmēģināt");
+    again.type = "button";
+    again.setAttribute("aria-label", `Izmēģināt jautājumu: ${shorten(group.question, 80)}`);
+    again.addEventListener("click", () => tryFromElsewhere(group.question));
+    th.appendChild(again);
+    tr.appendChild(th);
+    tr.appendChild(el("td", "num count-cell", num(count)));
+    tr.appendChild(languagesCell(group));
+    const reasons = el("td", "");
+    reasons.appendChild(reasonList(group.reasons));
+    tr.appendChild(reasons);
+    const closest = el("td", "");
+    if (typeof group.closestGuide === "string" && group.closestGuide) {
+      closest.appendChild(el("span", "guide-title", guideTitle(group.closestGuide)));
+      closest.appendChild(el("code", "guide-id", group.closestGuide));
+    } else {
+      closest.appendChild(el("span", "muted", "Nav līdzīgas instrukcijas"));
+    }
+    tr.appendChild(closest);
+    const examples = Array.isArray(group.examples) ? group.examples.filter((e) => typeof e === "string" && e.trim()) : [];
+    const exCell = el("td", "examples-cell");
+    if (examples.length) {
+      const list = el("ul", "examples");
+      for (const example of examples.slice(0, 3)) list.appendChild(el("li", "", example));
+      exCell.appendChild(list);
+      if (examples.length > 3) {
+        const more = el("details", "more-examples");
+        more.appendChild(el("summary", "", `Vēl ${examples.length - 3}`));
+        const rest = el("ul", "examples");
+        for (const example of examples.slice(3)) rest.appendChild(el("li", "", example));
+        more.appendChild(rest);
+        exCell.appendChild(more);
+      }
+    } else {
+      exCell.appendChild(el("span", "muted", "–"));
+    }
+    tr.appendChild(exCell);
+    body.appendChild(tr);
+  }
+  ui.unansweredCount.textContent = String(groups.length);
+  ui.unansweredSummary.textContent = groups.length
+    ? `${groups.length} ${plural(groups.length, "jautājums", "jautājumi")}, kopā ${num(total)} ${plural(total, "reize", "reizes")} (${periodText(period)}). Biežākie augšā.`
+    : `Laikā no ${lvDate(period.from)} līdz ${lvDate(period.to)} neatbildētu jautājumu nav.`;
+  ui.unansweredEmpty.hidden = groups.length > 0;
+  ui.unansweredEmpty.textContent = "Šajā laika posmā DigiPalīgs atbildēja uz visiem jautājumiem. Izvēlieties garāku laika posmu, lai redzētu vairāk.";
+}
+
+// ---------------------------------------------------------------------------------------------
+// "Rādītāji": the municipality's indicators, with charts (Chart.js) and tables
+
+/** Colour-blind-safe colours (Okabe & Ito). */
+const PALETTE = { blue: "#0072B2", vermillion: "#D55E00", green: "#009E73", orange: "#E69F00", purple: "#CC79A7", sky: "#56B4E9", yellow: "#F0E442", black: "#000000" };
+const CHART_TEXT = "#1b1f1d";
+const CHART_GRID = "#d5ddd8";
+
+async function loadDashboard(submitted) {
+  const period = readPeriod(ui.dashboardFrom, ui.dashboardTo);
+  hideAlert(ui.dashboardAlert);
+  if (period.error) {
+    showAlert(ui.dashboardAlert, period.error);
+    if (submitted) period.input.focus();
+    return;
+  }
+  const key = `${period.from}/${period.to}`;
+  // Coming back to the page shows what was loaded, unless it is old.
+  if (!submitted && key === state.dashboardLoadedFor && Date.now() - state.dashboardAt < 120000) return;
+  const seq = ++state.dashboardSeq;
+  const button = ui.dashboardForm.querySelector("button[type=submit]");
+  working(button, true);
+  ui.dashboardStatus.textContent = "Ielādē rādītājus…";
+  try {
+    const [data] = await Promise.all([
+      api("GET", `api/staff/indicators?${periodQuery(period)}`),
+      fetchContent(false).catch(() => null), // guide and flow titles
+    ]);
+    if (seq !== state.dashboardSeq || !state.staff) return;
+    state.dashboardLoadedFor = key;
+    state.dashboardAt = Date.now();
+    setDownloads("dashboard");
+    renderDashboard(normalizeIndicators(data), period);
+    ui.dashboardStatus.textContent = `Rādītāji par ${periodText(period)} ielādēti.`;
+  } catch (error) {
+    if (seq !== state.dashboardSeq || !state.staff) return;
+    ui.dashboardStatus.textContent = "";
+    showAlert(ui.dashboardAlert, `Rādītājus neizdevās ielādēt. ${pageErrorText(error)}`);
+  } finally {
+    if (seq === state.dashboardSeq) working(button, false);
+  }
+}
+
+/** The first value found at one of the dotted paths. */
+function pick(data, ...paths) {
+  for (const path of paths) {
+    let value = data;
+    for (const part of path.split(".")) {
+      value = value && typeof value === "object" ? value[part] : undefined;
+    }
+    if (value !== undefined && value !== null) return value;
+  }
+  return undefined;
+}
+
+const COUNT_KEYS = ["count", "value", "total", "n", "answers", "started", "uses", "conversations", "tickets", "escalations", "residents"];
+const LABEL_KEYS = ["label", "name", "key", "id", "topic", "parish", "centre", "lang", "language", "guide", "flow", "rating", "score", "week"];
+
+/** [{key, value}] from an array of objects or a { key: count } map; empty when neither. */
+function pairs(source) {
+  if (Array.isArray(source)) {
+    const out = [];
+    for (const item of source) {
+      if (!item || typeof item !== "object") continue;
+      const countKey = COUNT_KEYS.find((k) => isNum(item[k]));
+      if (!countKey) continue;
+      const labelKey = LABEL_KEYS.find((k) => item[k] !== undefined && (typeof item[k] === "string" || typeof item[k] === "number" || item[k] === null));
+      out.push({ key: labelKey ? item[labelKey] : "", value: item[countKey], item });
+    }
+    return out;
+  }
+  if (source && typeof source === "object") {
+    return Object.keys(source).filter((k) => isNum(source[k])).map((k) => ({ key: k, value: source[k], item: null }));
+  }
+  return [];
+}
+
+const TOPIC_NAMES = {
+  "resident asked for a person": "Lūdza runāt ar cilvēku",
+  none: "Bez tēmas",
+  other: "Cits",
+  unknown: "Tēma nav zināma",
+};
+/** Flows that run around every conversation (feedback, menu, language), not a service. */
+const SERVICE_FLOWS = ["feedback", "main-menu", "language"];
+
+function topicName(key) {
+  const k = str(key);
+  if (!k) return "Bez tēmas";
+  if (TOPIC_NAMES[k]) return TOPIC_NAMES[k];
+  if (state.content && state.content.guideById && state.content.guideById.has(k)) return guideTitleShort(k);
+  if (state.content && state.content.flowById && state.content.flowById.has(k)) return flowTitle(k);
+  return k;
+}
+
+/** A guide's title up to its first dash or colon (as on the bot's buttons). */
+function guideTitleShort(id) {
+  const short = shortTitleOf(guideTitle(id));
+  return short.length > 48 ? `${short.slice(0, 47)}…` : short;
+}
+
+const GUIDED_NAMES = {
+  eInvoices: "E-rēķini",
+  "e-invoices": "E-rēķini",
+  "e-invoice-setup": "E-rēķini",
+  onlineApplications: "E-pieteikumi pašvaldībai",
+  "online-application": "E-pieteikumi pašvaldībai",
+  "municipal-application": "E-pieteikumi pašvaldībai",
+};
+
+const RATING_NAMES = { 1: "1 – ļoti slikti", 2: "2 – slikti", 3: "3 – vidēji", 4: "4 – labi", 5: "5 – ļoti labi" };
+
+/** Week labels: "2026-W07" → "7. ned.", "2026-02-09" → "09.02." */
+function weekLabel(key) {
+  const k = str(key);
+  const iso = /^(\d{4})-W(\d{1,2})$/.exec(k);
+  if (iso) return `${Number(iso[2])}. ned.`;
+  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(k);
+  if (day) return `${day[3]}.${day[2]}.`;
+  return k;
+}
+
+function weekLongLabel(key, item) {
+  const k = str(key);
+  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(k);
+  const end = item && (item.to || item.end || item.weekEnd);
+  if (day) return end ? `${lvDate(k)}–${lvDate(end)}` : `nedēļa no ${lvDate(k)}`;
+  return k;
+}
+
+/** The indicators as the page draws them, whatever their exact shape (missing parts stay out). */
+function normalizeIndicators(data) {
+  const d = data && typeof data === "object" ? data : {};
+  const label = (list, fn) => list.map((p) => ({ label: fn(p.key, p.item), value: p.value }));
+  const nonEmpty = (list) => list.filter((p) => isNum(p.value));
+
+  const weeksRaw = pick(d, "weeks", "weekly", "perWeek", "conversations.weeks", "usage.weeks", "conversationsPerWeek");
+  const weeks = Array.isArray(weeksRaw)
+    ? weeksRaw.filter((w) => w && typeof w === "object").map((w) => {
+      const key = w.weekStart || w.start || w.from || w.week || w.label || w.date || "";
+      return { key, label: weekLabel(key), long: weekLongLabel(key, w), conversations: pick(w, "conversations", "sessions", "count"), residents: pick(w, "residents", "users", "distinctResidents") };
+    })
+    : [];
+
+  const satisfactionRaw = pick(d, "satisfaction", "ratings", "rating");
+  const distributionRaw = pick(d, "satisfaction.distribution", "satisfaction.byScore", "ratings.distribution", "satisfaction.counts");
+  let distribution;
+  if (Array.isArray(distributionRaw) && distributionRaw.every((x) => isNum(x))) {
+    distribution = distributionRaw.map((value, i) => ({ label: RATING_NAMES[distributionRaw.length === 6 ? i : i + 1] || String(i + 1), value }));
+    if (distributionRaw.length === 6) distribution = distribution.slice(1);
+  } else {
+    distribution = label(pairs(distributionRaw), (k) => RATING_NAMES[k] || str(k)).sort((a, b) => parseInt(a.label, 10) - parseInt(b.label, 10));
+  }
+
+  const sum = (list, field) => list.reduce((total, x) => total + (isNum(x[field]) ? x[field] : 0), 0);
+  const totals = {
+    conversations: pick(d, "totals.conversations", "summary.conversations", "conversations.total", "conversations"),
+    residents: pick(d, "totals.residents", "summary.residents", "residents.total", "residents"),
+    resolved: pick(d, "totals.resolvedByBot", "summary.resolvedByBot", "resolvedByBot.share", "resolvedByBot", "resolved.share", "botResolvedShare", "resolvedShare"),
+    resolvedOf: pick(d, "resolvedByBot.conversationsWithQuestions"),
+    tickets: pick(d, "escalations.tickets", "totals.tickets", "summary.tickets", "tickets.total", "escalations.total", "tickets", "escalations.count"),
+    ratingAverage: pick(d, "satisfaction.average", "totals.satisfaction", "ratings.average", "satisfaction.avg"),
+    ratingCount: pick(d, "satisfaction.ratings", "satisfaction.count", "ratings.count"),
+  };
+  if (!isNum(totals.conversations) && weeks.length) totals.conversations = sum(weeks, "conversations");
+  if (!isNum(totals.ratingCount) && distribution.length) totals.ratingCount = distribution.reduce((t, x) => t + x.value, 0);
+  if (satisfactionRaw && isNum(satisfactionRaw) && !isNum(totals.ratingAverage)) totals.ratingAverage = satisfactionRaw;
+
+  const staffRaw = pick(d, "staff", "staffTimes", "times", "responseTimes", "tickets.times");
+  const timeOf = (...paths) => {
+    const t = pick(staffRaw || {}, ...paths) || pick(d, ...paths);
+    if (!t || typeof t !== "object") return null;
+    const median = pick(t, "median", "medianMinutes", "p50");
+    const p90 = pick(t, "p90", "p90Minutes");
+    const count = pick(t, "tickets", "count", "n");
+    return isNum(median) || isNum(p90) || isNum(count) ? { median, p90, count } : null;
+  };
+
+  // Residents guided to do it themselves online: who started the walk-through and who finished it.
+  const guided = [];
+  const outcomes = pick(d, "outcomes");
+  if (outcomes && typeof outcomes === "object" && !Array.isArray(outcomes)) {
+    for (const key of Object.keys(outcomes)) {
+      const o = outcomes[key];
+      if (!o || typeof o !== "object") continue;
+      const started = pick(o, "residentsStartedSetup", "residentsStartedFlow", "residentsStarted", "started");
+      const completed = pick(o, "residentsCompleted", "completed");
+      if (isNum(started) || isNum(completed)) guided.push({ label: GUIDED_NAMES[key] || topicName(key), started, completed });
+    }
+  } else {
+    for (const p of pairs(pick(d, "guidedTo", "guided", "eServices", "referrals"))) guided.push({ label: GUIDED_NAMES[p.key] || topicName(p.key), started: null, completed: p.value });
+  }
+  const flowsRaw = pick(d, "flows", "topFlows", "mostUsed.flows", "usage.flows");
+  const flows = (Array.isArray(flowsRaw) ? flowsRaw : [])
+    .filter((f) => f && typeof f === "object" && SERVICE_FLOWS.indexOf(f.id) === -1)
+    .map((f) => ({ label: flowTitle(f.id || f.key), started: pick(f, "started", "count", "uses"), completed: pick(f, "completed") }))
+    .filter((f) => isNum(f.started) || isNum(f.completed));
+
+  return {
+    totals,
+    weeks,
+    byTopic: nonEmpty(label(pairs(pick(d, "escalations.byTopic", "escalations.topics", "tickets.byTopic", "byTopic")), topicName)),
+    byParish: nonEmpty(label(pairs(pick(d, "escalations.byParish", "escalations.parishes", "tickets.byParish", "byParish")), (k) => (k && k !== "unknown" ? parishName(k) : "Pagasts nav zināms"))),
+    byCentre: nonEmpty(label(pairs(pick(d, "escalations.byCentre", "escalations.centres", "tickets.byCentre", "byCentre")), (k) => (k && k !== "unknown" ? centreName(k) : "Centrs nav zināms"))),
+    firstResponse: timeOf("firstResponse", "firstResponseMinutes", "firstReply"),
+    resolution: timeOf("resolution", "resolutionMinutes", "resolve", "close"),
+    distribution,
+    languages: nonEmpty(label(pairs(pick(d, "languages.residents", "languages.inboundMessages", "languages", "langs", "byLanguage")), (k) => (k === "unknown" ? "nav zināma" : langName(k) || str(k)))),
+    languagesOf: Array.isArray(pick(d, "languages.residents")) ? "residents" : "conversations",
+    guides: nonEmpty(label(pairs(pick(d, "guides", "topGuides", "mostUsed.guides", "usage.guides")), guideTitleShort)).slice(0, 10),
+    flows,
+    guided,
+  };
+}
+
+function destroyCharts() {
+  for (const chart of state.charts) {
+    try { chart.destroy(); } catch { /* already gone */ }
+  }
+  state.charts = [];
+}
+
+function headlineCard(label, value, note, accent) {
+  const li = el("li", `figure-card${accent ? ` figure-${accent}` : ""}`);
+  li.appendChild(el("span", "figure-label", label));
+  li.appendChild(el("span", "figure-value", value));
+  if (note) li.appendChild(el("span", "figure-note", note));
+  return li;
+}
+
+function renderDashboard(ind, period) {
+  destroyCharts();
+  const t = ind.totals;
+  ui.headline.textContent = "";
+  ui.headline.appendChild(headlineCard("Sarunas", num(t.conversations), `${periodText(period)}`, "blue"));
+  ui.headline.appendChild(headlineCard("Iedzīvotāji", num(t.residents), "dažādi iedzīvotāji", "vermillion"));
+  ui.headline.appendChild(headlineCard("Bots atrisināja pats", percent(t.resolved),
+    isNum(t.resolvedOf) ? `no ${num(t.resolvedOf)} sarunām ar jautājumu` : "sarunas bez darbinieka", "green"));
+  ui.headline.appendChild(headlineCard("Pieteikumi", num(t.tickets), "nodoti darbiniekiem", "orange"));
+  const rating = isNum(t.ratingAverage) ? `${decimalFormat.format(t.ratingAverage)} no 5` : "–";
+  const ratingNote = isNum(t.ratingCount) ? `${num(t.ratingCount)} ${plural(t.ratingCount, "vērtējums", "vērtējumi")}` : "vērtējumu nav";
+  ui.headline.appendChild(headlineCard("Vidējais vērtējums", rating, ratingNote, "purple"));
+
+  const charts = ui.charts;
+  charts.textContent = "";
+  const canDraw = typeof window.Chart === "function";
+  if (!canDraw) charts.appendChild(el("p", "info chart-missing", "Diagrammas šobrīd nevar parādīt – visi skaitļi ir redzami tabulās."));
+
+  if (ind.weeks.length) {
+    chartCard(charts, {
+      id: "weeks",
+      title: "Sarunas un iedzīvotāji pa nedēļām",
+      note: "Stabiņi – sarunu skaits, līnija – cik dažādu iedzīvotāju rakstīja.",
+      wide: true,
+      kind: "weeks",
+      labels: ind.weeks.map((w) => w.label),
+      rows: ind.weeks.map((w) => [w.long || w.label, num(w.conversations), num(w.residents)]),
+      head: ["Nedēļa", "Sarunas", "Iedzīvotāji"],
+      series: [
+        { label: "Sarunas", data: ind.weeks.map((w) => (isNum(w.conversations) ? w.conversations : null)), color: PALETTE.blue },
+        { label: "Iedzīvotāji", data: ind.weeks.map((w) => (isNum(w.residents) ? w.residents : null)), color: PALETTE.vermillion, line: true },
+      ],
+    }, canDraw);
+  }
+  const bars = (id, title, note, list, color, head) => {
+    if (!list.length) return;
+    chartCard(charts, {
+      id, title, note, kind: "hbar",
+      labels: list.map((x) => x.label),
+      rows: list.map((x) => [x.label, num(x.value)]),
+      head,
+      series: [{ label: head[1], data: list.map((x) => x.value), color }],
+    }, canDraw);
+  };
+  bars("topic", "Pieteikumi darbiniekiem pēc tēmas", "Par ko iedzīvotāji lūdza darbinieka palīdzību.", ind.byTopic, PALETTE.orange, ["Tēma", "Pieteikumi"]);
+  bars("parish", "Pieteikumi pēc pagasta", "No kura pagasta iedzīvotājs.", ind.byParish, PALETTE.orange, ["Pagasts", "Pieteikumi"]);
+  bars("centre", "Pieteikumi pēc centra", "Kurš klientu apkalpošanas centrs tos saņēma.", ind.byCentre, PALETTE.orange, ["Centrs", "Pieteikumi"]);
+  staffCard(charts, ind);
+  if (ind.distribution.length) {
+    chartCard(charts, {
+      id: "rating", title: "Iedzīvotāju vērtējumi", note: "Pēc darbinieka palīdzības iedzīvotājs novērtē to no 1 līdz 5.", kind: "bar",
+      labels: ind.distribution.map((x) => x.label.replace(" – ", " ")),
+      rows: ind.distribution.map((x) => [x.label, num(x.value)]),
+      head: ["Vērtējums", "Reizes"],
+      series: [{ label: "Reizes", data: ind.distribution.map((x) => x.value), color: PALETTE.purple }],
+    }, canDraw);
+  }
+  if (ind.languages.length) {
+    chartCard(charts, {
+      id: "langs", title: "Valodas", kind: "hbar",
+      note: ind.languagesOf === "residents" ? "Cik iedzīvotāju rakstīja katrā valodā (kas rakstīja divās, skaitīts abās)." : "Kādā valodā iedzīvotāji rakstīja.",
+      labels: ind.languages.map((x) => x.label),
+      rows: ind.languages.map((x) => [x.label, num(x.value)]),
+      head: ["Valoda", ind.languagesOf === "residents" ? "Iedzīvotāji" : "Sarunas"],
+      series: [{ label: ind.languagesOf === "residents" ? "Iedzīvotāji" : "Sarunas", data: ind.languages.map((x) => x.value), color: PALETTE.sky }],
+    }, canDraw);
+  }
+  bars("guides", "Biežāk izmantotās instrukcijas", "Cik reizes DigiPalīgs atbildēja ar šo instrukciju.", ind.guides, PALETTE.blue, ["Instrukcija", "Reizes"]);
+  pairBars(charts, "flows", "Biežāk izmantotie ceļveži", "Cik reizes iedzīvotāji sāka soli-pa-solim ceļvedi un cik reizes to izgāja līdz galam.", ind.flows, ["Ceļvedis", "Sāka", "Pabeidza"], canDraw);
+  pairBars(charts, "guided", "Novirzīti uz e-pakalpojumiem", "Cik iedzīvotāju DigiPalīgs veda līdz e-rēķinam vai e-pieteikumam, un cik to izdarīja paši.", ind.guided, ["E-pakalpojums", "Sāka", "Izdarīja paši"], canDraw);
+  if (!charts.querySelector(".chart-card, .staff-card")) charts.appendChild(el("p", "empty", "Par šo laika posmu datu vēl nav."));
+  ui.dashboardBody.hidden = false;
+}
+
+/** Horizontal bars with two values per label: started and completed. */
+function pairBars(parent, id, title, note, list, head, canDraw) {
+  if (!list.length) return;
+  chartCard(parent, {
+    id, title, note, kind: "hbar",
+    labels: list.map((x) => x.label),
+    rows: list.map((x) => [x.label, num(x.started), num(x.completed)]),
+    head,
+    series: [
+      { label: head[1], data: list.map((x) => (isNum(x.started) ? x.started : null)), color: PALETTE.blue },
+      { label: head[2], data: list.map((x) => (isNum(x.completed) ? x.completed : null)), color: PALETTE.green },
+    ],
+  }, canDraw);
+}
+
+function dataTable(head, rows, caption) {
+  const table = el("table", "data-table chart-data");
+  if (caption) table.appendChild(el("caption", "visually-hidden", caption));
+  const thead = el("thead");
+  const hr = el("tr");
+  head.forEach((h, i) => {
+    const th = el("th", i > 0 ? "num" : "", h);
+    th.scope = "col";
+    hr.appendChild(th);
+  });
+  thead.appendChild(hr);
+  table.appendChild(thead);
+  const tbody = el("tbody");
+  for (const row of rows) {
+    const tr = el("tr");
+    row.forEach((cell, i) => {
+      const node = el(i === 0 ? "th" : "td", i > 0 ? "num" : "", cell);
+      if (i === 0) node.scope = "row";
+      tr.appendChild(node);
+    });
+    tbody.appendChild(tr);
+  }
+  table.appendChild(tbody);
+  return table;
+}
+
+/** A chart's card: title, note, the chart (an image to screen readers) and its numbers as a table. */
+function chartCard(parent, spec, canDraw) {
+  const figure = el("figure", `card chart-card chart-${spec.kind}${spec.wide ? " chart-wide" : ""}`);
+  figure.setAttribute("data-chart", spec.id);
+  const caption = el("figcaption", "chart-caption");
+  const titleId = `chart-title-${spec.id}`;
+  const heading = el("h3", "section-title", spec.title);
+  heading.id = titleId;
+  caption.appendChild(heading);
+  if (spec.note) caption.appendChild(el("p", "chart-note", spec.note));
+  figure.appendChild(caption);
+
+  // Said instead of the picture: every value.
+  const spoken = spec.rows.map((row) => `${row[0]}: ${row.slice(1).join(", ")}`).join("; ");
+  const empty = !spec.series.some((s) => s.data.some((v) => isNum(v) && v !== 0));
+  if (empty) {
+    // Nothing to draw: say so instead of an empty chart.
+    figure.appendChild(el("p", "chart-empty", "Šajā laika posmā – neviena."));
+    parent.appendChild(figure);
+  } else if (canDraw) {
+    const box = el("div", "chart-box");
+    if (spec.kind === "hbar") {
+      const lines = spec.labels.reduce((n, label) => {
+        const wrapped = wrapLabel(label, 26);
+        return n + (Array.isArray(wrapped) ? wrapped.length : 1);
+      }, 0);
+      const perLabel = 22 + 16 * spec.series.length;
+      box.style.height = `${Math.max(150, spec.labels.length * perLabel + lines * 10 + (spec.series.length > 1 ? 80 : 40))}px`;
+    }
+    const canvas = el("canvas");
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", `${spec.title}. ${spec.head.slice(1).join(", ")} – ${spoken}.`);
+    box.appendChild(canvas);
+    figure.appendChild(box);
+    parent.appendChild(figure);
+    try {
+      state.charts.push(new window.Chart(canvas, chartConfig(spec)));
+    } catch (error) {
+      console.warn("DigiPalīgs: chart not drawn", error);
+      box.remove();
+    }
+  } else {
+    parent.appendChild(figure);
+  }
+  const details = el("details", "chart-table");
+  if (!canDraw) details.open = true;
+  details.appendChild(el("summary", "", "Skaitļi tabulā"));
+  const wrap = el("div", "table-wrap");
+  wrap.appendChild(dataTable(spec.head, spec.rows, spec.title));
+  details.appendChild(wrap);
+  figure.appendChild(details);
+}
+
+/** Writes each bar's value next to it (on the chart itself, so it is readable without hovering). */
+const valueLabels = {
+  id: "dpValues",
+  /** Options: `inside` writes the values inside the bars' feet (clear of a line drawn over them), `skipZero`. */
+  afterDatasetsDraw(chart, _args, options) {
+    const { ctx } = chart;
+    const horizontal = chart.options.indexAxis === "y";
+    const inside = Boolean(options && options.inside);
+    const skipZero = Boolean(options && options.skipZero);
+    ctx.save();
+    ctx.font = "700 15px system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', Arial, sans-serif";
+    ctx.fillStyle = CHART_TEXT;
+    chart.data.datasets.forEach((dataset, i) => {
+      const meta = chart.getDatasetMeta(i);
+      if (meta.hidden || meta.type === "line") return;
+      meta.data.forEach((bar, j) => {
+        const value = dataset.data[j];
+        if (!isNum(value) || (skipZero && value === 0)) return;
+        const text = numberFormat.format(value);
+        const height = typeof bar.base === "number" ? Math.abs(bar.base - bar.y) : 0;
+        if (!horizontal && inside && height >= 24) {
+          ctx.fillStyle = "#ffffff";
+          ctx.textAlign = "center";
+          ctx.textBaseline = "bottom";
+          ctx.fillText(text, bar.x, bar.base - 4);
+          ctx.fillStyle = CHART_TEXT;
+        } else if (horizontal) {
+          ctx.textAlign = "left";
+          ctx.textBaseline = "middle";
+          ctx.fillText(text, bar.x + 6, bar.y);
+        } else {
+          ctx.textAlign = "center";
+          ctx.textBaseline = "bottom";
+          ctx.fillText(text, bar.x, bar.y - 4);
+        }
+      });
+    });
+    ctx.restore();
+  },
+};
+
+/** A long axis label as lines of about `width` characters (Chart.js draws an array as lines). */
+function wrapLabel(label, width) {
+  const text = str(label);
+  if (text.length <= width) return text;
+  const lines = [];
+  let line = "";
+  for (const word of text.split(/\s+/)) {
+    if (line && (line + " " + word).length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+function chartConfig(spec) {
+  const font = { family: "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', Arial, sans-serif", size: 15 };
+  const horizontal = spec.kind === "hbar";
+  const max = Math.max(0, ...spec.series.flatMap((s) => s.data.filter(isNum)));
+  const datasets = spec.series.map((s) => (s.line
+    ? { type: "line", label: s.label, data: s.data, borderColor: s.color, backgroundColor: s.color, borderWidth: 3, pointRadius: 5, pointStyle: "triangle", pointHoverRadius: 7, tension: 0, order: 0 }
+    : { type: "bar", label: s.label, data: s.data, backgroundColor: s.color, borderColor: s.color, borderWidth: 0, borderRadius: 4, maxBarThickness: horizontal ? 26 : 48, order: 1 }));
+  const valueAxis = {
+    beginAtZero: true,
+    // Room for the numbers written at the bars' ends.
+    suggestedMax: max > 0 ? Math.ceil(max * (horizontal ? 1.15 : 1.12)) : 1,
+    ticks: { color: CHART_TEXT, font, precision: 0, callback: (v) => numberFormat.format(v) },
+    grid: { color: CHART_GRID },
+    border: { display: false },
+  };
+  const labelAxis = { ticks: { color: CHART_TEXT, font, autoSkip: !horizontal, maxRotation: 0 }, grid: { display: false } };
+  return {
+    type: "bar",
+    data: { labels: spec.labels.map((label) => wrapLabel(label, horizontal ? 26 : 14)), datasets },
+    plugins: [valueLabels],
+    options: {
+      indexAxis: horizontal ? "y" : "x",
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      layout: { padding: { top: horizontal ? 0 : 22, right: horizontal ? 12 : 8 } },
+      scales: horizontal ? { x: valueAxis, y: labelAxis } : { x: labelAxis, y: valueAxis },
+      plugins: {
+        legend: { display: spec.series.length > 1, position: "top", align: "start", labels: { color: CHART_TEXT, font, usePointStyle: true, boxWidth: 14, padding: 16, sort: (a, b) => a.datasetIndex - b.datasetIndex } },
+        dpValues: { inside: spec.kind === "weeks", skipZero: spec.kind === "weeks" },
+        tooltip: { titleFont: font, bodyFont: font, callbacks: { label: (ctx) => `${ctx.dataset.label}: ${numberFormat.format(ctx.parsed[horizontal ? "x" : "y"])}` } },
+      },
+    },
+  };
+}
+
+/** Staff speed: median and 90th percentile of the first answer and of the solution. */
+function staffCard(parent, ind) {
+  const rows = [];
+  const counted = (t) => (isNum(t.count) ? num(t.count) : "–");
+  if (ind.firstResponse) rows.push(["Pirmā atbilde iedzīvotājam", duration(ind.firstResponse.median), duration(ind.firstResponse.p90), counted(ind.firstResponse)]);
+  if (ind.resolution) rows.push(["Pieteikums atrisināts (slēgts)", duration(ind.resolution.median), duration(ind.resolution.p90), counted(ind.resolution)]);
+  if (!rows.length) return;
+  const section = el("section", "card staff-card");
+  section.setAttribute("aria-labelledby", "staff-times-title");
+  const heading = el("h3", "section-title", "Cik ātri palīdz darbinieki");
+  heading.id = "staff-times-title";
+  section.appendChild(heading);
+  section.appendChild(el("p", "chart-note", "Laiks no pieteikuma izveides. Parasti – puse pieteikumu ātrāk, puse lēnāk (mediāna); gandrīz visi – 9 no 10 pieteikumiem (90. procentile)."));
+  const table = dataTable(["", "Parasti", "Gandrīz visi", "Pieteikumi"], rows, "Darbinieku atbildes laiks");
+  table.classList.add("times-table");
+  section.appendChild(table);
+  parent.appendChild(section);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Wiring
 
 function wire() {
@@ -1358,7 +2788,7 @@ function wire() {
       route(true);
     }
   });
-  window.addEventListener("hashchange", () => route(true));
+  window.addEventListener("hashchange", () => routePage(true));
 
   ui.claim.addEventListener("click", () => void claim());
   ui.replyForm.addEventListener("submit", sendReply);
@@ -1401,6 +2831,34 @@ function wire() {
         form.requestSubmit();
       }
     });
+  }
+
+  // The content pages.
+  ui.tryForm.addEventListener("submit", tryQuestion);
+  ui.tryText.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && !event.isComposing) {
+      event.preventDefault();
+      ui.tryForm.requestSubmit();
+    }
+  });
+  ui.tryText.addEventListener("input", () => {
+    ui.tryText.removeAttribute("aria-invalid");
+    hideAlert(ui.tryAlert);
+  });
+  ui.guidesRefresh.addEventListener("click", () => {
+    if (ui.guidesRefresh.getAttribute("aria-disabled") !== "true") void loadGuides(true);
+  });
+  ui.unansweredForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void loadUnanswered(true);
+  });
+  ui.dashboardForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void loadDashboard(true);
+  });
+  // The download links follow the dates as they are picked.
+  for (const [input, which] of [[ui.unansweredFrom, "unanswered"], [ui.unansweredTo, "unanswered"], [ui.dashboardFrom, "dashboard"], [ui.dashboardTo, "dashboard"]]) {
+    input.addEventListener("change", () => setDownloads(which));
   }
 
   window.addEventListener("pagehide", closeEvents);

@@ -70,6 +70,8 @@ export function dayPeriod(from: string, to: string): ReportPeriod {
   return period;
 }
 
+/** "1 ticket", "2 tickets". */
+const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 const list = (items: readonly KeyCount[]): string => (items.length > 0 ? items.map((c) => `${c.key} ${c.count}`).join(", ") : "none");
 const minutes = (value: number | null): string => (value === null ? "–" : `${value} min`);
 
@@ -87,30 +89,30 @@ export function formatIndicators(ind: Indicators): string {
   const lines = [
     `DigiPalīgs indicators, ${days(new Date(ind.period.from), new Date(ind.period.to))}`,
     "",
-    `Conversations: ${t.conversations} with ${t.residents} residents (${t.inboundMessages} messages, ${t.questions} questions)`,
+    `Conversations: ${t.conversations} with ${count(t.residents, "resident")} (${count(t.inboundMessages, "message")}, ${count(t.questions, "question")})`,
     "Per ISO week:",
-    ...ind.weeks.map((w) => `  ${w.week} (from ${w.weekStart}): ${w.conversations} conversations, ${w.residents} residents, ${w.questions} questions`),
+    ...ind.weeks.map((w) => `  ${w.week} (from ${w.weekStart}): ${count(w.conversations, "conversation")}, ${count(w.residents, "resident")}, ${count(w.questions, "question")}`),
     `Resolved by the bot: ${r.conversationsResolved} of ${r.conversationsWithQuestions} conversations with questions${r.share === null ? "" : ` (${Math.round(r.share * 1000) / 10}%)`}`,
     `  (answered from a guide, no ticket, no 👎; ${r.conversationsWithGuideAnswer} had a guide answer)`,
-    `Escalations: ${ind.escalations.tickets} tickets`,
+    `Escalations: ${count(ind.escalations.tickets, "ticket")}`,
     `  by topic: ${list(ind.escalations.byTopic)}`,
     `  by parish: ${list(ind.escalations.byParish)}`,
     `  by centre: ${list(ind.escalations.byCentre)}`,
-    `First staff response: median ${minutes(times.firstResponseMinutes.median)}, 90% within ${minutes(times.firstResponseMinutes.p90)} (${times.firstResponseMinutes.tickets} tickets)`,
-    `Resolution: median ${minutes(times.resolutionMinutes.median)}, 90% within ${minutes(times.resolutionMinutes.p90)} (${times.resolutionMinutes.tickets} tickets)`,
-    `Satisfaction: ${s.ratings} ratings${s.average === null ? "" : `, average ${s.average.toFixed(2)}`} (${Object.entries(s.distribution).map(([k, n]) => `${k}★ ${n}`).join(", ")})`,
+    `First staff response: median ${minutes(times.firstResponseMinutes.median)}, 90% within ${minutes(times.firstResponseMinutes.p90)} (${count(times.firstResponseMinutes.tickets, "ticket")})`,
+    `Resolution: median ${minutes(times.resolutionMinutes.median)}, 90% within ${minutes(times.resolutionMinutes.p90)} (${count(times.resolutionMinutes.tickets, "ticket")})`,
+    `Satisfaction: ${count(s.ratings, "rating")}${s.average === null ? "" : `, average ${s.average.toFixed(2)}`} (${Object.entries(s.distribution).map(([k, n]) => `${k}★ ${n}`).join(", ")})`,
     `Languages: residents ${list(ind.languages.residents)}; messages ${list(ind.languages.inboundMessages)}`,
     `Guides answered: ${ind.guides.length > 0 ? ind.guides.map((g) => `${g.id} ${g.answers}`).join(", ") : "none"}`,
     `Flows started/completed: ${ind.flows.length > 0 ? ind.flows.map((f) => `${f.id} ${f.started}/${f.completed}`).join(", ") : "none"}`,
-    `E-invoices: ${ind.outcomes.eInvoices.residentsCompleted} residents set one up (${ind.outcomes.eInvoices.residentsStartedSetup} started the set-up)`,
-    `Online applications: ${ind.outcomes.onlineApplications.residentsCompleted} residents submitted one (${ind.outcomes.onlineApplications.residentsStartedFlow} started the flow)`,
+    `E-invoices: ${count(ind.outcomes.eInvoices.residentsCompleted, "resident")} set one up (${ind.outcomes.eInvoices.residentsStartedSetup} started the set-up)`,
+    `Online applications: ${count(ind.outcomes.onlineApplications.residentsCompleted, "resident")} submitted one (${ind.outcomes.onlineApplications.residentsStartedFlow} started the flow)`,
   ];
   return `${lines.join("\n")}\n`;
 }
 
 /** A readable list of the unanswered groups. */
 export function formatUnanswered(groups: readonly UnansweredGroup[], period: ReportPeriod): string {
-  const head = `Unanswered questions, ${days(period.from, period.to)}: ${groups.length} groups`;
+  const head = `Unanswered questions, ${days(period.from, period.to)}: ${count(groups.length, "group")}`;
   const lines = groups.flatMap((g, i) => {
     const reasons = Object.entries(g.reasons).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(", ");
     const langs = Object.entries(g.languages).map(([l, n]) => `${l} ${n}`).join(", ");

@@ -27,11 +27,12 @@
  */
 import type pg from "pg";
 import { TIME_ZONE } from "../core/hours.js";
-import { fold } from "../nlp/normalize.js";
-import { smallTalk } from "../nlp/intents.js";
-import { analyze } from "../nlp/stem.js";
 import { isLang } from "../core/types.js";
+import { smallTalk } from "../nlp/intents.js";
+import { fold } from "../nlp/normalize.js";
+import { analyze } from "../nlp/stem.js";
 
+/** The clock weeks and days are read on: Europe/Riga (re-exported from core/hours). */
 export { TIME_ZONE };
 
 /** Anything that runs queries: a pool or a client. */
