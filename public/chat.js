@@ -7,6 +7,7 @@
  * Written for browsers from about 2020 on (older iPads too): no look-behind in regular
  * expressions, no Array.prototype.at, no AbortSignal.timeout.
  */
+import { renderText } from "./render-text.js";
 
 const LANGS = ["lv", "ru", "en"];
 const SESSION_KEY = "digipaligs.session";
@@ -234,92 +235,6 @@ function setLang(lang) {
 // ---------------------------------------------------------------------------------------------
 // Text rendering: plain text, line by line, with safe links
 
-// 1: web address, 2: e-mail address, 3: what precedes a phone number, 4: the phone number.
-const LINK_RE = /(https?:\/\/[^\s<>"«»]+|www\.[^\s<>"«»]+)|([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})|(^|[^\d+/.-])((?:\+371[ -]?)?(?:[26]\d{7}|80\d{6}))(?![\d-])/g;
-const TRAILING = /[.,;:!?'"”’»)\]}]$/;
-
-function trimUrl(url) {
-  let out = url;
-  while (TRAILING.test(out)) {
-    const last = out.charAt(out.length - 1);
-    if (last === ")" && (out.split("(").length > out.split(")").length - 1)) break;
-    out = out.slice(0, -1);
-  }
-  return out;
-}
-
-function safeWebHref(raw) {
-  try {
-    const url = new URL(raw.indexOf("www.") === 0 ? `https://${raw}` : raw);
-    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
-  } catch {
-    return null;
-  }
-}
-
-function link(href, text, external) {
-  const a = el("a", "", text);
-  a.href = href;
-  if (external) {
-    a.target = "_blank";
-    a.rel = "noopener noreferrer";
-    a.appendChild(hiddenText(` ${t().newTab}`));
-  }
-  return a;
-}
-
-function appendLinkified(parent, line) {
-  let last = 0;
-  LINK_RE.lastIndex = 0;
-  let match;
-  while ((match = LINK_RE.exec(line)) !== null) {
-    let start = match.index;
-    let node = null;
-    let length = match[0].length;
-    if (match[1]) {
-      const url = trimUrl(match[1]);
-      length = url.length;
-      const href = safeWebHref(url);
-      if (href) node = link(href, url, true);
-    } else if (match[2]) {
-      node = link(`mailto:${match[2]}`, match[2], false);
-    } else if (match[4]) {
-      start += match[3].length;
-      length = match[4].length;
-      const digits = match[4].replace(/\D/g, "").replace(/^371/, "");
-      node = link(`tel:+371${digits}`, match[4], false);
-    }
-    if (!node) continue;
-    if (start > last) parent.appendChild(document.createTextNode(line.slice(last, start)));
-    parent.appendChild(node);
-    last = start + length;
-    LINK_RE.lastIndex = last;
-  }
-  if (last < line.length) parent.appendChild(document.createTextNode(line.slice(last)));
-}
-
-const NUMBERED_RE = /^\s*\d{1,2}[.)]\s/;
-const BULLET_RE = /^\s*[•–*-]\s/;
-const SOURCE_RE = /^(?:Avots|Avoti|Источник|Источники|Source|Sources):/;
-
-/** Renders plain text into `parent`: one block per line, newlines and spacing kept. */
-function renderText(parent, text) {
-  const lines = String(text).replace(/\r\n?/g, "\n").split("\n");
-  for (const line of lines) {
-    const span = el("span", "text-line");
-    if (!line.trim()) {
-      span.classList.add("gap");
-    } else {
-      if (NUMBERED_RE.test(line)) span.classList.add("step", /^\s*\d\d/.test(line) ? "wide" : "numbered");
-      else if (BULLET_RE.test(line)) span.classList.add("step", "bullet");
-      if (line.indexOf("📘") === 0) span.classList.add("title");
-      if (SOURCE_RE.test(line)) span.classList.add("source");
-      appendLinkified(span, line);
-    }
-    parent.appendChild(span);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Messages
 
@@ -332,7 +247,7 @@ function addBotMessage(reply) {
   const wrap = el("div", "msg msg-bot");
   wrap.appendChild(hiddenText("DigiPalīgs: "));
   const bubble = el("div", "bubble");
-  renderText(bubble, typeof reply.text === "string" ? reply.text : "");
+  renderText(bubble, typeof reply.text === "string" ? reply.text : "", t().newTab);
   wrap.appendChild(bubble);
   const buttons = validButtons(reply.buttons);
   if (buttons.length) {

@@ -18,6 +18,7 @@
  *   and the open ticket are fetched again; new waiting tickets are highlighted and announced.
  * - Texts from the server are plain text: they are only ever set through textContent.
  */
+import { renderText } from "../static/render-text.js";
 
 /** The app's root (this file is at <root>/staff/staff.js): API addresses are relative to it. */
 const ROOT_URL = new URL("../", import.meta.url);
@@ -1621,90 +1622,6 @@ function working(button, busy) {
 // ---------------------------------------------------------------------------------------------
 // "Izmēģināt jautājumu": what a resident would get, and why
 
-// The web chat's way of showing texts (public/chat.js): one block per line, links made clickable.
-const LINK_RE = /(https?:\/\/[^\s<>"«»]+|www\.[^\s<>"«»]+)|([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})|(^|[^\d+/.-])((?:\+371[ -]?)?(?:[26]\d{7}|80\d{6}))(?![\d-])/g;
-const TRAILING = /[.,;:!?'"”’»)\]}]$/;
-const NUMBERED_RE = /^\s*\d{1,2}[.)]\s/;
-const BULLET_RE = /^\s*[•–*-]\s/;
-const SOURCE_RE = /^(?:Avots|Avoti|Источник|Источники|Source|Sources):/;
-
-function trimUrl(url) {
-  let out = url;
-  while (TRAILING.test(out)) {
-    const last = out.charAt(out.length - 1);
-    if (last === ")" && (out.split("(").length > out.split(")").length - 1)) break;
-    out = out.slice(0, -1);
-  }
-  return out;
-}
-
-function safeWebHref(raw) {
-  try {
-    const url = new URL(raw.indexOf("www.") === 0 ? `https://${raw}` : raw);
-    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
-  } catch {
-    return null;
-  }
-}
-
-function previewLink(href, text, external) {
-  const a = el("a", "", text);
-  a.href = href;
-  if (external) {
-    a.target = "_blank";
-    a.rel = "noopener noreferrer";
-    a.appendChild(el("span", "visually-hidden", " (atveras jaunā cilnē)"));
-  }
-  return a;
-}
-
-function appendLinkified(parent, line) {
-  let last = 0;
-  LINK_RE.lastIndex = 0;
-  let match;
-  while ((match = LINK_RE.exec(line)) !== null) {
-    let start = match.index;
-    let node = null;
-    let length = match[0].length;
-    if (match[1]) {
-      const url = trimUrl(match[1]);
-      length = url.length;
-      const href = safeWebHref(url);
-      if (href) node = previewLink(href, url, true);
-    } else if (match[2]) {
-      node = previewLink(`mailto:${match[2]}`, match[2], false);
-    } else if (match[4]) {
-      start += match[3].length;
-      length = match[4].length;
-      const digits = match[4].replace(/\D/g, "").replace(/^371/, "");
-      node = previewLink(`tel:+371${digits}`, match[4], false);
-    }
-    if (!node) continue;
-    if (start > last) parent.appendChild(document.createTextNode(line.slice(last, start)));
-    parent.appendChild(node);
-    last = start + length;
-    LINK_RE.lastIndex = last;
-  }
-  if (last < line.length) parent.appendChild(document.createTextNode(line.slice(last)));
-}
-
-function renderText(parent, text) {
-  const lines = String(text).replace(/\r\n?/g, "\n").split("\n");
-  for (const line of lines) {
-    const span = el("span", "text-line");
-    if (!line.trim()) {
-      span.classList.add("gap");
-    } else {
-      if (NUMBERED_RE.test(line)) span.classList.add("step", /^\s*\d\d/.test(line) ? "wide" : "numbered");
-      else if (BULLET_RE.test(line)) span.classList.add("step", "bullet");
-      if (line.indexOf("📘") === 0) span.classList.add("title");
-      if (SOURCE_RE.test(line)) span.classList.add("source");
-      appendLinkified(span, line);
-    }
-    parent.appendChild(span);
-  }
-}
-
 /** The conversation as the resident would see it: their question, then the bot's replies. */
 function renderPreview(question, replies) {
   const box = ui.tryReplies;
@@ -1718,7 +1635,7 @@ function renderPreview(question, replies) {
     const wrap = el("div", "pv-msg pv-bot");
     wrap.appendChild(el("span", "visually-hidden", "DigiPalīgs: "));
     const bubble = el("div", "pv-bubble");
-    renderText(bubble, str(reply.text));
+    renderText(bubble, str(reply.text), "(atveras jaunā cilnē)");
     wrap.appendChild(bubble);
     const buttons = Array.isArray(reply.buttons) ? reply.buttons.filter((b) => b && typeof b.label === "string") : [];
     if (buttons.length) {
