@@ -235,6 +235,8 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
       answered: outcome.answered ?? null,
       replies: result.replies.map((r) => ({ text: r.text, buttons: r.buttons.map((b) => ({ id: b.id, label: b.label })) })),
       guides: outcome.guides.map((g) => ({ ...g, title: assistant.guide(g.id, result.lang)?.title ?? g.id })),
+      // The question's informative words after analysis (what "matched" is counted against).
+      terms: assistant.index.search(body.data.text, outcome.lang, 1).terms,
     });
   });
 

@@ -26,7 +26,9 @@ describe("editors' content API", () => {
     const ieva = await login(app, "ieva", "an editor password");
     const res = await ieva.post("/try", { text: "ka sanemt e-rekinu par udeni" });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { lang: string; intent: string; confident: boolean; guides: { id: string; title: string; score: number; matched: string[] }[]; replies: { text: string }[] };
+    const body = (await res.json()) as { lang: string; intent: string; confident: boolean; terms: string[]; guides: { id: string; title: string; score: number; matched: string[] }[]; replies: { text: string }[] };
+    expect(body.terms.length).toBeGreaterThanOrEqual(2);
+    for (const word of body.guides[0]?.matched ?? []) expect(body.terms).toContain(word);
     expect(body).toMatchObject({ lang: "lv", intent: "guide", confident: true });
     expect(body.guides[0]?.id).toBe("e-invoices");
     expect(body.guides[0]?.matched.length).toBeGreaterThan(0);

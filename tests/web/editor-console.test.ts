@@ -154,7 +154,7 @@ describe("the editors' pages of the staff console", () => {
     // In plain words: which guide answered and why; the language and the intent.
     const explained = await why.locator(".explain").innerText();
     expect(explained).toMatch(/^Atbildēja instrukcija «E-rēķini/);
-    expect(explained).toMatch(/jo sakrita \d+ jautājuma vārd/);
+    expect(explained).toMatch(/jo sakrita \d+ no \d+ jautājuma vārd/);
     const facts = await why.locator(".facts").innerText();
     expect(facts).toContain("latviešu");
     expect(facts).toContain("Atbild ar instrukciju");
