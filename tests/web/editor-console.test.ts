@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers.js";
 import { startTestApp } from "../support/app.js";
 import { launchBrowser, type LaunchedBrowser } from "../support/browser.js";
+import { consoleLog, logIn, openConsole } from "../support/console.js";
 
 const ARTIFACTS = path.join(ROOT, "test-artifacts");
 /** The longest wait for one step; a step normally takes well under a second. */
@@ -75,33 +76,13 @@ function running(): App {
   return app;
 }
 
-/** What each page logged as warnings or errors, to explain a failure. */
-const logs = new WeakMap<Page, string[]>();
-
 async function newConsolePage(): Promise<{ context: BrowserContext; page: Page }> {
   if (!launched) throw new Error("the browser did not start");
-  const context = await launched.browser.newContext({ viewport: LAPTOP, locale: "lv-LV", timezoneId: "Europe/Riga", reducedMotion: "reduce" });
-  context.setDefaultTimeout(STEP_MS);
-  const page = await context.newPage();
-  const logged: string[] = [];
-  logs.set(page, logged);
-  page.on("pageerror", (error) => logged.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    // A 401 from GET /api/staff/me before the login is expected; the browser logs it.
-    if (message.type() === "warning" || (message.type() === "error" && !/status of 401/.test(message.text()))) logged.push(message.text());
-  });
-  await page.goto(`${running().url}/staff`);
-  return { context, page };
-}
-
-async function logIn(page: Page, account: { username: string; password: string }): Promise<void> {
-  await page.getByLabel("Lietotājvārds").fill(account.username);
-  await page.getByLabel("Parole").fill(account.password);
-  await page.getByRole("button", { name: "Ienākt" }).click();
+  return openConsole(launched.browser, running().url, { viewport: LAPTOP, stepMs: STEP_MS });
 }
 
 /** Page errors and anything the browser refused (the page's Content-Security-Policy). */
-const problems = (page: Page) => (logs.get(page) ?? []).filter((line) => line.startsWith("page error") || /Content Security Policy|Refused to/i.test(line));
+const problems = (page: Page) => consoleLog(page).filter((line) => line.startsWith("page error") || /Content Security Policy|Refused to/i.test(line));
 const nav = (page: Page) => page.getByRole("navigation", { name: "Pults sadaļas" });
 const pageLink = (page: Page, name: string) => nav(page).getByRole("link", { name, exact: true });
 

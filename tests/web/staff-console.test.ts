@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers.js";
 import { startTestApp } from "../support/app.js";
 import { launchBrowser, type LaunchedBrowser } from "../support/browser.js";
+import { consoleLog, logIn, openConsole } from "../support/console.js";
 
 const ARTIFACTS = path.join(ROOT, "test-artifacts");
 /** The longest wait for one step; a step normally takes well under a second. */
@@ -141,32 +142,12 @@ function running(): App {
   return app;
 }
 
-/** What each page logged as warnings or errors, to explain a failure. */
-const logs = new WeakMap<Page, string[]>();
-
 async function newConsolePage(): Promise<{ context: BrowserContext; page: Page }> {
   if (!launched) throw new Error("the browser did not start");
-  const context = await launched.browser.newContext({ viewport: LAPTOP, locale: "lv-LV", timezoneId: "Europe/Riga", reducedMotion: "reduce" });
-  context.setDefaultTimeout(STEP_MS);
-  const page = await context.newPage();
-  const logged: string[] = [];
-  logs.set(page, logged);
-  page.on("pageerror", (error) => logged.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    // A 401 from GET /api/staff/me before the login is expected; the browser logs it.
-    if (message.type() === "warning" || (message.type() === "error" && !/status of 401/.test(message.text()))) logged.push(message.text());
-  });
-  await page.goto(`${running().url}/staff`);
-  return { context, page };
+  return openConsole(launched.browser, running().url, { viewport: LAPTOP, stepMs: STEP_MS });
 }
 
-async function logIn(page: Page, account: { username: string; password: string }): Promise<void> {
-  await page.getByLabel("Lietotājvārds").fill(account.username);
-  await page.getByLabel("Parole").fill(account.password);
-  await page.getByRole("button", { name: "Ienākt" }).click();
-}
-
-const pageErrors = (page: Page) => (logs.get(page) ?? []).filter((line) => line.startsWith("page error"));
+const pageErrors = (page: Page) => consoleLog(page).filter((line) => line.startsWith("page error"));
 const queue = (page: Page) => page.getByRole("region", { name: "Pieteikumu rinda" });
 const queueItem = (page: Page, text: string) => queue(page).getByRole("link").filter({ hasText: text });
 const conversation = (page: Page) => page.getByRole("region", { name: "Sarakste" });
