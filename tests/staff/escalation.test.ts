@@ -1,7 +1,7 @@
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../src/store/database.js";
+import type { Database } from "../../src/store/database.js";
 import { startTestApp } from "../support/app.js";
+import { databaseTargets } from "../support/databases.js";
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 interface ApiReply { text: string; buttons: { id: string; label: string }[] }
@@ -90,39 +90,7 @@ class Staff {
   }
 }
 
-const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const pgAvailable = await (async () => {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!pgAvailable && process.env.CI) throw new Error(`CI needs PostgreSQL at ${PG_URL}`);
-
-/** The same suite on embedded PGlite and on the PostgreSQL server (when one answers). */
-const targets: { name: string; open: () => Promise<Database | undefined>; drop?: (db: Database) => Promise<void> }[] = [
-  { name: "PGlite", open: async () => undefined },
-  ...(pgAvailable ? [{
-    name: "PostgreSQL server",
-    open: async () => {
-      const schema = `esc_${process.pid}_${Date.now()}`;
-      const admin = new pg.Client({ connectionString: PG_URL });
-      await admin.connect();
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      await admin.end();
-      const db = await openDatabase({ kind: "postgres", url: PG_URL, schema });
-      return Object.assign(db, { schema });
-    },
-    drop: async (db: Database) => {
-      await db.pool.query(`DROP SCHEMA ${(db as Database & { schema: string }).schema} CASCADE`);
-      await db.close();
-    },
-  }] : []),
-];
+const targets = await databaseTargets("esc");
 
 describe.each(targets)("escalation from the web chat to a member of staff and back, on $name", (target) => {
   let app: App;
@@ -135,7 +103,7 @@ describe.each(targets)("escalation from the web chat to a member of staff and ba
   }, 60_000);
   afterAll(async () => {
     await app?.close();
-    if (db) await target.drop?.(db);
+    if (db) await target.drop(db);
   });
 
   it("walks a resident through the intake, opens a ticket, relays both ways, closes and takes a rating", async () => {

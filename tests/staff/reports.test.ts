@@ -47,6 +47,7 @@ import { ConversationStore, type StoredEvent, type Turn } from "../../src/store/
 import { openDatabase, type Database } from "../../src/store/database.js";
 import { migrate } from "../../src/store/migrate.js";
 import { startTestApp } from "../support/app.js";
+import { databaseTargets } from "../support/databases.js";
 import { ROOT } from "../helpers.js";
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
@@ -210,38 +211,7 @@ async function seedNovember(app: App, pool: pg.Pool): Promise<void> {
   });
 }
 
-const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const pgAvailable = await (async () => {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!pgAvailable && process.env.CI) throw new Error(`CI needs PostgreSQL at ${PG_URL}`);
-
-/** The seeded suite on embedded PGlite and on the PostgreSQL server (when one answers). */
-const targets: { name: string; open: () => Promise<Database>; drop: (db: Database) => Promise<void> }[] = [
-  { name: "PGlite", open: () => openDatabase({ kind: "pglite" }), drop: (db) => db.close() },
-  ...(pgAvailable ? [{
-    name: "PostgreSQL server",
-    open: async () => {
-      const schema = `reports_${process.pid}_${Date.now()}`;
-      const admin = new pg.Client({ connectionString: PG_URL });
-      await admin.connect();
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      await admin.end();
-      return Object.assign(await openDatabase({ kind: "postgres", url: PG_URL, schema }), { schema });
-    },
-    drop: async (db: Database) => {
-      await db.pool.query(`DROP SCHEMA ${(db as Database & { schema: string }).schema} CASCADE`);
-      await db.close();
-    },
-  }] : []),
-];
+const targets = await databaseTargets("reports");
 
 describe.each(targets)("indicators and unanswered questions for November 2026 (seeded), on $name", (target) => {
   let db: Database;

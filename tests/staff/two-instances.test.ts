@@ -4,23 +4,11 @@ import { openDatabase, type Database } from "../../src/store/database.js";
 import type { TicketEvent } from "../../src/staff/types.js";
 import { FakeSlack } from "../support/fake-slack.js";
 import { startTestApp } from "../support/app.js";
+import { PG_URL, postgresAvailable } from "../support/databases.js";
 
-const URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const URL = PG_URL;
 const SECRET = "0123456789abcdef0123456789abcdef";
-
-async function reachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const available = await reachable();
-if (!available && process.env.CI) throw new Error(`CI needs PostgreSQL at ${URL} for the two-instance tests`);
+const available = await postgresAvailable();
 type App = Awaited<ReturnType<typeof startTestApp>>;
 
 describe.runIf(available)("two app instances on one PostgreSQL server", () => {
