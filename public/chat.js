@@ -1,4 +1,4 @@
-/* global window, document, navigator, location, localStorage, fetch, EventSource, URL, URLSearchParams, AbortController, setTimeout, clearTimeout, requestAnimationFrame, console */
+/* global window, document, navigator, location, localStorage, EventSource, URL, URLSearchParams, setTimeout, clearTimeout, requestAnimationFrame, console */
 /**
  * DigiPalīgs web chat (ES module, no build step, no dependencies).
  *
@@ -7,6 +7,7 @@
  * Written for browsers from about 2020 on (older iPads too): no look-behind in regular
  * expressions, no Array.prototype.at, no AbortSignal.timeout.
  */
+import { ApiError, requestJson } from "./api-client.js";
 import { renderText } from "./render-text.js";
 
 const LANGS = ["lv", "ru", "en"];
@@ -137,15 +138,6 @@ function el(tag, className, text) {
 
 function hiddenText(text) {
   return el("span", "visually-hidden", text);
-}
-
-/** An error from the API or the network. `status` is 0 for network errors and time-outs. */
-class ApiError extends Error {
-  constructor(status, code, message) {
-    super(message || code);
-    this.status = status;
-    this.code = code;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -421,34 +413,10 @@ function hideNotice() {
 // ---------------------------------------------------------------------------------------------
 // API
 
-async function api(method, path, body, token) {
-  const headers = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
-  let response;
-  try {
-    response = await fetch(new URL(path, document.baseURI).href, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      cache: "no-store",
-      credentials: "same-origin",
-      signal: controller.signal,
-    });
-  } catch (error) {
-    throw new ApiError(0, "network", error && error.message);
-  } finally {
-    clearTimeout(timer);
-  }
-  const data = await response.json().catch(() => null);
-  if (!response.ok) {
-    const err = data && data.error ? data.error : {};
-    throw new ApiError(response.status, err.code || `http_${response.status}`, err.message);
-  }
-  if (!data || typeof data !== "object") throw new ApiError(response.status, "bad_response");
-  return data;
+function api(method, path, body, token) {
+  return requestJson(new URL(path, document.baseURI).href, {
+    method, body, headers: token ? { Authorization: `Bearer ${token}` } : {}, timeoutMs: REQUEST_TIMEOUT_MS,
+  });
 }
 
 const sessionPath = (id) => `api/chat/sessions/${encodeURIComponent(id)}`;

@@ -1,4 +1,4 @@
-/* global window, document, location, history, localStorage, fetch, EventSource, ResizeObserver, URL, URLSearchParams, AbortController, setTimeout, clearTimeout, setInterval, requestAnimationFrame, console */
+/* global window, document, location, history, localStorage, EventSource, ResizeObserver, URL, URLSearchParams, setTimeout, clearTimeout, setInterval, requestAnimationFrame, console */
 /**
  * DigiPalīgs staff console (ES module, no build step; Chart.js is loaded before it by a plain
  * <script> and used when present).
@@ -18,6 +18,7 @@
  *   and the open ticket are fetched again; new waiting tickets are highlighted and announced.
  * - Texts from the server are plain text: they are only ever set through textContent.
  */
+import { ApiError, requestJson } from "../static/api-client.js";
 import { renderText } from "../static/render-text.js";
 
 /** The app's root (this file is at <root>/staff/staff.js): API addresses are relative to it. */
@@ -350,44 +351,10 @@ const hasQueue = () => state.pages.indexOf("queue") !== -1;
 // ---------------------------------------------------------------------------------------------
 // API
 
-/** An error from the API or the network. `status` is 0 for network errors and time-outs. */
-class ApiError extends Error {
-  constructor(status, code, message) {
-    super(message || code);
-    this.status = status;
-    this.code = code;
-  }
-}
-
-async function request(method, path, body) {
-  const headers = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (method !== "GET" && state.csrf) headers["x-csrf-token"] = state.csrf;
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
-  let response;
-  try {
-    response = await fetch(new URL(path, ROOT_URL).href, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      cache: "no-store",
-      credentials: "same-origin",
-      signal: controller.signal,
-    });
-  } catch (error) {
-    throw new ApiError(0, "network", error && error.message);
-  } finally {
-    clearTimeout(timer);
-  }
-  if (response.status === 204) return {};
-  const data = await response.json().catch(() => null);
-  if (!response.ok) {
-    const err = data && data.error ? data.error : {};
-    throw new ApiError(response.status, err.code || `http_${response.status}`, err.message);
-  }
-  if (!data || typeof data !== "object") throw new ApiError(response.status, "bad_response");
-  return data;
+function request(method, path, body) {
+  return requestJson(new URL(path, ROOT_URL).href, {
+    method, body, headers: method !== "GET" && state.csrf ? { "x-csrf-token": state.csrf } : {}, timeoutMs: REQUEST_TIMEOUT_MS,
+  });
 }
 
 /**

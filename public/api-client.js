@@ -1,0 +1,49 @@
+/* global fetch, AbortController, setTimeout, clearTimeout */
+/**
+ * The JSON request both browser pages use (the web chat and the staff console): a time-out, the
+ * project's error shape `{"error":{"code","message"}}` turned into an {@link ApiError}, and no
+ * caching.
+ */
+
+/** An error from the API or the network. `status` is 0 for network errors and time-outs. */
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message || code);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/**
+ * Sends a JSON request to `url` and returns the parsed answer (`{}` for 204).
+ * `headers` are added to Accept/Content-Type; throws {@link ApiError} on failure.
+ */
+export async function requestJson(url, { method, body, headers = {}, timeoutMs }) {
+  const all = { Accept: "application/json", ...headers };
+  if (body !== undefined) all["Content-Type"] = "application/json";
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  let response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers: all,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: "no-store",
+      credentials: "same-origin",
+      signal: controller.signal,
+    });
+  } catch (error) {
+    throw new ApiError(0, "network", error && error.message);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (response.status === 204) return {};
+  const data = await response.json().catch(() => null);
+  if (!response.ok) {
+    const err = data && data.error ? data.error : {};
+    throw new ApiError(response.status, err.code || `http_${response.status}`, err.message);
+  }
+  if (!data || typeof data !== "object") throw new ApiError(response.status, "bad_response");
+  return data;
+}
