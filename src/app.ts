@@ -12,6 +12,7 @@ import { createTelegramChannel, type TelegramChannel } from "./channels/telegram
 import type { Config } from "./config.js";
 import { Assistant } from "./core/assistant.js";
 import { Conversation } from "./core/conversation.js";
+import { endTicketButton } from "./core/relay.js";
 import { ContentError } from "./core/errors.js";
 import { describeOpening, expectedAnswer, openingStatus } from "./core/hours.js";
 import { MESSAGES } from "./core/messages.js";
@@ -123,7 +124,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
       const name = String(payload.staff ?? "");
       const reply = payload.kind === "joined"
         ? { text: t.joined(name), buttons: [] }
-        : { text: `${t.fromStaff(name)}\n${String(payload.text ?? "")}`, buttons: [{ id: "ticket:end", label: t.end }] };
+        : { text: `${t.fromStaff(name)}\n${String(payload.text ?? "")}`, buttons: [endTicketButton(ticket.lang)] };
       await service.deliver(residentId, [reply]);
     },
     "resident.closed": async (payload) => {

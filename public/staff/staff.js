@@ -74,7 +74,6 @@ const CHANNEL_NAMES = { web: "Tīmekļa čats", telegram: "Telegram" };
 const CONTACT_NAMES = { chat: "Atbildēt rakstiski", phone: "Atzvanīt pa tālruni" };
 const STATUS_NAMES = { waiting: "Gaida", assigned: "Pieņemts", closed: "Slēgts" };
 const ROLE_NAMES = { agent: "", editor: "satura redaktors", admin: "administrators" };
-const REASONS = { "resident asked for a person": "Iedzīvotājs lūdza runāt ar cilvēku" };
 
 const EMPTY_TEXTS = {
   waiting: "Pašlaik neviens pieteikums negaida. Jauni parādīsies šeit paši.",
@@ -928,7 +927,7 @@ function renderContext(t) {
   contextRow(dl, "Numurs", t.number, "context-number");
   contextRow(dl, "Jautājums", str(t.question) || "(nav)", "context-question");
   const reason = str(ctx.reason);
-  contextRow(dl, "Kāpēc nodots darbiniekam", REASONS[reason] || reason);
+  contextRow(dl, "Kāpēc nodots darbiniekam", str(t.reasonText) || reason);
   contextRow(dl, "Pagasts", parishName(t.parish));
   contextRow(dl, "Centrs", centreName(t.centre));
   contextRow(dl, "Valoda", langName(t.lang));
@@ -2191,7 +2190,6 @@ function pairs(source) {
 }
 
 const TOPIC_NAMES = {
-  "resident asked for a person": "Lūdza runāt ar cilvēku",
   none: "Bez tēmas",
   other: "Cits",
   unknown: "Tēma nav zināma",

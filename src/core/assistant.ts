@@ -11,6 +11,7 @@ import { GuideIndex, type GuideHit } from "../knowledge/search-index.js";
 import { asksForPerson, smallTalk } from "../nlp/intents.js";
 import { detectLanguage, type Vocabulary } from "../nlp/language.js";
 import type { StemMode } from "../nlp/stem.js";
+import { buttonIds, parseButtonId } from "./button-ids.js";
 import { MESSAGES } from "./messages.js";
 import { LANGS, MAX_REPLY_LENGTH, type Button, type Intent, type Lang, type Reply } from "./types.js";
 
@@ -51,18 +52,23 @@ export const MAIN_TOPICS = [
   "property-tax", "meter-readings", "online-safety", "client-service-centres",
 ] as const;
 
-/** Button ids understood by the assistant. */
-export const BUTTON = {
-  person: "person",
-  menu: "menu",
-  guide: (id: string) => `guide:${id}`,
-  section: (id: string, anchor: string) => `section:${id}#${anchor}`,
-} as const;
+/**
+ * Why the assistant decided as it did: a guide answered, no guide matched well enough, the
+ * message had no words, was only a greeting or thanks, asked for a person; for buttons also the
+ * menu and an unknown (old or removed) button.
+ */
+export type OutcomeReason = "answered" | "noMatch" | "empty" | "smallTalk" | "askedForPerson" | "menu" | "unknownButton";
 
 /** What the assistant decided for one message. */
 export interface Outcome {
   readonly lang: Lang;
   readonly intent: Intent;
+  readonly reason: OutcomeReason;
+  /**
+   * The message was longer than {@link MAX_QUESTION_LENGTH} and only its start was read; the
+   * first reply then says so.
+   */
+  readonly truncated?: boolean;
   /** The ranked guides (best first) with their scores. */
   readonly guides: readonly { id: string; score: number; coverage: number; matched: readonly string[] }[];
   readonly replies: readonly Reply[];
@@ -111,28 +117,30 @@ export class Assistant {
     const lang = hasWords ? this.detect(text, ctx) : (ctx.lang ?? "lv");
     const t = MESSAGES[lang];
     if (!hasWords) {
-      return { lang, intent: "fallback", guides: [], replies: [{ text: t.emptyMessage, buttons: this.menuButtons(lang) }] };
+      return { lang, intent: "fallback", reason: "empty", guides: [], replies: [{ text: t.emptyMessage, buttons: this.menuButtons(lang) }] };
     }
-    const prefix: Reply[] = trimmed.length > MAX_QUESTION_LENGTH ? [{ text: t.tooLong, buttons: [] }] : [];
-    const outcome = this.search(text, lang);
+    const truncated = trimmed.length > MAX_QUESTION_LENGTH;
+    const prefix: Reply[] = truncated ? [{ text: t.tooLong, buttons: [] }] : [];
+    const outcome = { ...this.search(text, lang), ...(truncated ? { truncated } : {}) };
     if (asksForPerson(text)) {
-      return { ...outcome, intent: "escalate", replies: [...prefix, ...this.escalation(lang)] };
+      return { ...outcome, intent: "escalate", reason: "askedForPerson", replies: [...prefix, ...this.escalation(lang)] };
     }
     const talk = smallTalk(text);
     if (talk) {
       const reply = talk === "greeting" ? t.greeting : t.thanks;
-      return { ...outcome, intent: "fallback", replies: [...prefix, { text: reply, buttons: this.menuButtons(lang) }] };
+      return { ...outcome, intent: "fallback", reason: "smallTalk", replies: [...prefix, { text: reply, buttons: this.menuButtons(lang) }] };
     }
     const best = outcome.guides[0];
     if (!best || !this.confident(best)) {
-      return { ...outcome, intent: "fallback", replies: [...prefix, ...this.fallback(lang)] };
+      return { ...outcome, intent: "fallback", reason: "noMatch", replies: [...prefix, ...this.fallback(lang)] };
     }
     const guide = this.guide(best.id, lang);
-    if (!guide) return { ...outcome, intent: "fallback", replies: [...prefix, ...this.fallback(lang)] };
+    if (!guide) return { ...outcome, intent: "fallback", reason: "noMatch", replies: [...prefix, ...this.fallback(lang)] };
     const section = this.pickSection(text, guide);
     return {
       ...outcome,
       intent: "guide",
+      reason: "answered",
       answered: { id: guide.id, anchor: section.anchor },
       replies: [...prefix, ...this.answerReplies(guide, section, lang)],
     };
@@ -143,24 +151,22 @@ export class Assistant {
     const lang = ctx.lang ?? "lv";
     const t = MESSAGES[lang];
     const base = { lang, guides: [] } as const;
-    if (buttonId === BUTTON.person) return { ...base, intent: "escalate", replies: this.escalation(lang) };
-    if (buttonId === BUTTON.menu) return { ...base, intent: "fallback", replies: [{ text: t.menuIntro, buttons: this.menuButtons(lang) }] };
-    const guideMatch = /^guide:([a-z0-9-]+)$/.exec(buttonId);
-    const sectionMatch = /^section:([a-z0-9-]+)#([a-z0-9-]+)$/.exec(buttonId);
-    const id = guideMatch?.[1] ?? sectionMatch?.[1];
-    const guide = id ? this.guide(id, lang) : undefined;
-    if (guide && guideMatch) {
-      return { ...base, intent: "guide", answered: { id: guide.id, anchor: "all" }, replies: this.fullGuide(guide, lang) };
+    const press = parseButtonId(buttonId);
+    if (press.kind === "person") return { ...base, intent: "escalate", reason: "askedForPerson", replies: this.escalation(lang) };
+    if (press.kind === "menu") return { ...base, intent: "fallback", reason: "menu", replies: [{ text: t.menuIntro, buttons: this.menuButtons(lang) }] };
+    const guide = press.kind === "guide" || press.kind === "section" ? this.guide(press.guide, lang) : undefined;
+    if (guide && press.kind === "guide") {
+      return { ...base, intent: "guide", reason: "answered", answered: { id: guide.id, anchor: "all" }, replies: this.fullGuide(guide, lang) };
     }
-    const section = guide && sectionMatch ? guide.sections.find((s) => s.anchor === sectionMatch[2]) : undefined;
+    const section = guide && press.kind === "section" ? guide.sections.find((s) => s.anchor === press.anchor) : undefined;
     if (guide && section) {
-      return { ...base, intent: "guide", answered: { id: guide.id, anchor: section.anchor }, replies: this.answerReplies(guide, section, lang) };
+      return { ...base, intent: "guide", reason: "answered", answered: { id: guide.id, anchor: section.anchor }, replies: this.answerReplies(guide, section, lang) };
     }
-    return { ...base, intent: "fallback", replies: [{ text: t.unknownButton, buttons: this.menuButtons(lang) }] };
+    return { ...base, intent: "fallback", reason: "unknownButton", replies: [{ text: t.unknownButton, buttons: this.menuButtons(lang) }] };
   }
 
   /** Ranks guides for a question in `lang` (at most 5). */
-  search(text: string, lang: Lang): Omit<Outcome, "intent" | "replies"> {
+  search(text: string, lang: Lang): Omit<Outcome, "intent" | "reason" | "replies"> {
     const { hits } = this.index.search(text, lang, 5);
     return { lang, guides: hits.map((h) => ({ id: h.id, score: round(h.score), coverage: round(h.coverage), matched: h.matched })) };
   }
@@ -188,14 +194,14 @@ export class Assistant {
 
   /** The main-topic buttons plus "talk to a person". */
   menuButtons(lang: Lang): Button[] {
-    const topics = MAIN_TOPICS.filter((id) => this.guide(id, lang)).map((id) => ({ id: BUTTON.guide(id), label: this.label(id, lang) }));
-    return [...topics, { id: BUTTON.person, label: MESSAGES[lang].talkToPerson }];
+    const topics = MAIN_TOPICS.filter((id) => this.guide(id, lang)).map((id) => ({ id: buttonIds.guide(id), label: this.label(id, lang) }));
+    return [...topics, { id: buttonIds.person, label: MESSAGES[lang].talkToPerson }];
   }
 
   /** The replies for a request for a person (channels with escalation replace this). */
   escalation(lang: Lang): Reply[] {
     const t = MESSAGES[lang];
-    return [{ text: t.escalate, buttons: [{ id: BUTTON.menu, label: t.mainMenu }] }];
+    return [{ text: t.escalate, buttons: [{ id: buttonIds.menu, label: t.mainMenu }] }];
   }
 
   /** The honest "I don't know this yet" with the main topics and a person. */
@@ -220,8 +226,8 @@ export class Assistant {
     const body = plainText(section.body);
     const head = `${note}📘 ${guide.title}\n\n${section.heading ? `${section.heading}\n` : ""}`;
     const text = fitText(head, body, source);
-    const related = guide.related.slice(0, 2).filter((id) => this.guide(id, lang)).map((id) => ({ id: BUTTON.guide(id), label: `➡️ ${this.label(id, lang)}` }));
-    return [{ text, buttons: [{ id: BUTTON.guide(guide.id), label: t.fullGuide }, ...related, { id: BUTTON.person, label: t.talkToPerson }] }];
+    const related = guide.related.slice(0, 2).filter((id) => this.guide(id, lang)).map((id) => ({ id: buttonIds.guide(id), label: `➡️ ${this.label(id, lang)}` }));
+    return [{ text, buttons: [{ id: buttonIds.guide(guide.id), label: t.fullGuide }, ...related, { id: buttonIds.person, label: t.talkToPerson }] }];
   }
 
   /** The whole guide, split into messages of at most 4,000 characters. */
@@ -231,10 +237,10 @@ export class Assistant {
     const parts = guide.sections.map((s) => (s.heading ? `${s.heading}\n${plainText(s.body)}` : plainText(s.body)));
     const sources = guide.sources.map((u) => t.source(u, guide.checked)).join("\n");
     const chunks = splitText(`${note}📘 ${guide.title}\n\n${parts.join("\n\n")}\n\n${sources}`, MAX_REPLY_LENGTH);
-    const related = guide.related.slice(0, 3).filter((id) => this.guide(id, lang)).map((id) => ({ id: BUTTON.guide(id), label: `➡️ ${this.label(id, lang)}` }));
+    const related = guide.related.slice(0, 3).filter((id) => this.guide(id, lang)).map((id) => ({ id: buttonIds.guide(id), label: `➡️ ${this.label(id, lang)}` }));
     return chunks.map((text, i) => ({
       text,
-      buttons: i === chunks.length - 1 ? [...related, { id: BUTTON.person, label: t.talkToPerson }, { id: BUTTON.menu, label: t.mainMenu }] : [],
+      buttons: i === chunks.length - 1 ? [...related, { id: buttonIds.person, label: t.talkToPerson }, { id: buttonIds.menu, label: t.mainMenu }] : [],
     }));
   }
 }

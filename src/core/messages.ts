@@ -3,7 +3,7 @@
  * Short sentences, one idea per message. Keep all three languages in step.
  * @module
  */
-import type { Lang, MediaKind } from "./types.js";
+import type { EscalationReason, Lang, MediaKind } from "./types.js";
 
 /** Every fixed text the core sends. */
 export interface Messages {
@@ -40,6 +40,8 @@ export interface Messages {
   readonly language: string;
   readonly languageSaved: string;
   readonly edited: string;
+  /** Why a conversation went to a person, as staff read it. */
+  readonly escalationReasons: Readonly<Record<EscalationReason, string>>;
   /** Words that mean a standard step button when typed instead of pressed (folded). */
   readonly escalation: {
     readonly confirm: string;
@@ -82,6 +84,16 @@ export interface Messages {
   };
   readonly forget: { readonly confirm: string; readonly yes: string; readonly no: string; readonly done: string; readonly cancelled: string };
   readonly words: Readonly<Record<"done" | "failed" | "repeat" | "back" | "menu", readonly string[]>>;
+}
+
+/**
+ * Why a conversation went to a person, in words: the reason's text and the flow's own words or
+ * the label pressed. An unknown code (from an older version) is shown as it is.
+ */
+export function describeEscalation(context: { readonly reason: string; readonly note?: string }, lang: Lang): string {
+  const texts: Readonly<Record<string, string>> = MESSAGES[lang].escalationReasons;
+  const text = texts[context.reason] ?? context.reason;
+  return context.note ? `${text}: ${context.note}` : text;
 }
 
 const date = (iso: string): string => {
@@ -135,6 +147,11 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
     language: "🌐 Valoda",
     languageSaved: "Labi, turpmāk runāšu latviski.",
     edited: "Redzu, ka labojāt ziņu. Atbildu uz laboto tekstu:",
+    escalationReasons: {
+      askedForPerson: "Iedzīvotājs lūdza runāt ar cilvēku",
+      flowChoice: "Iedzīvotājs norādījumos izvēlējās palīdzību no cilvēka",
+      flowStep: "Norādījumi nodeva jautājumu darbiniekam",
+    },
     escalation: {
       confirm: "Vai nodot Jūsu jautājumu klientu apkalpošanas centra darbiniekam? Darbinieks atbildēs darba laikā.",
       yes: "✅ Jā, nodot darbiniekam",
@@ -233,6 +250,11 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
     language: "🌐 Язык",
     languageSaved: "Хорошо, дальше буду говорить по-русски.",
     edited: "Вижу, что Вы исправили сообщение. Отвечаю на исправленный текст:",
+    escalationReasons: {
+      askedForPerson: "Житель попросил связаться с человеком",
+      flowChoice: "Житель в инструкции выбрал помощь человека",
+      flowStep: "Инструкция передала вопрос сотруднику",
+    },
     escalation: {
       confirm: "Передать Ваш вопрос сотруднику центра обслуживания клиентов? Сотрудник ответит в рабочее время.",
       yes: "✅ Да, передать сотруднику",
@@ -331,6 +353,11 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
     language: "🌐 Language",
     languageSaved: "All right, I'll speak English from now on.",
     edited: "I see you edited your message. Here is my answer to the new text:",
+    escalationReasons: {
+      askedForPerson: "The resident asked for a person",
+      flowChoice: "The resident chose help from a person in the instructions",
+      flowStep: "The instructions handed the question to staff",
+    },
     escalation: {
       confirm: "Shall I pass your question to a member of staff at the client service centre? They answer during working hours.",
       yes: "✅ Yes, pass it on",

@@ -60,3 +60,32 @@ export type Input =
   | { readonly kind: "media"; readonly media: MediaKind; readonly file?: FileRef }
   /** The resident shared their own phone number (Telegram's contact button). */
   | { readonly kind: "contact"; readonly phone: string };
+
+/**
+ * Why a conversation was handed to a person: the resident asked (a button, `/person`, or typed
+ * "I want to talk to a person"), pressed a flow choice that leads to a person, or a flow reached
+ * a step that hands over. Texts for each are in `MESSAGES[lang].escalationReasons`.
+ */
+export type EscalationReason = "askedForPerson" | "flowChoice" | "flowStep";
+
+/** All escalation reasons. */
+export const ESCALATION_REASONS: readonly EscalationReason[] = ["askedForPerson", "flowChoice", "flowStep"];
+
+/**
+ * What the bot knew when the resident asked for a person: the one shape kept during the intake,
+ * handed to the ticket service and shown to staff.
+ */
+export interface EscalationContext {
+  readonly reason: EscalationReason;
+  /** For `flowStep`: the flow's own words for staff; for `flowChoice`: the label pressed. */
+  readonly note?: string;
+  /** The flow and step where the resident got stuck. */
+  readonly flow?: string;
+  readonly step?: string;
+  /** Answers the resident chose in the flow (e.g. invoice: utility). */
+  readonly vars?: Readonly<Record<string, string>>;
+  /** The last guide the bot answered with. */
+  readonly guide?: string;
+  /** The resident's last real question to the bot (masked). */
+  readonly lastQuestion?: string;
+}

@@ -7,7 +7,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Diagnostic } from "../knowledge/diagnostics.js";
 import type { KnowledgeBase } from "../knowledge/load.js";
-import { buttonId } from "./buttons.js";
+import { buttonIds } from "../core/button-ids.js";
 import { FLOW_EVENTS, type Flow, type FlowEvent } from "./flow.js";
 import { flowLineFinder, parseFlow } from "./parse.js";
 
@@ -107,10 +107,10 @@ export function buildFlows(sources: readonly FlowSource[], knowledge: KnowledgeB
             const line = lineOf(flow, "steps", step.id, "choices", i, "guide");
             checkGuide(flow, line, line, c.target.guide, c.target.anchor, what);
           }
-          if (Buffer.byteLength(buttonId.choice(flow.id, step.id, i)) > 64) err(flow, step.line, `${what}: flow and step ids are too long for a Telegram button (shorten them)`);
+          if (Buffer.byteLength(buttonIds.choice(flow.id, step.id, i)) > 64) err(flow, step.line, `${what}: flow and step ids are too long for a Telegram button (shorten them)`);
         });
       }
-      if (step.type === "instruction" && Buffer.byteLength(buttonId.instruction(flow.id, step.id, "failed")) > 64) {
+      if (step.type === "instruction" && Buffer.byteLength(buttonIds.instruction(flow.id, step.id, "failed")) > 64) {
         err(flow, step.line, `step '${step.id}': flow and step ids are too long for a Telegram button (shorten them)`);
       }
     }

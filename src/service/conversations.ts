@@ -7,13 +7,15 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { EventEmitter } from "node:events";
+import { buttonIds, parseButtonId } from "../core/button-ids.js";
 import { LANGUAGE_NAMES, NEW_SESSION, type Conversation, type SessionState, type TurnResult } from "../core/conversation.js";
 import { MESSAGES } from "../core/messages.js";
+import { endTicketButton } from "../core/relay.js";
 import { isLang, type Button, type Input, type Lang, type Reply } from "../core/types.js";
 import type { Logger } from "../log.js";
 import type { TicketService } from "../staff/tickets.js";
 import type { Notifier } from "../store/notifier.js";
-import type { ConversationStore, Resident, Turn, TurnCommit } from "../store/conversation-store.js";
+import type { ConversationStore, Resident, TranscriptLine, TurnCommit } from "../store/conversation-store.js";
 import { Batcher } from "./batcher.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 
@@ -24,7 +26,7 @@ interface StoredState extends SessionState {
 }
 
 /** What a channel gets back for one inbound message. */
-export interface HandledTurn {
+export interface HandledMessage {
   /** True when this update id was handled before: send nothing. */
   readonly duplicate: boolean;
   readonly residentId: number;
@@ -71,7 +73,8 @@ export interface ConversationServiceOptions {
 /** How many recently active chats keep their session in memory. */
 const SESSION_CACHE_SIZE = 10_000;
 
-type OpenedTurn = Awaited<ReturnType<ConversationStore["openTurn"]>> & { session?: { state: StoredState; version: number } };
+/** A resident with their stored session, as read at the start of a turn (and cached after it). */
+type CachedSession = Awaited<ReturnType<ConversationStore["openTurn"]>> & { session?: { state: StoredState; version: number } };
 
 /** How often a turn is redone when another instance saved the same session meanwhile. */
 const MAX_ATTEMPTS = 5;
@@ -81,11 +84,14 @@ const hashToken = (token: string): string => createHash("sha256").update(token).
 /** Labels of the buttons every channel shows permanently (menu bar, reply keyboard). */
 function fixedLabel(id: string, lang: Lang): string | undefined {
   const t = MESSAGES[lang];
-  if (id === "menu") return t.mainMenu;
-  if (id === "person") return t.talkToPerson;
-  if (id === "language") return t.language;
-  const code = /^lang:(\w+)$/.exec(id)?.[1];
-  return isLang(code) ? `🌐 ${LANGUAGE_NAMES[code]}` : undefined;
+  const press = parseButtonId(id);
+  switch (press.kind) {
+    case "menu": return t.mainMenu;
+    case "person": return t.talkToPerson;
+    case "languages": return t.language;
+    case "language": return `🌐 ${LANGUAGE_NAMES[press.lang]}`;
+    default: return undefined;
+  }
 }
 
 /** How an inbound message is written to the transcript: what the resident saw or typed. */
@@ -117,7 +123,7 @@ export class ConversationService {
   readonly #deliverers = new Map<string, Deliverer>();
   readonly #webEvents = new EventEmitter();
   /** Recently saved sessions by channel and chat, to skip a read on the next turn. */
-  readonly #sessions = new Map<string, OpenedTurn>();
+  readonly #sessions = new Map<string, CachedSession>();
   readonly #commits: Batcher<TurnCommit<StoredState> & { residentId: number; expectedVersion: number }, boolean>;
 
   constructor(options: ConversationServiceOptions) {
@@ -132,7 +138,7 @@ export class ConversationService {
     this.#commits = new Batcher((items) => this.#store.commitTurns(items), { maxInFlight: 2 });
   }
 
-  #remember(key: string, turn: OpenedTurn): void {
+  #remember(key: string, turn: CachedSession): void {
     this.#sessions.delete(key);
     this.#sessions.set(key, turn);
     if (this.#sessions.size > SESSION_CACHE_SIZE) this.#sessions.delete(this.#sessions.keys().next().value as string);
@@ -149,11 +155,11 @@ export class ConversationService {
   }
 
   /** Handles one inbound message of a resident. Messages of one chat are handled in order. */
-  handle(channel: string, chatId: string, input: Input, options: HandleOptions = {}): Promise<HandledTurn> {
+  handle(channel: string, chatId: string, input: Input, options: HandleOptions = {}): Promise<HandledMessage> {
     return this.#mutex.run(`${channel}:${chatId}`, () => this.#handle(channel, chatId, input, options));
   }
 
-  async #handle(channel: string, chatId: string, input: Input, options: HandleOptions): Promise<HandledTurn> {
+  async #handle(channel: string, chatId: string, input: Input, options: HandleOptions): Promise<HandledMessage> {
     const conversation = this.#conversation();
     const hint = options.langHint?.slice(0, 2).toLowerCase();
     const newLang = isLang(hint) ? hint : this.#defaultLang;
@@ -198,7 +204,7 @@ export class ConversationService {
             direction: "in", text: typingPhone ? "📞 [tālruņa numurs]" : describeInput(input, labels, resident.lang), ...meta,
             ...(result.outcome?.guides[0] ? { bestGuide: result.outcome.guides[0].id, score: result.outcome.guides[0].score, coverage: result.outcome.guides[0].coverage } : {}),
           },
-          ...result.replies.map((r): Turn => ({ direction: "out", text: r.text, ...meta })),
+          ...result.replies.map((r): TranscriptLine => ({ direction: "out", text: r.text, ...meta })),
         ],
         events: result.events.map((e) => ({
           kind: e.kind, lang: result.lang,
@@ -221,7 +227,10 @@ export class ConversationService {
         session: { state: { ...result.state, labels: newLabels }, version: (opened.session?.version ?? 0) + 1 },
         seen: false,
       });
-      if (result.escalation) this.#log.info("escalation requested", { channel, reason: result.escalation.reason, flow: result.escalation.flow, step: result.escalation.step });
+      if (result.escalation) {
+        const { reason, flow, step } = result.escalation.context;
+        this.#log.info("escalation requested", { channel, reason, flow, step });
+      }
       return {
         duplicate: false,
         residentId: resident.id,
@@ -246,12 +255,7 @@ export class ConversationService {
       ...(request.parish ? { parish: request.parish } : {}),
       contact: request.contact, ...(request.phone ? { phone: request.phone } : {}),
       question: request.question,
-      context: {
-        reason: request.reason,
-        ...(request.guide ? { guide: request.guide } : {}), ...(request.flow ? { flow: request.flow } : {}),
-        ...(request.step ? { step: request.step } : {}), ...(request.lastQuestion ? { lastQuestion: request.lastQuestion } : {}),
-        ...(request.vars ? { vars: request.vars } : {}),
-      },
+      context: request.context,
     });
     const t = MESSAGES[result.lang].escalation;
     const conversation = this.#conversation();
@@ -265,7 +269,7 @@ export class ConversationService {
     return {
       ...result,
       state: { ...result.state, ticket: { id: ticket.id, number: ticket.number, relay: true } },
-      replies: [...result.replies, { text: lines.join("\n\n"), buttons: [{ id: "ticket:end", label: t.end }, { id: "menu", label: MESSAGES[result.lang].mainMenu }] }],
+      replies: [...result.replies, { text: lines.join("\n\n"), buttons: [endTicketButton(result.lang), { id: buttonIds.menu, label: MESSAGES[result.lang].mainMenu }] }],
     };
   }
 
@@ -278,7 +282,7 @@ export class ConversationService {
         await tickets.residentMessage(result.relay.ticketId, result.relay.text, result.relay.attachment);
         const ticket = await tickets.summary(result.relay.ticketId);
         if (ticket?.status === "waiting") {
-          (result.replies as Reply[]).push({ text: MESSAGES[result.lang].escalation.added(ticket.number), buttons: [{ id: "ticket:end", label: MESSAGES[result.lang].escalation.end }] });
+          (result.replies as Reply[]).push({ text: MESSAGES[result.lang].escalation.added(ticket.number), buttons: [endTicketButton(result.lang)] });
         }
       } catch (error) {
         this.#log.warn("could not add the message to the ticket", { error });
@@ -316,7 +320,7 @@ export class ConversationService {
   // ---- Web chat sessions -------------------------------------------------------------------
 
   /** Creates a web chat session; returns its id, its secret token and the greeting. */
-  async createWebSession(lang: Lang | undefined): Promise<{ id: string; token: string; turn: HandledTurn }> {
+  async createWebSession(lang: Lang | undefined): Promise<{ id: string; token: string; turn: HandledMessage }> {
     const id = randomBytes(12).toString("base64url");
     const token = randomBytes(32).toString("base64url");
     await this.#store.createWebSession(id, hashToken(token), lang ?? this.#defaultLang);
@@ -339,7 +343,7 @@ export class ConversationService {
   }
 
   /** The transcript of a resident (masked), oldest first. */
-  history(residentId: number, limit = 100): Promise<Turn[]> {
+  history(residentId: number, limit = 100): Promise<TranscriptLine[]> {
     return this.#store.transcript(residentId, limit);
   }
 

@@ -6,6 +6,7 @@
  * @module
  */
 import type pg from "pg";
+import { describeEscalation } from "../core/messages.js";
 import { maskPersonalData } from "../core/privacy.js";
 import type { Lang } from "../core/types.js";
 import type { Centres } from "../knowledge/centres.js";
@@ -259,7 +260,7 @@ export class TicketService implements Desk {
       : { rows: [] };
     return {
       ...toSummary(row),
-      phone: row.phone, context: row.context, closeReason: row.close_reason, rating: row.rating, ratingComment: row.rating_comment,
+      phone: row.phone, context: row.context, reasonText: describeEscalation(row.context, "lv"), closeReason: row.close_reason, rating: row.rating, ratingComment: row.rating_comment,
       transcript,
       messages: messages.map((m) => ({
         id: Number(m.id), author: m.author, staff: m.staff_id ? { id: Number(m.staff_id), displayName: m.display_name ?? "" } : null,

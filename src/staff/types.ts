@@ -3,16 +3,16 @@
  * API, the console and Slack.
  * @module
  */
-import type { Lang } from "../core/types.js";
+import type { ContactMode } from "../core/turn.js";
+import type { EscalationContext, Lang } from "../core/types.js";
+
+export type { ContactMode };
 
 /** Staff roles: agents answer tickets of their centres; editors edit content; admins manage. */
 export type Role = "agent" | "editor" | "admin";
 
 /** Ticket states. */
 export type TicketStatus = "waiting" | "assigned" | "closed";
-
-/** How the resident wants the answer. */
-export type ContactMode = "chat" | "phone";
 
 /** A member of staff as others see them. */
 export interface StaffMember {
@@ -23,16 +23,8 @@ export interface StaffMember {
   readonly centres: readonly string[];
 }
 
-/** What the bot knew when the resident asked for a person. */
-export interface TicketContext {
-  readonly reason: string;
-  readonly guide?: string;
-  readonly flow?: string;
-  readonly step?: string;
-  /** Answers the resident chose in the flow (e.g. invoice: utility). */
-  readonly vars?: Readonly<Record<string, string>>;
-  readonly lastQuestion?: string;
-}
+/** What the bot knew when the resident asked for a person (see {@link EscalationContext}). */
+export type TicketContext = EscalationContext;
 
 /** A ticket as listed. */
 export interface TicketSummary {
@@ -67,6 +59,8 @@ export interface TicketMessage {
 export interface TicketDetail extends TicketSummary {
   readonly phone: string | null;
   readonly context: TicketContext;
+  /** Why the ticket came to staff, in Latvian words (see `describeEscalation`). */
+  readonly reasonText: string;
   readonly closeReason: string | null;
   readonly rating: number | null;
   readonly ratingComment: string | null;

@@ -18,7 +18,7 @@ export interface Resident {
 }
 
 /** One line of the transcript. */
-export interface Turn {
+export interface TranscriptLine {
   readonly direction: "in" | "out";
   readonly text: string;
   readonly intent?: string;
@@ -44,7 +44,7 @@ export interface StoredEvent {
 /** What one turn writes (see {@link ConversationStore.commitTurn}). */
 export interface TurnCommit<S> {
   readonly state: S;
-  readonly turns: readonly Turn[];
+  readonly turns: readonly TranscriptLine[];
   readonly events?: readonly StoredEvent[];
   readonly lang?: Lang;
   readonly update?: { readonly channel: string; readonly id: string };
@@ -107,7 +107,7 @@ export class ConversationStore {
   }
 
   /** Appends several turns at once (masked), in order. */
-  async appendTurns(residentId: number, turns: readonly Turn[]): Promise<void> {
+  async appendTurns(residentId: number, turns: readonly TranscriptLine[]): Promise<void> {
     if (turns.length === 0) return;
     const values: unknown[] = [];
     const rows = turns.map((t, i) => {
@@ -327,7 +327,7 @@ export class ConversationStore {
   }
 
   /** Appends a turn to the transcript, masking personal codes, IBANs and card numbers first. */
-  async appendTurn(residentId: number, turn: Turn): Promise<void> {
+  async appendTurn(residentId: number, turn: TranscriptLine): Promise<void> {
     await this.pool.query(
       "INSERT INTO turns (resident_id, direction, text, intent, guide_id, flow_id) VALUES ($1, $2, $3, $4, $5, $6)",
       [residentId, turn.direction, maskPersonalData(turn.text), turn.intent ?? null, turn.guideId ?? null, turn.flowId ?? null],
@@ -335,7 +335,7 @@ export class ConversationStore {
   }
 
   /** The last `limit` turns of a resident, oldest first. */
-  async transcript(residentId: number, limit = 100): Promise<Turn[]> {
+  async transcript(residentId: number, limit = 100): Promise<TranscriptLine[]> {
     const { rows } = await this.pool.query<{ direction: "in" | "out"; text: string; intent: string | null; guide_id: string | null; flow_id: string | null; step_id: string | null; lang: Lang | null }>(
       `SELECT direction, text, intent, guide_id, flow_id, step_id, lang FROM
          (SELECT * FROM turns WHERE resident_id = $1 ORDER BY id DESC LIMIT $2) t ORDER BY id`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BUTTON } from "../../src/core/assistant.js";
+import { buttonIds as BUTTON } from "../../src/core/button-ids.js";
 import { MAX_REPLY_LENGTH } from "../../src/core/types.js";
 import { Assistant } from "../../src/core/assistant.js";
 import { shippedAssistant, shippedKnowledge } from "../helpers.js";

@@ -192,7 +192,7 @@ describe.each(targets)("escalation from the web chat to a member of staff and ba
     expect(limited.status).toBe(429);
 
     const resident = await Resident.start(app);
-    const ticket = await app.desk.createTicket({ channel: "web", chatId: resident.id, lang: "lv", parish: "ozolnieku", question: "Jautājums", context: { reason: "test" } });
+    const ticket = await app.desk.createTicket({ channel: "web", chatId: resident.id, lang: "lv", parish: "ozolnieku", question: "Jautājums", context: { reason: "askedForPerson" } });
     await app.staffAccounts.add({ username: "liga", password: "a third long password", displayName: "Līga", role: "agent", centres: ["jelgava"] });
     const liga = await Staff.login(app, "liga", "a third long password");
     expect((await liga.call("GET", `/tickets/${ticket.id}`)).status).toBe(403);
@@ -206,7 +206,7 @@ describe.each(targets)("escalation from the web chat to a member of staff and ba
   it("lets exactly one of two agents claim a ticket", async () => {
     await app.staffAccounts.add({ username: "peteris", password: "yet another password", displayName: "Pēteris", role: "agent", centres: ["cenu-ozolnieku"] });
     const resident = await Resident.start(app);
-    const ticket = await app.desk.createTicket({ channel: "web", chatId: resident.id, lang: "lv", parish: "ozolnieku", question: "Sacensības", context: { reason: "test" } });
+    const ticket = await app.desk.createTicket({ channel: "web", chatId: resident.id, lang: "lv", parish: "ozolnieku", question: "Sacensības", context: { reason: "askedForPerson" } });
     const anna = await Staff.login(app, "anna", "correct horse battery");
     const peteris = await Staff.login(app, "peteris", "yet another password");
     const results = await Promise.all([anna.call("POST", `/tickets/${ticket.id}/claim`), peteris.call("POST", `/tickets/${ticket.id}/claim`)]);

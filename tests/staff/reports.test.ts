@@ -42,8 +42,8 @@ import type { Lang } from "../../src/core/types.js";
 import {
   computeIndicators, indicatorsToCsv, maskContacts, unansweredReport, unansweredToCsv, type UnansweredGroup,
 } from "../../src/staff/reports.js";
-import type { StaffMember } from "../../src/staff/types.js";
-import { ConversationStore, type StoredEvent, type Turn } from "../../src/store/conversation-store.js";
+import type { StaffMember, TicketContext } from "../../src/staff/types.js";
+import { ConversationStore, type StoredEvent, type TranscriptLine as Turn } from "../../src/store/conversation-store.js";
 import { openDatabase, type Database } from "../../src/store/database.js";
 import { migrate } from "../../src/store/migrate.js";
 import { startTestApp } from "../support/app.js";
@@ -106,7 +106,7 @@ interface TicketSeed {
   readonly at: string;
   readonly parish?: string;
   readonly question: string;
-  readonly context: { reason: string; guide?: string; flow?: string; step?: string; lastQuestion?: string };
+  readonly context: TicketContext;
   readonly firstResponse?: number;
   readonly closed?: number;
   readonly rating?: number;
@@ -159,7 +159,7 @@ async function seedNovember(app: App, pool: pg.Pool): Promise<void> {
   await s.press("r2", "2026-11-03 09:03", "lv", "✅ Jā, nodot darbiniekam", { intent: "escalate" });
   await seedTicket(app, pool, staff, {
     chat: "r2", lang: "lv", at: "2026-11-03 09:05", parish: "ozolnieku", question: "ka pieteikt suni?",
-    context: { reason: "resident asked for a person", lastQuestion: "ka pieteikt suni?" }, firstResponse: 10, closed: 60, rating: 5,
+    context: { reason: "askedForPerson", lastQuestion: "ka pieteikt suni?" }, firstResponse: 10, closed: 60, rating: 5,
   });
 
   await s.ask("r3", "2026-11-04 12:00", "ru", "как получить счёт по e-mail", GUIDE("e-invoices", 428.294));
@@ -168,7 +168,7 @@ async function seedNovember(app: App, pool: pg.Pool): Promise<void> {
   ]);
   await seedTicket(app, pool, staff, {
     chat: "r3", lang: "ru", at: "2026-11-04 12:05", question: "Счёт не приходит на почту",
-    context: { reason: "resident asked for a person", guide: "e-invoices", lastQuestion: "как получить счёт по e-mail" }, firstResponse: 30, closed: 120, rating: 3,
+    context: { reason: "askedForPerson", guide: "e-invoices", lastQuestion: "как получить счёт по e-mail" }, firstResponse: 30, closed: 120, rating: 3,
   });
 
   await s.ask("r4", "2026-11-09 14:00", "en", "How do I declare my residence", GUIDE("residence-declaration", 119.948));
@@ -185,12 +185,12 @@ async function seedNovember(app: App, pool: pg.Pool): Promise<void> {
   await seedTicket(app, pool, staff, {
     chat: "r6", lang: "lv", at: "2026-11-17 10:06", parish: "elejas",
     question: "Nevaru pievienot pielikumu, mans tālrunis 26123456, e-pasts janis.berzins@example.lv",
-    context: { reason: "pressed \"Talk to a person\" in online-application/attach", flow: "online-application", step: "attach" }, firstResponse: 50,
+    context: { reason: "flowChoice", note: "🙋 Runāt ar cilvēku", flow: "online-application", step: "attach" }, firstResponse: 50,
   });
 
   await seedTicket(app, pool, staff, {
     chat: "r7", lang: "en", at: "2026-11-24 09:00", parish: "cenu", question: "My bank does not show e-invoices",
-    context: { reason: "resident asked for a person", guide: "e-invoices", lastQuestion: "My bank does not show e-invoices" }, firstResponse: 20, closed: 240, rating: 4,
+    context: { reason: "askedForPerson", guide: "e-invoices", lastQuestion: "My bank does not show e-invoices" }, firstResponse: 20, closed: 240, rating: 4,
   });
 
   await s.ask("r8", "2026-11-25 11:00", "lv", "kā iesniegt iesniegumu", GUIDE("municipal-application", 140.759));
@@ -207,7 +207,7 @@ async function seedNovember(app: App, pool: pg.Pool): Promise<void> {
   await s.ask("r2", "2026-12-01 00:10", "lv", "kā pieteikt suni", FALLBACK(["kindergarten-queue", 34.227, 0.272]));
   await seedTicket(app, pool, staff, {
     chat: "r5", lang: "lv", at: "2026-12-02 10:00", parish: "ozolnieku", question: "kā reģistrēt suni",
-    context: { reason: "resident asked for a person", lastQuestion: "kā reģistrēt suni" }, firstResponse: 1, closed: 2, rating: 1,
+    context: { reason: "askedForPerson", lastQuestion: "kā reģistrēt suni" }, firstResponse: 1, closed: 2, rating: 1,
   });
 }
 
@@ -462,7 +462,7 @@ describe("cli indicators", () => {
       await db.pool.query(
         `INSERT INTO tickets (resident_id, channel, centre_id, lang, question, context, status, created_at, first_response_at, closed_at, rating)
          VALUES ($1, 'web', 'jelgava', 'lv', $2, $3::jsonb, 'closed', $4, $4::timestamptz + interval '15 minutes', $4::timestamptz + interval '45 minutes', 4)`,
-        [resident.id, "kā pieteikt suni, zvaniet [tālrunis]", JSON.stringify({ reason: "resident asked for a person", lastQuestion: "kā pieteikt suni, zvaniet 26123456" }), riga("2026-11-01 00:20")]);
+        [resident.id, "kā pieteikt suni, zvaniet [tālrunis]", JSON.stringify({ reason: "askedForPerson", lastQuestion: "kā pieteikt suni, zvaniet 26123456" }), riga("2026-11-01 00:20")]);
     } finally {
       await db.close();
     }

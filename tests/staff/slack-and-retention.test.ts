@@ -42,7 +42,7 @@ describe("Slack for staff (local fake Slack API)", () => {
   it("announces a new ticket in its centre's channel once, even when Slack was down at first", async () => {
     slack.failNext("chat.postMessage", 2, "network");
     const resident = await webResident(app);
-    const ticket = await app.desk.createTicket({ channel: "web", chatId: resident.id, lang: "lv", parish: "ozolnieku", question: "Kā pieteikt e-rēķinu? kods 010190-12345", context: { reason: "test" } });
+    const ticket = await app.desk.createTicket({ channel: "web", chatId: resident.id, lang: "lv", parish: "ozolnieku", question: "Kā pieteikt e-rēķinu? kods 010190-12345", context: { reason: "askedForPerson" } });
     const posted = await until(() => slack.messages.find((m) => JSON.stringify(m).includes(ticket.number)), "the announcement");
     expect(posted).toMatchObject({ channel: "C0OZOL" });
     expect(JSON.stringify(posted)).not.toContain("010190-12345");
@@ -52,7 +52,7 @@ describe("Slack for staff (local fake Slack API)", () => {
 
   it("lets an agent claim in Slack and answer the resident from the thread", async () => {
     const resident = await webResident(app);
-    const ticket = await app.desk.createTicket({ channel: "web", chatId: resident.id, lang: "lv", parish: "ozolnieku", question: "Palīdziet ar e-adresi", context: { reason: "test" } });
+    const ticket = await app.desk.createTicket({ channel: "web", chatId: resident.id, lang: "lv", parish: "ozolnieku", question: "Palīdziet ar e-adresi", context: { reason: "askedForPerson" } });
     const posted = await until(() => slack.messages.find((m) => JSON.stringify(m).includes(ticket.number)), "the announcement");
     const ts = (posted as { ts: string }).ts;
     const url = `${app.url}/slack/events`;
@@ -75,8 +75,8 @@ describe("the retention job", () => {
   it("deletes transcripts and closed tickets older than the retention period, and keeps newer ones", async () => {
     const resident = await webResident(app);
     await resident.send({ text: "paldies" });
-    const old = await app.desk.createTicket({ channel: "web", chatId: resident.id, lang: "lv", question: "Vecs", context: { reason: "test" } });
-    const recent = await app.desk.createTicket({ channel: "web", chatId: resident.id, lang: "lv", question: "Jauns", context: { reason: "test" } });
+    const old = await app.desk.createTicket({ channel: "web", chatId: resident.id, lang: "lv", question: "Vecs", context: { reason: "askedForPerson" } });
+    const recent = await app.desk.createTicket({ channel: "web", chatId: resident.id, lang: "lv", question: "Jauns", context: { reason: "askedForPerson" } });
     const pool = (app.store as unknown as { pool: import("pg").Pool }).pool;
     await pool.query("UPDATE tickets SET status = 'closed', closed_at = now() - interval '100 days' WHERE id = $1", [old.id]);
     await pool.query("UPDATE tickets SET status = 'closed', closed_at = now() - interval '10 days' WHERE id = $1", [recent.id]);

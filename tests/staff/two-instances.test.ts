@@ -43,7 +43,7 @@ describe.runIf(available)("two app instances on one PostgreSQL server", () => {
     const seen: TicketEvent[] = [];
     const unsubscribe = b.desk.subscribe((e) => seen.push(e));
     const { id } = (await (await fetch(`${a.url}/api/chat/sessions`, { method: "POST", body: "{}" })).json()) as { id: string };
-    const tickets = await Promise.all(Array.from({ length: 5 }, (_, i) => a.desk.createTicket({ channel: "web", chatId: id, lang: "lv", parish: "ozolnieku", question: `Jautājums ${i}`, context: { reason: "test" } })));
+    const tickets = await Promise.all(Array.from({ length: 5 }, (_, i) => a.desk.createTicket({ channel: "web", chatId: id, lang: "lv", parish: "ozolnieku", question: `Jautājums ${i}`, context: { reason: "askedForPerson" } })));
     const deadline = Date.now() + 8000;
     while ((seen.filter((e) => e.type === "created").length < 5 || (await a.outbox.pending()) > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
     unsubscribe();
@@ -57,7 +57,7 @@ describe.runIf(available)("two app instances on one PostgreSQL server", () => {
     const staffB = (await b.staffAccounts.login("peteris", "yet another password"));
     if (!staffA.ok || !staffB.ok) throw new Error("login failed");
     for (let round = 0; round < 5; round++) {
-      const ticket = await a.desk.createTicket({ channel: "web", chatId: id, lang: "lv", parish: "ozolnieku", question: `Sacensības ${round}`, context: { reason: "test" } });
+      const ticket = await a.desk.createTicket({ channel: "web", chatId: id, lang: "lv", parish: "ozolnieku", question: `Sacensības ${round}`, context: { reason: "askedForPerson" } });
       const results = await Promise.allSettled([a.desk.claim(staffA.staff, ticket.id), b.desk.claim(staffB.staff, ticket.id)]);
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
       const loser = results.find((r) => r.status === "rejected") as PromiseRejectedResult;

@@ -219,7 +219,7 @@ describe("Telegram end to end (long polling against a local Bot API server)", ()
     const chat = 111;
     await say(fake, chat, "/start", 2);
     const resident = await app.store.resident("telegram", String(chat));
-    const ticket = await app.desk.createTicket({ channel: "telegram", chatId: String(chat), lang: "lv", parish: "ozolnieku", question: "Telegram down", context: { reason: "test" } });
+    const ticket = await app.desk.createTicket({ channel: "telegram", chatId: String(chat), lang: "lv", parish: "ozolnieku", question: "Telegram down", context: { reason: "askedForPerson" } });
     const anna = await app.staffAccounts.add({ username: "anna-down", password: "correct horse battery", displayName: "Anna", role: "agent", centres: ["cenu-ozolnieku"] });
     await app.desk.claim(anna, ticket.id);
     await fake.waitForMessages(chat, 3);

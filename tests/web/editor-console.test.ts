@@ -61,7 +61,7 @@ beforeAll(async () => {
   // The second resident then asked for a person: a ticket for the Ozolnieku centre.
   await running.desk.createTicket({
     channel: "web", chatId: "editor-web-2", lang: "lv", parish: "ozolnieku", contact: "chat", question: UNANSWERED,
-    context: { reason: "resident asked for a person", lastQuestion: UNANSWERED },
+    context: { reason: "askedForPerson", lastQuestion: UNANSWERED },
   });
   await mkdir(ARTIFACTS, { recursive: true });
 }, 60_000);

@@ -225,7 +225,7 @@ describe("the staff console", () => {
       parish: "ozolnieku",
       contact: "chat",
       question: ticketQuestion,
-      context: { reason: "resident asked for a person" },
+      context: { reason: "askedForPerson" },
     });
     ticketNumber = created.number;
 
@@ -330,7 +330,7 @@ describe("the staff console", () => {
     const app = running();
     const question = "Vai varu nodot iesniegumu pašvaldībai e-pastā?";
     const chat = await startChat(app.url, question);
-    await app.desk.createTicket({ channel: "web", chatId: chat.id, lang: "lv", parish: "ozolnieku", contact: "chat", question, context: { reason: "resident asked for a person" } });
+    await app.desk.createTicket({ channel: "web", chatId: chat.id, lang: "lv", parish: "ozolnieku", contact: "chat", question, context: { reason: "askedForPerson" } });
 
     // The second agent's console gets no live events, so it still shows the ticket as waiting.
     const second = await newConsolePage();

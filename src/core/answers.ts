@@ -1,0 +1,93 @@
+/**
+ * Answers from the guides: free text through retrieval, guide and section buttons, the "Did
+ * this help?" question under an answer, the "Step by step" offer, and a person after two misses.
+ * @module
+ */
+import { buttonIds, type ButtonPress } from "./button-ids.js";
+import { MESSAGES } from "./messages.js";
+import { maskPersonalData } from "./privacy.js";
+import type { Core, Draft } from "./turn.js";
+import { MAX_REPLY_LENGTH, type Reply } from "./types.js";
+
+/** A guide button: the whole guide or one section. */
+export type GuidePress = Extract<ButtonPress, { kind: "guide" | "section" }>;
+
+/** Answers from the guides. */
+export class Answers {
+  constructor(private readonly core: Core) {}
+
+  /** A guide or section button (also flow steps that point at a guide). */
+  press(d: Draft, press: GuidePress): void {
+    const id = press.kind === "guide" ? buttonIds.guide(press.guide) : buttonIds.section(press.guide, press.anchor);
+    const out = this.core.assistant.press(id, { lang: d.lang });
+    d.intent = out.intent;
+    d.replies.push(...out.replies);
+    if (out.answered) {
+      d.guideId = out.answered.id;
+      d.state = { ...d.state, lastGuide: out.answered, misses: 0 };
+      this.offerFlowForGuide(d, out.answered.id);
+      this.askFeedback(d);
+    }
+  }
+
+  /** Free text answered from the guides, with feedback and a step-by-step offer. */
+  retrieve(d: Draft, text: string): void {
+    const out = this.core.assistant.ask(text, { lang: d.lang });
+    d.outcome = out;
+    d.lang = out.lang;
+    d.state = { ...d.state, lastQuestion: maskPersonalData(text).slice(0, 500) };
+    if (out.reason === "askedForPerson") {
+      // The "I read only the start" notice still belongs before the intake.
+      const notice = out.truncated ? out.replies[0] : undefined;
+      if (notice) d.replies.push(notice);
+      this.core.intake.escalate(d, { reason: "askedForPerson" });
+      return;
+    }
+    d.intent = out.intent;
+    d.replies.push(...out.replies);
+    if (out.reason === "answered" && out.answered) {
+      d.guideId = out.answered.id;
+      d.state = { ...d.state, misses: 0, lastGuide: out.answered, flow: d.state.flow?.paused ? d.state.flow : undefined };
+      this.offerFlowForGuide(d, out.answered.id);
+      this.askFeedback(d);
+      return;
+    }
+    if (out.reason === "noMatch") {
+      d.state = { ...d.state, misses: d.state.misses + 1 };
+      if (d.state.misses >= 2) this.offerPerson(d);
+    }
+  }
+
+  /** After a guide answer outside a flow: "Did this help?" (the feedback flow). */
+  askFeedback(d: Draft): void {
+    const feedback = this.core.flows.forEvent("feedback");
+    if (!feedback || d.state.flow) return;
+    const guideId = d.guideId;
+    const before = d.replies.length;
+    this.core.runner.start(d, feedback);
+    d.intent = "guide";
+    if (guideId) d.guideId = guideId;
+    // One answer, one message: the question goes under the answer, its buttons first.
+    const answer = d.replies[before - 1];
+    const question = d.replies[before];
+    if (answer && question && d.replies.length === before + 1 && answer.text.length + question.text.length + 2 <= MAX_REPLY_LENGTH) {
+      d.replies.splice(before - 1, 2, { text: `${answer.text}\n\n${question.text}`, buttons: [...question.buttons, ...answer.buttons] });
+    }
+  }
+
+  /** Adds "Step by step" to a guide answer when a flow walks through that guide. */
+  offerFlowForGuide(d: Draft, guideId: string): void {
+    const flow = this.core.flows.forGuide(guideId);
+    if (!flow || d.state.flow?.flow === flow.id) return;
+    const i = d.replies.findIndex((r) => r.buttons.length > 0);
+    if (i < 0) return;
+    const reply = d.replies[i] as Reply;
+    d.replies[i] = { ...reply, buttons: [{ id: buttonIds.startFlow(flow.id), label: MESSAGES[d.lang].stepByStep }, ...reply.buttons] };
+  }
+
+  /** After two misses: a person or the menu. */
+  offerPerson(d: Draft): void {
+    const t = MESSAGES[d.lang];
+    d.replies.push({ text: t.offerPerson, buttons: [{ id: buttonIds.person, label: t.talkToPerson }, { id: buttonIds.menu, label: t.mainMenu }] });
+  }
+}

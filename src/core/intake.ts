@@ -1,0 +1,203 @@
+/**
+ * Handing a conversation to a person: the short intake (confirm, parish, how to answer, phone,
+ * consent, the question) that ends in an {@link EscalationRequest}, or the open ticket when the
+ * resident already has one.
+ * @module
+ */
+import { buttonIds, isIntakePress, parseButtonId, type ButtonPress } from "./button-ids.js";
+import { MESSAGES } from "./messages.js";
+import { maskPersonalData } from "./privacy.js";
+import { hasWords, isLabel, isWord, normalisePhone, simplify } from "./text-match.js";
+import type { Core, Draft, FlowPosition, Intake } from "./turn.js";
+import { LANGS, type EscalationReason, type Input } from "./types.js";
+
+/** Why the conversation goes to a person, with the flow's words or the label pressed. */
+export interface EscalationCause {
+  readonly reason: EscalationReason;
+  readonly note?: string;
+}
+
+/** The escalation intake. */
+export class IntakeRunner {
+  constructor(private readonly core: Core) {}
+
+  /** Starts handing the conversation to a person: the intake (or the open ticket, if any). */
+  escalate(d: Draft, cause: EscalationCause): void {
+    const t = MESSAGES[d.lang].escalation;
+    d.intent = "escalate";
+    const ticket = d.state.ticket;
+    if (ticket) {
+      d.state = { ...d.state, ticket: { ...ticket, relay: true }, flow: undefined };
+      d.replies.push({ text: t.alreadyOpen(ticket.number), buttons: [{ id: buttonIds.endTicket, label: t.end }, { id: buttonIds.menu, label: MESSAGES[d.lang].mainMenu }] });
+      return;
+    }
+    const assistant = this.core.assistant;
+    if (!assistant.knowledge.centres) {
+      d.replies.push(...assistant.escalation(d.lang));
+      d.state = { ...d.state, flow: undefined, misses: 0 };
+      return;
+    }
+    const pos = d.state.flow;
+    // The step where the resident got stuck: the last instruction on the way, not an automatic step.
+    const stuck = pos ? this.stuckStep(pos) : undefined;
+    d.state = {
+      ...d.state,
+      flow: undefined,
+      misses: 0,
+      intake: {
+        step: "confirm",
+        context: {
+          reason: cause.reason,
+          ...(cause.note ? { note: cause.note } : {}),
+          ...(pos ? { flow: pos.flow } : {}), ...(stuck ? { step: stuck } : {}),
+          ...(pos && Object.keys(pos.vars).length > 0 ? { vars: pos.vars } : {}),
+          ...(d.state.lastGuide ? { guide: d.state.lastGuide.id } : {}),
+          ...(d.state.lastQuestion ? { lastQuestion: d.state.lastQuestion } : {}),
+        },
+      },
+    };
+    this.show(d);
+  }
+
+  /** The step where the resident got stuck in a flow. */
+  private stuckStep(pos: FlowPosition): string | undefined {
+    const flow = this.core.flows.get(pos.flow);
+    const waits = (id: string): boolean => {
+      const type = flow?.steps.get(id)?.type;
+      return type === "instruction" || type === "question" || type === "message";
+    };
+    if (waits(pos.step)) return pos.step;
+    const earlier = [...pos.history].reverse();
+    return earlier.find((id) => flow?.steps.get(id)?.type === "instruction") ?? earlier[0] ?? pos.step;
+  }
+
+  /** Shows the current intake step. */
+  show(d: Draft): void {
+    const intake = d.state.intake as Intake;
+    const t = MESSAGES[d.lang].escalation;
+    const centres = this.core.assistant.knowledge.centres;
+    d.intent = "escalate";
+    switch (intake.step) {
+      case "confirm":
+        d.replies.push({ text: t.confirm, buttons: [{ id: buttonIds.intakeConfirm(true), label: t.yes }, { id: buttonIds.intakeConfirm(false), label: t.no }] });
+        return;
+      case "parish":
+        d.replies.push({
+          text: t.parish,
+          buttons: [
+            ...(centres?.parishes ?? []).map((p) => ({ id: buttonIds.parish(p.id), label: p.name[d.lang] })),
+            { id: buttonIds.parish(undefined), label: t.parishOther },
+          ],
+        });
+        return;
+      case "contact":
+        d.replies.push({ text: t.contact, buttons: [{ id: buttonIds.contact("chat"), label: t.contactChat }, { id: buttonIds.contact("phone"), label: t.contactPhone }] });
+        return;
+      case "phone":
+        d.replies.push({ text: t.phone, buttons: [], requestContact: { label: t.phoneShare } });
+        return;
+      case "consent":
+        d.replies.push({ text: t.consent, buttons: [{ id: buttonIds.consent(true), label: t.consentYes, inline: true }, { id: buttonIds.consent(false), label: t.consentNo, inline: true }] });
+        return;
+      case "question": {
+        const known = intake.context.lastQuestion;
+        d.replies.push(known
+          ? { text: t.questionPrefilled(known.slice(0, 300)), buttons: [{ id: buttonIds.questionKeep, label: t.questionKeep }] }
+          : { text: t.question, buttons: [] });
+        return;
+      }
+    }
+  }
+
+  /** An answer during the intake. False when the input is not for the intake (it then ends). */
+  input(d: Draft, input: Input): boolean {
+    const intake = d.state.intake as Intake;
+    const t = MESSAGES[d.lang].escalation;
+    const press: ButtonPress | undefined = input.kind === "button" ? parseButtonId(input.id) : undefined;
+    const text = input.kind === "text" ? input.text.trim() : undefined;
+    const simple = text !== undefined ? simplify(text) : "";
+    const set = (next: Partial<Intake>): true => {
+      d.state = { ...d.state, intake: { ...intake, ...next } };
+      this.show(d);
+      return true;
+    };
+    const yes = (label: string): boolean => isLabel(simple, [label]) || isWord(simple, "done");
+    const no = (label: string): boolean => isLabel(simple, [label]) || isWord(simple, "failed");
+    switch (intake.step) {
+      case "confirm":
+        if ((press?.kind === "intakeConfirm" && press.yes) || yes(t.yes)) return set({ step: "parish" });
+        if ((press?.kind === "intakeConfirm" && !press.yes) || no(t.no)) {
+          d.state = { ...d.state, intake: undefined };
+          d.intent = "fallback";
+          d.replies.push({ text: t.cancelled, buttons: this.core.assistant.menuButtons(d.lang) });
+          return true;
+        }
+        break;
+      case "parish": {
+        const parishes = this.core.assistant.knowledge.centres?.parishes ?? [];
+        if (press?.kind === "parish" && press.parish === undefined) return set({ step: "contact", parish: undefined });
+        const typed = simple !== "" ? parishes.find((p) => LANGS.some((l) => simplify(p.name[l]).split(" ")[0] === simple.split(" ")[0])) : undefined;
+        const parish = (press?.kind === "parish" ? parishes.find((p) => p.id === press.parish) : undefined) ?? typed;
+        if (parish) return set({ step: "contact", parish: parish.id });
+        break;
+      }
+      case "contact":
+        if ((press?.kind === "contact" && press.mode === "chat") || isLabel(simple, [t.contactChat])) return set({ step: "consent", contact: "chat" });
+        if ((press?.kind === "contact" && press.mode === "phone") || isLabel(simple, [t.contactPhone])) return set({ step: "phone", contact: "phone" });
+        break;
+      case "phone": {
+        const raw = input.kind === "contact" ? input.phone : text;
+        const phone = raw !== undefined ? normalisePhone(raw) : undefined;
+        if (phone) {
+          // The share-number keyboard is gone now: the thanks brings the main actions back.
+          d.showActions = true;
+          d.replies.push({ text: t.phoneThanks, buttons: [] });
+          return set({ step: "consent", phone });
+        }
+        if (raw !== undefined) {
+          d.replies.push({ text: t.phoneInvalid, buttons: [], requestContact: { label: t.phoneShare } });
+          d.intent = "escalate";
+          return true;
+        }
+        break;
+      }
+      case "consent":
+        if ((press?.kind === "consent" && press.yes) || yes(t.consentYes)) {
+          d.consent = true;
+          return set({ step: "question" });
+        }
+        if ((press?.kind === "consent" && !press.yes) || no(t.consentNo)) {
+          d.consent = false;
+          d.state = { ...d.state, intake: undefined };
+          d.intent = "escalate";
+          d.replies.push({ text: t.consentRefused, buttons: this.core.assistant.menuButtons(d.lang) });
+          return true;
+        }
+        break;
+      case "question": {
+        const question = press?.kind === "questionKeep" ? intake.context.lastQuestion : text;
+        if (question && hasWords(question)) {
+          d.state = { ...d.state, intake: undefined };
+          d.intent = "escalate";
+          d.escalation = {
+            context: intake.context,
+            question: maskPersonalData(question).slice(0, 2000),
+            ...(intake.parish ? { parish: intake.parish } : {}),
+            contact: intake.contact ?? "chat",
+            ...(intake.phone ? { phone: intake.phone } : {}),
+          };
+          return true;
+        }
+        break;
+      }
+    }
+    // Commands and menu buttons leave the intake; anything else shows the step again.
+    if (press && !isIntakePress(press)) {
+      d.state = { ...d.state, intake: undefined };
+      return false;
+    }
+    d.intent = "escalate";
+    this.show(d);
+    return true;
+  }
+}
