@@ -20,6 +20,18 @@ export interface Section {
   readonly line: number;
 }
 
+/** One source of a guide's facts, as written in its front matter. */
+export interface Citation {
+  /** The page, when the source is on the web. */
+  readonly url?: string;
+  /** The document's name, when it is not on the web (or to name a page). */
+  readonly title?: string;
+  /** When the source was published or last updated, as written: YYYY, YYYY-MM or YYYY-MM-DD. */
+  readonly published?: string;
+  /** 1-based line of the entry in the file. */
+  readonly line: number;
+}
+
 /** A parsed guide in one language. */
 export interface Guide {
   readonly id: string;
@@ -27,7 +39,12 @@ export interface Guide {
   readonly title: string;
   readonly summary: string;
   readonly keywords: readonly string[];
+  /** Each source as shown to residents: its URL, or the document's title. */
   readonly sources: readonly string[];
+  /** The sources with their dates (same order as `sources`). */
+  readonly citations: readonly Citation[];
+  /** Anchors of sections marked as possibly out of date. */
+  readonly possiblyOutdated: readonly string[];
   /** ISO date (YYYY-MM-DD) the facts were last checked. */
   readonly checked: string;
   /** ISO date by which an editor must check the facts again. */

@@ -11,7 +11,47 @@ import { parseCentres, type Centres } from "./centres.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { parseHolidays, type Holidays } from "./holidays.js";
 import { REQUIRED_ANCHORS, type Guide } from "./guide.js";
-import { parseGuide } from "./parse.js";
+import { parseGuide, publishedUntil } from "./parse.js";
+
+/** A source older than this many years counts as old. */
+export const OLD_SOURCE_YEARS = 5;
+
+/** A guide resting only on old sources must be reviewed within this many months. */
+export const OLD_SOURCES_REVIEW_MONTHS = 6;
+
+/** The YYYY-MM-DD date `years` years and `months` months from `date` (negative goes back). */
+function shiftDate(date: string, years: number, months = 0): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCFullYear(d.getUTCFullYear() + years, d.getUTCMonth() + months);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * The rules about how current a guide's facts are:
+ * - a section marked `possibly_outdated` must exist and must not be the first section an answer
+ *   shows (the first step section: general questions get it);
+ * - a guide whose sources all have a date, every one older than {@link OLD_SOURCE_YEARS} years,
+ *   needs a `review_by` within {@link OLD_SOURCES_REVIEW_MONTHS} months.
+ */
+function currencyRules(guide: Guide, today: string, error: (line: number, message: string) => void, warn: (line: number, message: string) => void): void {
+  const line = guide.lines.possibly_outdated ?? 1;
+  const firstSteps = guide.sections.find((s) => s.kind === "steps");
+  for (const anchor of guide.possiblyOutdated) {
+    const section = guide.sections.find((s) => s.anchor === anchor);
+    if (!section) error(line, `possibly_outdated: no section {#${anchor}} in this guide`);
+    else if (section === firstSteps) {
+      error(section.line, `section {#${anchor}} is marked possibly outdated but is the first section an answer shows: put a section with current facts before it`);
+    }
+  }
+  const dates = guide.citations.map((c) => (c.published === undefined ? undefined : publishedUntil(c.published)));
+  if (dates.length === 0 || dates.some((d) => d === undefined)) return;
+  const newest = (dates as string[]).reduce((a, b) => (a > b ? a : b));
+  if (newest >= shiftDate(today, -OLD_SOURCE_YEARS)) return;
+  const latest = shiftDate(today, 0, OLD_SOURCES_REVIEW_MONTHS);
+  if (guide.reviewBy > latest) {
+    warn(guide.lines.sources ?? 1, `every source is older than ${OLD_SOURCE_YEARS} years (the newest is from ${newest.slice(0, 4)}): find a current source, or set review_by no later than ${latest}`);
+  }
+}
 
 /** A loaded knowledge base: usable guides by language and id, centres, and all problems found. */
 export interface KnowledgeBase {
@@ -113,6 +153,7 @@ export function buildKnowledge(
     }
     if (guide.reviewBy < today) warn(guide.lines.review_by ?? 1, `review_by ${guide.reviewBy} has passed: check the facts and set new dates`);
     if (guide.checked > today) warn(guide.lines.checked ?? 1, `checked ${guide.checked} is in the future`);
+    currencyRules(guide, today, error, warn);
     if (diagnostics.slice(before).some((d) => d.severity === "error")) continue;
     byLang.get(lang)?.set(guide.id, guide);
     seenIds.add(guide.id);

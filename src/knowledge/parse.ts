@@ -6,7 +6,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "y
 import { z } from "zod";
 import { isLang } from "../core/types.js";
 import type { Diagnostic } from "./diagnostics.js";
-import type { Guide, Section, SectionKind } from "./guide.js";
+import type { Citation, Guide, Section, SectionKind } from "./guide.js";
 
 const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const ANCHOR = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -35,16 +35,47 @@ const dateField = z
 
 const nonEmpty = z.string().trim().min(1, "must not be empty");
 
+// --- Sources with their dates (content truth, issue 11) ---
+const PUBLISHED = /^\d{4}(?:-\d{2}(?:-\d{2})?)?$/;
+
+/** The last day a `published` value (YYYY, YYYY-MM or YYYY-MM-DD) can stand for, or undefined when invalid. */
+export function publishedUntil(value: string): string | undefined {
+  if (!PUBLISHED.test(value)) return undefined;
+  const [y, m, d] = value.split("-").map(Number) as [number, number?, number?];
+  if (m !== undefined && (m < 1 || m > 12)) return undefined;
+  if (d !== undefined) return isRealDate(value) ? value : undefined;
+  // The last day of the year or month: day 0 of the next month.
+  const last = new Date(Date.UTC(y, m ?? 12, 0));
+  return last.toISOString().slice(0, 10);
+}
+
+const published = z
+  .union([z.number().int(), z.string(), z.date()])
+  .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v)))
+  .refine((v) => publishedUntil(v) !== undefined, "must be a year or a date: YYYY, YYYY-MM or YYYY-MM-DD");
+
+/**
+ * One source: a URL, or `{ url, published }` for a page with a known date, or `{ title, published }`
+ * for a document that is not on the web (for example a municipality's workshop material).
+ */
+const SourceEntry = z.union([
+  z.string(),
+  z.object({ url: z.string().optional(), title: nonEmpty.optional(), published: published.optional() }).strict()
+    .refine((s) => s.url !== undefined || s.title !== undefined, "needs a 'url' or, for a document not on the web, a 'title'"),
+]);
+
 const FrontMatter = z.object({
   id: z.string().regex(ID, "must be lowercase letters, digits and hyphens"),
   lang: z.string().refine(isLang, "must be lv, ru or en"),
   title: nonEmpty,
   summary: nonEmpty,
   keywords: z.array(nonEmpty).min(1, "needs at least one keyword"),
-  sources: z.array(z.string()).min(1, "needs at least one official source URL"),
+  sources: z.array(SourceEntry).min(1, "needs at least one official source URL"),
   checked: dateField,
   review_by: dateField,
   related: z.array(z.string()).default([]),
+  /** Anchors of sections whose facts may be out of date (they must not be the first section an answer shows). */
+  possibly_outdated: z.array(z.string()).default([]),
 });
 
 const HEADING = /^##\s+(.+?)\s*(?:\{#([^}]*)\})?\s*$/;
@@ -114,8 +145,16 @@ export function parseGuide(text: string, file: string): ParseResult {
     return { diagnostics };
   }
   const fm = parsed.data;
-  fm.sources.forEach((url, i) => {
-    if (!isValidUrl(url)) error(itemLines.sources?.[i] ?? fieldLines.sources ?? 1, `malformed URL in sources: '${url}'`);
+  const citations: Citation[] = fm.sources.map((entry, i) => {
+    const line = itemLines.sources?.[i] ?? fieldLines.sources ?? 1;
+    const item = typeof entry === "string" ? { url: entry } : entry;
+    if (item.url !== undefined && !isValidUrl(item.url)) error(line, `malformed URL in sources: '${item.url}'`);
+    return {
+      ...(item.url !== undefined ? { url: item.url } : {}),
+      ...(item.title !== undefined ? { title: item.title.trim() } : {}),
+      ...(item.published !== undefined ? { published: item.published } : {}),
+      line,
+    };
   });
 
   // Sections: text before the first heading is the intro.
@@ -160,7 +199,9 @@ export function parseGuide(text: string, file: string): ParseResult {
     title: fm.title.trim(),
     summary: fm.summary.trim(),
     keywords: fm.keywords.map((k) => k.trim()),
-    sources: fm.sources,
+    sources: citations.map((c) => c.url ?? c.title ?? ""),
+    citations,
+    possiblyOutdated: fm.possibly_outdated,
     checked: fm.checked,
     reviewBy: fm.review_by,
     related: fm.related,

@@ -103,4 +103,48 @@ describe("knowledge check", () => {
     const kb = buildKnowledge(all("a"), { file: "knowledge/centres.yaml", text: broken }, { today: new Date("2026-11-22") });
     expect(kb.diagnostics.map(formatDiagnostic)).toContain("knowledge/centres.yaml:1: parish 'elejas' is served by no centre");
   });
+
+  describe("how current the facts are", () => {
+    const steps = "## Need {#need}\n- a phone\n\n## Current {#current}\n1. Do it.\n\n## Old {#old}\n1. As in 2017.\n\n## Trouble {#trouble}\n- Call.\n\n## Help {#help}\n- Ask.\n";
+
+    it("accepts sources with dates and documents that are not on the web", () => {
+      const sources = "\n  - https://www.example.lv/page\n  - { url: http://old.example.lv/news?id=1, published: 2017 }\n  - { title: \"Workshop notes\", published: 2025-02-20 }";
+      const kb = buildKnowledge(all("a", { sources }), CENTRES, { today: new Date("2026-11-22") });
+      expect(kb.diagnostics.map(formatDiagnostic)).toEqual([]);
+      const g = kb.guides.get("lv")?.get("a");
+      expect(g?.sources).toEqual(["https://www.example.lv/page", "http://old.example.lv/news?id=1", "Workshop notes"]);
+      expect(g?.citations.map((c) => c.published)).toEqual([undefined, "2017", "2025-02-20"]);
+    });
+
+    it("reports a source entry with neither a url nor a title, and a bad date", () => {
+      const out = check(all("a", { sources: "\n  - { published: 2020 }\n  - { url: https://www.example.lv/x, published: 2020-13 }" }));
+      expect(out.some((l) => l.startsWith("knowledge/lv/a.md:8: front matter: 'sources'") && l.includes("'url'"))).toBe(true);
+      expect(out.some((l) => l.startsWith("knowledge/lv/a.md:9: front matter: 'sources'") && l.includes("YYYY"))).toBe(true);
+    });
+
+    it("warns when every source is older than 5 years and review_by is further than 6 months away", () => {
+      const old = "\n  - { url: http://old.example.lv/a, published: 2019 }\n  - { url: http://old.example.lv/b, published: 2020-05 }";
+      expect(check(all("a", { sources: old, review_by: "2027-09-01" }))).toContain(
+        "knowledge/lv/a.md:7: warning: every source is older than 5 years (the newest is from 2020): find a current source, or set review_by no later than 2027-05-22",
+      );
+      expect(check(all("a", { sources: old, review_by: "2027-05-22" }))).toEqual([]);
+    });
+
+    it("does not count a guide as old when one source is recent or undated", () => {
+      const mixed = "\n  - { url: http://old.example.lv/a, published: 2019 }\n  - { url: https://www.example.lv/b, published: 2024 }";
+      expect(check(all("a", { sources: mixed, review_by: "2028-01-01" }))).toEqual([]);
+      const undated = "\n  - { url: http://old.example.lv/a, published: 2019 }\n  - https://www.example.lv/b";
+      expect(check(all("a", { sources: undated, review_by: "2028-01-01" }))).toEqual([]);
+    });
+
+    it("reports a possibly outdated section that is the first section an answer shows", () => {
+      expect(check(all("a", { possibly_outdated: "[old]" }, steps))).toEqual([]);
+      const out = check(all("a", { possibly_outdated: "[current]" }, steps));
+      expect(out).toContain("knowledge/lv/a.md:19: section {#current} is marked possibly outdated but is the first section an answer shows: put a section with current facts before it");
+    });
+
+    it("reports a possibly_outdated anchor that names no section", () => {
+      expect(check(all("a", { possibly_outdated: "[gone]" }, steps))).toContain("knowledge/lv/a.md:11: possibly_outdated: no section {#gone} in this guide");
+    });
+  });
 });
