@@ -344,6 +344,17 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
       return fail(c, 404, "not_found", "Chart.js is not installed.");
     }
   });
+  // The console's ES modules (no build step): /staff/lib/<name>.js and /staff/pages/<name>.js.
+  app.get("/staff/:dir{lib|pages}/:name{[a-z][a-z0-9-]*\\.js}", async (c) => {
+    try {
+      const body = await readFile(path.join(PUBLIC_DIR, "staff", c.req.param("dir"), c.req.param("name")), "utf8");
+      c.header("Content-Type", "text/javascript; charset=utf-8");
+      c.header("Cache-Control", "no-cache");
+      return c.body(body);
+    } catch {
+      return fail(c, 404, "not_found", "There is nothing at this address.");
+    }
+  });
   for (const [urlPath, { file, type }] of Object.entries(files)) {
     app.get(urlPath, async (c) => {
       try {
