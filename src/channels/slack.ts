@@ -35,9 +35,11 @@ import {
   type ReceiverEvent,
   type types as slackTypes,
 } from "@slack/bolt";
+import { AuthError, DeskError, RequestError, SlackNetworkError, SlackRefusedError, type DeskErrorCode } from "../core/errors.js";
 import { maskPersonalData } from "../core/privacy.js";
 import type { Logger } from "../log.js";
-import { DeskError, type Desk, type DeskErrorCode } from "../staff/desk.js";
+import { errorResponse } from "../server/errors.js";
+import type { Desk } from "../staff/desk.js";
 import type { StaffMember, TicketDetail, TicketSummary } from "../staff/types.js";
 
 // === Constants
@@ -83,49 +85,10 @@ const LANGUAGE_NAMES: Readonly<Record<string, string>> = { lv: "latviešu", ru: 
 const CHANNEL_NAMES: Readonly<Record<string, string>> = { telegram: "Telegram", web: "tīmekļa tērzēšana" };
 const CONTACT_NAMES: Readonly<Record<string, string>> = { chat: "tērzēšanā", phone: "pa tālruni (atzvanīt)" };
 
-// === Errors
-
-/** Codes of the errors this module throws. */
-export type SlackErrorCode = "slack_refused" | "slack_network";
-
-/** Base class of the Slack channel's errors; branch on `code`. */
-export class SlackChannelError extends Error {
-  readonly code: SlackErrorCode;
-  /** The Slack API method that failed, e.g. `chat.postMessage`. */
-  readonly method: string;
-  constructor(code: SlackErrorCode, method: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-    this.method = method;
-  }
-}
+// === Errors of the Slack API
 
 /**
- * Slack answered but refused the call: `ok:false` with an error code (`channel_not_found`,
- * `not_in_channel`, `invalid_auth`, `ratelimited`…) or an HTTP error status.
- */
-export class SlackRefusedError extends SlackChannelError {
-  /** Slack's error code, e.g. `channel_not_found`; `ratelimited`; or `http_<status>`. */
-  readonly slackError: string;
-  /** For `ratelimited`: seconds Slack asked us to wait. */
-  readonly retryAfterSeconds: number | undefined;
-  constructor(method: string, slackError: string, options?: { retryAfterSeconds?: number; cause?: unknown }) {
-    super("slack_refused", method, `Slack refused ${method}: ${slackError}`, { cause: options?.cause });
-    this.slackError = slackError;
-    this.retryAfterSeconds = options?.retryAfterSeconds;
-  }
-}
-
-/** Slack could not be reached (connection refused or reset, DNS, timeout). Safe to retry. */
-export class SlackNetworkError extends SlackChannelError {
-  constructor(method: string, cause: unknown) {
-    super("slack_network", method, `Slack could not be reached for ${method}`, { cause });
-  }
-}
-
-/**
- * Translates an error of `@slack/web-api` into a {@link SlackChannelError}; anything else
+ * Translates an error of `@slack/web-api` into a `SlackChannelError` (`core/errors.ts`); anything else
  * (a programming error) is returned unchanged.
  */
 export function toSlackError(method: string, error: unknown): unknown {
@@ -224,23 +187,23 @@ export interface SlackChannel {
   /**
    * Posts a ticket to its centre's channel with claim and close buttons, and records the thread.
    * Does nothing when the ticket was already announced or its centre has no Slack channel.
-   * @throws {SlackChannelError} when Slack refuses or cannot be reached (the caller retries).
+   * @throws {SlackChannelError} (`core/errors.ts`) when Slack refuses or cannot be reached (the caller retries).
    */
   announce(ticket: TicketSummary): Promise<void>;
   /**
    * Posts a resident's or a system message into the ticket's thread (masked). Does nothing when
    * the ticket was never announced.
-   * @throws {SlackChannelError}
+   * @throws {SlackChannelError} (`core/errors.ts`)
    */
   postToThread(ticketId: number, text: string, author: "resident" | "system"): Promise<void>;
   /**
    * Updates the announcement to show who claimed the ticket and removes the claim button.
-   * @throws {SlackChannelError}
+   * @throws {SlackChannelError} (`core/errors.ts`)
    */
   markClaimed(ticket: TicketSummary): Promise<void>;
   /**
    * Updates the announcement to show that the ticket is closed, and why; removes the buttons.
-   * @throws {SlackChannelError}
+   * @throws {SlackChannelError} (`core/errors.ts`)
    */
   markClosed(ticket: TicketSummary, reason: string): Promise<void>;
   /** Resolves when every inbound request accepted so far has been fully processed (tests, shutdown). */
@@ -536,7 +499,7 @@ export function isValidSlackSignature(args: { signingSecret: string; body: strin
 
 const json = (status: number, body: unknown): Response =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8" } });
-const unauthorized = (): Response => json(401, { error: { code: "unauthorized", message: "The Slack signature is missing, wrong or too old." } });
+const unauthorized = (): Response => errorResponse(new AuthError("unauthorized", "The Slack signature is missing, wrong or too old."));
 
 /**
  * A Bolt {@link Receiver} that takes web-standard `Request`s (from Hono) instead of running its
@@ -582,9 +545,9 @@ class HonoReceiver implements Receiver {
     const app = this.#app;
     if (!app) throw new Error("The Slack receiver was used before Bolt initialised it.");
     const declared = Number(request.headers.get("content-length") ?? "0");
-    if (declared > MAX_BODY_BYTES) return json(413, { error: { code: "payload_too_large", message: "The request is too large." } });
+    if (declared > MAX_BODY_BYTES) return errorResponse(new RequestError("payload_too_large", "The request is too large."));
     const raw = await request.text();
-    if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return json(413, { error: { code: "payload_too_large", message: "The request is too large." } });
+    if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return errorResponse(new RequestError("payload_too_large", "The request is too large."));
     const contentType = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
 
     // Slack's SSL check is unsigned; answer it without looking at anything else in the body.
@@ -602,7 +565,7 @@ class HonoReceiver implements Receiver {
     }
 
     const body = parseBody(raw, contentType);
-    if (!body) return json(400, { error: { code: "bad_request", message: "The body is not a Slack payload." } });
+    if (!body) return errorResponse(new RequestError("bad_request", "The body is not a Slack payload."));
     if (body.type === "url_verification") return json(200, { challenge: typeof body.challenge === "string" ? body.challenge : "" });
 
     const eventId = typeof body.event_id === "string" ? body.event_id : undefined;
@@ -630,19 +593,19 @@ class HonoReceiver implements Receiver {
     const timer = setTimeout(() => {
       if (acked) return;
       this.#log.warn("Slack: a request was not acknowledged in time", { type: body.type });
-      settle(json(404, { error: { code: "not_found", message: "No handler acknowledged this request." } }));
+      settle(errorResponse(new RequestError("not_found", "No handler acknowledged this request.")));
     }, ACK_TIMEOUT_MS);
 
     const processing = app
       .processEvent(event)
       .then(() => {
-        if (!acked) settle(json(404, { error: { code: "not_found", message: "No handler acknowledged this request." } }));
+        if (!acked) settle(errorResponse(new RequestError("not_found", "No handler acknowledged this request.")));
       })
       .catch((error: unknown) => {
         this.#log.error("Slack: processing a request failed", { error });
         // Let Slack retry an event that failed before it was acknowledged.
         if (!acked && eventId) this.#seenEvents.delete(eventId);
-        settle(json(500, { error: { code: "internal", message: "Something went wrong on our side." } }));
+        settle(errorResponse(error));
       })
       .finally(() => {
         clearTimeout(timer);

@@ -1,14 +1,32 @@
 /**
- * Every error the application raises on purpose, with a stable code. Callers branch on `code`,
- * never on message text. Unknown errors are wrapped by {@link asAppError}.
+ * Every error the application raises on purpose, in one place, each with a stable code (after
+ * bolt-js `errors.ts`). Callers branch on `code` (or the class), never on message text; anything
+ * else thrown is wrapped by {@link asAppError}. The HTTP edge maps codes to statuses once
+ * (`src/server/errors.ts`); nothing here knows about HTTP.
  * @module
  */
 
-/** Stable error codes. */
+/** Codes of a refused ticket-desk operation. */
+export type DeskErrorCode = "not_found" | "forbidden" | "already_claimed" | "not_yours" | "closed" | "unknown_centre" | "bad_request";
+
+/** Codes of a refused or malformed request (web chat, staff API, Slack requests). */
+export type RequestErrorCode = "bad_request" | "not_found" | "payload_too_large" | "too_many_requests";
+
+/** Codes of a caller who is not (or not enough) signed in. */
+export type AuthErrorCode = "unauthorized" | "csrf_failed" | "forbidden" | "invalid_credentials" | "too_many_attempts";
+
+/** Codes of a remote service that failed: it answered with a refusal, or could not be reached. */
+export type RemoteErrorCode = "slack_refused" | "slack_network";
+
+/** Every stable error code. */
 export type ErrorCode =
   | "config_invalid"
   | "content_invalid"
   | "usage"
+  | DeskErrorCode
+  | RequestErrorCode
+  | AuthErrorCode
+  | RemoteErrorCode
   | "unknown";
 
 /** Base class: an error with a stable code and an optional cause. */
@@ -44,7 +62,72 @@ export class UsageError extends AppError {
   }
 }
 
-/** Wraps anything thrown into an {@link AppError}. */
+/** A request the caller can fix (bad body, unknown address, too large, too many). The message says how. */
+export class RequestError extends AppError {
+  declare readonly code: RequestErrorCode;
+  constructor(code: RequestErrorCode, message: string) {
+    super(code, message);
+  }
+}
+
+/** The caller is not signed in, sent no CSRF token, or may not do this. */
+export class AuthError extends AppError {
+  declare readonly code: AuthErrorCode;
+  constructor(code: AuthErrorCode, message: string) {
+    super(code, message);
+  }
+}
+
+/** A web chat session id or token does not match. */
+export class SessionAuthError extends AuthError {
+  constructor(message = "Unknown session or wrong token. Start a new session.") {
+    super("unauthorized", message);
+  }
+}
+
+/** A refused ticket-desk operation (see `staff/desk.ts`). */
+export class DeskError extends AppError {
+  declare readonly code: DeskErrorCode;
+  constructor(code: DeskErrorCode, message: string) {
+    super(code, message);
+  }
+}
+
+/** Base class of the Slack channel's errors; branch on `code`. */
+export class SlackChannelError extends AppError {
+  declare readonly code: RemoteErrorCode;
+  /** The Slack API method that failed, e.g. `chat.postMessage`. */
+  readonly method: string;
+  constructor(code: RemoteErrorCode, method: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.method = method;
+  }
+}
+
+/**
+ * Slack answered but refused the call: `ok:false` with an error code (`channel_not_found`,
+ * `not_in_channel`, `invalid_auth`, `ratelimited`…) or an HTTP error status.
+ */
+export class SlackRefusedError extends SlackChannelError {
+  /** Slack's error code, e.g. `channel_not_found`; `ratelimited`; or `http_<status>`. */
+  readonly slackError: string;
+  /** For `ratelimited`: seconds Slack asked us to wait. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(method: string, slackError: string, options?: { retryAfterSeconds?: number; cause?: unknown }) {
+    super("slack_refused", method, `Slack refused ${method}: ${slackError}`, { cause: options?.cause });
+    this.slackError = slackError;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
+  }
+}
+
+/** Slack could not be reached (connection refused or reset, DNS, timeout). Safe to retry. */
+export class SlackNetworkError extends SlackChannelError {
+  constructor(method: string, cause: unknown) {
+    super("slack_network", method, `Slack could not be reached for ${method}`, { cause });
+  }
+}
+
+/** Wraps anything thrown into an {@link AppError} (code `unknown`, the original as `cause`). */
 export function asAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   return new AppError("unknown", error instanceof Error ? error.message : String(error), { cause: error });

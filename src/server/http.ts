@@ -8,13 +8,16 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Hono, type Context } from "hono";
+import { createMiddleware } from "hono/factory";
 import { bodyLimit } from "hono/body-limit";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
+import { RequestError, SessionAuthError } from "../core/errors.js";
 import type { Input, Reply } from "../core/types.js";
 import type { Logger } from "../log.js";
-import { SessionAuthError, type ConversationService } from "../service/conversations.js";
+import type { ConversationService } from "../service/conversations.js";
 import type { Resident } from "../store/conversation-store.js";
+import { errorResponse, onHttpError } from "./errors.js";
 
 /** Where the page's files live. */
 export const PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../public");
@@ -57,11 +60,10 @@ export interface HttpOptions {
   readonly routes?: readonly Hono[];
 }
 
-type ErrorCode = "bad_request" | "unauthorized" | "not_found" | "payload_too_large" | "too_many_requests" | "internal";
+/** What the web chat API's session check sets on the context. */
+type ChatEnv = { Variables: { resident: Resident } };
 
-function jsonError(c: Context, status: 400 | 401 | 404 | 413 | 429 | 500, code: ErrorCode, message: string): Response {
-  return c.json({ error: { code, message } }, status);
-}
+const NOT_FOUND = (): RequestError => new RequestError("not_found", "There is nothing at this address.");
 
 /** A fixed-window limiter per key (one web chat session). */
 class RateLimiter {
@@ -89,11 +91,9 @@ export function createHttpApp(options: HttpOptions): Hono {
   const limiter = new RateLimiter(MESSAGES_PER_MINUTE, 60_000);
   const cache = new Map<string, string>();
 
-  app.onError((error, c) => {
-    log.error("HTTP request failed", { path: c.req.path, error });
-    return jsonError(c, 500, "internal", "Something went wrong on our side. Please try again.");
-  });
-  app.notFound((c) => jsonError(c, 404, "not_found", "There is nothing at this address."));
+  // The one place errors become responses, also for the mounted routes (staff API, Slack).
+  app.onError(onHttpError(log));
+  app.notFound(() => errorResponse(NOT_FOUND()));
 
   app.use("*", async (c, next) => {
     await next();
@@ -108,7 +108,7 @@ export function createHttpApp(options: HttpOptions): Hono {
         try {
           body = await readFile(path.join(PUBLIC_DIR, file), "utf8");
         } catch {
-          return jsonError(c, 404, "not_found", "There is nothing at this address.");
+          throw NOT_FOUND();
         }
         cache.set(file, body);
       }
@@ -129,8 +129,8 @@ export function createHttpApp(options: HttpOptions): Hono {
     app.post("/telegram/webhook", (c) => handler(c.req.raw));
   }
 
-  const api = new Hono();
-  api.use("*", bodyLimit({ maxSize: 64 * 1024, onError: (c) => jsonError(c, 413, "payload_too_large", "The request is too large.") }));
+  const api = new Hono<ChatEnv>();
+  api.use("*", bodyLimit({ maxSize: 64 * 1024, onError: () => errorResponse(new RequestError("payload_too_large", "The request is too large.")) }));
 
   const readJson = async (c: Context): Promise<unknown> => {
     const text = await c.req.text();
@@ -142,29 +142,25 @@ export function createHttpApp(options: HttpOptions): Hono {
     }
   };
 
-  const authenticate = async (c: Context, allowQuery: boolean): Promise<Resident | Response> => {
+  /** The session's resident (`c.var.resident`); the token as a bearer header, or `?token=` for event streams. */
+  const session = (allowQuery: boolean) => createMiddleware<ChatEnv>(async (c, next) => {
     const header = c.req.header("authorization") ?? "";
     const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? (allowQuery ? c.req.query("token") : undefined);
-    if (!bearer) return jsonError(c, 401, "unauthorized", "Send the session token as 'Authorization: Bearer <token>'.");
-    try {
-      return await service.authenticateWeb(c.req.param("id") ?? "", bearer);
-    } catch (error) {
-      if (error instanceof SessionAuthError) return jsonError(c, 401, "unauthorized", "Unknown session or wrong token. Start a new session.");
-      throw error;
-    }
-  };
+    if (!bearer) throw new SessionAuthError("Send the session token as 'Authorization: Bearer <token>'.");
+    c.set("resident", await service.authenticateWeb(c.req.param("id") ?? "", bearer));
+    await next();
+  });
 
   api.post("/sessions", async (c) => {
     const body = await readJson(c);
     const parsed = CreateBody.safeParse(body);
-    if (!parsed.success) return jsonError(c, 400, "bad_request", "Send {} or {\"lang\": \"lv\" | \"ru\" | \"en\"}.");
+    if (!parsed.success) throw new RequestError("bad_request", "Send {} or {\"lang\": \"lv\" | \"ru\" | \"en\"}.");
     const { id, token, turn } = await service.createWebSession(parsed.data.lang);
     return c.json({ id, token, lang: turn.lang, replies: toJsonReplies(turn.replies) }, 201);
   });
 
-  api.get("/sessions/:id", async (c) => {
-    const resident = await authenticate(c, false);
-    if (resident instanceof Response) return resident;
+  api.get("/sessions/:id", session(false), async (c) => {
+    const resident = c.var.resident;
     const turns = await service.history(resident.id, 200);
     const buttons = await service.lastButtons(resident.id);
     const lastOut = turns.map((t) => t.direction).lastIndexOf("out");
@@ -175,24 +171,22 @@ export function createHttpApp(options: HttpOptions): Hono {
     });
   });
 
-  api.post("/sessions/:id/messages", async (c) => {
-    const resident = await authenticate(c, false);
-    if (resident instanceof Response) return resident;
+  api.post("/sessions/:id/messages", session(false), async (c) => {
+    const resident = c.var.resident;
     const body = await readJson(c);
     const parsed = MessageBody.safeParse(body);
     if (!parsed.success) {
       const tooLong = typeof (body as { text?: unknown } | null)?.text === "string" && ((body as { text: string }).text.length > MAX_WEB_TEXT);
-      return jsonError(c, 400, "bad_request", tooLong ? `The message is too long: at most ${MAX_WEB_TEXT} characters.` : "Send {\"text\": \"...\"} or {\"button\": \"<button id>\"}.");
+      throw new RequestError("bad_request", tooLong ? `The message is too long: at most ${MAX_WEB_TEXT} characters.` : "Send {\"text\": \"...\"} or {\"button\": \"<button id>\"}.");
     }
-    if (!limiter.allow(resident.chatId)) return jsonError(c, 429, "too_many_requests", "Too many messages. Please wait a minute.");
+    if (!limiter.allow(resident.chatId)) throw new RequestError("too_many_requests", "Too many messages. Please wait a minute.");
     const input: Input = "text" in parsed.data ? { kind: "text", text: parsed.data.text } : { kind: "button", id: parsed.data.button };
     const turn = await service.handle("web", resident.chatId, input);
     return c.json({ lang: turn.lang, replies: toJsonReplies(turn.replies) });
   });
 
-  api.get("/sessions/:id/events", async (c) => {
-    const resident = await authenticate(c, true);
-    if (resident instanceof Response) return resident;
+  api.get("/sessions/:id/events", session(true), async (c) => {
+    const resident = c.var.resident;
     const lastHeader = Number(c.req.header("last-event-id") ?? c.req.query("after") ?? Number.NaN);
     let cursor = Number.isFinite(lastHeader) ? lastHeader : await service.lastWebEventId(resident.id);
     return streamSSE(c, async (stream) => {
@@ -228,7 +222,9 @@ export function createHttpApp(options: HttpOptions): Hono {
     });
   });
 
-  api.all("*", (c) => jsonError(c, 404, "not_found", "Unknown API address."));
+  api.all("*", () => {
+    throw new RequestError("not_found", "Unknown API address.");
+  });
   app.route("/api/chat", api);
   return app;
 }

@@ -8,29 +8,27 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { createMiddleware } from "hono/factory";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type pg from "pg";
 import type { ContentStatus } from "../content-watch.js";
 import { NEW_SESSION, type Conversation } from "../core/conversation.js";
+import { AuthError, DeskError, RequestError } from "../core/errors.js";
 import { LANGS, type Lang } from "../core/types.js";
 import type { Centres } from "../knowledge/centres.js";
 import type { Logger } from "../log.js";
 import type { StaffAccounts } from "../staff/accounts.js";
 import { computeIndicators, indicatorsToCsv, unansweredReport, unansweredToCsv } from "../staff/reports.js";
-import { DeskError, type Desk, type DeskErrorCode } from "../staff/desk.js";
+import type { Desk } from "../staff/desk.js";
 import type { Attachment } from "../staff/tickets.js";
 import type { StaffMember, TicketEvent } from "../staff/types.js";
 import { PUBLIC_DIR } from "./http.js";
 
 const COOKIE = "dp_staff";
 
-const STATUS: Readonly<Record<DeskErrorCode, 400 | 403 | 404 | 409>> = {
-  not_found: 404, forbidden: 403, already_claimed: 409, not_yours: 409, closed: 409, unknown_centre: 400, bad_request: 400,
-};
-
-type Status = 400 | 401 | 403 | 404 | 409 | 429 | 500;
-const fail = (c: Context, status: Status, code: string, message: string): Response => c.json({ error: { code, message } }, status);
+/** What the sign-in check sets on the context: the staff member and their CSRF token. */
+type StaffEnv = { Variables: { staff: StaffMember; csrfToken: string } };
 
 const Login = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(500) }).strict();
 const Text = z.object({ text: z.string().min(1).max(4000) }).strict();
@@ -87,26 +85,32 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
     }
   };
 
-  /** The signed-in staff member; checks the CSRF token on POST. */
-  const auth = async (c: Context): Promise<{ staff: StaffMember; csrfToken: string } | Response> => {
+  /** The signed-in staff member (`c.var.staff`); checks the CSRF token on everything but GET. */
+  const signedIn = createMiddleware<StaffEnv>(async (c, next) => {
     const token = getCookie(c, COOKIE);
     const session = token ? await accounts.session(token) : undefined;
-    if (!session) return fail(c, 401, "unauthorized", "Please log in.");
+    if (!session) throw new AuthError("unauthorized", "Please log in.");
     if (c.req.method !== "GET" && c.req.header("x-csrf-token") !== session.csrfToken) {
-      return fail(c, 403, "csrf_failed", "The request did not carry the right x-csrf-token header.");
+      throw new AuthError("csrf_failed", "The request did not carry the right x-csrf-token header.");
     }
-    return session;
+    c.set("staff", session.staff);
+    c.set("csrfToken", session.csrfToken);
+    await next();
+  });
+  /** Editors and admins only (after {@link signedIn}). */
+  const editorsOnly = createMiddleware<StaffEnv>(async (c, next) => {
+    if (c.var.staff.role === "agent") throw new AuthError("forbidden", "Only editors and admins can use the content tools.");
+    await next();
+  });
+  /** The content tools, or a 404 when this server has none. */
+  const contentTools = (): NonNullable<StaffRoutesOptions["content"]> => {
+    if (!options.content) throw new RequestError("not_found", "Content tools are not available.");
+    return options.content;
   };
-
-  const run = async (c: Context, fn: (staff: StaffMember) => Promise<unknown>): Promise<Response> => {
-    const session = await auth(c);
-    if (session instanceof Response) return session;
-    try {
-      return c.json((await fn(session.staff)) as object);
-    } catch (error) {
-      if (error instanceof DeskError) return fail(c, STATUS[error.code], error.code, error.message);
-      throw error;
-    }
+  /** The reports database, or a 404 when this server has none. */
+  const reportsDb = (): pg.Pool => {
+    if (!options.reports) throw new RequestError("not_found", "Reports are not available.");
+    return options.reports;
   };
 
   const id = (c: Context): number => {
@@ -115,64 +119,54 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
     return n;
   };
 
-  const api = new Hono();
+  const api = new Hono<StaffEnv>();
   api.post("/login", async (c) => {
     const body = Login.safeParse(await json(c));
-    if (!body.success) return fail(c, 400, "bad_request", "Send {\"username\", \"password\"}.");
+    if (!body.success) throw new RequestError("bad_request", "Send {\"username\", \"password\"}.");
     const result = await accounts.login(body.data.username.trim().toLowerCase(), body.data.password);
     if (!result.ok) {
       log.warn("staff login refused", { reason: result.reason });
-      return result.reason === "too_many_attempts"
-        ? fail(c, 429, "too_many_attempts", "Too many failed attempts. Please wait 15 minutes.")
-        : fail(c, 401, "invalid_credentials", "Wrong username or password.");
+      throw result.reason === "too_many_attempts"
+        ? new AuthError("too_many_attempts", "Too many failed attempts. Please wait 15 minutes.")
+        : new AuthError("invalid_credentials", "Wrong username or password.");
     }
     setCookie(c, COOKIE, result.token, { httpOnly: true, sameSite: "Strict", path: "/", secure: options.secureCookies === true, maxAge: 12 * 3600 });
     return c.json({ csrfToken: result.csrfToken, staff: result.staff });
   });
-  api.post("/logout", async (c) => {
-    const session = await auth(c);
-    if (session instanceof Response) return session;
+  api.post("/logout", signedIn, async (c) => {
     const token = getCookie(c, COOKIE);
     if (token) await accounts.logout(token);
     deleteCookie(c, COOKIE, { path: "/" });
     return c.body(null, 204);
   });
-  api.get("/me", async (c) => {
-    const session = await auth(c);
-    if (session instanceof Response) return session;
-    return c.json({ csrfToken: session.csrfToken, staff: session.staff });
-  });
-  api.get("/centres", async (c) => {
-    const session = await auth(c);
-    if (session instanceof Response) return session;
+  api.get("/me", signedIn, (c) => c.json({ csrfToken: c.var.csrfToken, staff: c.var.staff }));
+  api.get("/centres", signedIn, (c) => {
     const centres = options.centres()?.centres ?? [];
     return c.json({ centres: centres.map((x) => ({ id: x.id, name: x.name, parishes: x.parishes })) });
   });
-  api.get("/tickets", (c) => run(c, async (staff) => {
+  api.get("/tickets", signedIn, async (c) => {
     const status = c.req.query("status");
-    if (status !== undefined && status !== "waiting" && status !== "assigned" && status !== "closed") throw new DeskError("bad_request", "status must be waiting, assigned or closed");
+    if (status !== undefined && status !== "waiting" && status !== "assigned" && status !== "closed") throw new RequestError("bad_request", "status must be waiting, assigned or closed");
     const centre = c.req.query("centre");
     const mine = c.req.query("mine") === "1" || c.req.query("mine") === "true";
-    return { tickets: await desk.list(staff, { ...(status ? { status } : {}), ...(centre ? { centre } : {}), mine }) };
-  }));
-  api.get("/tickets/:id", (c) => run(c, async (staff) => ({ ticket: await desk.get(staff, id(c)) })));
-  api.post("/tickets/:id/claim", (c) => run(c, async (staff) => ({ ticket: await desk.claim(staff, id(c)) })));
+    return c.json({ tickets: await desk.list(c.var.staff, { ...(status ? { status } : {}), ...(centre ? { centre } : {}), mine }) });
+  });
+  api.get("/tickets/:id", signedIn, async (c) => c.json({ ticket: await desk.get(c.var.staff, id(c)) }));
+  api.post("/tickets/:id/claim", signedIn, async (c) => c.json({ ticket: await desk.claim(c.var.staff, id(c)) }));
   const withBody = <T>(schema: z.ZodType<T>, help: string, fn: (staff: StaffMember, ticketId: number, body: T) => Promise<unknown>) =>
-    (c: Context): Promise<Response> => run(c, async (staff) => {
+    async (c: Context<StaffEnv>): Promise<Response> => {
       const body = schema.safeParse(await json(c));
-      if (!body.success) throw new DeskError("bad_request", help);
-      return { ticket: await fn(staff, id(c), body.data) };
-    });
-  api.post("/tickets/:id/reply", withBody(Text, "Send {\"text\": \"...\"} (1–4000 characters).", (s, t, b) => desk.reply(s, t, b.text)));
-  api.post("/tickets/:id/note", withBody(Text, "Send {\"text\": \"...\"} (1–4000 characters).", (s, t, b) => desk.note(s, t, b.text)));
-  api.post("/tickets/:id/transfer", withBody(Transfer, "Send {\"centre\": \"<centre id>\"}.", (s, t, b) => desk.transfer(s, t, b.centre)));
-  api.post("/tickets/:id/close", withBody(Close, "Send {\"reason\": \"...\"} (1–500 characters).", (s, t, b) => desk.close(s, t, b.reason)));
-  api.get("/tickets/:id/messages/:mid/attachment", async (c) => {
-    const session = await auth(c);
-    if (session instanceof Response) return session;
-    if (!options.files || !options.attachments) return fail(c, 404, "not_found", "Attachments are not available.");
+      if (!body.success) throw new RequestError("bad_request", help);
+      return c.json({ ticket: await fn(c.var.staff, id(c), body.data) });
+    };
+  api.post("/tickets/:id/reply", signedIn, withBody(Text, "Send {\"text\": \"...\"} (1–4000 characters).", (s, t, b) => desk.reply(s, t, b.text)));
+  api.post("/tickets/:id/note", signedIn, withBody(Text, "Send {\"text\": \"...\"} (1–4000 characters).", (s, t, b) => desk.note(s, t, b.text)));
+  api.post("/tickets/:id/transfer", signedIn, withBody(Transfer, "Send {\"centre\": \"<centre id>\"}.", (s, t, b) => desk.transfer(s, t, b.centre)));
+  api.post("/tickets/:id/close", signedIn, withBody(Close, "Send {\"reason\": \"...\"} (1–500 characters).", (s, t, b) => desk.close(s, t, b.reason)));
+  api.get("/tickets/:id/messages/:mid/attachment", signedIn, async (c) => {
+    if (!options.files || !options.attachments) throw new RequestError("not_found", "Attachments are not available.");
+    const attachment = await options.attachments.attachment(c.var.staff, id(c), Number(c.req.param("mid")));
     try {
-      const attachment = await options.attachments.attachment(session.staff, id(c), Number(c.req.param("mid")));
       const file = await options.files(attachment);
       // Shown inline only for images; anything else downloads. Never run as a page.
       const inline = file.contentType.startsWith("image/");
@@ -183,25 +177,15 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
         "Cache-Control": "private, no-store",
       });
     } catch (error) {
-      if (error instanceof DeskError) return fail(c, STATUS[error.code], error.code, error.message);
       log.warn("attachment download failed", { error });
-      return fail(c, 404, "not_found", "The file could not be fetched from the resident's channel.");
+      throw new RequestError("not_found", "The file could not be fetched from the resident's channel.");
     }
   });
-  /** Editors and admins only. */
-  const editor = async (c: Context): Promise<StaffMember | Response> => {
-    const session = await auth(c);
-    if (session instanceof Response) return session;
-    if (session.staff.role === "agent") return fail(c, 403, "forbidden", "Only editors and admins can use the content tools.");
-    return session.staff;
-  };
 
-  api.get("/content", async (c) => {
-    const staff = await editor(c);
-    if (staff instanceof Response) return staff;
-    if (!options.content) return fail(c, 404, "not_found", "Content tools are not available.");
-    const knowledge = options.content.conversation().assistant.knowledge;
-    const flows = options.content.conversation().flows;
+  api.get("/content", signedIn, editorsOnly, (c) => {
+    const content = contentTools();
+    const knowledge = content.conversation().assistant.knowledge;
+    const flows = content.conversation().flows;
     const today = new Date().toISOString().slice(0, 10);
     const guides = knowledge.ids.map((gid) => {
       const langs = Object.fromEntries(LANGS.flatMap((l) => {
@@ -211,19 +195,17 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
       return { id: gid, overdue: Object.values(langs).some((x) => x?.overdue), missing: LANGS.filter((l) => !langs[l]), langs };
     }).sort((a, b) => Number(b.overdue) - Number(a.overdue) || b.missing.length - a.missing.length || a.id.localeCompare(b.id));
     return c.json({
-      status: options.content.status(),
+      status: content.status(),
       guides,
       flows: flows.all.map((f) => ({ id: f.id, title: f.title, steps: f.steps.size })),
     });
   });
 
-  api.post("/try", async (c) => {
-    const staff = await editor(c);
-    if (staff instanceof Response) return staff;
-    if (!options.content) return fail(c, 404, "not_found", "Content tools are not available.");
+  api.post("/try", signedIn, editorsOnly, async (c) => {
+    const content = contentTools();
     const body = z.object({ text: z.string().min(1).max(4000), lang: z.enum(["lv", "ru", "en"]).optional() }).strict().safeParse(await json(c));
-    if (!body.success) return fail(c, 400, "bad_request", "Send {\"text\": \"...\", \"lang\"?: \"lv\" | \"ru\" | \"en\"}.");
-    const conversation = options.content.conversation();
+    if (!body.success) throw new RequestError("bad_request", "Send {\"text\": \"...\", \"lang\"?: \"lv\" | \"ru\" | \"en\"}.");
+    const conversation = content.conversation();
     const assistant = conversation.assistant;
     // What a new resident would get (nothing is stored).
     const result = conversation.handle(NEW_SESSION, { kind: "text", text: body.data.text }, { lang: body.data.lang ?? "lv" });
@@ -241,21 +223,18 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
   });
 
   /** `from`/`to` (YYYY-MM-DD, Riga days, both inclusive) → a half-open period; defaults to the last 30 days. */
-  const period = (c: Context, days = 30): { from: Date; to: Date; label: string } | Response => {
+  const period = (c: Context, days = 30): { from: Date; to: Date; label: string } => {
     const today = rigaDay(new Date());
     const to = c.req.query("to") ?? today;
     const from = c.req.query("from") ?? addDays(to, -(days - 1));
-    if (!isDay(from) || !isDay(to) || from > to) return fail(c, 400, "bad_request", "Give from and to as YYYY-MM-DD, from not after to.");
+    if (!isDay(from) || !isDay(to) || from > to) throw new RequestError("bad_request", "Give from and to as YYYY-MM-DD, from not after to.");
     return { from: rigaMidnight(from), to: rigaMidnight(addDays(to, 1)), label: `${from}_${to}` };
   };
 
-  api.get("/indicators", async (c) => {
-    const staff = await editor(c);
-    if (staff instanceof Response) return staff;
-    if (!options.reports) return fail(c, 404, "not_found", "Reports are not available.");
+  api.get("/indicators", signedIn, editorsOnly, async (c) => {
+    const db = reportsDb();
     const p = period(c, 90);
-    if (p instanceof Response) return p;
-    const indicators = await computeIndicators(options.reports, p);
+    const indicators = await computeIndicators(db, p);
     if (c.req.query("format") === "csv") {
       c.header("Content-Type", "text/csv; charset=utf-8");
       c.header("Content-Disposition", `attachment; filename="digipaligs-indicators-${p.label}.csv"`);
@@ -264,13 +243,10 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
     return c.json(indicators);
   });
 
-  api.get("/unanswered", async (c) => {
-    const staff = await editor(c);
-    if (staff instanceof Response) return staff;
-    if (!options.reports) return fail(c, 404, "not_found", "Reports are not available.");
+  api.get("/unanswered", signedIn, editorsOnly, async (c) => {
+    const db = reportsDb();
     const p = period(c, 30);
-    if (p instanceof Response) return p;
-    const groups = await unansweredReport(options.reports, { from: p.from, to: p.to });
+    const groups = await unansweredReport(db, { from: p.from, to: p.to });
     if (c.req.query("format") === "csv") {
       c.header("Content-Type", "text/csv; charset=utf-8");
       c.header("Content-Disposition", `attachment; filename="digipaligs-unanswered-${p.label}.csv"`);
@@ -284,10 +260,8 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
     });
   });
 
-  api.get("/events", async (c) => {
-    const session = await auth(c);
-    if (session instanceof Response) return session;
-    const staff = session.staff;
+  api.get("/events", signedIn, (c) => {
+    const staff = c.var.staff;
     return streamSSE(c, async (stream) => {
       const queue: TicketEvent[] = [];
       let wake: (() => void) | undefined;
@@ -323,7 +297,9 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
       }
     });
   });
-  api.all("*", (c) => fail(c, 404, "not_found", "Unknown staff API address."));
+  api.all("*", () => {
+    throw new RequestError("not_found", "Unknown staff API address.");
+  });
   app.route("/api/staff", api);
 
   // The console's files.
@@ -341,7 +317,7 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
       c.header("Cache-Control", "public, max-age=86400");
       return c.body(body);
     } catch {
-      return fail(c, 404, "not_found", "Chart.js is not installed.");
+      throw new RequestError("not_found", "Chart.js is not installed.");
     }
   });
   // The console's ES modules (no build step): /staff/lib/<name>.js and /staff/pages/<name>.js.
@@ -367,7 +343,7 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
         }
         return c.body(body);
       } catch {
-        return fail(c, 404, "not_found", "There is nothing at this address.");
+        throw new RequestError("not_found", "There is nothing at this address.");
       }
     });
   }

@@ -8,6 +8,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { buttonIds, parseButtonId } from "../core/button-ids.js";
+import { SessionAuthError } from "../core/errors.js";
 import { LANGUAGE_NAMES, NEW_SESSION, type Conversation, type SessionState, type TurnResult } from "../core/conversation.js";
 import { MESSAGES } from "../core/messages.js";
 import { endTicketButton } from "../core/relay.js";
@@ -48,11 +49,6 @@ export interface HandleOptions {
 /** Sends messages that arrive outside a turn (e.g. from staff) to a resident's channel. */
 export interface Deliverer {
   deliver(resident: Resident, replies: readonly Reply[]): Promise<void>;
-}
-
-/** Thrown when a web chat session id or token does not match. */
-export class SessionAuthError extends Error {
-  readonly code = "unauthorized";
 }
 
 /** Options for {@link ConversationService}. */
@@ -336,9 +332,9 @@ export class ConversationService {
     const session = /^[A-Za-z0-9_-]{1,64}$/.test(id) ? await this.#store.webSession(id) : undefined;
     const given = Buffer.from(hashToken(token));
     const expected = Buffer.from(session?.tokenHash ?? hashToken(randomBytes(8).toString("hex")));
-    if (!session || !timingSafeEqual(given, expected)) throw new SessionAuthError("unknown session or wrong token");
+    if (!session || !timingSafeEqual(given, expected)) throw new SessionAuthError();
     const resident = await this.#store.residentById(session.residentId);
-    if (!resident) throw new SessionAuthError("unknown session or wrong token");
+    if (!resident) throw new SessionAuthError();
     return resident;
   }
 

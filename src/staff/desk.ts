@@ -1,20 +1,10 @@
 /**
  * The narrow interface of the ticket desk that staff-side adapters (HTTP console, Slack) use.
- * The PostgreSQL implementation is `TicketService` in `tickets.ts`; tests use fakes.
+ * The PostgreSQL implementation is `TicketService` in `tickets.ts`; tests use fakes. Refusals
+ * are a `DeskError` (`core/errors.ts`) with a code.
  * @module
  */
 import type { StaffMember, TicketDetail, TicketEvent, TicketSummary } from "./types.js";
-
-/** Errors the desk reports, by code (never by message text). */
-export type DeskErrorCode = "not_found" | "forbidden" | "already_claimed" | "not_yours" | "closed" | "unknown_centre" | "bad_request";
-
-/** A refused desk operation. */
-export class DeskError extends Error {
-  constructor(readonly code: DeskErrorCode, message: string) {
-    super(message);
-    this.name = "DeskError";
-  }
-}
 
 /** What staff can do with tickets. Every method checks that `staff` may see the ticket's centre. */
 export interface Desk {

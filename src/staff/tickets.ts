@@ -11,7 +11,8 @@ import { maskPersonalData } from "../core/privacy.js";
 import type { Lang } from "../core/types.js";
 import type { Centres } from "../knowledge/centres.js";
 import type { Notifier } from "../store/notifier.js";
-import { DeskError, type Desk } from "./desk.js";
+import { DeskError } from "../core/errors.js";
+import type { Desk } from "./desk.js";
 import type { ContactMode, StaffMember, TicketContext, TicketDetail, TicketEvent, TicketMessage, TicketStatus, TicketSummary } from "./types.js";
 
 /** A file attached to a resident's message: which channel holds it and its id there. */

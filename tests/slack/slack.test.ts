@@ -9,15 +9,13 @@ import {
   MemorySlackThreads,
   SLACK_CLOSE_REASON,
   SLACK_TEXTS,
-  SlackChannelError,
-  SlackNetworkError,
-  SlackRefusedError,
   createSlackChannel,
   isValidSlackSignature,
   type SlackChannel,
 } from "../../src/channels/slack.js";
 import { silentLogger } from "../../src/log.js";
-import { DeskError, type Desk } from "../../src/staff/desk.js";
+import { DeskError, SlackChannelError, SlackNetworkError, SlackRefusedError } from "../../src/core/errors.js";
+import type { Desk } from "../../src/staff/desk.js";
 import type { StaffMember, TicketDetail, TicketEvent, TicketSummary } from "../../src/staff/types.js";
 import { FakeSlack, slackSignature } from "../support/fake-slack.js";
 

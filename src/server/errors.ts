@@ -1,0 +1,57 @@
+/**
+ * Errors at the HTTP edge, mapped once: every error body is `{"error":{"code","message"}}` with
+ * the status of its code. Requests the caller can fix say how; anything else is a 500 with a
+ * generic message (the details go to the log, never to the client).
+ * @module
+ */
+import type { ErrorHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { AppError, type ErrorCode } from "../core/errors.js";
+import type { Logger } from "../log.js";
+
+/** HTTP statuses this edge answers with. */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500;
+
+/** The status of each code the caller is told about; codes not listed are internal (500). */
+const STATUS: Partial<Readonly<Record<ErrorCode, ErrorStatus>>> = {
+  bad_request: 400,
+  unknown_centre: 400,
+  unauthorized: 401,
+  invalid_credentials: 401,
+  csrf_failed: 403,
+  forbidden: 403,
+  not_found: 404,
+  already_claimed: 409,
+  not_yours: 409,
+  closed: 409,
+  payload_too_large: 413,
+  too_many_requests: 429,
+  too_many_attempts: 429,
+};
+
+const INTERNAL_MESSAGE = "Something went wrong on our side. Please try again.";
+
+/** The status and public code of an error: its own for errors the caller can act on, else 500 `internal`. */
+export function describeError(error: unknown): { status: ErrorStatus; code: string; message: string } {
+  if (error instanceof AppError) {
+    const status = STATUS[error.code];
+    if (status !== undefined) return { status, code: error.code, message: error.message };
+  }
+  if (error instanceof HTTPException && error.status === 413) return { status: 413, code: "payload_too_large", message: "The request is too large." };
+  return { status: 500, code: "internal", message: INTERNAL_MESSAGE };
+}
+
+/** The one JSON error response. */
+export function errorResponse(error: unknown): Response {
+  const { status, code, message } = describeError(error);
+  return new Response(JSON.stringify({ error: { code, message } }), { status, headers: { "Content-Type": "application/json; charset=utf-8" } });
+}
+
+/** Hono's `onError`: logs what is ours to fix, answers with {@link errorResponse}. */
+export function onHttpError(log: Logger): ErrorHandler {
+  return (error, c) => {
+    const { status } = describeError(error);
+    if (status === 500) log.error("HTTP request failed", { path: c.req.path, error });
+    return errorResponse(error);
+  };
+}
