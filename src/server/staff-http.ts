@@ -328,7 +328,7 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
       c.header("Cache-Control", "no-cache");
       return c.body(body);
     } catch {
-      return fail(c, 404, "not_found", "There is nothing at this address.");
+      throw new RequestError("not_found", "There is nothing at this address.");
     }
   });
   for (const [urlPath, { file, type }] of Object.entries(files)) {
