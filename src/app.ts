@@ -12,10 +12,8 @@ import { createTelegramChannel, type TelegramChannel } from "./channels/telegram
 import type { Config } from "./config.js";
 import { Assistant } from "./core/assistant.js";
 import { Conversation } from "./core/conversation.js";
-import { endTicketButton } from "./core/relay.js";
 import { ContentError } from "./core/errors.js";
 import { describeOpening, expectedAnswer, openingStatus } from "./core/hours.js";
-import { MESSAGES } from "./core/messages.js";
 import type { Lang } from "./core/types.js";
 import { loadContent } from "./content.js";
 import { ContentReloader } from "./content-watch.js";
@@ -25,6 +23,7 @@ import { createHttpApp } from "./server/http.js";
 import { createStaffRoutes } from "./server/staff-http.js";
 import { ConversationService } from "./service/conversations.js";
 import { OutboxWorker, type OutboxOptions } from "./service/outbox.js";
+import { reportFailedDelivery, residentHandlers, slackHandlers } from "./service/outbox-handlers.js";
 import { StaffAccounts } from "./staff/accounts.js";
 import { TicketService, TICKET_TOPIC, type NewTicket } from "./staff/tickets.js";
 import type { ContactMode, TicketContext, TicketSummary } from "./staff/types.js";
@@ -44,6 +43,8 @@ export interface AppOverrides {
   readonly telegram?: { readonly botInfo?: import("grammy/types").UserFromGetMe; readonly throttle?: boolean };
   /** Outbox timing (tests retry quickly). */
   readonly outbox?: OutboxOptions;
+  /** What this process is, for the message a second process on the same PGlite folder shows. */
+  readonly purpose?: string;
 }
 
 /** The desk with a shortcut to open a ticket for an existing chat (tests, tools). */
@@ -57,6 +58,8 @@ export interface RunningApp {
   readonly port: number;
   readonly service: ConversationService;
   readonly store: ConversationStore;
+  /** The database (tests and tools read it directly). */
+  readonly database: Database;
   readonly telegram?: TelegramChannel;
   readonly channels: readonly string[];
   readonly desk: AppDesk;
@@ -90,7 +93,10 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   }, content);
   reloader.start();
 
-  const database = overrides.database ?? await openDatabase(config.databaseUrl ? { kind: "postgres", url: config.databaseUrl } : { kind: "pglite", dataDir: config.dataDir });
+  const database = overrides.database ?? await openDatabase(
+    config.databaseUrl ? { kind: "postgres", url: config.databaseUrl } : { kind: "pglite", dataDir: config.dataDir },
+    { log, ...(overrides.purpose ? { purpose: overrides.purpose } : {}), onPrepare: (message) => log.info(message) },
+  );
   const ownsDatabase = overrides.database === undefined;
   try {
     const applied = await migrate(database.pool);
@@ -115,29 +121,14 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     return `${describeOpening(status, lang)} ${expectedAnswer(status, lang)}`;
   };
   const service = new ConversationService({ store, conversation: () => conversation, log, defaultLang: config.defaultLang, tickets, notifier, opening });
-  const outbox = new OutboxWorker(database.pool, {
-    "resident.staff-reply": async (payload) => {
-      const ticket = await tickets.summary(Number(payload.ticketId));
-      const residentId = ticket ? await tickets.residentOf(ticket.id) : undefined;
-      if (!ticket || residentId === undefined) return;
-      const t = MESSAGES[ticket.lang].escalation;
-      const name = String(payload.staff ?? "");
-      const reply = payload.kind === "joined"
-        ? { text: t.joined(name), buttons: [] }
-        : { text: `${t.fromStaff(name)}\n${String(payload.text ?? "")}`, buttons: [endTicketButton(ticket.lang)] };
-      await service.deliver(residentId, [reply]);
-    },
-    "resident.closed": async (payload) => {
-      const ticket = await tickets.summary(Number(payload.ticketId));
-      const residentId = ticket ? await tickets.residentOf(ticket.id) : undefined;
-      if (!ticket || residentId === undefined) return;
-      await service.deliver(residentId, [
-        { text: MESSAGES[ticket.lang].escalation.closed(ticket.number), buttons: [] },
-        conversation.ratingQuestion(ticket.lang, ticket.id),
-      ]);
-    },
-  }, log, overrides.outbox);
+  const outbox = new OutboxWorker(database.pool, residentHandlers({
+    tickets, service, conversation: () => conversation,
+    drained: async (residentId, jobId) => (await database.pool.query(
+      "SELECT 1 FROM outbox WHERE order_key = $1 AND id <> $2 AND done_at IS NULL AND failed_at IS NULL LIMIT 1", [`resident:${residentId}`, jobId])).rowCount === 0,
+  }), log, { ...overrides.outbox, onFailed: reportFailedDelivery(tickets) });
+  service.useOutbox(database.pool, (key) => void outbox.hurry(key).catch((error: unknown) => log.warn("could not hurry the outbox", { error })));
   const unwake = notifier.subscribe(TICKET_TOPIC, () => outbox.wake());
+  const unreconnect = notifier.onReconnect(() => outbox.wake());
   if (config.slack) {
     const threads = new PgSlackThreads(database.pool);
     const channels = config.slack.channels;
@@ -147,32 +138,23 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
       desk: tickets, directory: staffAccounts, threads, log,
       channels: { forCentre: (centre) => channels[centre] ?? channels["*"] },
     });
-    const s = slack;
-    const summary = async (payload: Record<string, unknown>): Promise<TicketSummary | undefined> => tickets.summary(Number(payload.ticketId));
-    outbox.register({
-      "slack.announce": async (payload) => {
-        const ticket = await summary(payload);
-        if (!ticket) return;
-        if (payload.transfer === true) {
-          await s.markClosed(ticket, "pārsūtīts citam centram");
-          await threads.forget(ticket.id);
-        }
-        await s.announce(ticket);
-      },
-      "slack.thread": async (payload) => s.postToThread(Number(payload.ticketId), String(payload.text ?? ""), payload.author === "system" ? "system" : "resident"),
-      "slack.claimed": async (payload) => {
-        const ticket = await summary(payload);
-        if (ticket) await s.markClaimed(ticket);
-      },
-      "slack.closed": async (payload) => {
-        const ticket = await summary(payload);
-        if (ticket) await s.markClosed(ticket, String(payload.reason ?? ""));
-      },
-    });
+    outbox.register(slackHandlers({ tickets, slack, threads }));
   }
-  const retention = setInterval(() => void purgeOldData(database.pool, config.retentionDays)
-    .then((r) => log.info("retention job done", { ...r }), (error: unknown) => log.error("retention job failed", { error })), 24 * 3600 * 1000);
-  retention.unref();
+  // Retention: daily; after a failure (the database was away) again in five minutes.
+  let retention: NodeJS.Timeout | undefined;
+  const scheduleRetention = (ms: number): void => {
+    retention = setTimeout(() => {
+      purgeOldData(database.pool, config.retentionDays).then((r) => {
+        log.info("retention job done", { ...r });
+        scheduleRetention(24 * 3600 * 1000);
+      }, (error: unknown) => {
+        log.warn("retention job failed; trying again in 5 minutes", { error });
+        scheduleRetention(5 * 60 * 1000);
+      });
+    }, ms);
+    retention.unref();
+  };
+  scheduleRetention(24 * 3600 * 1000);
   const desk: AppDesk = Object.assign(tickets, {
     createTicket: async (input: Parameters<AppDesk["createTicket"]>[0]): Promise<TicketSummary> => {
       const resident = await store.resident(input.channel, input.chatId, input.lang);
@@ -216,7 +198,20 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     log,
     routes: [staffRoutes, slackRoutes],
     ...(telegram?.webhook ? { telegramWebhook: telegram.webhook } : {}),
+    trustProxy: config.trustProxy,
+    webSessions: config.webSessions,
     health: () => ({ channels, database: database.kind }),
+    ping: async () => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("the database did not answer within 2 s")), 2000);
+      });
+      try {
+        await Promise.race([database.pool.query("SELECT 1"), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
   });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: http.fetch, port: config.port, hostname: config.host }, () => resolve(s));
@@ -240,22 +235,29 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
 
   let closed = false;
   return {
-    url, port, service, store, channels, desk, staffAccounts, outbox, notifier, content: reloader,
+    url, port, service, store, database, channels, desk, staffAccounts, outbox, notifier, content: reloader,
     conversation: () => conversation,
     ...(telegram ? { telegram } : {}),
     close: async () => {
       if (closed) return;
       closed = true;
+      // 1. Stop accepting: no new connections, no new Telegram updates.
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const idleConnections = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+      idleConnections.closeIdleConnections?.();
       unwake();
+      unreconnect();
       reloader.stop();
-      clearInterval(retention);
+      clearTimeout(retention);
+      await telegram?.stop();
+      // 2. Finish the turns being handled (their replies are sent or queued).
+      await service.idle();
+      // 3. Outbox: finish the jobs in hand, give back the rest of the leases.
       await outbox.stop();
       await slack?.idle();
-      await telegram?.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-      });
+      // 4. Event streams and keep-alive connections end; then the database closes.
+      idleConnections.closeAllConnections?.();
+      await serverClosed;
       await notifier.close();
       if (ownsDatabase) await database.close();
     },

@@ -31,6 +31,14 @@ const Schema = z.object({
   SLACK_API_URL: z.url().optional().describe("another Slack Web API root ending with /api/ (tests use a local fake)"),
   SLACK_CHANNELS: z.string().regex(/^\s*[a-z0-9-]+=[A-Z0-9]+\s*(,\s*[a-z0-9-]+=[A-Z0-9]+\s*)*$/, "must be centre=CHANNELID pairs separated by commas").optional()
     .describe("which Slack channel each centre uses, e.g. jelgava=C0123ABC,cenu-ozolnieku=C0456DEF"),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional()
+    .describe("the address residents and staff use, e.g. https://paligs.jelgavasnovads.lv (https makes console cookies Secure and sends HSTS)"),
+  TRUST_PROXY: z.string().regex(/^(?:true|false|[0-5])$/, "must be true, false or the number of proxies (0–5)").default("false")
+    .describe("true (or the number of reverse proxies in front) to take the client address from X-Forwarded-For; false when clients connect directly"),
+  WEB_SESSIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(60)
+    .describe("new web chat conversations one client address may start per hour, per instance (default 60)"),
+  WEB_SESSIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300)
+    .describe("new web chat conversations one instance starts per minute in all (default 300)"),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90).describe("days to keep transcripts and closed tickets (1–3650, default 90)"),
 });
 
@@ -45,6 +53,12 @@ export interface Config {
   readonly dataDir: string;
   readonly databaseUrl?: string;
   readonly retentionDays: number;
+  /** The public address, when set (https: Secure cookies and HSTS). */
+  readonly publicUrl?: string;
+  /** Reverse proxies in front whose X-Forwarded-For is trusted (0: none). */
+  readonly trustProxy: number;
+  /** Web chat session limits per instance. */
+  readonly webSessions: { readonly perAddressPerHour: number; readonly perMinute: number };
   readonly slack?: {
     readonly botToken: string;
     readonly signingSecret: string;
@@ -86,6 +100,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: c.LOG_LEVEL,
     port: c.PORT,
     retentionDays: c.RETENTION_DAYS,
+    ...(c.PUBLIC_URL ? { publicUrl: c.PUBLIC_URL.replace(/\/+$/, "") } : {}),
+    trustProxy: c.TRUST_PROXY === "true" ? 1 : c.TRUST_PROXY === "false" ? 0 : Number(c.TRUST_PROXY),
+    webSessions: { perAddressPerHour: c.WEB_SESSIONS_PER_ADDRESS, perMinute: c.WEB_SESSIONS_PER_MINUTE },
     ...(c.SLACK_BOT_TOKEN && c.SLACK_SIGNING_SECRET
       ? {
           slack: {

@@ -6,15 +6,17 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { autoRetry } from "@grammyjs/auto-retry";
 import { run, sequentialize, type RunnerHandle } from "@grammyjs/runner";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
-import { Api, Bot, GrammyError, HttpError, webhookCallback, type Context } from "grammy";
+import { Api, Bot, GrammyError, HttpError, webhookCallback, type Context, type Transformer } from "grammy";
 import type { InlineKeyboardMarkup, ReplyKeyboardMarkup, Update, UserFromGetMe } from "grammy/types";
-import type { Button, Input, MediaKind, Reply } from "../core/types.js";
+import { sanitizeText } from "../core/sanitize.js";
+import { isLang, type Button, type Input, type Lang, type MediaKind, type Reply } from "../core/types.js";
 import type { Logger } from "../log.js";
 import type { ConversationService } from "../service/conversations.js";
+import { DeliveryRefusedError, RequestError } from "../core/errors.js";
 import type { Resident } from "../store/conversation-store.js";
+import { isConnectionError } from "../store/database.js";
 
 /** Telegram's limit for one message, after entities are parsed. */
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -22,6 +24,52 @@ export const TELEGRAM_TEXT_LIMIT = 4096;
 const CALLBACK_DATA_LIMIT = 64;
 /** The updates the bot asks for. */
 export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query"] as const;
+
+/**
+ * How long one update may take, all retries included (waiting for the database, resending to
+ * Telegram after 429/5xx/network errors): well within Telegram's webhook timeout. Replies that
+ * could not be sent by then wait in the outbox and go out, in order, when Telegram is back.
+ */
+export const UPDATE_BUDGET_MS = 25_000;
+/** Part of the budget kept for sending after waiting for the database. */
+const SEND_RESERVE_MS = 8_000;
+
+/** Said when the database stayed away for the whole budget (long polling; a webhook gets a 503 and Telegram retries). */
+const SEND_AGAIN: Readonly<Record<Lang, string>> = {
+  lv: "Atvainojiet, šobrīd ir tehniski traucējumi, un Jūsu ziņu neizdevās saglabāt. Lūdzu, nosūtiet to vēlreiz pēc dažām minūtēm.",
+  ru: "Извините, сейчас технические неполадки, и Ваше сообщение не удалось сохранить. Пожалуйста, отправьте его ещё раз через несколько минут.",
+  en: "Sorry, we have a technical problem right now and could not save your message. Please send it again in a few minutes.",
+};
+
+/**
+ * An API transformer that retries 429 (after `retry_after`), 5xx and network errors with backoff
+ * until `deadline()`; then the last error stands. grammY's auto-retry has no overall budget.
+ */
+export function retryUntil(deadline: () => number): Transformer {
+  return async (prev, method, payload, signal) => {
+    let delay = 500;
+    for (;;) {
+      let wait: number | undefined;
+      try {
+        const result = await prev(method, payload, signal);
+        if (result.ok) return result;
+        const retryAfter = result.parameters?.retry_after;
+        wait = typeof retryAfter === "number" ? retryAfter * 1000 : result.error_code >= 500 ? delay : undefined;
+        if (wait === undefined || Date.now() + wait > deadline()) return result;
+      } catch (error) {
+        if (!(error instanceof HttpError) || signal?.aborted || Date.now() + delay > deadline()) throw error;
+        wait = delay;
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      delay = Math.min(delay * 2, 8000);
+    }
+  };
+}
+
+/** A refusal that no retry changes (blocked bot, unknown chat, a malformed request). */
+function isPermanent(error: unknown): error is GrammyError {
+  return error instanceof GrammyError && error.error_code >= 400 && error.error_code < 500 && error.error_code !== 429;
+}
 
 /** Options for {@link createTelegramChannel}. */
 export interface TelegramOptions {
@@ -159,7 +207,7 @@ export function replyKeyboard(actions: readonly Button[]): ReplyKeyboardMarkup {
 export function toInput(update: Update): Input | undefined {
   if (update.callback_query) {
     const data = update.callback_query.data;
-    return data !== undefined ? { kind: "button", id: data } : { kind: "media", media: "other" };
+    return data !== undefined ? { kind: "button", id: sanitizeText(data) } : { kind: "media", media: "other" };
   }
   const message = update.message ?? update.edited_message;
   if (!message) return undefined;
@@ -167,13 +215,13 @@ export function toInput(update: Update): Input | undefined {
   if (typeof message.text === "string") {
     const command = !edited && message.entities?.[0]?.type === "bot_command" && message.entities[0].offset === 0
       ? /^\/([A-Za-z0-9_]+)(?:@\w+)?(?:\s+([\s\S]+))?$/.exec(message.text) : null;
-    if (command) return { kind: "command", name: (command[1] as string).toLowerCase(), ...(command[2] ? { arg: command[2].trim() } : {}) };
-    return { kind: "text", text: message.text, ...(edited ? { edited: true } : {}) };
+    if (command) return { kind: "command", name: (command[1] as string).toLowerCase(), ...(command[2] ? { arg: sanitizeText(command[2].trim()) } : {}) };
+    return { kind: "text", text: sanitizeText(message.text), ...(edited ? { edited: true } : {}) };
   }
   if (message.contact) {
     // Only the resident's own number (the share-contact button), not someone else's card.
     const own = message.contact.user_id !== undefined && message.contact.user_id === message.from?.id;
-    return own ? { kind: "contact", phone: message.contact.phone_number } : { kind: "media", media: "contact" };
+    return own ? { kind: "contact", phone: sanitizeText(message.contact.phone_number) } : { kind: "media", media: "contact" };
   }
   const media: MediaKind = message.voice || message.video_note ? "voice"
     : message.audio ? "audio"
@@ -191,7 +239,7 @@ export function toInput(update: Update): Input | undefined {
   // Photos and documents can be fetched again by staff (the largest photo size).
   const photo = message.photo?.[message.photo.length - 1];
   const fileId = photo?.file_id ?? message.document?.file_id;
-  const name = message.document?.file_name;
+  const name = message.document?.file_name === undefined ? undefined : sanitizeText(message.document.file_name);
   return fileId ? { kind: "media", media, file: { channel: "telegram", id: fileId, ...(name ? { name } : {}) } } : { kind: "media", media };
 }
 
@@ -213,7 +261,8 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     client: { ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}) },
   });
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+  // Each update gets its retry budget below (a transformer on its own API object); the runner
+  // retries getUpdates itself, and the start retries its calls with startCall().
   if (options.throttle !== false) bot.api.config.use(apiThrottler());
 
   // Messages sent outside a turn come from the outbox, which retries with its own persistent
@@ -221,13 +270,66 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
   const deliveryApi = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
   if (options.throttle !== false) deliveryApi.config.use(apiThrottler());
 
-  const send = async (chatId: number | string, replies: readonly Reply[], keyboard?: readonly Button[], api: Api = bot.api): Promise<void> => {
-    for (const message of planMessages(replies, keyboard)) {
-      await api.sendMessage(chatId, message.text, {
-        ...(message.plain ? {} : { parse_mode: "HTML" as const }),
-        link_preview_options: { is_disabled: true },
-        ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
-      });
+  const sendOne = async (api: Api, chatId: number | string, message: TelegramMessage & { plain?: boolean }): Promise<void> => {
+    await api.sendMessage(chatId, message.text, {
+      ...(message.plain ? {} : { parse_mode: "HTML" as const }),
+      link_preview_options: { is_disabled: true },
+      ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
+    });
+  };
+
+  /**
+   * Sends a turn's replies in order; returns the replies not sent (from the first that failed),
+   * or none. A permanent refusal (the resident blocked the bot) ends the sending.
+   */
+  const sendTurn = async (api: Api, chatId: number, replies: readonly Reply[], keyboard?: readonly Button[]): Promise<readonly Reply[]> => {
+    let keyboardSent = !keyboard || keyboard.length === 0;
+    for (let i = 0; i < replies.length; i++) {
+      const reply = replies[i] as Reply;
+      const wants = !keyboardSent && reply.buttons.length === 0 ? keyboard : undefined;
+      const messages = renderForTelegram(reply, wants);
+      try {
+        for (const message of messages) {
+          await sendOne(api, chatId, message);
+          if (message.reply_markup && "keyboard" in message.reply_markup) keyboardSent = true;
+        }
+      } catch (error) {
+        if (isPermanent(error)) {
+          log.warn("Telegram refused a reply for good", { code: error.error_code, description: error.description });
+          return [];
+        }
+        log.warn("could not send a reply in time; it waits in the outbox", { error });
+        return replies.slice(i);
+      }
+    }
+    if (!keyboardSent && keyboard && replies.length > 0) {
+      await sendOne(api, chatId, { text: "⬇️", reply_markup: replyKeyboard(keyboard), plain: true }).catch((error: unknown) => log.debug("keyboard line not sent", { error }));
+    }
+    return [];
+  };
+
+  /** Messages from the outbox (one reply each): a permanent refusal becomes a dead letter. */
+  const deliver = async (chatId: string, replies: readonly Reply[]): Promise<void> => {
+    try {
+      for (const message of planMessages(replies)) await sendOne(deliveryApi, chatId, message);
+    } catch (error) {
+      if (isPermanent(error)) throw new DeliveryRefusedError(`Telegram: ${error.description}`, { cause: error });
+      throw error;
+    }
+  };
+
+  /** The turn, waiting for the database while it is away (a restart), within the budget. */
+  const handleTurn = async (chatId: string, input: Input, ctx: Context, deadline: number) => {
+    for (let delay = 250; ; delay = Math.min(delay * 2, 4000)) {
+      try {
+        return await service.handle("telegram", chatId, input, {
+          updateId: String(ctx.update.update_id),
+          ...(ctx.from?.language_code ? { langHint: ctx.from.language_code } : {}),
+        });
+      } catch (error) {
+        if (!isConnectionError(error) || Date.now() + delay > deadline - SEND_RESERVE_MS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
     }
   };
 
@@ -240,17 +342,40 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
   bot.use(async (ctx) => {
     const chat = ctx.chat ?? ctx.callbackQuery?.message?.chat;
     if (!chat || chat.type !== "private") return;
-    const input = toInput(ctx.update);
+    let input = toInput(ctx.update);
     if (!input) return;
-    const turn = await service.handle("telegram", String(chat.id), input, {
-      updateId: String(ctx.update.update_id),
-      ...(ctx.from?.language_code ? { langHint: ctx.from.language_code } : {}),
-    });
+    const deadline = Date.now() + UPDATE_BUDGET_MS;
+    ctx.api.config.use(retryUntil(() => deadline));
+    let turn;
+    try {
+      turn = await handleTurn(String(chat.id), input, ctx, deadline);
+    } catch (error) {
+      if (error instanceof RequestError && error.code === "bad_request" && input.kind === "button") {
+        // A forged button: answer as to any button we do not know.
+        input = { kind: "button", id: "unknown" };
+        turn = await handleTurn(String(chat.id), input, ctx, deadline);
+      } else if (isConnectionError(error) && options.webhookUrl === undefined) {
+        // Long polling: Telegram will not send this update again, so say what happened.
+        const hint = ctx.from?.language_code?.slice(0, 2);
+        log.warn("database unreachable for the whole update budget; the resident was asked to send again", { update: ctx.update.update_id });
+        await sendOne(ctx.api, chat.id, { text: escapeHtml(SEND_AGAIN[isLang(hint) ? hint : "lv"]) });
+        return;
+      } else {
+        // Webhook: the error answers 503 and Telegram delivers the update again.
+        throw error;
+      }
+    }
     if (turn.duplicate) {
       log.debug("redelivered update ignored", { update: ctx.update.update_id });
       return;
     }
-    await send(chat.id, turn.replies, turn.mainActions);
+    if (service.hasQueuedReplies(turn.residentId)) {
+      // Earlier replies still wait in the outbox: these go after them, never before.
+      await service.queueReplies(turn.residentId, turn.replies);
+      return;
+    }
+    const unsent = await sendTurn(ctx.api, chat.id, turn.replies, turn.mainActions);
+    if (unsent.length > 0) await service.queueReplies(turn.residentId, unsent);
   });
   bot.catch((err) => {
     const error = err.error;
@@ -260,14 +385,22 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
   });
 
   service.registerChannel("telegram", {
-    deliver: (resident: Resident, replies: readonly Reply[]) => send(resident.chatId, replies, undefined, deliveryApi),
+    deliver: (resident: Resident, replies: readonly Reply[]) => deliver(resident.chatId, replies),
   });
+
+  /** A call at start (getMe, webhook, commands) with the same budget as an update. */
+  const startCall = async <T>(call: (api: Api) => Promise<T>): Promise<T> => {
+    const deadline = Date.now() + UPDATE_BUDGET_MS;
+    const api = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
+    api.config.use(retryUntil(() => deadline));
+    return call(api);
+  };
 
   const setCommands = async (): Promise<void> => {
     try {
       for (const lang of ["lv", "ru", "en"] as const) {
         const commands = Object.entries(COMMAND_TEXTS[lang]).map(([command, description]) => ({ command, description }));
-        await bot.api.setMyCommands(commands, lang === "lv" ? {} : { language_code: lang });
+        await startCall((api) => api.setMyCommands(commands, lang === "lv" ? {} : { language_code: lang }));
       }
     } catch (error) {
       log.warn("could not set the bot's command list", { error });
@@ -294,8 +427,8 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
       download,
       webhook: (request: Request) => handler(request),
       start: async () => {
-        await bot.init();
-        await bot.api.setWebhook(options.webhookUrl as string, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
+        if (!options.botInfo) bot.botInfo = await startCall((api) => api.getMe());
+        await startCall((api) => api.setWebhook(options.webhookUrl as string, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] }));
         await setCommands();
       },
       stop: async () => undefined,
@@ -308,10 +441,12 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
     mode: "polling",
     download,
     start: async () => {
-      await bot.init();
-      await bot.api.deleteWebhook();
+      if (!options.botInfo) bot.botInfo = await startCall((api) => api.getMe());
+      await startCall((api) => api.deleteWebhook());
       await setCommands();
-      runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+      // Polling never gives up on a long outage (the runner's default stops after 15 hours).
+      runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] }, maxRetryTime: Number.MAX_SAFE_INTEGER, retryInterval: "exponential" } });
+      void runner.task()?.catch((error: unknown) => log.error("Telegram polling stopped", { error }));
     },
     stop: async () => {
       if (runner?.isRunning()) await runner.stop();

@@ -18,6 +18,12 @@ export type AuthErrorCode = "unauthorized" | "csrf_failed" | "forbidden" | "inva
 /** Codes of a remote service that failed: it answered with a refusal, or could not be reached. */
 export type RemoteErrorCode = "slack_refused" | "slack_network";
 
+/** Codes of the storage: the embedded database folder is held by another process; the database cannot be reached. */
+export type StorageErrorCode = "database_locked" | "unavailable";
+
+/** Codes of a delivery to a resident that a channel refused for good. */
+export type DeliveryErrorCode = "delivery_refused";
+
 /** Every stable error code. */
 export type ErrorCode =
   | "config_invalid"
@@ -27,6 +33,8 @@ export type ErrorCode =
   | RequestErrorCode
   | AuthErrorCode
   | RemoteErrorCode
+  | StorageErrorCode
+  | DeliveryErrorCode
   | "unknown";
 
 /** Base class: an error with a stable code and an optional cause. */
@@ -124,6 +132,51 @@ export class SlackRefusedError extends SlackChannelError {
 export class SlackNetworkError extends SlackChannelError {
   constructor(method: string, cause: unknown) {
     super("slack_network", method, `Slack could not be reached for ${method}`, { cause });
+  }
+}
+
+/** Who holds an embedded database folder (from its lock file). */
+export interface LockOwner {
+  readonly pid: number;
+  readonly host: string;
+  readonly purpose: string;
+  readonly startedAt: string;
+}
+
+/** The embedded database folder is in use by another process; the message says what to do. */
+export class DatabaseLockedError extends AppError {
+  declare readonly code: "database_locked";
+  readonly owner: LockOwner;
+  readonly lockFile: string;
+  constructor(lockFile: string, owner: LockOwner) {
+    const dir = lockFile.replace(/[/\\][^/\\]+$/, "");
+    const who = owner.pid > 0
+      ? `process ${owner.pid}${owner.host ? ` on ${owner.host}` : ""} (${owner.purpose}${owner.startedAt ? `, started ${owner.startedAt}` : ""})`
+      : owner.purpose;
+    super("database_locked", [
+      `The embedded database in ${dir} is in use by ${who}.`,
+      "Only one process can use an embedded database folder. Stop that process first (for `cli staff add`: stop the app, run the command, start the app again),",
+      "or use a PostgreSQL server (set DATABASE_URL) so that several processes can share the data.",
+      ...(owner.host && owner.pid > 0 ? [`If that process is surely gone, delete ${lockFile}.`] : []),
+    ].join("\n"));
+    this.owner = owner;
+    this.lockFile = lockFile;
+  }
+}
+
+/** The database cannot be reached right now (a restart, a lost connection): try again shortly. */
+export class UnavailableError extends AppError {
+  declare readonly code: "unavailable";
+  constructor(message = "The assistant is briefly unavailable. Please try again in a minute; your message was not saved.", options?: { cause?: unknown }) {
+    super("unavailable", message, options);
+  }
+}
+
+/** A channel refused a delivery for good (the resident blocked the bot, the chat is gone): do not retry. */
+export class DeliveryRefusedError extends AppError {
+  declare readonly code: "delivery_refused";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("delivery_refused", message, options);
   }
 }
 

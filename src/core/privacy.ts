@@ -32,3 +32,11 @@ export function maskPersonalData(text: string): string {
     .replace(IBAN, (m) => (/\d{6,}/.test(m.replace(/\s/g, "")) ? "[IBAN]" : m))
     .replace(CARD, (m) => (luhn(m.replace(/\D/g, "")) ? "[kartes numurs]" : m));
 }
+
+/** {@link maskPersonalData} applied to every string inside a JSON-like value (session state, payloads). */
+export function maskDeep<T>(value: T): T {
+  if (typeof value === "string") return maskPersonalData(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => maskDeep(v)) as T;
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v)])) as T;
+  return value;
+}

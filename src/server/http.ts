@@ -13,11 +13,13 @@ import { bodyLimit } from "hono/body-limit";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import { RequestError, SessionAuthError } from "../core/errors.js";
+import { sanitizeText } from "../core/sanitize.js";
 import type { Input, Reply } from "../core/types.js";
 import type { Logger } from "../log.js";
 import type { ConversationService } from "../service/conversations.js";
 import type { Resident } from "../store/conversation-store.js";
 import { errorResponse, onHttpError } from "./errors.js";
+import { clientAddress, RateLimiter } from "./limits.js";
 
 /** Where the page's files live. */
 export const PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../public");
@@ -40,11 +42,18 @@ const MESSAGES_PER_MINUTE = 30;
 /** How often an idle event stream gets a keep-alive comment. */
 const KEEP_ALIVE_MS = 25_000;
 
+/** Largest request body in bytes: webhooks (Telegram, Slack), the staff login, everything else. */
+export const BODY_LIMITS = { webhook: 1024 * 1024, login: 4 * 1024, default: 64 * 1024 } as const;
+
 const CreateBody = z.object({ lang: z.enum(["lv", "ru", "en"]).optional() }).strict();
+/** A client message id: the page's own id for one message, the same when it sends it again. */
+const MessageId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "messageId must be 8–64 letters, digits, _ or -");
 const MessageBody = z.union([
-  z.object({ text: z.string().max(MAX_WEB_TEXT, `text must be at most ${MAX_WEB_TEXT} characters`) }).strict(),
-  z.object({ button: z.string().min(1).max(128) }).strict(),
+  z.object({ text: z.string().max(MAX_WEB_TEXT, `text must be at most ${MAX_WEB_TEXT} characters`), messageId: MessageId.optional() }).strict(),
+  z.object({ button: z.string().min(1).max(128), messageId: MessageId.optional() }).strict(),
 ]);
+/** An event id to resume after: a whole number, as the server gave it. */
+const EventCursor = /^\d{1,15}$/;
 
 /** Options for {@link createHttpApp}. */
 export interface HttpOptions {
@@ -54,32 +63,22 @@ export interface HttpOptions {
   readonly telegramWebhook?: (request: Request) => Promise<Response>;
   /** Extra health information. */
   readonly health?: () => Record<string, unknown>;
+  /** Checks that the database answers (rejects when it does not); `/healthz` answers 503 then. */
+  readonly ping?: () => Promise<void>;
   /** Keep-alive interval for event streams (tests shorten it). */
   readonly keepAliveMs?: number;
   /** More routes (the staff API and console, Slack). */
   readonly routes?: readonly Hono[];
+  /** Reverse proxies in front whose X-Forwarded-For is trusted (0: none). */
+  readonly trustProxy?: number;
+  /** New web chat sessions allowed per client address per hour, and per instance per minute. */
+  readonly webSessions?: { readonly perAddressPerHour: number; readonly perMinute: number };
 }
 
 /** What the web chat API's session check sets on the context. */
 type ChatEnv = { Variables: { resident: Resident } };
 
 const NOT_FOUND = (): RequestError => new RequestError("not_found", "There is nothing at this address.");
-
-/** A fixed-window limiter per key (one web chat session). */
-class RateLimiter {
-  readonly #windows = new Map<string, { start: number; count: number }>();
-  constructor(private readonly limit: number, private readonly windowMs: number) {}
-  allow(key: string, now = Date.now()): boolean {
-    const w = this.#windows.get(key);
-    if (!w || now - w.start >= this.windowMs) {
-      if (this.#windows.size > 10_000) this.#windows.clear();
-      this.#windows.set(key, { start: now, count: 1 });
-      return true;
-    }
-    w.count++;
-    return w.count <= this.limit;
-  }
-}
 
 const toJsonReplies = (replies: readonly Reply[]): { text: string; buttons: { id: string; label: string; inline?: boolean }[] }[] =>
   replies.map((r) => ({ text: r.text, buttons: r.buttons.map((b) => ({ id: b.id, label: b.label, ...(b.inline ? { inline: true } : {}) })) }));
@@ -89,11 +88,23 @@ export function createHttpApp(options: HttpOptions): Hono {
   const { service, log } = options;
   const app = new Hono();
   const limiter = new RateLimiter(MESSAGES_PER_MINUTE, 60_000);
+  const sessionLimits = options.webSessions ?? { perAddressPerHour: 60, perMinute: 300 };
+  const sessionsPerAddress = new RateLimiter(sessionLimits.perAddressPerHour, 3600_000);
+  const sessionsPerInstance = new RateLimiter(sessionLimits.perMinute, 60_000, 1);
   const cache = new Map<string, string>();
 
   // The one place errors become responses, also for the mounted routes (staff API, Slack).
   app.onError(onHttpError(log));
   app.notFound(() => errorResponse(NOT_FOUND()));
+
+  // Every body is limited before anything reads it (a huge post must not fill the memory).
+  const tooLarge = (): Response => errorResponse(new RequestError("payload_too_large", "The request is too large."));
+  app.use("*", async (c, next) => {
+    if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS") return next();
+    const p = c.req.path;
+    const maxSize = p === "/telegram/webhook" || p.startsWith("/slack/") ? BODY_LIMITS.webhook : p === "/api/staff/login" ? BODY_LIMITS.login : BODY_LIMITS.default;
+    return bodyLimit({ maxSize, onError: tooLarge })(c, next);
+  });
 
   app.use("*", async (c, next) => {
     await next();
@@ -121,7 +132,12 @@ export function createHttpApp(options: HttpOptions): Hono {
     });
   }
 
-  app.get("/healthz", (c) => c.json({ ok: true, ...(options.health?.() ?? {}) }));
+  app.get("/healthz", async (c) => {
+    const extra = options.health?.() ?? {};
+    if (!options.ping) return c.json({ ok: true, ...extra });
+    const up = await options.ping().then(() => true, () => false);
+    return c.json({ ok: up, ...extra, databaseUp: up }, up ? 200 : 503);
+  });
   for (const routes of options.routes ?? []) app.route("/", routes);
 
   if (options.telegramWebhook) {
@@ -130,7 +146,6 @@ export function createHttpApp(options: HttpOptions): Hono {
   }
 
   const api = new Hono<ChatEnv>();
-  api.use("*", bodyLimit({ maxSize: 64 * 1024, onError: () => errorResponse(new RequestError("payload_too_large", "The request is too large.")) }));
 
   const readJson = async (c: Context): Promise<unknown> => {
     const text = await c.req.text();
@@ -155,6 +170,10 @@ export function createHttpApp(options: HttpOptions): Hono {
     const body = await readJson(c);
     const parsed = CreateBody.safeParse(body);
     if (!parsed.success) throw new RequestError("bad_request", "Send {} or {\"lang\": \"lv\" | \"ru\" | \"en\"}.");
+    // New conversations are limited per client address and per instance (each database row costs).
+    if (!sessionsPerAddress.allow(clientAddress(c, options.trustProxy ?? 0)) || !sessionsPerInstance.allow("all")) {
+      throw new RequestError("too_many_requests", "Too many new conversations from here. Please wait a few minutes, or continue the conversation you have.");
+    }
     const { id, token, turn } = await service.createWebSession(parsed.data.lang);
     return c.json({ id, token, lang: turn.lang, replies: toJsonReplies(turn.replies) }, 201);
   });
@@ -180,15 +199,18 @@ export function createHttpApp(options: HttpOptions): Hono {
       throw new RequestError("bad_request", tooLong ? `The message is too long: at most ${MAX_WEB_TEXT} characters.` : "Send {\"text\": \"...\"} or {\"button\": \"<button id>\"}.");
     }
     if (!limiter.allow(resident.chatId)) throw new RequestError("too_many_requests", "Too many messages. Please wait a minute.");
-    const input: Input = "text" in parsed.data ? { kind: "text", text: parsed.data.text } : { kind: "button", id: parsed.data.button };
-    const turn = await service.handle("web", resident.chatId, input);
-    return c.json({ lang: turn.lang, replies: toJsonReplies(turn.replies) });
+    const input: Input = "text" in parsed.data ? { kind: "text", text: sanitizeText(parsed.data.text) } : { kind: "button", id: sanitizeText(parsed.data.button) };
+    // With a client message id the message is stored once: sent again, it gets the same replies.
+    const messageId = parsed.data.messageId;
+    const turn = await service.handle("web", resident.chatId, input, messageId ? { updateId: `${resident.chatId}:${messageId}`, keepReplies: true } : {});
+    return c.json({ lang: turn.lang, replies: toJsonReplies(turn.replies), ...(messageId ? { messageId, repeated: turn.duplicate } : {}) });
   });
 
   api.get("/sessions/:id/events", session(true), async (c) => {
     const resident = c.var.resident;
-    const lastHeader = Number(c.req.header("last-event-id") ?? c.req.query("after") ?? Number.NaN);
-    let cursor = Number.isFinite(lastHeader) ? lastHeader : await service.lastWebEventId(resident.id);
+    const given = c.req.header("last-event-id") ?? c.req.query("after");
+    if (given !== undefined && given !== "" && !EventCursor.test(given)) throw new RequestError("bad_request", "after (or Last-Event-ID) must be an event id the server sent.");
+    let cursor = given ? Number(given) : await service.lastWebEventId(resident.id);
     return streamSSE(c, async (stream) => {
       let wake: (() => void) | undefined;
       const unsubscribe = service.onWebEvent(resident.id, () => wake?.());

@@ -8,15 +8,19 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { buttonIds, parseButtonId } from "../core/button-ids.js";
-import { SessionAuthError } from "../core/errors.js";
+import { RequestError, SessionAuthError } from "../core/errors.js";
 import { LANGUAGE_NAMES, NEW_SESSION, type Conversation, type SessionState, type TurnResult } from "../core/conversation.js";
 import { MESSAGES } from "../core/messages.js";
 import { endTicketButton } from "../core/relay.js";
+import { sanitizeText } from "../core/sanitize.js";
 import { isLang, type Button, type Input, type Lang, type Reply } from "../core/types.js";
 import type { Logger } from "../log.js";
 import type { TicketService } from "../staff/tickets.js";
 import type { Notifier } from "../store/notifier.js";
-import type { ConversationStore, Resident, TranscriptLine, TurnCommit } from "../store/conversation-store.js";
+import type { ConversationStore, OpenedTurn, Resident, TranscriptLine, TurnCommit } from "../store/conversation-store.js";
+import { isConnectionError } from "../store/database.js";
+import { enqueueOutbox } from "../store/outbox.js";
+import type { OutboxJob } from "./outbox.js";
 import { Batcher } from "./batcher.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 
@@ -44,6 +48,8 @@ export interface HandleOptions {
   readonly updateId?: string;
   /** A language hint for a resident we have not met (e.g. Telegram's `language_code`). */
   readonly langHint?: string;
+  /** Keep the replies with the update id, so that the same id sent again gets them again (web chat). */
+  readonly keepReplies?: boolean;
 }
 
 /** Sends messages that arrive outside a turn (e.g. from staff) to a resident's channel. */
@@ -70,12 +76,31 @@ export interface ConversationServiceOptions {
 const SESSION_CACHE_SIZE = 10_000;
 
 /** A resident with their stored session, as read at the start of a turn (and cached after it). */
-type CachedSession = Awaited<ReturnType<ConversationStore["openTurn"]>> & { session?: { state: StoredState; version: number } };
+type CachedSession = OpenedTurn<StoredState>;
 
 /** How often a turn is redone when another instance saved the same session meanwhile. */
 const MAX_ATTEMPTS = 5;
 
 const hashToken = (token: string): string => createHash("sha256").update(token).digest("hex");
+
+/** A number in a button id (a ticket id) this long cannot be ours: the button is refused (400). */
+const TOO_LONG_NUMBER = /\d{16}/;
+
+/** Input as every channel should have sent it: texts and ids without NUL or lone surrogates. */
+function sanitizeInput(input: Input): Input {
+  switch (input.kind) {
+    case "text":
+      return { ...input, text: sanitizeText(input.text) };
+    case "button":
+      return { ...input, id: sanitizeText(input.id) };
+    case "command":
+      return { ...input, name: sanitizeText(input.name), ...(input.arg !== undefined ? { arg: sanitizeText(input.arg) } : {}) };
+    case "contact":
+      return { ...input, phone: sanitizeText(input.phone) };
+    case "media":
+      return input.file ? { ...input, file: { ...input.file, id: sanitizeText(input.file.id), ...(input.file.name !== undefined ? { name: sanitizeText(input.file.name) } : {}) } } : input;
+  }
+}
 
 /** Labels of the buttons every channel shows permanently (menu bar, reply keyboard). */
 function fixedLabel(id: string, lang: Lang): string | undefined {
@@ -121,6 +146,13 @@ export class ConversationService {
   /** Recently saved sessions by channel and chat, to skip a read on the next turn. */
   readonly #sessions = new Map<string, CachedSession>();
   readonly #commits: Batcher<TurnCommit<StoredState> & { residentId: number; expectedVersion: number }, boolean>;
+  /** Turns being handled now (a clean stop waits for them). */
+  #running = 0;
+  #idle: (() => void)[] = [];
+  /** Residents with replies waiting in the outbox: later replies queue behind them (in order). */
+  readonly #queued = new Set<number>();
+  #outboxDb: Parameters<typeof enqueueOutbox>[0] | undefined;
+  #hurry: ((orderKey: string) => void) | undefined;
 
   constructor(options: ConversationServiceOptions) {
     this.#store = options.store;
@@ -131,7 +163,15 @@ export class ConversationService {
     this.#opening = options.opening;
     this.#notifier = options.notifier;
     this.#webEvents.setMaxListeners(0);
-    this.#commits = new Batcher((items) => this.#store.commitTurns(items), { maxInFlight: 2 });
+    // A batch fails as a whole only when the database is away; otherwise the bad turn fails alone.
+    this.#commits = new Batcher((items) => this.#store.commitTurns(items), {
+      maxInFlight: 2,
+      isolate: (error) => !isConnectionError(error),
+      itemError: (error) => {
+        this.#log.warn("one turn could not be stored (the others of its batch were)", { error });
+        return new RequestError("bad_request", "This message could not be stored; please send it in other words.");
+      },
+    });
   }
 
   #remember(key: string, turn: CachedSession): void {
@@ -150,12 +190,26 @@ export class ConversationService {
     this.#deliverers.set(channel, deliverer);
   }
 
-  /** Handles one inbound message of a resident. Messages of one chat are handled in order. */
-  handle(channel: string, chatId: string, input: Input, options: HandleOptions = {}): Promise<HandledMessage> {
-    return this.#mutex.run(`${channel}:${chatId}`, () => this.#handle(channel, chatId, input, options));
+  /**
+   * Handles one inbound message of a resident. Messages of one chat are handled in order.
+   * @throws {RequestError} `bad_request` for a button that cannot be ours (an id out of range).
+   */
+  async handle(channel: string, chatId: string, input: Input, options: HandleOptions = {}): Promise<HandledMessage> {
+    this.#running++;
+    try {
+      return await this.#mutex.run(`${channel}:${chatId}`, () => this.#handle(channel, chatId, sanitizeInput(input), options));
+    } finally {
+      if (--this.#running === 0) for (const resolve of this.#idle.splice(0)) resolve();
+    }
+  }
+
+  /** Resolves when no turn is being handled (a clean stop). */
+  idle(): Promise<void> {
+    return this.#running === 0 ? Promise.resolve() : new Promise((resolve) => this.#idle.push(resolve));
   }
 
   async #handle(channel: string, chatId: string, input: Input, options: HandleOptions): Promise<HandledMessage> {
+    if (input.kind === "button" && TOO_LONG_NUMBER.test(input.id)) throw new RequestError("bad_request", "This button is not valid.");
     const conversation = this.#conversation();
     const hint = options.langHint?.slice(0, 2).toLowerCase();
     const newLang = isLang(hint) ? hint : this.#defaultLang;
@@ -163,7 +217,7 @@ export class ConversationService {
     for (let attempt = 1; ; attempt++) {
       // The last state this instance saved is usually still current: the write below checks it.
       const opened = this.#sessions.get(key) ?? await this.#store.openTurn<StoredState>(channel, chatId, newLang, options.updateId);
-      if (opened.seen) return { duplicate: true, residentId: opened.resident.id, lang: opened.resident.lang, replies: [] };
+      if (opened.seen) return { duplicate: true, residentId: opened.resident.id, lang: opened.resident.lang, replies: opened.replies ?? [] };
       const { resident } = opened;
       const { labels, ...stored }: StoredState = opened.session?.state ?? NEW_SESSION;
       let state: SessionState = stored;
@@ -176,8 +230,11 @@ export class ConversationService {
       let result: TurnResult;
       try {
         result = conversation.handle(state, input, { lang: resident.lang });
+        result = await this.#ownTicketsOnly(resident, state, result);
         result = await this.#escalation(resident, channel, result);
       } catch (error) {
+        // The database is away: the channel tells the resident (503, or an answer after recovery).
+        if (isConnectionError(error)) throw error;
         // A bug must not lose the resident: answer politely and keep their state.
         this.#log.error("turn failed", { channel, error });
         const t = MESSAGES[resident.lang];
@@ -207,7 +264,7 @@ export class ConversationService {
           ...(e.flow ? { flowId: e.flow } : {}), ...(e.step ? { stepId: e.step } : {}), ...(e.guide ? { guideId: e.guide } : {}),
         })),
         ...(result.lang !== resident.lang ? { lang: result.lang } : {}),
-        ...(options.updateId !== undefined ? { update: { channel, id: options.updateId } } : {}),
+        ...(options.updateId !== undefined ? { update: { channel, id: options.updateId, ...(options.keepReplies ? { replies: result.replies } : {}) } } : {}),
       });
       if (!saved) {
         // Another instance saved this resident's session meanwhile, or the update was handled
@@ -236,6 +293,19 @@ export class ConversationService {
         result,
       };
     }
+  }
+
+  /**
+   * Buttons that name a ticket (a rating) act only on the resident's own ticket: anything else is
+   * answered as an unknown button, and nothing is changed.
+   */
+  async #ownTicketsOnly(resident: Resident, state: SessionState, result: TurnResult): Promise<TurnResult> {
+    const ticketId = result.rating?.ticketId;
+    if (ticketId === undefined) return result;
+    const owner = Number.isSafeInteger(ticketId) && this.#tickets ? await this.#tickets.residentOf(ticketId) : undefined;
+    if (owner === resident.id) return result;
+    const t = MESSAGES[resident.lang];
+    return { state, lang: resident.lang, intent: "fallback", events: [], replies: [{ text: t.unknownButton, buttons: this.#conversation().assistant.menuButtons(resident.lang) }] };
   }
 
   /**
@@ -294,23 +364,65 @@ export class ConversationService {
   }
 
   /**
-   * Sends messages to a resident outside a turn (e.g. a reply from staff): stored in the
-   * transcript, then handed to the resident's channel.
+   * Sends messages to a resident outside a turn (e.g. a reply from staff): each is stored in the
+   * transcript (unless `transcribed`) and handed to the resident's channel. With an outbox `job`,
+   * progress is recorded after every message, so a retry continues after the last one sent and
+   * nothing is sent or stored twice.
    */
-  async deliver(residentId: number, replies: readonly Reply[]): Promise<void> {
+  async deliver(residentId: number, replies: readonly Reply[], options: { job?: OutboxJob; transcribed?: boolean } = {}): Promise<void> {
     const resident = await this.#store.residentById(residentId);
     if (!resident) return;
-    await this.#store.appendTurns(residentId, replies.map((r) => ({ direction: "out", text: r.text, lang: resident.lang })));
-    if (resident.channel === "web") {
-      await this.pushWeb(residentId, replies);
-      return;
-    }
-    const deliverer = this.#deliverers.get(resident.channel);
-    if (!deliverer) {
+    const deliverer = resident.channel === "web" ? undefined : this.#deliverers.get(resident.channel);
+    if (resident.channel !== "web" && !deliverer) {
       this.#log.warn("no channel to deliver to", { channel: resident.channel });
       return;
     }
-    await deliverer.deliver(resident, replies);
+    const transcript = (reply: Reply): TranscriptLine[] => (options.transcribed ? [] : [{ direction: "out", text: reply.text, lang: resident.lang }]);
+    for (let i = options.job?.progress ?? 0; i < replies.length; i++) {
+      const reply = replies[i] as Reply;
+      if (!deliverer) {
+        // Web chat: the message, its transcript line and the progress in one transaction.
+        let eventId = 0;
+        const write = async (store: ConversationStore): Promise<void> => {
+          eventId = await store.pushWebEvent(residentId, [reply]);
+          await store.appendTurns(residentId, transcript(reply));
+        };
+        if (options.job) await options.job.advance(i + 1, (db) => write(this.#store.on(db)));
+        else await write(this.#store);
+        await this.#wakeWeb(residentId, eventId);
+        continue;
+      }
+      await deliverer.deliver(resident, [reply]);
+      if (options.job) await options.job.advance(i + 1, (db) => this.#store.on(db).appendTurns(residentId, transcript(reply)));
+      else await this.#store.appendTurns(residentId, transcript(reply));
+    }
+  }
+
+  /** Lets the service queue replies in the outbox (see {@link queueReplies}); `hurry` makes a key's waiting work due now. */
+  useOutbox(db: Parameters<typeof enqueueOutbox>[0], hurry: (orderKey: string) => void): void {
+    this.#outboxDb = db;
+    this.#hurry = hurry;
+  }
+
+  /** True when earlier replies to this resident still wait in the outbox (send new ones after them). */
+  hasQueuedReplies(residentId: number): boolean {
+    return this.#queued.has(residentId);
+  }
+
+  /**
+   * Queues a turn's replies (already in the transcript) in the outbox: the channel was down for
+   * longer than a turn may wait, or earlier replies are still waiting.
+   */
+  async queueReplies(residentId: number, replies: readonly Reply[]): Promise<void> {
+    if (!this.#outboxDb) throw new Error("the outbox is not wired to the conversation service");
+    await enqueueOutbox(this.#outboxDb, "resident.replies", { residentId, replies: replies.map((r) => ({ text: r.text, buttons: r.buttons.map((b) => ({ ...b })) })), transcribed: true });
+    this.#queued.add(residentId);
+    this.#hurry?.(`resident:${residentId}`);
+  }
+
+  /** The outbox has no more replies waiting for this resident. */
+  repliesDrained(residentId: number): void {
+    this.#queued.delete(residentId);
   }
 
   // ---- Web chat sessions -------------------------------------------------------------------
@@ -351,9 +463,12 @@ export class ConversationService {
 
   /** Queues replies for a web chat resident and wakes their open event streams. */
   async pushWeb(residentId: number, replies: readonly Reply[]): Promise<void> {
-    const id = await this.#store.pushWebEvent(residentId, { replies });
-    if (this.#notifier) await this.#notifier.publish(`web:${residentId}`, id);
-    else this.#webEvents.emit(String(residentId), id);
+    await this.#wakeWeb(residentId, await this.#store.pushWebEvent(residentId, replies));
+  }
+
+  async #wakeWeb(residentId: number, eventId: number): Promise<void> {
+    if (this.#notifier) await this.#notifier.publish(`web:${residentId}`, eventId);
+    else this.#webEvents.emit(String(residentId), eventId);
   }
 
   /** Web chat messages after an event id. */
@@ -368,7 +483,15 @@ export class ConversationService {
 
   /** Calls `listener` whenever a web chat message is queued for the resident; returns an unsubscribe. */
   onWebEvent(residentId: number, listener: () => void): () => void {
-    if (this.#notifier) return this.#notifier.subscribe(`web:${residentId}`, listener);
+    if (this.#notifier) {
+      // After a lost notification connection, streams look again (they may have missed events).
+      const unsubscribe = this.#notifier.subscribe(`web:${residentId}`, listener);
+      const unreconnect = this.#notifier.onReconnect(listener);
+      return () => {
+        unsubscribe();
+        unreconnect();
+      };
+    }
     const key = String(residentId);
     this.#webEvents.on(key, listener);
     return () => this.#webEvents.off(key, listener);

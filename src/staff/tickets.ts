@@ -10,6 +10,8 @@ import { describeEscalation } from "../core/messages.js";
 import { maskPersonalData } from "../core/privacy.js";
 import type { Lang } from "../core/types.js";
 import type { Centres } from "../knowledge/centres.js";
+import { withTransaction } from "../store/transaction.js";
+import { enqueueOutbox, type OutboxPayload } from "../store/outbox.js";
 import type { Notifier } from "../store/notifier.js";
 import { DeskError } from "../core/errors.js";
 import type { Desk } from "./desk.js";
@@ -77,19 +79,8 @@ export class TicketService implements Desk {
 
   // ---- helpers ---------------------------------------------------------------------------
 
-  async #tx<T>(fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
-      const result = await fn(client);
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  #tx<T>(fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+    return withTransaction(this.pool, fn);
   }
 
   async #row(db: Db, id: number, lock = false): Promise<TicketRow | undefined> {
@@ -133,9 +124,9 @@ export class TicketService implements Desk {
   }
 
   /** Queues work for the outbox worker in the caller's transaction. */
-  async #outbox(db: Db, kind: TicketOutboxKind, payload: Record<string, unknown>): Promise<void> {
+  async #outbox<K extends TicketOutboxKind>(db: Db, kind: K, payload: OutboxPayload<K>): Promise<void> {
     if (kind.startsWith("slack.") && !this.slack()) return;
-    await db.query("INSERT INTO outbox (kind, payload) VALUES ($1, $2::jsonb)", [kind, JSON.stringify(payload)]);
+    await enqueueOutbox(db, kind, payload);
   }
 
   /** The centre serving a parish; the central centre when unknown. */
@@ -191,6 +182,16 @@ export class TicketService implements Desk {
       if (!row || row.status === "closed") throw new DeskError("closed", "the ticket is closed");
       await this.#message(db, ticketId, "resident", text, undefined, attachment);
       await this.#outbox(db, "slack.thread", { ticketId, text: maskPersonalData(text), author: "resident" });
+      await this.#event(db, "message", row);
+    });
+  }
+
+  /** A message to the resident was refused for good (blocked bot, chat gone): staff see it on the ticket. */
+  async deliveryFailed(ticketId: number, reason: string): Promise<void> {
+    await this.#tx(async (db) => {
+      const row = await this.#row(db, ticketId);
+      if (!row) return;
+      await this.#message(db, ticketId, "system", `Iedzīvotājam ziņu nosūtīt neizdevās (${reason}). Sazinieties citādi, ja tas ir iespējams.`);
       await this.#event(db, "message", row);
     });
   }
@@ -302,7 +303,7 @@ export class TicketService implements Desk {
       await this.#message(db, ticketId, "staff", clean, staff.id);
       await db.query("UPDATE tickets SET first_response_at = COALESCE(first_response_at, now()) WHERE id = $1", [ticketId]);
       await this.#audit(db, staff, ticketId, "replied");
-      await this.#outbox(db, "resident.staff-reply", { ticketId, kind: "reply", staff: staff.displayName, text: clean });
+      await this.#outbox(db, "resident.staff-reply", { ticketId, kind: "reply", staff: staff.displayName, text: maskPersonalData(clean) });
       await this.#event(db, "message", row);
     });
     return this.#detail(await this.#row(this.pool, ticketId) as TicketRow);
@@ -337,7 +338,7 @@ export class TicketService implements Desk {
   }
 
   async close(staff: StaffMember, ticketId: number, reason: string): Promise<TicketDetail> {
-    const why = reason.trim();
+    const why = maskPersonalData(reason.trim());
     if (why === "" || why.length > 500) throw new DeskError("bad_request", "say why the ticket is closed (1–500 characters)");
     await this.#tx(async (db) => {
       const row = await this.#accessible(db, staff, ticketId, true);

@@ -4,9 +4,12 @@
  * written, and processed channel update ids (each update is handled once).
  * @module
  */
-import type pg from "pg";
-import { maskPersonalData } from "../core/privacy.js";
-import type { Lang } from "../core/types.js";
+import { maskDeep, maskPersonalData } from "../core/privacy.js";
+import { sanitizeText, sanitizingReplacer } from "../core/sanitize.js";
+import type { Lang, Reply } from "../core/types.js";
+import type { Queryable } from "./transaction.js";
+
+export type { Queryable } from "./transaction.js";
 
 /** A resident as stored. */
 export interface Resident {
@@ -41,17 +44,15 @@ export interface StoredEvent {
   readonly lang?: Lang;
 }
 
-/** What one turn writes (see {@link ConversationStore.commitTurn}). */
+/** What one turn writes (see {@link ConversationStore.commitTurns}). */
 export interface TurnCommit<S> {
   readonly state: S;
   readonly turns: readonly TranscriptLine[];
   readonly events?: readonly StoredEvent[];
   readonly lang?: Lang;
-  readonly update?: { readonly channel: string; readonly id: string };
+  /** The channel's id of the update; `replies` are kept with it (web chat: answered again the same). */
+  readonly update?: { readonly channel: string; readonly id: string; readonly replies?: readonly Reply[] };
 }
-
-/** Anything that runs queries: the pool or a client inside a transaction. */
-export type Queryable = Pick<pg.Pool, "query">;
 
 /** Stored session state and its version (for compare-and-set). */
 export interface StoredSession<S> {
@@ -59,45 +60,33 @@ export interface StoredSession<S> {
   readonly version: number;
 }
 
+/** What a turn starts from (see {@link ConversationStore.openTurn}). */
+export interface OpenedTurn<S> {
+  readonly resident: Resident;
+  readonly session?: StoredSession<S>;
+  /** The update id was handled before. */
+  readonly seen: boolean;
+  /** The replies it got then (web chat messages sent again with the same id). */
+  readonly replies?: readonly Reply[];
+}
+
 interface ResidentRow { id: string; channel: string; chat_id: string; lang: Lang; consent_at: Date | null }
 
 const toResident = (r: ResidentRow): Resident => ({ id: Number(r.id), channel: r.channel, chatId: r.chat_id, lang: r.lang, consentAt: r.consent_at });
 
+/** Masks and sanitizes a text before it is stored. */
+const clean = (text: string): string => maskPersonalData(sanitizeText(text));
+
+/** Replies as kept in JSON: masked texts, buttons as they were. */
+const cleanReplies = (replies: readonly Reply[]): Reply[] => replies.map((r) => ({ ...r, text: clean(r.text) }));
+
 /** Conversation data in PostgreSQL (real server or PGlite). */
 export class ConversationStore {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly pool: Queryable) {}
 
-  /**
-   * Runs `fn` in one transaction on one connection, handing it a store bound to that connection.
-   * Commits when `fn` resolves, rolls back when it throws.
-   */
-  async transaction<T>(fn: (tx: ConversationStore) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
-      const result = await fn(new ConversationStore(client as unknown as pg.Pool));
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
-
-  /**
-   * Finds or creates the resident of a chat and locks their row until the transaction ends, so
-   * that turns of one resident are handled one at a time, also across app instances.
-   */
-  async lockResident(channel: string, chatId: string, lang: Lang = "lv"): Promise<Resident> {
-    const { rows } = await this.pool.query<ResidentRow>(
-      `INSERT INTO residents (channel, chat_id, lang) VALUES ($1, $2, $3)
-       ON CONFLICT (channel, chat_id) DO UPDATE SET updated_at = now()
-       RETURNING id, channel, chat_id, lang, consent_at`,
-      [channel, chatId, lang],
-    );
-    return toResident(rows[0] as ResidentRow);
+  /** The same store writing through `db` (a client inside a transaction). */
+  on(db: Queryable): ConversationStore {
+    return new ConversationStore(db);
   }
 
   /** The resident by id. */
@@ -111,42 +100,11 @@ export class ConversationStore {
     if (turns.length === 0) return;
     const values: unknown[] = [];
     const rows = turns.map((t, i) => {
-      values.push(residentId, t.direction, maskPersonalData(t.text), t.intent ?? null, t.guideId ?? null, t.flowId ?? null, t.stepId ?? null, t.lang ?? null);
+      values.push(residentId, t.direction, clean(t.text), t.intent ?? null, t.guideId ?? null, t.flowId ?? null, t.stepId ?? null, t.lang ?? null);
       const b = i * 8;
       return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8})`;
     });
     await this.pool.query(`INSERT INTO turns (resident_id, direction, text, intent, guide_id, flow_id, step_id, lang) VALUES ${rows.join(", ")}`, values);
-  }
-
-  /** Records counted events. */
-  async recordEvents(residentId: number, events: readonly StoredEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const values: unknown[] = [];
-    const rows = events.map((e, i) => {
-      values.push(residentId, e.kind, e.flowId ?? null, e.stepId ?? null, e.guideId ?? null, e.lang ?? null);
-      const b = i * 6;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`;
-    });
-    await this.pool.query(`INSERT INTO events (resident_id, kind, flow_id, step_id, guide_id, lang) VALUES ${rows.join(", ")}`, values);
-  }
-
-  /** Counted events of a resident, oldest first (for tests and the indicators). */
-  async events(residentId: number): Promise<StoredEvent[]> {
-    const { rows } = await this.pool.query<{ kind: string; flow_id: string | null; step_id: string | null; guide_id: string | null; lang: Lang | null }>(
-      "SELECT kind, flow_id, step_id, guide_id, lang FROM events WHERE resident_id = $1 ORDER BY id", [residentId]);
-    return rows.map((r) => ({
-      kind: r.kind, ...(r.flow_id ? { flowId: r.flow_id } : {}), ...(r.step_id ? { stepId: r.step_id } : {}),
-      ...(r.guide_id ? { guideId: r.guide_id } : {}), ...(r.lang ? { lang: r.lang } : {}),
-    }));
-  }
-
-  /** Saves session state unconditionally (inside a transaction that holds the resident's lock). */
-  async putSession<S>(residentId: number, state: S): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO sessions (resident_id, state, version) VALUES ($1, $2::jsonb, 1)
-       ON CONFLICT (resident_id) DO UPDATE SET state = EXCLUDED.state, version = sessions.version + 1, updated_at = now()`,
-      [residentId, JSON.stringify(state)],
-    );
   }
 
   /** Creates a web chat session bound to a new resident; the token is stored only as a hash. */
@@ -163,10 +121,11 @@ export class ConversationStore {
     return rows[0] ? { tokenHash: rows[0].token_hash, residentId: Number(rows[0].resident_id) } : undefined;
   }
 
-  /** Queues a message for a web chat resident; returns its event id. */
-  async pushWebEvent(residentId: number, payload: unknown): Promise<number> {
+  /** Queues replies for a web chat resident (texts masked); returns the event id. */
+  async pushWebEvent(residentId: number, replies: readonly Reply[]): Promise<number> {
+    const payload = { replies: cleanReplies(replies) };
     const { rows } = await this.pool.query<{ id: string }>(
-      "INSERT INTO web_events (resident_id, payload) VALUES ($1, $2::jsonb) RETURNING id", [residentId, JSON.stringify(payload)]);
+      "INSERT INTO web_events (resident_id, payload) VALUES ($1, $2::jsonb) RETURNING id", [residentId, JSON.stringify(payload, sanitizingReplacer)]);
     return Number(rows[0]?.id);
   }
 
@@ -187,11 +146,13 @@ export class ConversationStore {
    * Everything a turn needs in one round trip: the resident (created on first contact), their
    * session and whether this update id was already handled.
    */
-  async openTurn<S>(channel: string, chatId: string, lang: Lang, updateId?: string): Promise<{ resident: Resident; session?: StoredSession<S>; seen: boolean }> {
+  async openTurn<S>(channel: string, chatId: string, lang: Lang, updateId?: string): Promise<OpenedTurn<S>> {
     const select = `SELECT r.id, r.channel, r.chat_id, r.lang, r.consent_at, s.state, s.version,
-        ($3::text IS NOT NULL AND EXISTS (SELECT 1 FROM processed_updates p WHERE p.channel = $1 AND p.update_id = $3)) AS seen
-      FROM residents r LEFT JOIN sessions s ON s.resident_id = r.id WHERE r.channel = $1 AND r.chat_id = $2`;
-    type Row = ResidentRow & { state: S | null; version: number | null; seen: boolean };
+        p.update_id IS NOT NULL AS seen, p.replies
+      FROM residents r LEFT JOIN sessions s ON s.resident_id = r.id
+        LEFT JOIN processed_updates p ON $3::text IS NOT NULL AND p.channel = $1 AND p.update_id = $3
+      WHERE r.channel = $1 AND r.chat_id = $2`;
+    type Row = ResidentRow & { state: S | null; version: number | null; seen: boolean; replies: Reply[] | null };
     const query = { name: "open-turn", text: select, values: [channel, chatId, updateId ?? null] };
     let { rows } = await this.pool.query<Row>(query);
     if (!rows[0]) {
@@ -203,34 +164,28 @@ export class ConversationStore {
       resident: toResident(row),
       ...(row.state !== null && row.version !== null ? { session: { state: row.state, version: row.version } } : {}),
       seen: row.seen,
+      ...(row.seen && row.replies ? { replies: row.replies } : {}),
     };
   }
 
   /**
-   * Stores a turn atomically in one statement: the new session state if nobody saved since
-   * `expectedVersion` (0 when there was none) and the update id was not processed yet, and —
-   * only then — the masked turns, the events, a language change and the processed update id.
-   * Returns false when another writer got there first or the update was handled already (the
-   * caller reads again with {@link openTurn} and retries or drops it).
-   */
-  async commitTurn<S>(residentId: number, expectedVersion: number, commit: TurnCommit<S>): Promise<boolean> {
-    const [saved] = await this.commitTurns([{ residentId, expectedVersion, ...commit }]);
-    return saved === true;
-  }
-
-  /**
-   * Commits the turns of several residents in one statement (group commit under load); each
-   * succeeds or fails on its own, as in {@link commitTurn}. At most one turn per resident.
-   * Returns, per input, whether it was saved.
+   * Stores turns of several residents in one statement (group commit under load). Each turn
+   * succeeds or fails on its own: its new session state is stored only if nobody saved since
+   * `expectedVersion` (0 when there was none) and its update id was not processed yet, and —
+   * only then — its masked transcript lines, events, a language change and the processed update
+   * id (with the replies, when given). Returns, per input, whether it was saved; a false means
+   * another writer got there first or the update was handled already (the caller reads again
+   * with {@link openTurn} and redoes the turn or drops it). At most one turn per resident.
    */
   async commitTurns<S>(commits: readonly (TurnCommit<S> & { readonly residentId: number; readonly expectedVersion: number })[]): Promise<boolean[]> {
     if (commits.length === 0) return [];
     const input = commits.map((c, i) => ({
-      i, resident_id: c.residentId, expected: c.expectedVersion, state: c.state, lang: c.lang ?? null,
-      channel: c.update?.channel ?? null, update_id: c.update?.id ?? null,
+      // Free text kept in the session (a question, a typed answer) is masked like the transcript.
+      i, resident_id: c.residentId, expected: c.expectedVersion, state: maskDeep(c.state), lang: c.lang ?? null,
+      channel: c.update?.channel ?? null, update_id: c.update?.id ?? null, replies: c.update?.replies ? cleanReplies(c.update.replies) : null,
     }));
     const turns = commits.flatMap((c, i) => c.turns.map((t) => ({
-      i, direction: t.direction, text: maskPersonalData(t.text), intent: t.intent ?? null, guide_id: t.guideId ?? null,
+      i, direction: t.direction, text: clean(t.text), intent: t.intent ?? null, guide_id: t.guideId ?? null,
       flow_id: t.flowId ?? null, step_id: t.stepId ?? null, lang: t.lang ?? null,
       best_guide: t.bestGuide ?? null, score: t.score ?? null, coverage: t.coverage ?? null,
     })));
@@ -241,7 +196,7 @@ export class ConversationStore {
       name: "commit-turns",
       text: `WITH input AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb)
-           AS x(i int, resident_id bigint, expected int, state jsonb, lang text, channel text, update_id text)
+           AS x(i int, resident_id bigint, expected int, state jsonb, lang text, channel text, update_id text, replies jsonb)
        ), fresh AS (
          SELECT x.* FROM input x WHERE x.update_id IS NULL
            OR NOT EXISTS (SELECT 1 FROM processed_updates p WHERE p.channel = x.channel AND p.update_id = x.update_id)
@@ -272,12 +227,13 @@ export class ConversationStore {
          UPDATE residents r SET lang = x.lang, updated_at = now() FROM input x
          WHERE r.id = x.resident_id AND x.lang IS NOT NULL AND r.lang <> x.lang AND x.i IN (SELECT i FROM saved)
        ), c AS (
-         INSERT INTO processed_updates (channel, update_id)
-         SELECT x.channel, x.update_id FROM input x WHERE x.update_id IS NOT NULL AND x.i IN (SELECT i FROM saved)
+         INSERT INTO processed_updates (channel, update_id, resident_id, replies)
+         SELECT x.channel, x.update_id, x.resident_id, x.replies FROM input x WHERE x.update_id IS NOT NULL AND x.i IN (SELECT i FROM saved)
          ON CONFLICT DO NOTHING
        )
        SELECT i FROM saved`,
-      values: [JSON.stringify(input), JSON.stringify(turns), JSON.stringify(events)],
+      // Every string is sanitized: one resident's NUL byte must not fail everyone's statement.
+      values: [JSON.stringify(input, sanitizingReplacer), JSON.stringify(turns, sanitizingReplacer), JSON.stringify(events, sanitizingReplacer)],
     });
     const saved = new Set(rows.map((r) => Number(r.i)));
     return commits.map((_, i) => saved.has(i));
@@ -294,11 +250,6 @@ export class ConversationStore {
     return toResident(rows[0] as ResidentRow);
   }
 
-  /** Remembers the resident's language. */
-  async setLanguage(residentId: number, lang: Lang): Promise<void> {
-    await this.pool.query("UPDATE residents SET lang = $2, updated_at = now() WHERE id = $1", [residentId, lang]);
-  }
-
   /** Records (or withdraws, with `false`) consent to share the conversation with staff. */
   async setConsent(residentId: number, consent: boolean): Promise<void> {
     await this.pool.query("UPDATE residents SET consent_at = CASE WHEN $2 THEN now() ELSE NULL END, updated_at = now() WHERE id = $1", [residentId, consent]);
@@ -308,30 +259,6 @@ export class ConversationStore {
   async loadSession<S>(residentId: number): Promise<StoredSession<S> | undefined> {
     const { rows } = await this.pool.query<{ state: S; version: number }>("SELECT state, version FROM sessions WHERE resident_id = $1", [residentId]);
     return rows[0] ? { state: rows[0].state, version: rows[0].version } : undefined;
-  }
-
-  /**
-   * Saves session state if nobody saved since `expectedVersion` was read (0 when there was none).
-   * Returns the new version, or undefined when another writer got there first.
-   */
-  async saveSession<S>(residentId: number, state: S, expectedVersion: number): Promise<number | undefined> {
-    const json = JSON.stringify(state);
-    const { rows } = expectedVersion === 0
-      ? await this.pool.query<{ version: number }>(
-          `INSERT INTO sessions (resident_id, state, version) VALUES ($1, $2::jsonb, 1)
-           ON CONFLICT (resident_id) DO NOTHING RETURNING version`, [residentId, json])
-      : await this.pool.query<{ version: number }>(
-          `UPDATE sessions SET state = $2::jsonb, version = version + 1, updated_at = now()
-           WHERE resident_id = $1 AND version = $3 RETURNING version`, [residentId, json, expectedVersion]);
-    return rows[0]?.version;
-  }
-
-  /** Appends a turn to the transcript, masking personal codes, IBANs and card numbers first. */
-  async appendTurn(residentId: number, turn: TranscriptLine): Promise<void> {
-    await this.pool.query(
-      "INSERT INTO turns (resident_id, direction, text, intent, guide_id, flow_id) VALUES ($1, $2, $3, $4, $5, $6)",
-      [residentId, turn.direction, maskPersonalData(turn.text), turn.intent ?? null, turn.guideId ?? null, turn.flowId ?? null],
-    );
   }
 
   /** The last `limit` turns of a resident, oldest first. */
@@ -346,13 +273,6 @@ export class ConversationStore {
       ...(r.intent ? { intent: r.intent } : {}), ...(r.guide_id ? { guideId: r.guide_id } : {}), ...(r.flow_id ? { flowId: r.flow_id } : {}),
       ...(r.step_id ? { stepId: r.step_id } : {}), ...(r.lang ? { lang: r.lang } : {}),
     }));
-  }
-
-  /** Claims an incoming update id; false when it was already processed (a redelivery). */
-  async claimUpdate(channel: string, updateId: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      "INSERT INTO processed_updates (channel, update_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [channel, updateId]);
-    return rowCount === 1;
   }
 
   /** Deletes a resident and everything stored about them. */

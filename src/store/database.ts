@@ -1,10 +1,18 @@
 /**
  * One PostgreSQL access path for both deployments: a real server (`DATABASE_URL`) or embedded
  * PGlite in a folder, both through `pg`'s Pool, so the same SQL runs everywhere.
+ *
+ * A server that restarts or drops connections never takes the process down: idle and checked-out
+ * connections have an error listener, a request that meets a lost connection fails with an error
+ * that {@link isConnectionError} recognises (the HTTP side answers 503), and the pool connects
+ * again by itself once the server is back. An embedded data folder is locked for one process
+ * (see {@link DataDirLock}).
  * @module
  */
 import { mkdir } from "node:fs/promises";
 import pg from "pg";
+import type { Logger } from "../log.js";
+import { DataDirLock } from "./data-dir-lock.js";
 
 /** Where the data lives. */
 export type DatabaseTarget =
@@ -20,26 +28,93 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Options for {@link openDatabase}. */
+export interface OpenOptions {
+  /** Where lost connections are reported (they are survived either way). */
+  readonly log?: Logger;
+  /** What the lock file says this process is (PGlite in a folder), e.g. "npm start". */
+  readonly purpose?: string;
+  /** Called while a new embedded database is prepared (the first start takes a few seconds). */
+  readonly onPrepare?: (message: string) => void;
+}
+
+/** How long a request waits for a connection before it fails (the server is away). */
+const CONNECT_TIMEOUT_MS = 5000;
+
+/** SQLSTATE classes and codes that mean the server went away or is not accepting work now. */
+const UNAVAILABLE_STATES = /^(?:08|57P0[1-4]|53300|58030)/;
+const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "ECONNABORTED"]);
+const LOST_MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|Cannot use a pool after calling end|terminating connection|the database system is (?:starting up|shutting down|in recovery mode)|server closed the connection/i;
+
+/**
+ * True when `error` means the database cannot be reached right now (a restart, a dropped
+ * connection, too many connections): the request may be tried again later, nothing is wrong with it.
+ */
+export function isConnectionError(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e !== null && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && (NETWORK_CODES.has(code) || (/^[0-9A-Z]{5}$/.test(code) && UNAVAILABLE_STATES.test(code)))) return true;
+    const message = (e as { message?: unknown }).message;
+    if (typeof message === "string" && LOST_MESSAGES.test(message)) return true;
+    if (e instanceof AggregateError && e.errors.some((x) => isConnectionError(x))) return true;
+  }
+  return false;
+}
+
+/** Reports errors of idle and checked-out connections instead of letting them end the process. */
+function guard(pool: pg.Pool, log: Logger | undefined): void {
+  let last = 0;
+  const report = (error: Error): void => {
+    // One line per burst: a restart drops every connection at once.
+    const now = Date.now();
+    if (now - last < 1000) return;
+    last = now;
+    log?.warn("database connection lost; it reconnects by itself when the server is back", { error });
+  };
+  pool.on("error", report);
+  pool.on("connect", (client) => {
+    client.on("error", report);
+  });
+}
+
 /** Opens the database. PGlite without `dataDir` keeps its data in memory (tests). */
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
   if (target.kind === "postgres") {
-    const options = target.schema ? `-c search_path=${target.schema}` : undefined;
-    const connection: pg.ClientConfig = { connectionString: target.url, ...(options ? { options } : {}) };
-    const pool = new pg.Pool({ ...connection, max: 10 });
-    return { pool, kind: "postgres", connection, close: () => pool.end() };
+    const pgOptions = target.schema ? `-c search_path=${target.schema}` : undefined;
+    const connection: pg.ClientConfig = { connectionString: target.url, ...(pgOptions ? { options: pgOptions } : {}) };
+    const pool = new pg.Pool({ ...connection, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    guard(pool, options.log);
+    return { pool, kind: "postgres", connection: { ...connection, connectionTimeoutMillis: CONNECT_TIMEOUT_MS }, close: () => pool.end() };
   }
   const { PGlite } = await import("@electric-sql/pglite");
   const { createPgConfig } = await import("@electric-sql/pglite/node-postgres");
-  if (target.dataDir) await mkdir(target.dataDir, { recursive: true });
-  const db = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
-  await db.waitReady;
-  const pool = new pg.Pool(createPgConfig(db) as unknown as pg.PoolConfig);
-  return {
-    pool,
-    kind: "pglite",
-    close: async () => {
-      await pool.end();
-      await db.close();
-    },
-  };
+  let lock: DataDirLock | undefined;
+  if (target.dataDir) {
+    await mkdir(target.dataDir, { recursive: true });
+    lock = await DataDirLock.acquire(target.dataDir, options.purpose);
+  }
+  try {
+    if (target.dataDir && options.onPrepare && await DataDirLock.isEmpty(target.dataDir)) {
+      options.onPrepare(`preparing the embedded database in ${target.dataDir} (first start only; this takes about 10 seconds)…`);
+    }
+    const db = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
+    await db.waitReady;
+    const pool = new pg.Pool(createPgConfig(db) as unknown as pg.PoolConfig);
+    guard(pool, options.log);
+    return {
+      pool,
+      kind: "pglite",
+      close: async () => {
+        try {
+          await pool.end();
+          await db.close();
+        } finally {
+          await lock?.release();
+        }
+      },
+    };
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
 }

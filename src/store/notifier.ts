@@ -17,6 +17,8 @@ export interface Notifier {
   publish(topic: string, payload: unknown, db?: Pick<pg.Pool, "query">): Promise<void>;
   /** Calls `listener` for every event of `topic`; returns an unsubscribe function. */
   subscribe(topic: string, listener: (payload: unknown) => void): () => void;
+  /** Calls `listener` when events may have been missed (a lost connection came back). */
+  onReconnect(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -34,16 +36,27 @@ export class LocalNotifier implements Notifier {
     this.#emitter.on(topic, listener);
     return () => this.#emitter.off(topic, listener);
   }
+  /** In-process events are never missed. */
+  onReconnect(_listener: () => void): () => void {
+    return () => undefined;
+  }
   async close(): Promise<void> {
     this.#emitter.removeAllListeners();
   }
 }
 
-/** Notifications through PostgreSQL LISTEN/NOTIFY, shared by every instance on the database. */
+/**
+ * Notifications through PostgreSQL LISTEN/NOTIFY, shared by every instance on the database.
+ * Exactly one listening connection at any time: when it is lost (a server restart), one
+ * reconnect loop with backoff replaces it, and {@link PgNotifier.onReconnect} listeners are told
+ * so that they can catch up with what was published meanwhile.
+ */
 export class PgNotifier implements Notifier {
   readonly #local = new LocalNotifier();
   readonly #pool: pg.Pool;
+  readonly #reconnected = new Set<() => void>();
   #client: pg.Client | undefined;
+  #reconnecting: NodeJS.Timeout | undefined;
   #closed = false;
 
   private constructor(pool: pg.Pool, private readonly connection: pg.ClientConfig, private readonly log: Logger) {
@@ -57,8 +70,24 @@ export class PgNotifier implements Notifier {
     return notifier;
   }
 
+  /** True while the listening connection is up. */
+  get listening(): boolean {
+    return this.#client !== undefined;
+  }
+
   async #listen(): Promise<void> {
     const client = new pg.Client(this.connection);
+    let lost = false;
+    const onLost = (error?: Error): void => {
+      if (lost) return;
+      lost = true;
+      client.removeAllListeners("notification");
+      void client.end().catch(() => undefined);
+      if (this.#client === client) this.#client = undefined;
+      if (this.#closed) return;
+      this.log.warn("notification connection lost; reconnecting", error ? { error } : {});
+      this.#scheduleReconnect(1000);
+    };
     client.on("notification", (msg) => {
       if (msg.channel !== CHANNEL || !msg.payload) return;
       try {
@@ -68,14 +97,47 @@ export class PgNotifier implements Notifier {
         this.log.warn("bad notification", { error });
       }
     });
-    client.on("error", (error) => {
-      this.log.warn("notification connection lost; reconnecting", { error });
-      this.#client = undefined;
-      if (!this.#closed) setTimeout(() => void this.#listen().catch((e: unknown) => this.log.error("could not listen", { error: e })), 1000);
-    });
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
+    // Errors after a failed start are expected (the socket closes too); only the first counts.
+    client.on("error", (error) => onLost(error));
+    client.on("end", () => onLost());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (error) {
+      lost = true;
+      client.removeAllListeners("notification");
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    if (this.#closed) {
+      await client.end().catch(() => undefined);
+      return;
+    }
     this.#client = client;
+  }
+
+  /** One reconnect loop at a time, backing off up to 10 s while the server is away. */
+  #scheduleReconnect(delayMs: number): void {
+    if (this.#reconnecting || this.#closed) return;
+    this.#reconnecting = setTimeout(() => {
+      this.#listen().then(() => {
+        this.#reconnecting = undefined;
+        if (this.#closed) return;
+        this.log.info("notification connection restored");
+        for (const listener of this.#reconnected) listener();
+      }, (error: unknown) => {
+        this.#reconnecting = undefined;
+        this.log.debug("could not listen yet; trying again", { error });
+        this.#scheduleReconnect(Math.min(10_000, delayMs * 2));
+      });
+    }, delayMs);
+    this.#reconnecting.unref();
+  }
+
+  /** Calls `listener` after the listening connection came back (events may have been missed). */
+  onReconnect(listener: () => void): () => void {
+    this.#reconnected.add(listener);
+    return () => this.#reconnected.delete(listener);
   }
 
   async publish(topic: string, payload: unknown, db: Pick<pg.Pool, "query"> = this.#pool): Promise<void> {
@@ -88,7 +150,12 @@ export class PgNotifier implements Notifier {
 
   async close(): Promise<void> {
     this.#closed = true;
-    await this.#client?.end().catch(() => undefined);
+    if (this.#reconnecting) clearTimeout(this.#reconnecting);
+    this.#reconnecting = undefined;
+    const client = this.#client;
+    this.#client = undefined;
+    await client?.end().catch(() => undefined);
     await this.#local.close();
+    this.#reconnected.clear();
   }
 }

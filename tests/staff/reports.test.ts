@@ -49,6 +49,7 @@ import { migrate } from "../../src/store/migrate.js";
 import { startTestApp } from "../support/app.js";
 import { databaseTargets } from "../support/databases.js";
 import { ROOT } from "../helpers.js";
+import { commitTurn } from "../support/store-inspect.js";
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -75,7 +76,7 @@ class Seeder {
     const { rows } = await this.pool.query<{ t: string; e: string }>(
       "SELECT (SELECT COALESCE(max(id), 0) FROM turns) AS t, (SELECT COALESCE(max(id), 0) FROM events) AS e");
     const version = (await this.store.loadSession(resident.id))?.version ?? 0;
-    expect(await this.store.commitTurn(resident.id, version, { state: { misses: 0 }, turns, events, lang })).toBe(true);
+    expect(await commitTurn(this.store, resident.id, version, { state: { misses: 0 }, turns, events, lang })).toBe(true);
     await this.pool.query("UPDATE turns SET created_at = $3 WHERE resident_id = $1 AND id > $2", [resident.id, rows[0]?.t, riga(at)]);
     await this.pool.query("UPDATE events SET created_at = $3 WHERE resident_id = $1 AND id > $2", [resident.id, rows[0]?.e, riga(at)]);
   }

@@ -2,18 +2,23 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConversationStore } from "../../src/store/conversation-store.js";
 import type { Database } from "../../src/store/database.js";
 import { migrate } from "../../src/store/migrate.js";
+import { withTransaction } from "../../src/store/transaction.js";
+import type { DatabaseTarget } from "../support/databases.js";
+import { commitTurn, eventsOf } from "../support/store-inspect.js";
 
 /** The storage contract, run against every database implementation. */
-export function runStoreContract(name: string, open: () => Promise<Database>): void {
-  describe(`ConversationStore on ${name}`, () => {
+export function runStoreContract(target: DatabaseTarget): void {
+  describe(`ConversationStore on ${target.name}`, () => {
     let db: Database;
     let store: ConversationStore;
     beforeAll(async () => {
-      db = await open();
+      db = await target.open();
       await migrate(db.pool);
       store = new ConversationStore(db.pool);
     }, 60_000);
-    afterAll(async () => db?.close());
+    afterAll(async () => {
+      if (db) await target.drop(db);
+    });
 
     it("runs migrations once, also when asked again", async () => {
       expect(await migrate(db.pool)).toEqual([]);
@@ -24,29 +29,22 @@ export function runStoreContract(name: string, open: () => Promise<Database>): v
       const b = await store.resident("telegram", "100", "en");
       expect(b.id).toBe(a.id);
       expect(b.lang).toBe("ru");
-      await store.setLanguage(a.id, "en");
       await store.setConsent(a.id, true);
       const c = await store.resident("telegram", "100");
-      expect(c.lang).toBe("en");
       expect(c.consentAt).toBeInstanceOf(Date);
+      expect((await store.residentById(a.id))?.consentAt).toBeInstanceOf(Date);
+      await store.setConsent(a.id, false);
+      expect((await store.residentById(a.id))?.consentAt).toBeNull();
       expect((await store.resident("web", "100")).id).not.toBe(a.id);
-    });
-
-    it("saves session state with compare-and-set so a stale writer loses", async () => {
-      const r = await store.resident("web", "cas");
-      expect(await store.loadSession(r.id)).toBeUndefined();
-      expect(await store.saveSession(r.id, { flow: "main-menu", step: "start" }, 0)).toBe(1);
-      expect(await store.saveSession(r.id, { flow: "x" }, 0)).toBeUndefined();
-      expect(await store.saveSession(r.id, { flow: "e-invoice-setup", step: "which" }, 1)).toBe(2);
-      expect(await store.saveSession(r.id, { flow: "stale" }, 1)).toBeUndefined();
-      expect(await store.loadSession(r.id)).toEqual({ state: { flow: "e-invoice-setup", step: "which" }, version: 2 });
     });
 
     it("masks personal codes, IBANs and card numbers before storing the transcript", async () => {
       const r = await store.resident("web", "mask");
-      await store.appendTurn(r.id, { direction: "in", text: "mans kods ir 010190-12345, jaunais 32123456789" });
-      await store.appendTurn(r.id, { direction: "in", text: "konts LV80BANK0000435195001, karte 4111 1111 1111 1111" });
-      await store.appendTurn(r.id, { direction: "out", text: "Labi", intent: "guide", guideId: "e-invoices" });
+      await store.appendTurns(r.id, [
+        { direction: "in", text: "mans kods ir 010190-12345, jaunais 32123456789" },
+        { direction: "in", text: "konts LV80BANK0000435195001, karte 4111 1111 1111 1111" },
+        { direction: "out", text: "Labi", intent: "guide", guideId: "e-invoices" },
+      ]);
       const t = await store.transcript(r.id);
       expect(t.map((x) => x.text)).toEqual([
         "mans kods ir [personas kods], jaunais [personas kods]",
@@ -58,68 +56,34 @@ export function runStoreContract(name: string, open: () => Promise<Database>): v
       expect(JSON.stringify(raw.rows)).not.toMatch(/010190|32123456789|4111/);
     });
 
-    it("commits a transaction's writes together and rolls them all back on an error", async () => {
+    it("writes through a transaction's connection and rolls everything back on an error", async () => {
       const r = await store.resident("web", "tx");
-      await store.transaction(async (tx) => {
-        await tx.putSession(r.id, { step: 1 });
-        await tx.appendTurns(r.id, [{ direction: "in", text: "a" }, { direction: "out", text: "b", flowId: "f", stepId: "s", lang: "ru" }]);
+      await withTransaction(db.pool, async (client) => {
+        await store.on(client).appendTurns(r.id, [{ direction: "in", text: "a" }, { direction: "out", text: "b", flowId: "f", stepId: "s", lang: "ru" }]);
       });
-      await expect(store.transaction(async (tx) => {
-        await tx.putSession(r.id, { step: 2 });
-        await tx.appendTurns(r.id, [{ direction: "in", text: "lost" }]);
+      await expect(withTransaction(db.pool, async (client) => {
+        await store.on(client).appendTurns(r.id, [{ direction: "in", text: "lost" }]);
         throw new Error("boom");
       })).rejects.toThrow("boom");
-      expect((await store.loadSession(r.id))?.state).toEqual({ step: 1 });
       expect(await store.transcript(r.id)).toEqual([
         { direction: "in", text: "a" },
         { direction: "out", text: "b", flowId: "f", stepId: "s", lang: "ru" },
       ]);
     });
 
-    it("serialises concurrent transactions of one resident through the resident lock", async () => {
-      const order: string[] = [];
-      let release: () => void = () => undefined;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      const first = store.transaction(async (tx) => {
-        await tx.lockResident("web", "lock");
-        order.push("first locked");
-        await held;
-        await tx.putSession((await tx.lockResident("web", "lock")).id, { by: "first" });
-        order.push("first done");
-      });
-      await new Promise((r) => setTimeout(r, 50));
-      const second = store.transaction(async (tx) => {
-        const r = await tx.lockResident("web", "lock");
-        order.push("second locked");
-        await tx.putSession(r.id, { by: "second" });
-      });
-      await new Promise((r) => setTimeout(r, 100));
-      release();
-      await Promise.all([first, second]);
-      expect(order).toEqual(["first locked", "first done", "second locked"]);
-      const r = await store.resident("web", "lock");
-      expect(await store.loadSession(r.id)).toMatchObject({ state: { by: "second" }, version: 2 });
-    });
-
-    it("records counted events per resident", async () => {
-      const r = await store.resident("telegram", "events");
-      await store.recordEvents(r.id, [{ kind: "feedback-up", guideId: "e-invoices", lang: "lv" }, { kind: "flow-completed", flowId: "e-invoice-setup", stepId: "done" }]);
-      expect(await store.events(r.id)).toEqual([
-        { kind: "feedback-up", guideId: "e-invoices", lang: "lv" },
-        { kind: "flow-completed", flowId: "e-invoice-setup", stepId: "done" },
-      ]);
-    });
-
-    it("keeps web chat sessions with a token hash and queues their messages in order", async () => {
+    it("keeps web chat sessions with a token hash and queues their messages in order, masked", async () => {
       const resident = await store.createWebSession("websess1", "hash1", "en");
       expect(resident).toMatchObject({ channel: "web", chatId: "websess1", lang: "en" });
       expect(await store.webSession("websess1")).toEqual({ tokenHash: "hash1", residentId: resident.id });
       expect(await store.webSession("nope")).toBeUndefined();
       expect(await store.lastWebEventId(resident.id)).toBe(0);
-      const a = await store.pushWebEvent(resident.id, { replies: [{ text: "one" }] });
-      const b = await store.pushWebEvent(resident.id, { replies: [{ text: "two" }] });
+      const a = await store.pushWebEvent(resident.id, [{ text: "one", buttons: [] }]);
+      const b = await store.pushWebEvent(resident.id, [{ text: "konts LV80BANK0000435195001\u0000", buttons: [{ id: "ticket:end", label: "Beigt" }] }]);
       expect(b).toBeGreaterThan(a);
-      expect((await store.webEvents(resident.id, 0)).map((e) => e.payload)).toEqual([{ replies: [{ text: "one" }] }, { replies: [{ text: "two" }] }]);
+      expect((await store.webEvents(resident.id, 0)).map((e) => e.payload)).toEqual([
+        { replies: [{ text: "one", buttons: [] }] },
+        { replies: [{ text: "konts [IBAN]", buttons: [{ id: "ticket:end", label: "Beigt" }] }] },
+      ]);
       expect((await store.webEvents(resident.id, a)).map((e) => e.id)).toEqual([b]);
       expect(await store.lastWebEventId(resident.id)).toBe(b);
     });
@@ -130,37 +94,57 @@ export function runStoreContract(name: string, open: () => Promise<Database>): v
       expect(first.session).toBeUndefined();
       const id = first.resident.id;
       const commit = { state: { step: 1 }, turns: [{ direction: "in" as const, text: "kods 010190-12345" }, { direction: "out" as const, text: "ok", lang: "ru" as const }], events: [{ kind: "flow-started", flowId: "f" }], lang: "en" as const, update: { channel: "telegram", id: "u-1" } };
-      expect(await store.commitTurn(id, 0, commit)).toBe(true);
+      expect(await commitTurn(store, id, 0, commit)).toBe(true);
       // A second writer that read the same (empty) session loses, and writes nothing at all.
-      expect(await store.commitTurn(id, 0, { ...commit, update: { channel: "telegram", id: "u-2" } })).toBe(false);
+      expect(await commitTurn(store, id, 0, { ...commit, update: { channel: "telegram", id: "u-2" } })).toBe(false);
       const again = await store.openTurn<{ step: number }>("telegram", "turn", "lv", "u-1");
       expect(again.seen).toBe(true);
       expect(again.resident.lang).toBe("en");
       expect(again.session).toEqual({ state: { step: 1 }, version: 1 });
       expect((await store.openTurn("telegram", "turn", "lv", "u-2")).seen).toBe(false);
       expect(await store.transcript(id)).toEqual([{ direction: "in", text: "kods [personas kods]" }, { direction: "out", text: "ok", lang: "ru" }]);
-      expect(await store.events(id)).toEqual([{ kind: "flow-started", flowId: "f" }]);
+      expect(await eventsOf(db.pool, id)).toEqual([{ kind: "flow-started", flowId: "f" }]);
       // The same update again, even with the current version, is not stored twice.
-      expect(await store.commitTurn(id, 1, { ...commit, state: { step: 9 } })).toBe(false);
-      expect(await store.commitTurn(id, 1, { state: { step: 2 }, turns: [] })).toBe(true);
-      expect(await store.commitTurn(id, 1, { state: { step: 3 }, turns: [{ direction: "in", text: "lost" }] })).toBe(false);
+      expect(await commitTurn(store, id, 1, { ...commit, state: { step: 9 } })).toBe(false);
+      expect(await commitTurn(store, id, 1, { state: { step: 2 }, turns: [] })).toBe(true);
+      expect(await commitTurn(store, id, 1, { state: { step: 3 }, turns: [{ direction: "in", text: "lost" }] })).toBe(false);
       expect((await store.loadSession(id))?.state).toEqual({ step: 2 });
       expect((await store.transcript(id)).map((t) => t.text)).not.toContain("lost");
     });
 
-    it("claims each update id once", async () => {
-      expect(await store.claimUpdate("telegram", "555")).toBe(true);
-      expect(await store.claimUpdate("telegram", "555")).toBe(false);
-      expect(await store.claimUpdate("web", "555")).toBe(true);
+    it("commits a batch of residents' turns in one statement, each succeeding or failing on its own", async () => {
+      const fresh = await store.openTurn("web", "batch-fresh", "lv");
+      const stale = await store.openTurn("web", "batch-stale", "lv");
+      const repeat = await store.openTurn("web", "batch-repeat", "lv", "batch-repeat:m1");
+      expect(await commitTurn(store, stale.resident.id, 0, { state: { v: "first" }, turns: [] })).toBe(true);
+      expect(await commitTurn(store, repeat.resident.id, 0, { state: { v: "first" }, turns: [{ direction: "in", text: "once" }], update: { channel: "web", id: "batch-repeat:m1", replies: [{ text: "answer 010190-12345", buttons: [{ id: "menu", label: "Izvēlne" }] }] } })).toBe(true);
+      const saved = await store.commitTurns([
+        { residentId: fresh.resident.id, expectedVersion: 0, state: { v: "new", note: "kods 010190-12345" }, turns: [{ direction: "in", text: "hello\u0000 \ud800world" }], events: [{ kind: "menu" }] },
+        { residentId: stale.resident.id, expectedVersion: 0, state: { v: "stale" }, turns: [{ direction: "in", text: "stale write" }] },
+        { residentId: repeat.resident.id, expectedVersion: 1, state: { v: "again" }, turns: [{ direction: "in", text: "twice" }], update: { channel: "web", id: "batch-repeat:m1" } },
+      ]);
+      expect(saved).toEqual([true, false, false]);
+      // Sanitized (NUL gone, the lone surrogate replaced) and masked, also inside the session state.
+      expect((await store.transcript(fresh.resident.id)).map((t) => t.text)).toEqual(["hello \uFFFDworld"]);
+      expect((await store.loadSession(fresh.resident.id))?.state).toEqual({ v: "new", note: "kods [personas kods]" });
+      expect(await eventsOf(db.pool, fresh.resident.id)).toEqual([{ kind: "menu" }]);
+      expect(await store.transcript(stale.resident.id)).toEqual([]);
+      expect((await store.loadSession(stale.resident.id))?.state).toEqual({ v: "first" });
+      expect((await store.transcript(repeat.resident.id)).map((t) => t.text)).toEqual(["once"]);
+      // A repeated update id gives back the replies it got the first time (masked).
+      const seen = await store.openTurn("web", "batch-repeat", "lv", "batch-repeat:m1");
+      expect(seen).toMatchObject({ seen: true, replies: [{ text: "answer [personas kods]", buttons: [{ id: "menu", label: "Izvēlne" }] }] });
     });
 
-    it("forgets a resident with their session and transcript", async () => {
+    it("forgets a resident with everything stored about them", async () => {
       const r = await store.resident("web", "forget");
-      await store.saveSession(r.id, { a: 1 }, 0);
-      await store.appendTurn(r.id, { direction: "in", text: "x" });
+      await commitTurn(store, r.id, 0, { state: { a: 1 }, turns: [{ direction: "in", text: "x" }], update: { channel: "web", id: "forget:1" } });
+      await store.pushWebEvent(r.id, [{ text: "y", buttons: [] }]);
       await store.forget(r.id);
       expect(await store.loadSession(r.id)).toBeUndefined();
       expect(await store.transcript(r.id)).toEqual([]);
+      expect(await store.residentById(r.id)).toBeUndefined();
+      expect((await db.pool.query("SELECT 1 FROM processed_updates WHERE update_id = 'forget:1'")).rowCount).toBe(0);
     });
   });
 }

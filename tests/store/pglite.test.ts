@@ -1,4 +1,4 @@
-import { openDatabase } from "../../src/store/database.js";
+import { pgliteTarget } from "../support/databases.js";
 import { runStoreContract } from "./contract.js";
 
-runStoreContract("PGlite (embedded)", () => openDatabase({ kind: "pglite" }));
+runStoreContract(pgliteTarget);

@@ -32,6 +32,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<Runnin
     FLOWS_DIR: path.join(ROOT, "flows"),
     PORT: "0",
     HOST: "127.0.0.1",
+    // Every test client comes from 127.0.0.1: the session limits get their own test.
+    WEB_SESSIONS_PER_ADDRESS: "100000",
+    WEB_SESSIONS_PER_MINUTE: "100000",
     ...(options.dataDir ? { DATA_DIR: options.dataDir } : {}),
     ...(options.telegram
       ? {

@@ -40,16 +40,24 @@ export interface DatabaseTarget {
   drop(db: Database): Promise<void>;
 }
 
-/** PGlite, plus the PostgreSQL server when it answers. */
-export async function databaseTargets(prefix: string): Promise<DatabaseTarget[]> {
-  const pglite: DatabaseTarget = { name: "PGlite", open: () => openDatabase({ kind: "pglite" }), drop: (db) => db.close() };
-  if (!(await postgresAvailable())) return [pglite];
-  return [pglite, {
+/** Embedded PGlite in memory. */
+export const pgliteTarget: DatabaseTarget = { name: "PGlite", open: () => openDatabase({ kind: "pglite" }), drop: (db) => db.close() };
+
+/** The PostgreSQL server in a fresh schema, or undefined when no server answers (outside CI). */
+export async function serverTarget(prefix: string): Promise<DatabaseTarget | undefined> {
+  if (!(await postgresAvailable())) return undefined;
+  return {
     name: "PostgreSQL server",
     open: () => openSchema(prefix),
     drop: async (db) => {
       await db.pool.query(`DROP SCHEMA ${(db as Database & { schema: string }).schema} CASCADE`);
       await db.close();
     },
-  }];
+  };
+}
+
+/** PGlite, plus the PostgreSQL server when it answers. */
+export async function databaseTargets(prefix: string): Promise<DatabaseTarget[]> {
+  const server = await serverTarget(prefix);
+  return server ? [pgliteTarget, server] : [pgliteTarget];
 }

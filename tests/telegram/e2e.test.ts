@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { FakeTelegram, type BotMessage } from "../support/fake-telegram.js";
 import { startTestApp } from "../support/app.js";
+import { eventsOf } from "../support/store-inspect.js";
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -92,7 +93,7 @@ describe("Telegram end to end (long polling against a local Bot API server)", ()
     const end = fake.messages(chat).at(-1);
     expect(inline(end).map((b) => b.text)).toEqual(["🏠 Galvenā izvēlne"]);
     const resident = await app.store.resident("telegram", String(chat));
-    const events = (await app.store.events(resident.id)).map((e) => e.kind);
+    const events = (await eventsOf(app.database.pool, resident.id)).map((e) => e.kind);
     expect(events).toContain("e-invoice-done");
     expect(events).toContain("flow-completed");
     // Every button press was answered, so no button keeps spinning.
