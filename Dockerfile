@@ -1,17 +1,26 @@
 # DigiPalīgs: runs with the embedded defaults (no build step; TypeScript runs through tsx).
 # Data (embedded PGlite) lives in /app/data: mount a volume there, or set DATABASE_URL.
+# Production with PostgreSQL and two instances behind one port: see compose.yaml.
 FROM node:20-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production
+ENV NODE_ENV=production NODE_NO_WARNINGS=1
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY src ./src
 COPY public ./public
 COPY knowledge ./knowledge
 COPY flows ./flows
 COPY tsconfig.json ./
-RUN mkdir -p /app/data && chown node:node /app/data
-USER node
+COPY deploy/docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
+RUN chmod 0755 /usr/local/bin/docker-entrypoint.sh && mkdir -p /app/data && chown node:node /app/data
 VOLUME /app/data
 EXPOSE 3000
-CMD ["npm", "start"]
+# Healthy when the app answers and its database does (node: the slim image has no curl).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+STOPSIGNAL SIGTERM
+# The entrypoint makes a root-owned data folder (a fresh bind mount) usable, then runs the
+# command as the unprivileged user `node`. The command is node itself, not npm: SIGTERM reaches
+# the app, which stops cleanly within 10 s (Docker's grace period).
+ENTRYPOINT ["docker-entrypoint.sh"]
+CMD ["node", "--import", "tsx", "src/main.ts"]

@@ -174,6 +174,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
       ...(config.telegram.apiRoot ? { apiRoot: config.telegram.apiRoot } : {}),
       ...(config.telegram.webhookUrl ? { webhookUrl: config.telegram.webhookUrl } : {}),
       ...(config.telegram.webhookSecret ? { webhookSecret: config.telegram.webhookSecret } : {}),
+      retryBudgetMs: config.telegram.retryBudgetMs,
       ...(overrides.telegram?.botInfo ? { botInfo: overrides.telegram.botInfo } : {}),
       ...(overrides.telegram?.throttle === false ? { throttle: false } : {}),
     });

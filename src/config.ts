@@ -24,6 +24,8 @@ const Schema = z.object({
     .optional().describe("the public https:// address Telegram should send updates to, or leave it unset for long polling"),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16–256 letters, digits, _ or -").optional()
     .describe("16–256 letters, digits, _ or - (optional; derived from the token when unset)"),
+  TELEGRAM_RETRY_SECONDS: z.coerce.number().int().min(1).max(50).default(25)
+    .describe("how long one Telegram update may wait for the database and retry sending (1–50 s, default 25); unsent replies then wait in the outbox"),
   SLACK_BOT_TOKEN: z.string().regex(/^xox[a-z]-[A-Za-z0-9-]+$/, "does not look like a Slack bot token").optional()
     .describe("the Slack app's bot token (xoxb-…), or leave it unset to run without Slack"),
   SLACK_SIGNING_SECRET: z.string().regex(/^[a-f0-9]{16,}$/, "must be the app's signing secret (hex)").optional()
@@ -70,6 +72,8 @@ export interface Config {
     readonly apiRoot?: string;
     readonly webhookUrl?: string;
     readonly webhookSecret?: string;
+    /** The retry budget of one update, in milliseconds. */
+    readonly retryBudgetMs: number;
   };
 }
 
@@ -123,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             ...(c.TELEGRAM_API_ROOT ? { apiRoot: c.TELEGRAM_API_ROOT.replace(/\/+$/, "") } : {}),
             ...(c.TELEGRAM_WEBHOOK_URL ? { webhookUrl: c.TELEGRAM_WEBHOOK_URL } : {}),
             ...(c.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: c.TELEGRAM_WEBHOOK_SECRET } : {}),
+            retryBudgetMs: c.TELEGRAM_RETRY_SECONDS * 1000,
           },
         }
       : {}),

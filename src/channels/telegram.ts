@@ -86,6 +86,8 @@ export interface TelegramOptions {
   readonly throttle?: boolean;
   /** Known bot info, to skip `getMe` (tests). */
   readonly botInfo?: UserFromGetMe;
+  /** How long one update may take, retries included. @default {@link UPDATE_BUDGET_MS} */
+  readonly retryBudgetMs?: number;
 }
 
 /** A running Telegram channel. */
@@ -257,6 +259,8 @@ const COMMAND_TEXTS = {
 /** Creates the Telegram channel over the conversation service. */
 export function createTelegramChannel(options: TelegramOptions): TelegramChannel {
   const { service, log } = options;
+  const budgetMs = options.retryBudgetMs ?? UPDATE_BUDGET_MS;
+  const reserveMs = Math.min(SEND_RESERVE_MS, budgetMs / 3);
   const bot = new Bot(options.token, {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     client: { ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}) },
@@ -327,7 +331,7 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
           ...(ctx.from?.language_code ? { langHint: ctx.from.language_code } : {}),
         });
       } catch (error) {
-        if (!isConnectionError(error) || Date.now() + delay > deadline - SEND_RESERVE_MS) throw error;
+        if (!isConnectionError(error) || Date.now() + delay > deadline - reserveMs) throw error;
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
@@ -344,7 +348,7 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
     if (!chat || chat.type !== "private") return;
     let input = toInput(ctx.update);
     if (!input) return;
-    const deadline = Date.now() + UPDATE_BUDGET_MS;
+    const deadline = Date.now() + budgetMs;
     ctx.api.config.use(retryUntil(() => deadline));
     let turn;
     try {
@@ -390,7 +394,7 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
 
   /** A call at start (getMe, webhook, commands) with the same budget as an update. */
   const startCall = async <T>(call: (api: Api) => Promise<T>): Promise<T> => {
-    const deadline = Date.now() + UPDATE_BUDGET_MS;
+    const deadline = Date.now() + budgetMs;
     const api = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
     api.config.use(retryUntil(() => deadline));
     return call(api);

@@ -156,7 +156,7 @@ export async function indicatorsCommand(argv: readonly string[], io: { output: W
   const period = dayPeriod(from, to);
 
   const config = loadConfig();
-  const db = await openDatabase(config.databaseUrl ? { kind: "postgres", url: config.databaseUrl } : { kind: "pglite", dataDir: config.dataDir });
+  const db = await openDatabase(config.databaseUrl ? { kind: "postgres", url: config.databaseUrl } : { kind: "pglite", dataDir: config.dataDir }, { purpose: "cli indicators" });
   try {
     await migrate(db.pool);
     if (unanswered) {

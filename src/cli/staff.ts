@@ -66,7 +66,7 @@ export async function staffCommand(argv: readonly string[], io: { input: Readabl
   if (role === "agent" && centres.length === 0) throw new UsageError("an agent needs at least one --centre <id>");
   const password = process.env.STAFF_PASSWORD ?? await askPassword(io.input, io.output, `Password for ${username}: `);
   if (password.length < 10) throw new UsageError("the password must have at least 10 characters");
-  const db = await openDatabase(config.databaseUrl ? { kind: "postgres", url: config.databaseUrl } : { kind: "pglite", dataDir: config.dataDir });
+  const db = await openDatabase(config.databaseUrl ? { kind: "postgres", url: config.databaseUrl } : { kind: "pglite", dataDir: config.dataDir }, { purpose: "cli staff add" });
   try {
     await migrate(db.pool);
     const staff = await new StaffAccounts(db.pool).add({ username, password, role, centres, ...(name ? { displayName: name } : {}), ...(slack ? { slackUserId: slack } : {}) });

@@ -11,7 +11,7 @@
  *   with the HTTP status set to the error code, as Telegram does;
  * - HTML / MarkdownV2 / Markdown entity parsing, so formatting mistakes fail
  *   here with Telegram's "can't parse entities" errors instead of in production;
- * - fault injection (`failNext`) for 429/5xx handling;
+ * - fault injection (`failNext`, and `startOutage`/`endOutage` for outages of any length) for 429/5xx handling;
  * - a test-side API that plays the users (`sendText`, `pressButton`, ...) and
  *   observes what the bot did (`messages`, `waitForMessages`, `calls`, ...).
  *
@@ -347,6 +347,7 @@ export class FakeTelegram {
   private deliveries: WebhookDelivery[] = [];
   private callbacks = new Map<string, CallbackState>();
   private failures = new Map<string, { remaining: number; error: ApiErrorSpec }>();
+  private outages: { methods: Set<string> | undefined; error: ApiErrorSpec } | undefined;
   private commands = new Map<string, BotCommand[]>();
   private files = new Map<string, FileEntry>();
   private filesByPath = new Map<string, FileEntry>();
@@ -442,6 +443,7 @@ export class FakeTelegram {
     this.deliveries = [];
     this.callbacks.clear();
     this.failures.clear();
+    this.outages = undefined;
     this.commands.clear();
     this.files.clear();
     this.filesByPath.clear();
@@ -457,6 +459,22 @@ export class FakeTelegram {
    */
   failNext(method: string, count: number, error: ApiErrorSpec): void {
     this.failures.set(method.toLowerCase(), { remaining: count, error });
+  }
+
+  /**
+   * An outage: until {@link endOutage}, every call of `methods` (all methods when absent,
+   * getUpdates included) fails with `error` (default 502 Bad Gateway), however often it is retried.
+   */
+  startOutage(options: { methods?: readonly string[]; error?: ApiErrorSpec } = {}): void {
+    this.outages = {
+      methods: options.methods ? new Set(options.methods.map((m) => m.toLowerCase())) : undefined,
+      error: options.error ?? { error_code: 502, description: "Bad Gateway" },
+    };
+  }
+
+  /** Ends the outage started with {@link startOutage}. */
+  endOutage(): void {
+    this.outages = undefined;
   }
 
   /** Simulates the user blocking (or unblocking) the bot: sends to the chat get 403. */
@@ -788,6 +806,14 @@ export class FakeTelegram {
       return;
     }
     const key = method.toLowerCase();
+    const outage = this.outages;
+    if (outage && (!outage.methods || outage.methods.has(key)) && (key === "getupdates" || this.handlers.has(key))) {
+      const { error_code, description, retry_after } = outage.error;
+      const e = new ApiError(error_code, description, retry_after === undefined ? undefined : { retry_after });
+      this.record(method, params, e, true);
+      sendError(res, e);
+      return;
+    }
     const failure = this.failures.get(key) ?? this.failures.get("*");
     if (failure && failure.remaining > 0 && (key === "getupdates" || this.handlers.has(key))) {
       if (--failure.remaining === 0) this.failures.delete(this.failures.get(key) === failure ? key : "*");
