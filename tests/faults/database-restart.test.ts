@@ -128,7 +128,7 @@ describe.skipIf(!available)("a PostgreSQL server that restarts under the running
     await sleep(2500);
     expect(await listeners()).toBe(1);
     // One staff note is one console event, after any number of lost connections.
-    const ticket = await app.desk.createTicket({ channel: "web", chatId: "restart-events", lang: "lv", question: "Palīdziet", context: { reason: "resident asked for a person" } });
+    const ticket = await app.desk.createTicket({ channel: "web", chatId: "restart-events", lang: "lv", question: "Palīdziet", context: { reason: "askedForPerson" } });
     const admin = await app.staffAccounts.add({ username: "admin-restart", password: "correct horse battery", role: "admin" });
     const events: string[] = [];
     const unsubscribe = app.desk.subscribe((e) => {
@@ -144,7 +144,6 @@ describe.skipIf(!available)("a PostgreSQL server that restarts under the running
   it("loses and doubles nothing acknowledged when the server crashes and restarts under load", async () => {
     const sessions = await Promise.all(Array.from({ length: 8 }, () => newSession()));
     const perResident = 8;
-    let crashed = false;
     const load = Promise.all(sessions.map(async (s, n) => {
       const results = [];
       for (let i = 0; i < perResident; i++) results.push(await sendUntilAnswered(s, `jautājums ${n}-${i} par e-rēķiniem`));
@@ -153,11 +152,9 @@ describe.skipIf(!available)("a PostgreSQL server that restarts under the running
     // Crash in the middle of the load (transactions in flight), then a clean restart.
     await sleep(400);
     await cluster.restart("immediate", 1500);
-    crashed = true;
     await sleep(800);
     await cluster.restart("fast", 500);
     const results = await load;
-    expect(crashed).toBe(true);
     // Some messages met the outage (503 or a cut connection) and were sent again with the same id.
     expect(results.flat().some((r) => r.attempts > 1)).toBe(true);
     for (const [n, s] of sessions.entries()) {
@@ -170,7 +167,7 @@ describe.skipIf(!available)("a PostgreSQL server that restarts under the running
     const s = await newSession();
     await sendUntilAnswered(s, "gribu runāt ar cilvēku");
     const resident = await app.store.resident("web", s.id);
-    const ticket = await app.desk.createTicket({ channel: "web", chatId: s.id, lang: "lv", question: "Palīdziet ar deklarāciju", context: { reason: "resident asked for a person" } });
+    const ticket = await app.desk.createTicket({ channel: "web", chatId: s.id, lang: "lv", question: "Palīdziet ar deklarāciju", context: { reason: "askedForPerson" } });
     const agent = await app.staffAccounts.add({ username: "agent-restart", password: "correct horse battery", role: "admin", displayName: "Anna" });
     await app.desk.claim(agent, ticket.id);
     await app.desk.reply(agent, ticket.id, "Pirmā atbilde");
