@@ -10,7 +10,7 @@
 import { readFile } from "node:fs/promises";
 import { loadContent } from "../content.js";
 import { Assistant } from "../core/assistant.js";
-import { Conversation } from "../core/conversation.js";
+import { Conversation, NEW_SESSION } from "../core/conversation.js";
 import { loadFlows } from "../flows/load.js";
 import { STAFF_USAGE, staffCommand } from "./staff.js";
 import { INDICATORS_USAGE, indicatorsCommand } from "./indicators.js";
@@ -20,11 +20,13 @@ import { loadConfig } from "../config.js";
 import { formatDiagnostic, hasErrors } from "../knowledge/diagnostics.js";
 import { loadKnowledge } from "../knowledge/load.js";
 import type { StemMode } from "../nlp/stem.js";
-import { evaluate, formatReport, jsonSummary, parseEvalFile } from "./eval.js";
+import { band, CALIBRATION, features, fitLogistic, FEATURE_NAMES } from "../nlp/confidence.js";
+import { calibrationTable, evaluate, firstTurn, formatReport, jsonSummary, parseEvalFile, type EvalCase } from "./eval.js";
 
 const USAGE = `Usage: npm run --silent cli -- <command>
-  ask [--json] "<question>"                 show what the bot answers
-  eval <file.jsonl> [--json] [--stemmer light|none]   retrieval figures on a question set
+  ask [--json] "<question>"                 show what the bot answers (the first turn of a conversation)
+  eval <file.jsonl>… [--json] [--calibration [--fit]] [--stemmer light|none]
+                                            understanding figures on question sets (held-in / held-out)
   check                                     validate guides, centres and flows
   chat                                      talk to the bot in this terminal
 ${STAFF_USAGE}
@@ -62,40 +64,75 @@ async function makeAssistant(stem: StemMode = "light"): Promise<Assistant> {
   return new Assistant({ knowledge, stem });
 }
 
+/** A conversation over the shipped guides and flows, as a resident meets it. */
+async function makeConversation(stem: StemMode = "light"): Promise<Conversation> {
+  const config = loadConfig();
+  const assistant = await makeAssistant(stem);
+  const flows = await loadFlows(config.flowsDir, assistant.knowledge);
+  for (const d of flows.diagnostics.filter((x) => x.severity === "error")) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  return new Conversation({ assistant, flows });
+}
+
 async function ask(argv: readonly string[]): Promise<number> {
   const { flags, words } = parseArgs(argv);
   const question = words.join(" ");
   if (question.trim() === "" && words.length === 0) throw new UsageError(`ask needs a question\n${USAGE}`);
-  const assistant = await makeAssistant();
-  const out = assistant.ask(question);
+  const conversation = await makeConversation();
+  const out = firstTurn(conversation, question, loadConfig().defaultLang);
   if (flags.has("json")) {
-    const reply = out.replies.map((r) => r.text).join("\n\n");
-    const json = {
-      lang: out.lang,
-      intent: out.intent,
-      ...(out.intent === "flow" && "flow" in out ? { flow: (out as { flow?: string }).flow } : {}),
-      guides: out.guides.map((g) => ({ id: g.id, score: g.score })),
-      reply,
-    };
-    process.stdout.write(`${JSON.stringify(json)}\n`);
+    process.stdout.write(`${JSON.stringify(out)}\n`);
   } else {
-    process.stdout.write(`[${out.lang}] ${out.intent}: ${out.guides.map((g) => `${g.id} ${g.score} (${g.coverage})`).join(", ")}\n\n`);
-    process.stdout.write(`${out.replies.map(renderReply).join("\n\n")}\n`);
+    const turn = conversation.handle(NEW_SESSION, { kind: "text", text: question }, { lang: loadConfig().defaultLang });
+    const detail = out.intent === "clarify" ? `clarify: ${(out.suggestions ?? []).join(", ")}` : `${out.intent}${out.flow ? ` (${out.flow})` : ""}`;
+    process.stdout.write(`[${out.lang}] ${detail}: ${out.guides.map((g) => `${g.id} ${g.score}`).join(", ")}${out.confidence !== undefined ? `  p=${out.confidence}` : ""}\n\n`);
+    process.stdout.write(`${turn.replies.map(renderReply).join("\n\n")}\n`);
   }
   return 0;
 }
 
 async function runEval(argv: readonly string[]): Promise<number> {
   const { flags, words } = parseArgs(argv, ["stemmer"]);
-  const file = words[0];
-  if (!file) throw new UsageError(`eval needs a file\n${USAGE}`);
+  if (words.length === 0) throw new UsageError(`eval needs a file\n${USAGE}`);
   const stem = flags.get("stemmer") ?? "light";
   if (stem !== "light" && stem !== "none") throw new UsageError("--stemmer must be light or none");
-  const cases = parseEvalFile(await readFile(file, "utf8"), file);
-  const assistant = await makeAssistant(stem);
-  const results = evaluate(assistant, cases);
-  process.stdout.write(`${formatReport(results)}\n`);
-  if (flags.has("json")) process.stdout.write(`${JSON.stringify(jsonSummary(results))}\n`);
+  const sets: { file: string; cases: EvalCase[] }[] = [];
+  for (const file of words) sets.push({ file, cases: parseEvalFile(await readFile(file, "utf8"), file) });
+  const conversation = await makeConversation(stem);
+  const perSet = sets.map((s) => ({ file: s.file, results: evaluate(conversation, s.cases) }));
+  const all = perSet.flatMap((s) => s.results);
+  if (flags.has("fit")) {
+    // Refit the confidence model on the held-in retrieval questions (see src/nlp/confidence.ts).
+    const assistant = conversation.assistant;
+    const rows: number[][] = [];
+    const labels: boolean[] = [];
+    for (const c of sets.flatMap((s) => s.cases)) {
+      if (c.expect.includes("escalate")) continue;
+      const r = all.find((x) => x.q === c.q);
+      if (!r || r.part !== "in") continue;
+      const detection = assistant.detection(c.q);
+      const query = assistant.query(c.q, detection);
+      const found = assistant.search(query, detection.lang);
+      if (found.guides.length === 0) continue;
+      rows.push(features(assistant.signals(found.guides, query.words.length)));
+      labels.push(found.guides[0] !== undefined && c.expect.includes(found.guides[0].id));
+    }
+    const fit = fitLogistic(rows, labels);
+    process.stdout.write(`Fitted on ${rows.length} held-in questions (${labels.filter(Boolean).length} with the right first guide):\n`);
+    process.stdout.write(`  bias: ${fit.bias.toFixed(3)}\n${fit.weights.map((w, i) => `  ${FEATURE_NAMES[i]}: ${w.toFixed(3)}`).join("\n")}\n`);
+    process.stdout.write(`  as code: bias: ${fit.bias.toFixed(3)}, weights: [${fit.weights.map((w) => w.toFixed(3)).join(", ")}]\n\n`);
+  }
+  if (flags.has("calibration")) {
+    for (const p of ["in", "out"] as const) {
+      process.stdout.write(`Calibration, held-${p} (answer at p ≥ ${CALIBRATION.answer}, clarify at p ≥ ${CALIBRATION.clarify}):\n`);
+      process.stdout.write(`${calibrationTable(all.filter((r) => r.part === p), (lo) => band(lo + 1e-9))}\n\n`);
+    }
+  }
+  if (sets.length > 1) {
+    for (const s of perSet) process.stdout.write(`${s.file}\n${formatReport(s.results, { misses: false })}\n\n`);
+    process.stdout.write("All sets\n");
+  }
+  process.stdout.write(`${formatReport(all, { misses: !flags.has("no-misses") })}\n`);
+  if (flags.has("json")) process.stdout.write(`${JSON.stringify(jsonSummary(all))}\n`);
   return 0;
 }
 

@@ -40,11 +40,16 @@ export class Answers {
       // The "I read only the start" notice still belongs before the intake.
       const notice = out.truncated ? out.replies[0] : undefined;
       if (notice) d.replies.push(notice);
-      this.core.intake.escalate(d, { reason: "askedForPerson" });
+      this.core.intake.escalate(d, { reason: "askedForPerson", ...(out.callback ? { callback: true } : {}) });
       return;
     }
     d.intent = out.intent;
     d.replies.push(...out.replies);
+    if (out.reason === "unsure" && out.suggestions) {
+      // Counted, so that editors see which wordings needed a "Vai Jūs jautājat par …?".
+      d.events.push({ kind: "clarify-offered", guide: out.suggestions[0] as string });
+      return;
+    }
     if (out.reason === "answered" && out.answered) {
       d.guideId = out.answered.id;
       d.state = { ...d.state, misses: 0, lastGuide: out.answered, flow: d.state.flow?.paused ? d.state.flow : undefined };
@@ -55,6 +60,28 @@ export class Answers {
     if (out.reason === "noMatch") {
       d.state = { ...d.state, misses: d.state.misses + 1 };
       if (d.state.misses >= 2) this.offerPerson(d);
+    }
+  }
+
+  /**
+   * A choice under "Vai Jūs jautājat par: …": the chosen guide's section that fits the
+   * question asked, "Cits jautājums" (write it again), or a person. The choice is recorded.
+   */
+  clarified(d: Draft, press: Extract<ButtonPress, { kind: "clarify" }>): void {
+    const choice = press.choice;
+    d.events.push(typeof choice === "string" ? { kind: `clarify-${choice}` } : { kind: "clarify-chosen", guide: choice.guide });
+    const out = this.core.assistant.choose(choice, d.lang, d.state.lastQuestion);
+    if (out.intent === "escalate") {
+      this.core.intake.escalate(d, { reason: "askedForPerson" });
+      return;
+    }
+    d.intent = out.intent;
+    d.replies.push(...out.replies);
+    if (out.answered) {
+      d.guideId = out.answered.id;
+      d.state = { ...d.state, lastGuide: out.answered, misses: 0 };
+      this.offerFlowForGuide(d, out.answered.id);
+      this.askFeedback(d);
     }
   }
 

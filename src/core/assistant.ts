@@ -8,8 +8,11 @@ import { buildVocabulary, type KnowledgeBase } from "../knowledge/knowledge.js";
 import type { Guide, Section } from "../knowledge/guide.js";
 import { plainText, splitText } from "../knowledge/render.js";
 import { GuideIndex, type GuideHit } from "../knowledge/search-index.js";
-import { asksForPerson, smallTalk } from "../nlp/intents.js";
-import { detectLanguage, type Vocabulary } from "../nlp/language.js";
+import { band, confidence, type RankSignals } from "../nlp/confidence.js";
+import { asksForCallback, asksForPerson, smallTalk } from "../nlp/intents.js";
+import { detectLanguage, type Detection, type Vocabulary } from "../nlp/language.js";
+import { tidy } from "../nlp/normalize.js";
+import { prepareQuery, type Query } from "../nlp/query.js";
 import type { StemMode } from "../nlp/stem.js";
 import { buttonIds, parseButtonId } from "./button-ids.js";
 import { MESSAGES } from "./messages.js";
@@ -57,7 +60,17 @@ export const MAIN_TOPICS = [
  * message had no words, was only a greeting or thanks, asked for a person; for buttons also the
  * menu and an unknown (old or removed) button.
  */
-export type OutcomeReason = "answered" | "noMatch" | "empty" | "smallTalk" | "askedForPerson" | "menu" | "unknownButton";
+export type OutcomeReason = "answered" | "noMatch" | "empty" | "smallTalk" | "askedForPerson" | "menu" | "unknownButton" | "unsure" | "rephrase";
+
+/** The texts of a clarification, per language. */
+export const CLARIFY_TEXT: Readonly<Record<Lang, { readonly question: string; readonly other: string; readonly rephrase: string }>> = {
+  lv: { question: "Vai Jūs jautājat par:", other: "Cits jautājums", rephrase: "Labi. Lūdzu, uzrakstiet savu jautājumu citiem vārdiem." },
+  ru: { question: "Вы спрашиваете о:", other: "Другой вопрос", rephrase: "Хорошо. Пожалуйста, напишите свой вопрос другими словами." },
+  en: { question: "Are you asking about:", other: "Something else", rephrase: "All right. Please write your question in other words." },
+};
+
+/** A clarification offers at most this many guides. */
+const MAX_SUGGESTIONS = 3;
 
 /** What the assistant decided for one message. */
 export interface Outcome {
@@ -74,6 +87,12 @@ export interface Outcome {
   readonly replies: readonly Reply[];
   /** The guide and section answered, when intent is `guide`. */
   readonly answered?: { readonly id: string; readonly anchor: string };
+  /** The guides offered, when intent is `clarify` (best first). */
+  readonly suggestions?: readonly string[];
+  /** Calibrated probability (0–1) that the first guide is right, for free-text questions. */
+  readonly confidence?: number;
+  /** The resident asked to be called back or cannot type or read: preselect a phone call. */
+  readonly callback?: boolean;
 }
 
 /** Options for {@link Assistant}. */
@@ -87,6 +106,8 @@ export interface AssistantOptions {
 export interface AskContext {
   /** The resident's chosen or last language; used when a message shows no language. */
   readonly lang?: Lang;
+  /** The resident's last question, to choose the section of a guide picked from a clarification. */
+  readonly question?: string;
 }
 
 /** Answers residents' messages from the guides. */
@@ -95,18 +116,30 @@ export class Assistant {
   readonly index: GuideIndex;
   readonly thresholds: Thresholds;
   readonly #vocab: Vocabulary;
+  readonly #stem: StemMode;
 
   constructor(options: AssistantOptions) {
     this.knowledge = options.knowledge;
     this.thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
     const all = LANGS.flatMap((l) => [...(options.knowledge.guides.get(l)?.values() ?? [])]);
-    this.index = new GuideIndex(all, { stem: options.stem ?? "light" });
+    this.#stem = options.stem ?? "light";
+    this.index = new GuideIndex(all, { stem: this.#stem });
     this.#vocab = buildVocabulary(options.knowledge);
   }
 
   /** Detects the language of a message, falling back to the resident's language. */
   detect(text: string, ctx: AskContext = {}): Lang {
-    return detectLanguage(text, this.#vocab, ctx.lang ?? "lv").lang;
+    return this.detection(text, ctx).lang;
+  }
+
+  /** Language detection with its evidence; `translit` marks Russian typed in Latin letters. */
+  detection(text: string, ctx: AskContext = {}): Detection {
+    return detectLanguage(tidy(text), this.#vocab, ctx.lang ?? "lv");
+  }
+
+  /** Prepares a message for retrieval in its language (Cyrillic for Latin-typed Russian, story weights). */
+  query(text: string, detection: Detection): Query {
+    return prepareQuery(text, detection.lang, { stem: this.#stem, translit: detection.translit === true, vocab: this.#vocab });
   }
 
   /** Handles one free-text message. Never throws on odd input. */
@@ -114,15 +147,22 @@ export class Assistant {
     const trimmed = rawText.trim();
     const text = trimmed.slice(0, MAX_QUESTION_LENGTH);
     const hasWords = /[\p{L}\p{N}]/u.test(text);
-    const lang = hasWords ? this.detect(text, ctx) : (ctx.lang ?? "lv");
+    const detection = hasWords ? this.detection(text, ctx) : undefined;
+    const lang = detection?.lang ?? ctx.lang ?? "lv";
     const t = MESSAGES[lang];
     if (!hasWords) {
       return { lang, intent: "fallback", reason: "empty", guides: [], replies: [{ text: t.emptyMessage, buttons: this.menuButtons(lang) }] };
     }
     const truncated = trimmed.length > MAX_QUESTION_LENGTH;
     const prefix: Reply[] = truncated ? [{ text: t.tooLong, buttons: [] }] : [];
-    const outcome = { ...this.search(text, lang), ...(truncated ? { truncated } : {}) };
-    if (asksForPerson(text)) {
+    const query = this.query(text, detection as Detection);
+    const found = this.search(query, lang);
+    const p = found.guides[0] ? confidence(this.signals(found.guides, query.words.length)) : 0;
+    const outcome = { ...found, confidence: round(p), ...(truncated ? { truncated } : {}) };
+    if (asksForCallback(text) || (detection?.translit === true && asksForCallback(query.text))) {
+      return { ...outcome, intent: "escalate", reason: "askedForPerson", callback: true, replies: [...prefix, ...this.escalation(lang)] };
+    }
+    if (asksForPerson(text) || (detection?.translit === true && asksForPerson(query.text))) {
       return { ...outcome, intent: "escalate", reason: "askedForPerson", replies: [...prefix, ...this.escalation(lang)] };
     }
     const talk = smallTalk(text);
@@ -131,12 +171,19 @@ export class Assistant {
       return { ...outcome, intent: "fallback", reason: "smallTalk", replies: [...prefix, { text: reply, buttons: this.menuButtons(lang) }] };
     }
     const best = outcome.guides[0];
-    if (!best || !this.confident(best)) {
+    const decision = best ? band(p) : "none";
+    if (decision === "clarify") {
+      const suggestions = this.suggestions(outcome.guides);
+      if (suggestions.length >= 2) {
+        return { ...outcome, intent: "clarify", reason: "unsure", suggestions, replies: [...prefix, this.clarification(suggestions, lang)] };
+      }
+    }
+    if (!best || decision !== "answer") {
       return { ...outcome, intent: "fallback", reason: "noMatch", replies: [...prefix, ...this.fallback(lang)] };
     }
     const guide = this.guide(best.id, lang);
     if (!guide) return { ...outcome, intent: "fallback", reason: "noMatch", replies: [...prefix, ...this.fallback(lang)] };
-    const section = this.pickSection(text, guide);
+    const section = this.pickSection(query.text, guide);
     return {
       ...outcome,
       intent: "guide",
@@ -154,6 +201,7 @@ export class Assistant {
     const press = parseButtonId(buttonId);
     if (press.kind === "person") return { ...base, intent: "escalate", reason: "askedForPerson", replies: this.escalation(lang) };
     if (press.kind === "menu") return { ...base, intent: "fallback", reason: "menu", replies: [{ text: t.menuIntro, buttons: this.menuButtons(lang) }] };
+    if (press.kind === "clarify") return this.choose(press.choice, lang, ctx.question);
     const guide = press.kind === "guide" || press.kind === "section" ? this.guide(press.guide, lang) : undefined;
     if (guide && press.kind === "guide") {
       return { ...base, intent: "guide", reason: "answered", answered: { id: guide.id, anchor: "all" }, replies: this.fullGuide(guide, lang) };
@@ -165,13 +213,59 @@ export class Assistant {
     return { ...base, intent: "fallback", reason: "unknownButton", replies: [{ text: t.unknownButton, buttons: this.menuButtons(lang) }] };
   }
 
+  /**
+   * A choice under a clarification: the chosen guide (the section that fits the question the
+   * resident asked), "Cits jautājums" (write it in other words) or a person.
+   */
+  choose(choice: { readonly guide: string } | "other" | "person", lang: Lang, question?: string): Outcome {
+    const base = { lang, guides: [] } as const;
+    if (choice === "person") return { ...base, intent: "escalate", reason: "askedForPerson", replies: this.escalation(lang) };
+    const guide = choice === "other" ? undefined : this.guide(choice.guide, lang);
+    if (!guide) return { ...base, intent: "fallback", reason: "rephrase", replies: [{ text: CLARIFY_TEXT[lang].rephrase, buttons: [] }] };
+    const section = question ? this.pickSection(this.query(question, { lang, scores: { lv: 0, ru: 0, en: 0 }, ...(this.detection(question, { lang }).translit ? { translit: true } : {}) }).text, guide)
+      : (guide.sections.find((s) => s.kind === "steps") ?? (guide.sections[0] as Section));
+    return { ...base, intent: "guide", reason: "answered", answered: { id: guide.id, anchor: section.anchor }, replies: this.answerReplies(guide, section, lang) };
+  }
+
+  /** What retrieval measured, as the calibrated model reads it. */
+  signals(guides: Outcome["guides"], words: number): RankSignals {
+    const [first, second] = guides;
+    return {
+      coverage: first?.coverage ?? 0,
+      score: first?.score ?? 0,
+      second: second?.score ?? 0,
+      secondCoverage: second?.coverage ?? 0,
+      words,
+      matched: new Set(first?.matched ?? []).size,
+    };
+  }
+
+  /** The two or three guides worth offering: those scoring at least a third of the best. */
+  suggestions(guides: Outcome["guides"]): string[] {
+    const top = guides[0]?.score ?? 0;
+    return guides.filter((g) => g.score >= top / 3 && g.coverage > 0).slice(0, MAX_SUGGESTIONS).map((g) => g.id);
+  }
+
+  /** "Vai Jūs jautājat par:" with the guides as buttons, "Cits jautājums" and a person. */
+  clarification(ids: readonly string[], lang: Lang): Reply {
+    const t = CLARIFY_TEXT[lang];
+    return {
+      text: t.question,
+      buttons: [
+        ...ids.map((id) => ({ id: buttonIds.clarify(id), label: this.label(id, lang) })),
+        { id: buttonIds.clarifyOther, label: t.other },
+        { id: buttonIds.clarifyPerson, label: MESSAGES[lang].talkToPerson },
+      ],
+    };
+  }
+
   /** Ranks guides for a question in `lang` (at most 5). */
-  search(text: string, lang: Lang): Omit<Outcome, "intent" | "reason" | "replies"> {
+  search(text: string | Query, lang: Lang): Omit<Outcome, "intent" | "reason" | "replies"> {
     const { hits } = this.index.search(text, lang, 5);
     return { lang, guides: hits.map((h) => ({ id: h.id, score: round(h.score), coverage: round(h.coverage), matched: h.matched })) };
   }
 
-  /** True when a hit is good enough to answer with. */
+  /** True when a hit is good enough to answer with (the older coverage rule, kept for tools). */
   confident(hit: Pick<GuideHit, "score" | "coverage" | "matched">): boolean {
     const t = this.thresholds;
     if (hit.score < t.minScore) return false;

@@ -55,6 +55,8 @@ export type ButtonPress =
   | { readonly kind: "rate"; readonly ticketId: number; readonly score: Score | "skip" }
   /** The answer to the `/forget` confirmation. */
   | { readonly kind: "forget"; readonly yes: boolean }
+  /** A choice under "Vai Jūs jautājat par: …": a guide, "Cits jautājums" (other) or a person. */
+  | { readonly kind: "clarify"; readonly choice: { readonly guide: string } | "other" | "person" }
   /** Anything else: old, removed or made-up ids. */
   | { readonly kind: "unknown"; readonly id: string };
 
@@ -82,6 +84,7 @@ const PATTERNS: readonly [RegExp, (m: RegExpExecArray) => ButtonPress | undefine
   [/^ticket:(end|resume)$/, (m) => ({ kind: "ticket", action: m[1] as "end" | "resume" })],
   [/^rate:([1-9]\d{0,14}):([1-5]|skip)$/, (m) => ({ kind: "rate", ticketId: Number(m[1]), score: m[2] === "skip" ? "skip" : (Number(m[2]) as Score) })],
   [/^forget:(yes|no)$/, (m) => ({ kind: "forget", yes: m[1] === "yes" })],
+  [new RegExp(`^clarify:(${SLUG})$`), (m) => ({ kind: "clarify", choice: m[1] === "other" || m[1] === "person" ? m[1] : { guide: m[1] as string } })],
 ];
 
 /** Reads a button id. Never throws: anything not built by {@link buttonIds} is `unknown`. */
@@ -120,6 +123,7 @@ export function formatButtonId(press: ButtonPress): string {
     case "ticket": return `ticket:${press.action}`;
     case "rate": return `rate:${press.ticketId}:${press.score}`;
     case "forget": return `forget:${press.yes ? "yes" : "no"}`;
+    case "clarify": return `clarify:${typeof press.choice === "string" ? press.choice : press.choice.guide}`;
     case "unknown": return press.id;
   }
 }
@@ -145,6 +149,9 @@ export const buttonIds = {
   resumeTicket: "ticket:resume",
   rate: (ticketId: number, score: Score | "skip"): string => formatButtonId({ kind: "rate", ticketId, score }),
   forget: (yes: boolean): string => formatButtonId({ kind: "forget", yes }),
+  clarify: (guide: string): string => formatButtonId({ kind: "clarify", choice: { guide } }),
+  clarifyOther: "clarify:other",
+  clarifyPerson: "clarify:person",
 } as const;
 
 /** True for the buttons of the escalation intake. */

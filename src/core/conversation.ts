@@ -262,6 +262,8 @@ export class Conversation implements Core {
       case "guide":
       case "section":
         return this.answers.press(d, press);
+      case "clarify":
+        return this.answers.clarified(d, press);
       default:
         // Intake, ticket and /forget buttons out of their time, and ids nobody sent.
         return this.unknownButton(d);

@@ -15,6 +15,8 @@ import { LANGS, type EscalationReason, type Input } from "./types.js";
 export interface EscalationCause {
   readonly reason: EscalationReason;
   readonly note?: string;
+  /** The resident asked to be called back or cannot type: the phone answer is preselected. */
+  readonly callback?: boolean;
 }
 
 /** The escalation intake. */
@@ -46,6 +48,7 @@ export class IntakeRunner {
       misses: 0,
       intake: {
         step: "confirm",
+        ...(cause.callback ? { contact: "phone" as const } : {}),
         context: {
           reason: cause.reason,
           ...(cause.note ? { note: cause.note } : {}),
@@ -135,10 +138,12 @@ export class IntakeRunner {
         break;
       case "parish": {
         const parishes = this.core.assistant.knowledge.centres?.parishes ?? [];
-        if (press?.kind === "parish" && press.parish === undefined) return set({ step: "contact", parish: undefined });
+        // A call back was asked for: the phone number comes next, not the choice of contact.
+        const next = intake.contact === "phone" ? "phone" : "contact";
+        if (press?.kind === "parish" && press.parish === undefined) return set({ step: next, parish: undefined });
         const typed = simple !== "" ? parishes.find((p) => LANGS.some((l) => simplify(p.name[l]).split(" ")[0] === simple.split(" ")[0])) : undefined;
         const parish = (press?.kind === "parish" ? parishes.find((p) => p.id === press.parish) : undefined) ?? typed;
-        if (parish) return set({ step: "contact", parish: parish.id });
+        if (parish) return set({ step: next, parish: parish.id });
         break;
       }
       case "contact":

@@ -37,7 +37,7 @@ export interface Reply {
 }
 
 /** What the bot decided to do with a message. */
-export type Intent = "guide" | "flow" | "escalate" | "fallback";
+export type Intent = "guide" | "flow" | "escalate" | "fallback" | "clarify";
 
 /** The longest text one reply may carry (Telegram's limit is 4,096). */
 export const MAX_REPLY_LENGTH = 4000;

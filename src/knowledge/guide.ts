@@ -39,6 +39,11 @@ export interface Guide {
   readonly title: string;
   readonly summary: string;
   readonly keywords: readonly string[];
+  /**
+   * Example questions as residents write them (front matter `questions:`), indexed as their own
+   * field. Editors write at least {@link MIN_EXAMPLE_QUESTIONS} per guide and language.
+   */
+  readonly questions: readonly string[];
   /** Each source as shown to residents: its URL, or the document's title. */
   readonly sources: readonly string[];
   /** The sources with their dates (same order as `sources`). */
@@ -56,6 +61,9 @@ export interface Guide {
   /** Line of each front-matter field, for diagnostics. */
   readonly lines: Readonly<Record<string, number>>;
 }
+
+/** `check` warns when a guide has fewer example questions than this. */
+export const MIN_EXAMPLE_QUESTIONS = 8;
 
 /** Finds a section by anchor. */
 export function findSection(guide: Guide, anchor: string): Section | undefined {

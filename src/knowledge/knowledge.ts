@@ -8,9 +8,9 @@ import type { KnowledgeBase } from "./load.js";
 
 export type { KnowledgeBase } from "./load.js";
 
-/** The folded words of the Latvian and English guides, as evidence for language detection. */
+/** The folded words of the guides in each language, as evidence for language detection. */
 export function buildVocabulary(kb: KnowledgeBase): Vocabulary {
-  const words = (lang: "lv" | "en"): Set<string> => {
+  const words = (lang: "lv" | "en" | "ru"): Set<string> => {
     const set = new Set<string>();
     for (const g of kb.guides.get(lang)?.values() ?? []) {
       const text = [g.title, g.summary, g.keywords.join(" "), ...g.sections.map((s) => `${s.heading} ${s.body}`)].join(" ");
@@ -18,5 +18,5 @@ export function buildVocabulary(kb: KnowledgeBase): Vocabulary {
     }
     return set;
   };
-  return { lv: words("lv"), en: words("en") };
+  return { lv: words("lv"), en: words("en"), ru: words("ru") };
 }

@@ -6,7 +6,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "y
 import { z } from "zod";
 import { isLang } from "../core/types.js";
 import type { Diagnostic } from "./diagnostics.js";
-import type { Citation, Guide, Section, SectionKind } from "./guide.js";
+import { MIN_EXAMPLE_QUESTIONS, type Citation, type Guide, type Section, type SectionKind } from "./guide.js";
 
 const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const ANCHOR = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -76,6 +76,7 @@ const FrontMatter = z.object({
   related: z.array(z.string()).default([]),
   /** Anchors of sections whose facts may be out of date (they must not be the first section an answer shows). */
   possibly_outdated: z.array(z.string()).default([]),
+  questions: z.array(nonEmpty).default([]),
 });
 
 const HEADING = /^##\s+(.+?)\s*(?:\{#([^}]*)\})?\s*$/;
@@ -193,6 +194,14 @@ export function parseGuide(text: string, file: string): ParseResult {
     error(end + 2, "the guide has no step section (a '## Heading {#anchor}' with numbered steps)");
   }
   if (diagnostics.length > 0) return { diagnostics };
+  if (fm.questions.length < MIN_EXAMPLE_QUESTIONS) {
+    diagnostics.push({
+      file,
+      line: fieldLines.questions ?? 1,
+      severity: "warning",
+      message: `front matter: 'questions' has ${fm.questions.length} example question(s); add at least ${MIN_EXAMPLE_QUESTIONS} as residents write them (short, long, without diacritics${fm.lang === "ru" ? ", in Latin letters" : ""})`,
+    });
+  }
   const guide: Guide = {
     id: fm.id,
     lang: fm.lang as Guide["lang"],
@@ -202,6 +211,7 @@ export function parseGuide(text: string, file: string): ParseResult {
     sources: citations.map((c) => c.url ?? c.title ?? ""),
     citations,
     possiblyOutdated: fm.possibly_outdated,
+    questions: fm.questions.map((q) => q.trim()),
     checked: fm.checked,
     reviewBy: fm.review_by,
     related: fm.related,

@@ -12,11 +12,15 @@
  */
 import MiniSearch, { type SearchResult } from "minisearch";
 import { LANGS, type Lang } from "../core/types.js";
+import { prepareQuery, type Query } from "../nlp/query.js";
 import { analyze, type StemMode } from "../nlp/stem.js";
 import type { Guide, Section } from "./guide.js";
 
-/** Field weights for ranking guides. */
-export const GUIDE_BOOSTS = { title: 3, keywords: 3, summary: 2, headings: 1.5, body: 1 } as const;
+/**
+ * Field weights for ranking guides. Example questions (`questions:` in the front matter) are
+ * written the way residents ask, so they weigh like the keywords.
+ */
+export const GUIDE_BOOSTS = { title: 3, keywords: 3, questions: 2.5, summary: 2, headings: 1.5, body: 1 } as const;
 
 /** One ranked guide for a question. */
 export interface GuideHit {
@@ -47,6 +51,7 @@ interface GuideDoc {
   id: string;
   title: string;
   keywords: string;
+  questions: string;
   summary: string;
   headings: string;
   body: string;
@@ -87,7 +92,7 @@ export class GuideIndex {
       const split = (text: string): string[] => text.split(" ").filter(Boolean);
       this.#byLang.set(lang, {
         guides: new MiniSearch<GuideDoc>({
-          fields: ["title", "keywords", "summary", "headings", "body"],
+          fields: ["title", "keywords", "questions", "summary", "headings", "body"],
           tokenize,
           processTerm: (t) => t,
           searchOptions: { boost: { ...GUIDE_BOOSTS }, prefix, fuzzy, tokenize: split, processTerm: (t) => t },
@@ -120,6 +125,7 @@ export class GuideIndex {
       id: guide.id,
       title: guide.title,
       keywords: guide.keywords.join(" \n "),
+      questions: (guide.questions ?? []).join(" \n "),
       summary: guide.summary,
       headings: guide.sections.map((s) => s.heading).join(" \n "),
       body: guide.sections.map((s) => s.body).join("\n\n"),
@@ -146,17 +152,31 @@ export class GuideIndex {
     return Math.log(1 + (index.count + 1) / (df + 0.5));
   }
 
-  /** Ranks guides of `lang` for `query`, best first. */
-  search(query: string, lang: Lang, limit = 10): SearchOutcome {
+  /**
+   * Ranks guides of `lang` for `query`, best first. A string is prepared as a plain query; a
+   * {@link Query} brings its own forms and weights (story words weigh less than the request).
+   */
+  search(query: string | Query, lang: Lang, limit = 10): SearchOutcome {
     const index = this.#byLang.get(lang) as LangIndex;
-    const terms = [...new Set(analyze(query, lang, this.#stem))];
+    const q = typeof query === "string" ? prepareQuery(query, lang, { stem: this.#stem }) : query;
+    const terms = [...new Set(q.words.flatMap((w) => w.forms))];
     if (terms.length === 0) return { lang, terms, hits: [] };
-    const weights = new Map(terms.map((t) => [t, this.idf(t, lang)]));
-    const total = [...weights.values()].reduce((a, b) => a + b, 0);
-    const results: SearchResult[] = index.guides.search(terms.join(" "));
+    // A word weighs its request/story weight times the IDF of its most common form.
+    const boost = new Map<string, number>();
+    let total = 0;
+    const words = q.words.map((w) => {
+      const idf = Math.min(...w.forms.map((f) => this.idf(f, lang)));
+      total += w.weight * idf;
+      for (const f of w.forms) boost.set(f, Math.max(boost.get(f) ?? 0, w.weight));
+      return { forms: w.forms, value: w.weight * idf };
+    });
+    const results: SearchResult[] = index.guides.search(terms.join(" "), {
+      boostTerm: (term) => boost.get(term) ?? 1,
+    });
     const hits = results.slice(0, limit).map((r) => {
-      const matched = r.queryTerms.filter((t) => weights.has(t));
-      const covered = matched.reduce((sum, t) => sum + (weights.get(t) ?? 0), 0);
+      const found = new Set(r.queryTerms);
+      const matched = [...new Set(r.queryTerms.filter((t) => boost.has(t)))];
+      const covered = words.reduce((sum, w) => sum + (w.forms.some((f) => found.has(f)) ? w.value : 0), 0);
       return { id: String(r.id), score: r.score, coverage: total > 0 ? covered / total : 0, matched };
     });
     return { lang, terms, hits };

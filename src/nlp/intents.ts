@@ -27,6 +27,41 @@ const NOT_A_REQUEST = /\b(?:in person|personas kod\w*|person(?:al)? code|someone
 /** A request to be called back: always a request for a person (past tenses are not). */
 const CALLBACK = /\b(?:piezvan(?:a|iet|itu|is|iesim)|atzvan(?:a|iet|itu|is)|перезвон\p{L}*|позвоните мне|call me(?: back)?|ring me|phone me)\b/u;
 
+/**
+ * Asking to be called back, in folded text: imperatives and "can you call" infinitives only —
+ * past tenses ("man zvanīja", "мне звонили", "someone called me") are reports, not requests.
+ */
+const CALL_REQUEST = new RegExp([
+  String.raw`\b(?:pie|at)?zvaniet\b`, String.raw`\b(?:pie|at)zvanit\b`, String.raw`\b(?:pie|at)zvani\b`,
+  String.raw`(?:^|[^\p{L}])(?:по|пере)звоните(?:[^\p{L}]|$)`, String.raw`(?:^|[^\p{L}])(?:по|пере)звонить(?:[^\p{L}]|$)`, String.raw`(?:^|[^\p{L}])(?:по|пере)звони(?:[^\p{L}]|$)`,
+  String.raw`(?:^|[^\p{L}])(?:набер|наберите)(?:[^\p{L}]|$)`,
+  String.raw`\b(?:call|ring|phone) (?:me|us|my (?:mother|mum|mom|father|dad|wife|husband|grandmother|grandfather))\b`, String.raw`\bcall ?back\b`, String.raw`\bgive me a call\b`,
+].join("|"), "u");
+
+/** Saying they cannot type or read (well): a person on the phone helps them best. */
+const CANNOT_TYPE = new RegExp([
+  // lv: nemāku/nevaru/grūti/slikti … rakstīt/lasīt/redzēt; neredzu
+  String.raw`\b(?:nemaku|nevaru|gruti|slikti|nespeju|neprotu)\b(?:\s+\p{L}+){0,3}?\s+(?:rakstit|lasit|rakstu|lasu|redzu|redzet|drukat)\b`,
+  String.raw`\b(?:slikti|vaji) redzu\b`, String.raw`\bneredzu\b`,
+  // ru: не могу/не умею/плохо/трудно … писать/читать/вижу
+  String.raw`(?:не могу|не умею|плохо|трудно|тяжело|сложно)(?:\s+\p{L}+){0,3}?\s+(?:писать|читать|печатать|набирать|вижу|читаю|пишу)(?:[^\p{L}]|$)`,
+  String.raw`(?:^|[^\p{L}])не вижу(?:[^\p{L}]|$)`,
+  // en
+  String.raw`\b(?:can ?not|can't|cant|unable to|hard (?:for me )?to|difficult (?:for me )?to|don't know how to|do not know how to)\s+(?:type|write|read|see)\b`,
+  String.raw`\b(?:bad|poor) (?:eyesight|eyes)\b`,
+].join("|"), "u");
+
+/**
+ * True when the message asks to be called back, or says the resident cannot type or read well
+ * ("zvaniet man lūdzu", "piezvaniet, nemāku rakstīt", "перезвоните", "I can't type"): the
+ * escalation then preselects a phone call. Past tenses ("man zvanīja no bankas") are not requests.
+ */
+export function asksForCallback(text: string): boolean {
+  const folded = fold(text).replace(/\s+/g, " ");
+  if (surfaceTerms(folded).length > 40) return false;
+  return CALL_REQUEST.test(folded) || CANNOT_TYPE.test(folded);
+}
+
 const startsWithAny = (term: string, stems: readonly string[]): boolean => stems.some((s) => term.startsWith(s));
 
 /**

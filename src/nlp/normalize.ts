@@ -23,6 +23,35 @@ export function fold(text: string): string {
     .replace(/ё/g, "е");
 }
 
+/** Latin letters that look like Cyrillic ones, and back. */
+const LATIN_TO_CYRILLIC: Readonly<Record<string, string>> = {
+  a: "а", c: "с", e: "е", o: "о", p: "р", x: "х", y: "у", k: "к", m: "м", t: "т", b: "в", h: "н",
+  A: "А", C: "С", E: "Е", O: "О", P: "Р", X: "Х", Y: "У", K: "К", M: "М", T: "Т", B: "В", H: "Н",
+};
+const CYRILLIC_TO_LATIN: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(LATIN_TO_CYRILLIC).filter(([l]) => !"bhBHy".includes(l)).map(([l, c]) => [c, l]),
+);
+
+/**
+ * Tidies what residents type before analysis: a letter repeated three or more times counts
+ * once ("paaaldies" → "paldies", "ооочень" → "очень"), and a word mixing look-alike letters
+ * of both scripts ("cчёт" with a Latin c, "e-аdrese" with a Cyrillic а) is written in the
+ * script of most of its letters. Case, emoji and punctuation are left to {@link fold}.
+ * @example tidy("Paaaldies") // "Paldies"
+ */
+export function tidy(text: string): string {
+  return text
+    .normalize("NFKC")
+    .replace(/(\p{L})\1{2,}/gu, "$1")
+    .replace(/[\p{L}]+/gu, (word) => {
+      const cyr = (word.match(/\p{Script=Cyrillic}/gu) ?? []).length;
+      const lat = (word.match(/\p{Script=Latin}/gu) ?? []).length;
+      if (cyr === 0 || lat === 0) return word;
+      const table = cyr >= lat ? LATIN_TO_CYRILLIC : CYRILLIC_TO_LATIN;
+      return [...word].map((ch) => table[ch] ?? ch).join("");
+    });
+}
+
 /** A word as it was written (folded) with the joined form of its hyphenated parts. */
 export interface Token {
   /** The folded surface form with inner hyphens removed ("e-rekinu" → "erekinu"). */

@@ -13,6 +13,8 @@ function guide(id: string, lang: Lang, over: Partial<Record<string, string>> = {
     id, lang, title: `Title ${id}`, summary: "One sentence.", keywords: "[word]",
     sources: "[https://www.example.lv/page]", checked: "2026-11-01", review_by: "2027-05-01", related: "[]",
     ...over,
+    // Last, so that the other fields keep their lines.
+    questions: over.questions ?? `[${Array.from({ length: 8 }, (_, i) => `question ${i + 1}`).join(", ")}]`,
   };
   const front = Object.entries(fm).filter(([, v]) => v !== undefined && v !== "<omit>").map(([k, v]) => `${k}: ${v}`).join("\n");
   const text = `---\n${front}\n---\n\nIntro.\n\n${body ?? "## Need {#need}\n- a phone\n\n## Steps {#steps}\n1. Do it.\n\n## Trouble {#trouble}\n- Call.\n\n## Help {#help}\n- Ask.\n"}`;
@@ -29,6 +31,13 @@ const check = (files: ReturnType<typeof all>, today = "2026-11-22") =>
 describe("knowledge check", () => {
   it("accepts a complete guide in three languages", () => {
     expect(check(all("good"))).toEqual([]);
+  });
+
+  it("warns on the line of 'questions' when a guide has fewer than 8 example questions", () => {
+    const out = check([guide("a", "lv", { questions: "[one, two]" }), ...all("a").slice(1)]);
+    expect(out).toContain("knowledge/lv/a.md:11: warning: front matter: 'questions' has 2 example question(s); add at least 8 as residents write them (short, long, without diacritics)");
+    const missing = check([guide("a", "ru", { questions: "<omit>" }), ...all("a").slice(1)]);
+    expect(missing.some((l) => /a\.md:1: warning: front matter: 'questions' has 0 example question\(s\).*in Latin letters/.test(l))).toBe(true);
   });
 
   it("reports a missing front-matter field at line 1", () => {
@@ -82,14 +91,14 @@ describe("knowledge check", () => {
 
   it("reports empty sections at their heading", () => {
     const out = check(all("a", {}, "## Need {#need}\n- x\n\n## Steps {#steps}\n\n## Trouble {#trouble}\n- x\n\n## Help {#help}\n- x\n"));
-    expect(out).toContain("knowledge/lv/a.md:18: section 'Steps' is empty");
+    expect(out).toContain("knowledge/lv/a.md:19: section 'Steps' is empty");
   });
 
   it("reports missing required sections and headings without anchors", () => {
     const out = check(all("a", {}, "## Steps\n1. x\n"));
     expect(out.some((l) => l.includes("heading 'Steps' needs an anchor"))).toBe(true);
     const out2 = check(all("a", {}, "## Steps {#steps}\n1. x\n"));
-    expect(out2).toContain("knowledge/lv/a.md:12: required section {#need} is missing");
+    expect(out2).toContain("knowledge/lv/a.md:13: required section {#need} is missing");
   });
 
   it("reports a lang that does not match the folder", () => {
@@ -140,7 +149,7 @@ describe("knowledge check", () => {
     it("reports a possibly outdated section that is the first section an answer shows", () => {
       expect(check(all("a", { possibly_outdated: "[old]" }, steps))).toEqual([]);
       const out = check(all("a", { possibly_outdated: "[current]" }, steps));
-      expect(out).toContain("knowledge/lv/a.md:19: section {#current} is marked possibly outdated but is the first section an answer shows: put a section with current facts before it");
+      expect(out).toContain("knowledge/lv/a.md:20: section {#current} is marked possibly outdated but is the first section an answer shows: put a section with current facts before it");
     });
 
     it("reports a possibly_outdated anchor that names no section", () => {
