@@ -281,6 +281,8 @@ export function jsonSummary(results: readonly EvalResult[]): object {
     results: results.map((r) => ({
       q: r.q, lang: r.detected, intent: r.intent, guides: r.guides,
       ...(r.intent === "clarify" ? { suggestions: r.suggestions } : {}),
+      ...(r.confidence !== undefined ? { confidence: r.confidence } : {}),
+      expect: r.expect, ok: r.ok, part: r.part, top_right: r.topRight,
     })),
   };
 }

@@ -113,7 +113,7 @@ async function runEval(argv: readonly string[]): Promise<number> {
       const query = assistant.query(c.q, detection);
       const found = assistant.search(query, detection.lang);
       if (found.guides.length === 0) continue;
-      rows.push(features(assistant.signals(found.guides, query.words.length)));
+      rows.push(features(assistant.signals(found.guides, query.words.length, found.unknown)));
       labels.push(found.guides[0] !== undefined && c.expect.includes(found.guides[0].id));
     }
     const fit = fitLogistic(rows, labels);

@@ -89,6 +89,8 @@ export interface Outcome {
   readonly answered?: { readonly id: string; readonly anchor: string };
   /** The guides offered, when intent is `clarify` (best first). */
   readonly suggestions?: readonly string[];
+  /** Share of the question's words (by weight) that no guide contains. */
+  readonly unknown?: number;
   /** Calibrated probability (0–1) that the first guide is right, for free-text questions. */
   readonly confidence?: number;
   /** The resident asked to be called back or cannot type or read: preselect a phone call. */
@@ -157,7 +159,7 @@ export class Assistant {
     const prefix: Reply[] = truncated ? [{ text: t.tooLong, buttons: [] }] : [];
     const query = this.query(text, detection as Detection);
     const found = this.search(query, lang);
-    const p = found.guides[0] ? confidence(this.signals(found.guides, query.words.length)) : 0;
+    const p = found.guides[0] ? confidence(this.signals(found.guides, query.words.length, found.unknown)) : 0;
     const outcome = { ...found, confidence: round(p), ...(truncated ? { truncated } : {}) };
     if (asksForCallback(text) || (detection?.translit === true && asksForCallback(query.text))) {
       return { ...outcome, intent: "escalate", reason: "askedForPerson", callback: true, replies: [...prefix, ...this.escalation(lang)] };
@@ -228,7 +230,7 @@ export class Assistant {
   }
 
   /** What retrieval measured, as the calibrated model reads it. */
-  signals(guides: Outcome["guides"], words: number): RankSignals {
+  signals(guides: Outcome["guides"], words: number, unknown = 0): RankSignals {
     const [first, second] = guides;
     return {
       coverage: first?.coverage ?? 0,
@@ -237,13 +239,15 @@ export class Assistant {
       secondCoverage: second?.coverage ?? 0,
       words,
       matched: new Set(first?.matched ?? []).size,
+      unknown,
     };
   }
 
   /** The two or three guides worth offering: those scoring at least a third of the best. */
   suggestions(guides: Outcome["guides"]): string[] {
     const top = guides[0]?.score ?? 0;
-    return guides.filter((g) => g.score >= top / 3 && g.coverage > 0).slice(0, MAX_SUGGESTIONS).map((g) => g.id);
+    // The first two always (a choice needs two), a third when it is close.
+    return guides.filter((g, i) => g.coverage > 0 && (i < 2 || g.score >= top / 2)).slice(0, MAX_SUGGESTIONS).map((g) => g.id);
   }
 
   /** "Vai Jūs jautājat par:" with the guides as buttons, "Cits jautājums" and a person. */
@@ -261,8 +265,8 @@ export class Assistant {
 
   /** Ranks guides for a question in `lang` (at most 5). */
   search(text: string | Query, lang: Lang): Omit<Outcome, "intent" | "reason" | "replies"> {
-    const { hits } = this.index.search(text, lang, 5);
-    return { lang, guides: hits.map((h) => ({ id: h.id, score: round(h.score), coverage: round(h.coverage), matched: h.matched })) };
+    const { hits, unknown } = this.index.search(text, lang, 5);
+    return { lang, unknown: round(unknown), guides: hits.map((h) => ({ id: h.id, score: round(h.score), coverage: round(h.coverage), matched: h.matched })) };
   }
 
   /** True when a hit is good enough to answer with (the older coverage rule, kept for tools). */

@@ -38,6 +38,8 @@ export interface SearchOutcome {
   readonly lang: Lang;
   /** The analysed query terms. */
   readonly terms: readonly string[];
+  /** Share (0–1, by weight) of the question's words that no guide of this language contains. */
+  readonly unknown: number;
   readonly hits: readonly GuideHit[];
 }
 
@@ -160,11 +162,13 @@ export class GuideIndex {
     const index = this.#byLang.get(lang) as LangIndex;
     const q = typeof query === "string" ? prepareQuery(query, lang, { stem: this.#stem }) : query;
     const terms = [...new Set(q.words.flatMap((w) => w.forms))];
-    if (terms.length === 0) return { lang, terms, hits: [] };
+    if (terms.length === 0) return { lang, terms, unknown: 0, hits: [] };
     // A word weighs its request/story weight times the IDF of its most common form.
     const boost = new Map<string, number>();
     let total = 0;
+    let unseen = 0;
     const words = q.words.map((w) => {
+      if (w.forms.every((f) => !index.df.has(f))) unseen += w.weight;
       const idf = Math.min(...w.forms.map((f) => this.idf(f, lang)));
       total += w.weight * idf;
       for (const f of w.forms) boost.set(f, Math.max(boost.get(f) ?? 0, w.weight));
@@ -179,7 +183,8 @@ export class GuideIndex {
       const covered = words.reduce((sum, w) => sum + (w.forms.some((f) => found.has(f)) ? w.value : 0), 0);
       return { id: String(r.id), score: r.score, coverage: total > 0 ? covered / total : 0, matched };
     });
-    return { lang, terms, hits };
+    const weight = q.words.reduce((s, w) => s + w.weight, 0);
+    return { lang, terms, unknown: weight > 0 ? unseen / weight : 0, hits };
   }
 
   /** The section of guide `guideId` that best matches `query`, if any matches at all. */

@@ -25,10 +25,12 @@ export interface RankSignals {
   readonly words: number;
   /** Distinct question words the first guide matched. */
   readonly matched: number;
+  /** Share of the question's words (by weight) that no guide contains at all (0–1). */
+  readonly unknown?: number;
 }
 
 /** The model's inputs, in the order of {@link Calibration.weights}. */
-export const FEATURE_NAMES = ["coverage", "log score", "lead", "coverage lead", "log words", "matched share"] as const;
+export const FEATURE_NAMES = ["coverage", "log score", "lead", "coverage lead", "log words", "matched share", "unknown share"] as const;
 
 /** Turns signals into the model's features. */
 export function features(s: RankSignals): number[] {
@@ -40,6 +42,7 @@ export function features(s: RankSignals): number[] {
     s.coverage - s.secondCoverage,
     Math.log1p(s.words),
     s.words > 0 ? Math.min(1, s.matched / s.words) : 0,
+    s.unknown ?? 0,
   ];
 }
 
@@ -59,10 +62,10 @@ export interface Calibration {
  * and `tests/fixtures/questions-blind-a.jsonl`.
  */
 export const CALIBRATION: Calibration = {
-  bias: -7.564,
-  weights: [2.120, 1.202, 3.203, -1.310, 0.040, 1.074],
+  bias: -6.545,
+  weights: [0.801, 1.024, 3.005, -0.784, 0.540, 1.353, -2.810],
   answer: 0.7,
-  clarify: 0.3,
+  clarify: 0.5,
 };
 
 /** Probability (0–1) that the first guide is right. */
