@@ -8,7 +8,7 @@ import { buildVocabulary, type KnowledgeBase } from "../knowledge/knowledge.js";
 import type { Guide, Section } from "../knowledge/guide.js";
 import { plainText, splitText } from "../knowledge/render.js";
 import { GuideIndex, type GuideHit } from "../knowledge/search-index.js";
-import { band, confidence, type RankSignals } from "../nlp/confidence.js";
+import { band, CALIBRATION, confidence, type Calibration, type RankSignals } from "../nlp/confidence.js";
 import { asksForCallback, asksForPerson, smallTalk } from "../nlp/intents.js";
 import { detectLanguage, type Detection, type Vocabulary } from "../nlp/language.js";
 import { tidy } from "../nlp/normalize.js";
@@ -102,6 +102,8 @@ export interface AssistantOptions {
   readonly knowledge: KnowledgeBase;
   readonly thresholds?: Thresholds;
   readonly stem?: StemMode;
+  /** The confidence model and its bands. @default CALIBRATION */
+  readonly calibration?: Calibration;
 }
 
 /** Per-message context the caller knows: the resident's language, if chosen. */
@@ -119,12 +121,14 @@ export class Assistant {
   readonly thresholds: Thresholds;
   readonly #vocab: Vocabulary;
   readonly #stem: StemMode;
+  readonly calibration: Calibration;
 
   constructor(options: AssistantOptions) {
     this.knowledge = options.knowledge;
     this.thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
     const all = LANGS.flatMap((l) => [...(options.knowledge.guides.get(l)?.values() ?? [])]);
     this.#stem = options.stem ?? "light";
+    this.calibration = options.calibration ?? CALIBRATION;
     this.index = new GuideIndex(all, { stem: this.#stem });
     this.#vocab = buildVocabulary(options.knowledge);
   }
@@ -159,7 +163,7 @@ export class Assistant {
     const prefix: Reply[] = truncated ? [{ text: t.tooLong, buttons: [] }] : [];
     const query = this.query(text, detection as Detection);
     const found = this.search(query, lang);
-    const p = found.guides[0] ? confidence(this.signals(found.guides, query.words.length, found.unknown)) : 0;
+    const p = found.guides[0] ? confidence(this.signals(found.guides, query.words.length, found.unknown), this.calibration) : 0;
     const outcome = { ...found, confidence: round(p), ...(truncated ? { truncated } : {}) };
     if (asksForCallback(text) || (detection?.translit === true && asksForCallback(query.text))) {
       return { ...outcome, intent: "escalate", reason: "askedForPerson", callback: true, replies: [...prefix, ...this.escalation(lang)] };
@@ -173,7 +177,7 @@ export class Assistant {
       return { ...outcome, intent: "fallback", reason: "smallTalk", replies: [...prefix, { text: reply, buttons: this.menuButtons(lang) }] };
     }
     const best = outcome.guides[0];
-    const decision = best ? band(p) : "none";
+    const decision = best ? band(p, this.calibration) : "none";
     if (decision === "clarify") {
       const suggestions = this.suggestions(outcome.guides);
       if (suggestions.length >= 2) {
@@ -243,11 +247,11 @@ export class Assistant {
     };
   }
 
-  /** The two or three guides worth offering: those scoring at least a third of the best. */
+  /** The guides worth offering (at most three): those scoring at least a third of the best. */
   suggestions(guides: Outcome["guides"]): string[] {
     const top = guides[0]?.score ?? 0;
-    // The first two always (a choice needs two), a third when it is close.
-    return guides.filter((g, i) => g.coverage > 0 && (i < 2 || g.score >= top / 2)).slice(0, MAX_SUGGESTIONS).map((g) => g.id);
+    // Only guides that could be meant: a far weaker second guide is no real choice.
+    return guides.filter((g) => g.coverage > 0 && g.score >= top / 3).slice(0, MAX_SUGGESTIONS).map((g) => g.id);
   }
 
   /** "Vai Jūs jautājat par:" with the guides as buttons, "Cits jautājums" and a person. */

@@ -56,7 +56,8 @@ describe("cli eval --json", () => {
     const last = JSON.parse(stdout.trim().split("\n").at(-1) as string);
     expect(last).toMatchObject({ hit1: 1, hit3: 1, mrr: 1, escalate: 1, none: 1, n: 3 });
     expect(Object.keys(last.per_lang).sort()).toEqual(["lv", "ru"]);
-    expect(last.results[0]).toEqual({ q: "ka sanemt e-rekinu", lang: "lv", intent: "guide", guides: expect.arrayContaining(["e-invoices"]) });
+    expect(last.results[0]).toMatchObject({ q: "ka sanemt e-rekinu", lang: "lv", intent: "guide", guides: expect.arrayContaining(["e-invoices"]), ok: true });
+    expect(last.held_in.n + last.held_out.n).toBe(3);
     expect(stdout).toContain("hit@1");
     await rm(dir, { recursive: true });
   });
