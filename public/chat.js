@@ -302,19 +302,16 @@ function renderReplies(replies, question) {
 }
 
 /**
- * How a resident's message from the stored history is shown. The transcript keeps pressed
- * buttons as "🔘 <label>" (or "🔘 <id>" for buttons of the page itself) and the start of the
- * conversation as "/start"; show them as they looked when sent. Null: not shown.
+ * How a resident's message from the stored history is shown, by its kind: a pressed button by
+ * its label, the start of the conversation not at all (null).
  */
-function historyText(text) {
-  if (/^\/start(\s|$)/.test(text)) return null;
-  const pressed = /^🔘\s*(.*)$/u.exec(text);
-  if (!pressed) return text;
-  const label = pressed[1];
-  const lang = /^lang:(\w+)$/.exec(label);
-  if (lang && isLang(lang[1])) return `🌐 ${T[lang[1]].langName}`;
-  if (label === "menu" || label === "person") return `${ACTION_EMOJI[label]} ${t()[label]}`;
-  return label;
+function historyText(message) {
+  switch (message.kind) {
+    case "command": return /^\/start(\s|$)/.test(message.text) ? null : message.text;
+    case "contact": return "📞";
+    case "media": return `📎 ${message.text}`;
+    default: return message.text;
+  }
 }
 
 function renderHistory(messages) {
@@ -324,7 +321,7 @@ function renderHistory(messages) {
   for (const m of messages) {
     if (!m || typeof m.text !== "string") continue;
     if (m.direction === "in") {
-      const text = historyText(m.text);
+      const text = historyText(m);
       if (text !== null) addUserMessage(text);
     } else {
       addBotMessage(m);

@@ -80,6 +80,44 @@ export class Conversation implements Core {
     return ratingQuestion(lang, ticketId);
   }
 
+  /**
+   * The label a button had when it was sent, worked out from its id: how a press on an older
+   * message (whose labels the caller no longer has) is written to the transcript. Undefined for
+   * ids nobody sent.
+   */
+  labelOf(id: string, lang: Lang): string | undefined {
+    const press = parseButtonId(id);
+    const t = MESSAGES[lang];
+    const e = t.escalation;
+    switch (press.kind) {
+      case "menu": return t.mainMenu;
+      case "person": return t.talkToPerson;
+      case "languages": return t.language;
+      case "language": return `🌐 ${LANGUAGE_NAMES[press.lang]}`;
+      case "startFlow": return this.flows.get(press.flow) ? t.stepByStep : undefined;
+      case "guide":
+      case "section": return this.assistant.guide(press.guide, lang) ? this.assistant.label(press.guide, lang) : undefined;
+      case "flowChoice": {
+        const step = this.flows.get(press.flow)?.steps.get(press.step);
+        return step?.type === "message" ? step.choices[press.index]?.label[lang] : undefined;
+      }
+      case "flowAction": return this.flows.get(press.flow) ? t[press.action] : undefined;
+      case "flowResume": {
+        const flow = this.flows.get(press.flow);
+        return flow ? t.continueFlow(flow.title[lang]) : undefined;
+      }
+      case "intakeConfirm": return press.yes ? e.yes : e.no;
+      case "parish": return press.parish === undefined ? e.parishOther : this.assistant.knowledge.centres?.parishes.find((p) => p.id === press.parish)?.name[lang];
+      case "contact": return press.mode === "chat" ? e.contactChat : e.contactPhone;
+      case "consent": return press.yes ? e.consentYes : e.consentNo;
+      case "questionKeep": return e.questionKeep;
+      case "ticket": return press.action === "end" ? e.end : e.backToSpecialist;
+      case "rate": return press.score === "skip" ? e.skip : String(press.score);
+      case "forget": return press.yes ? t.forget.yes : t.forget.no;
+      case "unknown": return undefined;
+    }
+  }
+
   /** Handles one inbound message. Never throws on odd input; unknown things get a polite answer. */
   handle(state: SessionState, input: Input, ctx: { readonly lang: Lang }): TurnResult {
     const d = startDraft(state, ctx.lang);

@@ -40,6 +40,8 @@ export interface Messages {
   readonly language: string;
   readonly languageSaved: string;
   readonly edited: string;
+  /** How the transcript shows a press of a button nobody sent (an old or made-up id). */
+  readonly pressedUnknown: string;
   /** Why a conversation went to a person, as staff read it. */
   readonly escalationReasons: Readonly<Record<EscalationReason, string>>;
   /** Words that mean a standard step button when typed instead of pressed (folded). */
@@ -147,6 +149,7 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
     language: "🌐 Valoda",
     languageSaved: "Labi, turpmāk runāšu latviski.",
     edited: "Redzu, ka labojāt ziņu. Atbildu uz laboto tekstu:",
+    pressedUnknown: "(poga, kas vairs nedarbojas)",
     escalationReasons: {
       askedForPerson: "Iedzīvotājs lūdza runāt ar cilvēku",
       flowChoice: "Iedzīvotājs norādījumos izvēlējās palīdzību no cilvēka",
@@ -250,6 +253,7 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
     language: "🌐 Язык",
     languageSaved: "Хорошо, дальше буду говорить по-русски.",
     edited: "Вижу, что Вы исправили сообщение. Отвечаю на исправленный текст:",
+    pressedUnknown: "(кнопка, которая больше не работает)",
     escalationReasons: {
       askedForPerson: "Житель попросил связаться с человеком",
       flowChoice: "Житель в инструкции выбрал помощь человека",
@@ -353,6 +357,7 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
     language: "🌐 Language",
     languageSaved: "All right, I'll speak English from now on.",
     edited: "I see you edited your message. Here is my answer to the new text:",
+    pressedUnknown: "(a button that no longer works)",
     escalationReasons: {
       askedForPerson: "The resident asked for a person",
       flowChoice: "The resident chose help from a person in the instructions",

@@ -28,13 +28,29 @@ export interface ContactRequest {
   readonly label: string;
 }
 
+/** A member of staff who wrote a message to the resident, and their centre. */
+export interface StaffAuthor {
+  readonly name: string;
+  /** The centre's name, as the resident reads it ("Ozolnieku pagasta klientu apkalpošanas centrs"). */
+  readonly centre?: string;
+}
+
 /** One message to the resident: plain text (channels escape it) and optional buttons. */
 export interface Reply {
   readonly text: string;
   readonly buttons: readonly Button[];
   /** Ask for the resident's phone number with the channel's own button, when it has one. */
   readonly requestContact?: ContactRequest;
+  /** Written by a member of staff, not the bot: channels show it differently (name, centre). */
+  readonly from?: StaffAuthor;
 }
+
+/**
+ * What a transcript line is. From the resident: typed `text`, an `edited` message, a `button`
+ * pressed (the text is its label), a `command`, `media` (the text is its kind) or a phone number
+ * shared (`contact`, never stored). To the resident: a `bot` message or a `staff` message.
+ */
+export type TranscriptKind = "text" | "edited" | "button" | "command" | "media" | "contact" | "bot" | "staff";
 
 /** What the bot decided to do with a message. */
 export type Intent = "guide" | "flow" | "escalate" | "fallback" | "clarify";

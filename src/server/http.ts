@@ -14,7 +14,7 @@ import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import { RequestError, SessionAuthError } from "../core/errors.js";
 import { sanitizeText } from "../core/sanitize.js";
-import type { Input, Reply } from "../core/types.js";
+import type { Button, Input, Reply, StaffAuthor } from "../core/types.js";
 import type { Logger } from "../log.js";
 import type { ConversationService } from "../service/conversations.js";
 import type { Resident } from "../store/conversation-store.js";
@@ -80,8 +80,11 @@ type ChatEnv = { Variables: { resident: Resident } };
 
 const NOT_FOUND = (): RequestError => new RequestError("not_found", "There is nothing at this address.");
 
-const toJsonReplies = (replies: readonly Reply[]): { text: string; buttons: { id: string; label: string; inline?: boolean }[] }[] =>
-  replies.map((r) => ({ text: r.text, buttons: r.buttons.map((b) => ({ id: b.id, label: b.label, ...(b.inline ? { inline: true } : {}) })) }));
+type JsonButton = { id: string; label: string; inline?: boolean };
+const toJsonButtons = (buttons: readonly Button[]): JsonButton[] => buttons.map((b) => ({ id: b.id, label: b.label, ...(b.inline ? { inline: true } : {}) }));
+/** Replies as the web chat reads them; `from` marks a member of staff's message. */
+const toJsonReplies = (replies: readonly Reply[]): { text: string; buttons: JsonButton[]; from?: StaffAuthor }[] =>
+  replies.map((r) => ({ text: r.text, buttons: toJsonButtons(r.buttons), ...(r.from ? { from: r.from } : {}) }));
 
 /** Builds the HTTP app. */
 export function createHttpApp(options: HttpOptions): Hono {
@@ -180,13 +183,19 @@ export function createHttpApp(options: HttpOptions): Hono {
 
   api.get("/sessions/:id", session(false), async (c) => {
     const resident = c.var.resident;
-    const turns = await service.history(resident.id, 200);
-    const buttons = await service.lastButtons(resident.id);
-    const lastOut = turns.map((t) => t.direction).lastIndexOf("out");
+    const lines = await service.history(resident.id, 200);
+    // Lines stored before buttons were kept with each message: the last message gets the last buttons.
+    const older = !lines.some((l) => l.buttons);
+    const lastOut = older ? lines.map((l) => l.direction).lastIndexOf("out") : -1;
+    const lastButtons = lastOut >= 0 ? await service.lastButtons(resident.id) : [];
     return c.json({
       id: c.req.param("id"),
       lang: resident.lang,
-      messages: turns.map((t, i) => ({ direction: t.direction, text: t.text, buttons: i === lastOut ? buttons : [] })),
+      messages: lines.map((l, i) => ({
+        direction: l.direction, kind: l.kind ?? (l.direction === "in" ? "text" : "bot"), text: l.text,
+        buttons: toJsonButtons(l.buttons ?? (i === lastOut ? lastButtons : [])),
+        ...(l.author ? { from: l.author } : {}),
+      })),
     });
   });
 

@@ -7,13 +7,13 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { buttonIds, parseButtonId } from "../core/button-ids.js";
+import { buttonIds } from "../core/button-ids.js";
 import { RequestError, SessionAuthError } from "../core/errors.js";
-import { LANGUAGE_NAMES, NEW_SESSION, type Conversation, type SessionState, type TurnResult } from "../core/conversation.js";
+import { NEW_SESSION, type Conversation, type SessionState, type TurnResult } from "../core/conversation.js";
 import { MESSAGES } from "../core/messages.js";
 import { endTicketButton } from "../core/relay.js";
 import { sanitizeText } from "../core/sanitize.js";
-import { isLang, type Button, type Input, type Lang, type Reply } from "../core/types.js";
+import { isLang, type Button, type Input, type Lang, type Reply, type TranscriptKind } from "../core/types.js";
 import type { Logger } from "../log.js";
 import type { TicketService } from "../staff/tickets.js";
 import type { Notifier } from "../store/notifier.js";
@@ -102,33 +102,32 @@ function sanitizeInput(input: Input): Input {
   }
 }
 
-/** Labels of the buttons every channel shows permanently (menu bar, reply keyboard). */
-function fixedLabel(id: string, lang: Lang): string | undefined {
-  const t = MESSAGES[lang];
-  const press = parseButtonId(id);
-  switch (press.kind) {
-    case "menu": return t.mainMenu;
-    case "person": return t.talkToPerson;
-    case "languages": return t.language;
-    case "language": return `🌐 ${LANGUAGE_NAMES[press.lang]}`;
-    default: return undefined;
+/**
+ * How an inbound message is written to the transcript: what the resident saw or typed. A press
+ * is its label — as sent in the last turn, else worked out from the id — never the id itself; a
+ * phone number is never stored.
+ */
+function describeInput(input: Input, label: (id: string) => string): { kind: TranscriptKind; text: string } {
+  switch (input.kind) {
+    case "text":
+      return { kind: input.edited ? "edited" : "text", text: input.text };
+    case "button":
+      return { kind: "button", text: label(input.id) };
+    case "command":
+      return { kind: "command", text: `/${input.name}${input.arg ? ` ${input.arg}` : ""}` };
+    case "media":
+      return { kind: "media", text: input.media };
+    case "contact":
+      return { kind: "contact", text: "" };
   }
 }
 
-/** How an inbound message is written to the transcript: what the resident saw or typed. */
-function describeInput(input: Input, labels: Readonly<Record<string, string>> | undefined, lang: Lang): string {
-  switch (input.kind) {
-    case "text":
-      return input.edited ? `✏️ ${input.text}` : input.text;
-    case "button":
-      return `🔘 ${labels?.[input.id] ?? fixedLabel(input.id, lang) ?? input.id}`;
-    case "command":
-      return `/${input.name}${input.arg ? ` ${input.arg}` : ""}`;
-    case "media":
-      return `[${input.media}]`;
-    case "contact":
-      return "📞 [tālruņa numurs]";
-  }
+/** A message to the resident as a transcript line: a bot or staff message with its buttons. */
+function replyLine(reply: Reply, lang: Lang, meta: Omit<TranscriptLine, "direction" | "text"> = {}): TranscriptLine {
+  return {
+    ...meta, direction: "out", kind: reply.from ? "staff" : "bot", text: reply.text, lang,
+    ...(reply.buttons.length > 0 ? { buttons: reply.buttons } : {}), ...(reply.from ? { author: reply.from } : {}),
+  };
 }
 
 /** Handles residents' messages for every channel. */
@@ -227,6 +226,7 @@ export class ConversationService {
         if (!ticket || ticket.status === "closed") state = { ...state, ticket: undefined };
       }
       const typingPhone = state.intake?.step === "phone" && input.kind === "text";
+      const label = (id: string): string => labels?.[id] ?? conversation.labelOf(id, resident.lang) ?? MESSAGES[resident.lang].pressedUnknown;
       let result: TurnResult;
       try {
         result = conversation.handle(state, input, { lang: resident.lang });
@@ -254,10 +254,10 @@ export class ConversationService {
         state: { ...result.state, labels: newLabels },
         turns: [
           {
-            direction: "in", text: typingPhone ? "📞 [tālruņa numurs]" : describeInput(input, labels, resident.lang), ...meta,
+            direction: "in", ...(typingPhone ? { kind: "contact", text: "" } : describeInput(input, label)), ...meta,
             ...(result.outcome?.guides[0] ? { bestGuide: result.outcome.guides[0].id, score: result.outcome.guides[0].score, coverage: result.outcome.guides[0].coverage } : {}),
           },
-          ...result.replies.map((r): TranscriptLine => ({ direction: "out", text: r.text, ...meta })),
+          ...result.replies.map((r) => replyLine(r, result.lang, meta)),
         ],
         events: result.events.map((e) => ({
           kind: e.kind, lang: result.lang,
@@ -348,7 +348,10 @@ export class ConversationService {
         await tickets.residentMessage(result.relay.ticketId, result.relay.text, result.relay.attachment);
         const ticket = await tickets.summary(result.relay.ticketId);
         if (ticket?.status === "waiting") {
-          (result.replies as Reply[]).push({ text: MESSAGES[result.lang].escalation.added(ticket.number), buttons: [endTicketButton(result.lang)] });
+          // "Added to your request": a message like any other, stored so that it comes back after a reload.
+          const added: Reply = { text: MESSAGES[result.lang].escalation.added(ticket.number), buttons: [endTicketButton(result.lang)] };
+          await this.#store.appendTurns(resident.id, [replyLine(added, result.lang, { intent: "escalate" })]);
+          (result.replies as Reply[]).push(added);
         }
       } catch (error) {
         this.#log.warn("could not add the message to the ticket", { error });
@@ -377,7 +380,7 @@ export class ConversationService {
       this.#log.warn("no channel to deliver to", { channel: resident.channel });
       return;
     }
-    const transcript = (reply: Reply): TranscriptLine[] => (options.transcribed ? [] : [{ direction: "out", text: reply.text, lang: resident.lang }]);
+    const transcript = (reply: Reply): TranscriptLine[] => (options.transcribed ? [] : [replyLine(reply, resident.lang)]);
     for (let i = options.job?.progress ?? 0; i < replies.length; i++) {
       const reply = replies[i] as Reply;
       if (!deliverer) {

@@ -15,8 +15,8 @@
  *
  * - **Question**: an inbound turn with intent `guide`, `fallback` or `escalate` for which the
  *   retrieval ran (a closest guide and its score were stored), or an inbound free-text turn with
- *   intent `fallback` (the retrieval found no guide at all). Free text is what is not a command
- *   (`/…`), a button press (`🔘 …`), a phone number (`📞 …`) or a media placeholder (`[photo]`).
+ *   intent `fallback` (the retrieval found no guide at all). Free text is a line of kind `text` or
+ *   `edited` (not a command, a button press, a phone number or media).
  *   Greetings and thanks alone ("labdien", "paldies") and messages without letters or digits are
  *   not questions. Text typed inside a step-by-step flow that the bot could not match keeps the
  *   intent `flow` and is counted as a flow step, not as a question.
@@ -200,8 +200,7 @@ export interface Indicators {
   };
 }
 
-const FREE_TEXT = (t: string): string =>
-  `(left(${t}.text, 1) NOT IN ('/', '[') AND ${t}.text NOT LIKE '🔘%' AND ${t}.text NOT LIKE '📞%')`;
+const FREE_TEXT = (t: string): string => `(${t}.kind IN ('text', 'edited'))`;
 
 /** SQL: the turn aliased `t` is a question; `excluded` names the bigint[] parameter of small talk. */
 const isQuestion = (t: string, excluded: string): string =>
@@ -209,12 +208,9 @@ const isQuestion = (t: string, excluded: string): string =>
     AND (${t}.score IS NOT NULL OR (${t}.intent = 'fallback' AND ${FREE_TEXT(t)}))
     AND NOT (${t}.id = ANY(${excluded}::bigint[])))`;
 
-/** Strips the edit mark the transcript puts before edited messages. */
-const stripEdit = (text: string): string => text.replace(/^✏️\s*/u, "").trim();
-
 /** True for text that is not a question: only a greeting or thanks, or nothing to read. */
 function notAQuestion(text: string): boolean {
-  const clean = stripEdit(text);
+  const clean = text.trim();
   return !/[\p{L}\p{N}]/u.test(clean) || smallTalk(clean) !== undefined;
 }
 
@@ -585,7 +581,7 @@ export async function unansweredReport(db: ReportDb, options: UnansweredOptions)
        LEFT JOIN LATERAL (
          SELECT t.* FROM turns t
          WHERE k.context->>'lastQuestion' IS NOT NULL AND t.resident_id = k.resident_id AND t.created_at <= k.created_at AND ${q}
-           AND left(btrim(regexp_replace(t.text, '^✏️\\s*', '')), 500) = k.context->>'lastQuestion'
+           AND left(btrim(t.text), 500) = k.context->>'lastQuestion'
          ORDER BY t.created_at DESC, t.id DESC LIMIT 1
        ) t ON true
        WHERE k.created_at >= $1 AND k.created_at < $2`,
@@ -615,7 +611,7 @@ export async function unansweredReport(db: ReportDb, options: UnansweredOptions)
 
   // Clean wordings; drop what has nothing to read.
   const items = [...occurrences.values()]
-    .map((o) => ({ ...o, text: maskContacts(stripEdit(o.text)).replace(/\s+/g, " ") }))
+    .map((o) => ({ ...o, text: maskContacts(o.text.trim()).replace(/\s+/g, " ") }))
     .filter((o) => /[\p{L}\p{N}]/u.test(o.text))
     .sort((a, b) => a.at - b.at);
 

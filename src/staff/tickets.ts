@@ -8,7 +8,7 @@
 import type pg from "pg";
 import { describeEscalation } from "../core/messages.js";
 import { maskPersonalData } from "../core/privacy.js";
-import type { Lang } from "../core/types.js";
+import type { Lang, TranscriptKind } from "../core/types.js";
 import type { Centres } from "../knowledge/centres.js";
 import { withTransaction } from "../store/transaction.js";
 import { enqueueOutbox, type OutboxPayload } from "../store/outbox.js";
@@ -256,8 +256,8 @@ export class TicketService implements Desk {
       `SELECT m.id, m.author, m.staff_id, s.display_name, m.text, m.created_at, m.attachment FROM ticket_messages m LEFT JOIN staff s ON s.id = m.staff_id
        WHERE m.ticket_id = $1 ORDER BY m.id`, [id]);
     const { rows: transcript } = row.resident_id
-      ? await this.pool.query<{ direction: "in" | "out"; text: string }>(
-          `SELECT direction, text FROM (SELECT id, direction, text FROM turns WHERE resident_id = $1 AND created_at <= $2 ORDER BY id DESC LIMIT 40) x ORDER BY id`,
+      ? await this.pool.query<{ direction: "in" | "out"; kind: TranscriptKind; text: string }>(
+          `SELECT direction, kind, text FROM (SELECT id, direction, kind, text FROM turns WHERE resident_id = $1 AND created_at <= $2 ORDER BY id DESC LIMIT 40) x ORDER BY id`,
           [row.resident_id, row.created_at])
       : { rows: [] };
     return {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { ContactMode } from "../core/turn.js";
-import type { EscalationContext, Lang } from "../core/types.js";
+import type { EscalationContext, Lang, TranscriptKind } from "../core/types.js";
 
 export type { ContactMode };
 
@@ -65,7 +65,7 @@ export interface TicketDetail extends TicketSummary {
   readonly rating: number | null;
   readonly ratingComment: string | null;
   /** The masked bot conversation before the ticket, then the ticket's own messages. */
-  readonly transcript: readonly { readonly direction: "in" | "out"; readonly text: string }[];
+  readonly transcript: readonly { readonly direction: "in" | "out"; readonly kind: TranscriptKind; readonly text: string }[];
   readonly messages: readonly TicketMessage[];
 }
 

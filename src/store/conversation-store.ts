@@ -6,7 +6,7 @@
  */
 import { maskDeep, maskPersonalData } from "../core/privacy.js";
 import { sanitizeText, sanitizingReplacer } from "../core/sanitize.js";
-import type { Lang, Reply } from "../core/types.js";
+import type { Button, Lang, Reply, StaffAuthor, TranscriptKind } from "../core/types.js";
 import type { Queryable } from "./transaction.js";
 
 export type { Queryable } from "./transaction.js";
@@ -23,7 +23,13 @@ export interface Resident {
 /** One line of the transcript. */
 export interface TranscriptLine {
   readonly direction: "in" | "out";
+  /** What the line is (typed text, a pressed button, a bot or staff message…); `text` when absent. */
+  readonly kind?: TranscriptKind;
   readonly text: string;
+  /** The buttons under a message to the resident, in order. */
+  readonly buttons?: readonly Button[];
+  /** Who of the staff wrote a `staff` line. */
+  readonly author?: StaffAuthor;
   readonly intent?: string;
   readonly guideId?: string;
   readonly flowId?: string;
@@ -72,6 +78,17 @@ export interface OpenedTurn<S> {
 
 interface ResidentRow { id: string; channel: string; chat_id: string; lang: Lang; consent_at: Date | null }
 
+/** The stored kind of a line: as given, else typed text in and a bot message out. */
+const lineKind = (t: TranscriptLine): TranscriptKind => t.kind ?? (t.direction === "in" ? "text" : "bot");
+
+/** A line's buttons as stored (id, label, inline), or null. */
+const storedButtons = (t: TranscriptLine): Button[] | null =>
+  t.buttons && t.buttons.length > 0 ? t.buttons.map((b) => ({ id: b.id, label: b.label, ...(b.inline ? { inline: true } : {}) })) : null;
+const buttonsJson = (t: TranscriptLine): string | null => {
+  const buttons = storedButtons(t);
+  return buttons ? JSON.stringify(buttons, sanitizingReplacer) : null;
+};
+
 const toResident = (r: ResidentRow): Resident => ({ id: Number(r.id), channel: r.channel, chatId: r.chat_id, lang: r.lang, consentAt: r.consent_at });
 
 /** Masks and sanitizes a text before it is stored. */
@@ -100,11 +117,12 @@ export class ConversationStore {
     if (turns.length === 0) return;
     const values: unknown[] = [];
     const rows = turns.map((t, i) => {
-      values.push(residentId, t.direction, clean(t.text), t.intent ?? null, t.guideId ?? null, t.flowId ?? null, t.stepId ?? null, t.lang ?? null);
-      const b = i * 8;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8})`;
+      values.push(residentId, t.direction, clean(t.text), t.intent ?? null, t.guideId ?? null, t.flowId ?? null, t.stepId ?? null, t.lang ?? null,
+        lineKind(t), buttonsJson(t), t.author ? JSON.stringify(t.author, sanitizingReplacer) : null);
+      const b = i * 11;
+      return `(${Array.from({ length: 11 }, (_, k) => `$${b + k + 1}`).join(", ")})`;
     });
-    await this.pool.query(`INSERT INTO turns (resident_id, direction, text, intent, guide_id, flow_id, step_id, lang) VALUES ${rows.join(", ")}`, values);
+    await this.pool.query(`INSERT INTO turns (resident_id, direction, text, intent, guide_id, flow_id, step_id, lang, kind, buttons, author) VALUES ${rows.join(", ")}`, values);
   }
 
   /** Creates a web chat session bound to a new resident; the token is stored only as a hash. */
@@ -188,6 +206,7 @@ export class ConversationStore {
       i, direction: t.direction, text: clean(t.text), intent: t.intent ?? null, guide_id: t.guideId ?? null,
       flow_id: t.flowId ?? null, step_id: t.stepId ?? null, lang: t.lang ?? null,
       best_guide: t.bestGuide ?? null, score: t.score ?? null, coverage: t.coverage ?? null,
+      kind: lineKind(t), buttons: storedButtons(t), author: t.author ?? null,
     })));
     const events = commits.flatMap((c, i) => (c.events ?? []).map((e) => ({
       i, kind: e.kind, flow_id: e.flowId ?? null, step_id: e.stepId ?? null, guide_id: e.guideId ?? null, lang: e.lang ?? null,
@@ -211,9 +230,9 @@ export class ConversationStore {
        ), saved AS (
          SELECT i FROM upd UNION ALL SELECT x.i FROM ins JOIN fresh x ON x.resident_id = ins.resident_id AND x.expected = 0
        ), t AS (
-         INSERT INTO turns (resident_id, direction, text, intent, guide_id, flow_id, step_id, lang, best_guide, score, coverage)
+         INSERT INTO turns (resident_id, direction, text, intent, guide_id, flow_id, step_id, lang, best_guide, score, coverage, kind, buttons, author)
          SELECT x.resident_id, e.j->>'direction', e.j->>'text', e.j->>'intent', e.j->>'guide_id', e.j->>'flow_id', e.j->>'step_id', e.j->>'lang',
-           e.j->>'best_guide', (e.j->>'score')::real, (e.j->>'coverage')::real
+           e.j->>'best_guide', (e.j->>'score')::real, (e.j->>'coverage')::real, e.j->>'kind', NULLIF(e.j->'buttons', 'null'::jsonb), NULLIF(e.j->'author', 'null'::jsonb)
          FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(j, n)
          JOIN input x ON x.i = (e.j->>'i')::int
          WHERE x.i IN (SELECT i FROM saved) ORDER BY e.n
@@ -263,13 +282,17 @@ export class ConversationStore {
 
   /** The last `limit` turns of a resident, oldest first. */
   async transcript(residentId: number, limit = 100): Promise<TranscriptLine[]> {
-    const { rows } = await this.pool.query<{ direction: "in" | "out"; text: string; intent: string | null; guide_id: string | null; flow_id: string | null; step_id: string | null; lang: Lang | null }>(
-      `SELECT direction, text, intent, guide_id, flow_id, step_id, lang FROM
+    const { rows } = await this.pool.query<{
+      direction: "in" | "out"; kind: TranscriptKind; text: string; buttons: Button[] | null; author: StaffAuthor | null;
+      intent: string | null; guide_id: string | null; flow_id: string | null; step_id: string | null; lang: Lang | null;
+    }>(
+      `SELECT direction, kind, text, buttons, author, intent, guide_id, flow_id, step_id, lang FROM
          (SELECT * FROM turns WHERE resident_id = $1 ORDER BY id DESC LIMIT $2) t ORDER BY id`,
       [residentId, limit],
     );
     return rows.map((r) => ({
-      direction: r.direction, text: r.text,
+      direction: r.direction, kind: r.kind, text: r.text,
+      ...(r.buttons ? { buttons: r.buttons } : {}), ...(r.author ? { author: r.author } : {}),
       ...(r.intent ? { intent: r.intent } : {}), ...(r.guide_id ? { guideId: r.guide_id } : {}), ...(r.flow_id ? { flowId: r.flow_id } : {}),
       ...(r.step_id ? { stepId: r.step_id } : {}), ...(r.lang ? { lang: r.lang } : {}),
     }));

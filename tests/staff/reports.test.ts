@@ -91,10 +91,10 @@ class Seeder {
     ], answer.intent === "guide" ? [{ kind: "flow-started", flowId: "feedback", lang }] : []);
   }
 
-  /** A button press (written as "🔘 label"). */
+  /** A button press (a line of kind `button` with the label as its text). */
   async press(chat: string, at: string, lang: Lang, label: string, meta: Pick<Turn, "intent" | "flowId" | "stepId">, events: readonly StoredEvent[] = []): Promise<void> {
     await this.commit(chat, at, lang, [
-      { direction: "in", text: `🔘 ${label}`, lang, ...meta },
+      { direction: "in", kind: "button", text: label, lang, ...meta },
       { direction: "out", text: "…", lang, ...meta },
     ], events);
   }

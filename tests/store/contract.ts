@@ -66,8 +66,26 @@ export function runStoreContract(target: DatabaseTarget): void {
         throw new Error("boom");
       })).rejects.toThrow("boom");
       expect(await store.transcript(r.id)).toEqual([
-        { direction: "in", text: "a" },
-        { direction: "out", text: "b", flowId: "f", stepId: "s", lang: "ru" },
+        { direction: "in", kind: "text", text: "a" },
+        { direction: "out", kind: "bot", text: "b", flowId: "f", stepId: "s", lang: "ru" },
+      ]);
+    });
+
+    it("keeps each line's kind, a message's buttons in their order and who of the staff wrote it", async () => {
+      const r = await store.resident("web", "kinds");
+      const buttons = [{ id: "f:x:y:1", label: "👎 Nē", inline: true }, { id: "f:x:y:0", label: "👍 Jā", inline: true }, { id: "menu", label: "🏠 Galvenā izvēlne" }];
+      await store.appendTurns(r.id, [
+        { direction: "in", kind: "button", text: "👍 Jā" },
+        { direction: "out", text: "Vai tas palīdzēja?", buttons },
+        { direction: "out", kind: "staff", text: "Labdien!", author: { name: "Anna", centre: "Ozolnieku centrs" } },
+      ]);
+      await store.commitTurns([{ residentId: r.id, expectedVersion: 0, state: {}, turns: [{ direction: "in", kind: "edited", text: "labots" }, { direction: "out", text: "ok", buttons: buttons.slice(2) }] }]);
+      expect(await store.transcript(r.id)).toEqual([
+        { direction: "in", kind: "button", text: "👍 Jā" },
+        { direction: "out", kind: "bot", text: "Vai tas palīdzēja?", buttons },
+        { direction: "out", kind: "staff", text: "Labdien!", author: { name: "Anna", centre: "Ozolnieku centrs" } },
+        { direction: "in", kind: "edited", text: "labots" },
+        { direction: "out", kind: "bot", text: "ok", buttons: buttons.slice(2) },
       ]);
     });
 
@@ -102,7 +120,7 @@ export function runStoreContract(target: DatabaseTarget): void {
       expect(again.resident.lang).toBe("en");
       expect(again.session).toEqual({ state: { step: 1 }, version: 1 });
       expect((await store.openTurn("telegram", "turn", "lv", "u-2")).seen).toBe(false);
-      expect(await store.transcript(id)).toEqual([{ direction: "in", text: "kods [personas kods]" }, { direction: "out", text: "ok", lang: "ru" }]);
+      expect(await store.transcript(id)).toEqual([{ direction: "in", kind: "text", text: "kods [personas kods]" }, { direction: "out", kind: "bot", text: "ok", lang: "ru" }]);
       expect(await eventsOf(db.pool, id)).toEqual([{ kind: "flow-started", flowId: "f" }]);
       // The same update again, even with the current version, is not stored twice.
       expect(await commitTurn(store, id, 1, { ...commit, state: { step: 9 } })).toBe(false);

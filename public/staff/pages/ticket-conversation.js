@@ -67,12 +67,27 @@ function withAttachment(li, attachment) {
   return li;
 }
 
-/** A transcript line from the resident: pressed buttons ("🔘 label") and "/start" read as actions. */
-function transcriptInItem(text) {
-  if (/^\/start(\s|$)/.test(text)) return el("li", "msg-start", "Iedzīvotājs sāka sarunu ar DigiPalīgu");
-  const pressed = /^🔘\s*(.*)$/u.exec(text);
-  if (pressed) return conversationItem("resident", "Iedzīvotājs", `Nospieda pogu: ${pressed[1]}`);
-  return conversationItem("resident", "Iedzīvotājs", text);
+/** What the resident media kinds are called. */
+const MEDIA_NAMES = { photo: "attēlu", document: "dokumentu", voice: "balss ziņu", audio: "audio ierakstu", video: "video", sticker: "uzlīmi", location: "atrašanās vietu" };
+
+/** A transcript line from the resident, by its kind: pressed buttons and "/start" read as actions. */
+function transcriptInItem(line) {
+  const text = line.text;
+  switch (line.kind) {
+    case "command":
+      if (/^\/start(\s|$)/.test(text)) return el("li", "msg-start", "Iedzīvotājs sāka sarunu ar DigiPalīgu");
+      return conversationItem("resident", "Iedzīvotājs", text);
+    case "button":
+      return conversationItem("resident", "Iedzīvotājs", `Nospieda pogu: ${text}`);
+    case "contact":
+      return conversationItem("resident", "Iedzīvotājs", "📞 Norādīja tālruņa numuru");
+    case "media":
+      return conversationItem("resident", "Iedzīvotājs", `Nosūtīja ${MEDIA_NAMES[text] || "failu"}`);
+    case "edited":
+      return conversationItem("resident", "Iedzīvotājs (laboja ziņu)", text);
+    default:
+      return conversationItem("resident", "Iedzīvotājs", text);
+  }
 }
 
 function messageItem(m) {
@@ -109,7 +124,9 @@ export function renderConversation(list, t) {
     list.appendChild(el("li", "divider", "Saruna ar DigiPalīgu pirms pieteikuma"));
     for (const line of transcript) {
       if (!line || typeof line.text !== "string") continue;
-      list.appendChild(line.direction === "in" ? transcriptInItem(line.text) : conversationItem("bot", "DigiPalīgs (bots)", line.text));
+      list.appendChild(line.direction === "in" ? transcriptInItem(line)
+        : line.kind === "staff" ? conversationItem("staff", "Darbinieks → iedzīvotājam", line.text)
+          : conversationItem("bot", "DigiPalīgs (bots)", line.text));
     }
   }
   const created = el("li", "divider divider-ticket");
