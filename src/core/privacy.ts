@@ -1,12 +1,31 @@
 /**
- * Masks personal data before anything is stored or logged: Latvian personal codes
- * (old DDMMYY-CNNNN and new 3X…, hyphen optional), IBANs and payment card numbers.
+ * Masks personal data before anything is stored or logged: Latvian personal codes (old
+ * DDMMYY-CNNNN and new 32…–39…, with or without a hyphen, a dash, a space or a "PK" prefix),
+ * IBANs (any letter case, grouped or not) and payment card numbers (grouped by spaces, dashes
+ * or dots). Digits of any script (fullwidth ０１２…) count as digits.
  * @module
  */
 
-const PERSONAL_CODE = /(?<![\d-])(?:[0-3]\d[01]\d\d{2}-?[012]\d{4}|3[2-9]\d{4}-?\d{5})(?![\d-])/g;
-const IBAN = /\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){11,30}\b/g;
-const CARD = /(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)/g;
+/** Between the groups of a number: up to three of hyphen/dash/minus variants, spaces (also no-break, thin) or dots. */
+const SEP = "[\\s\\u00A0\\u2009\\u202F.\\-\\u2010-\\u2015\\u2212\\uFE63\\uFF0D]{0,3}";
+const PERSONAL_CODE = new RegExp(`(?<!\\d)(?:[0-3]\\d[01]\\d\\d{2}${SEP}[012]\\d{4}|3[2-9]\\d{4}${SEP}\\d{5})(?!\\d)`, "g");
+const IBAN = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ \u00A0-]{0,2}[A-Za-z0-9]){11,30}(?![A-Za-z0-9])/g;
+const CARD = new RegExp(`(?<!\\d)\\d(?:${SEP}\\d){12,18}(?!\\d)`, "g");
+/** A decimal digit of any script. */
+const ANY_DIGIT = /\p{Nd}/gu;
+
+/** The ASCII digit for a decimal digit of any script (runs of ten code points, zero first). */
+function asciiDigit(char: string): string {
+  const cp = char.codePointAt(0) as number;
+  let start = cp;
+  while (start > 0 && /\p{Nd}/u.test(String.fromCodePoint(start - 1))) start--;
+  return String((cp - start) % 10);
+}
+
+/** Every non-ASCII decimal digit as its ASCII digit (so that fullwidth or Arabic-Indic digits are matched too). */
+function asciiDigits(text: string): string {
+  return /[^\x00-\x7F]/.test(text) ? text.replace(ANY_DIGIT, (d) => (d >= "0" && d <= "9" ? d : asciiDigit(d))) : text;
+}
 
 /** True when a digit string passes the Luhn check used by payment cards. */
 function luhn(digits: string): boolean {
@@ -27,9 +46,9 @@ function luhn(digits: string): boolean {
  * @example maskPersonalData("mans kods 010190-12345") // "mans kods [personas kods]"
  */
 export function maskPersonalData(text: string): string {
-  return text
+  return asciiDigits(text)
+    .replace(IBAN, (m) => (/\d{6,}/.test(m.replace(/[^A-Za-z0-9]/g, "")) ? "[IBAN]" : m))
     .replace(PERSONAL_CODE, "[personas kods]")
-    .replace(IBAN, (m) => (/\d{6,}/.test(m.replace(/\s/g, "")) ? "[IBAN]" : m))
     .replace(CARD, (m) => (luhn(m.replace(/\D/g, "")) ? "[kartes numurs]" : m));
 }
 

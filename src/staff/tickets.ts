@@ -7,7 +7,7 @@
  */
 import type pg from "pg";
 import { describeEscalation } from "../core/messages.js";
-import { maskPersonalData } from "../core/privacy.js";
+import { maskDeep, maskPersonalData } from "../core/privacy.js";
 import type { Lang, TranscriptKind } from "../core/types.js";
 import type { Centres } from "../knowledge/centres.js";
 import { withTransaction } from "../store/transaction.js";
@@ -146,7 +146,7 @@ export class TicketService implements Desk {
         `INSERT INTO tickets (resident_id, channel, centre_id, parish, lang, contact, phone, question, context)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb) RETURNING id`,
         [input.residentId, input.channel, centre, input.parish ?? null, input.lang, input.contact, input.phone ?? null,
-          maskPersonalData(input.question), JSON.stringify({ ...input.context, ...(input.context.lastQuestion ? { lastQuestion: maskPersonalData(input.context.lastQuestion) } : {}) })],
+          maskPersonalData(input.question), JSON.stringify(maskDeep(input.context))],
       );
       const id = Number(rows[0]?.id);
       await this.#message(db, id, "resident", input.question);

@@ -1,11 +1,38 @@
 /**
- * The retention job: deletes what is no longer needed after the retention period — transcript
- * lines, closed tickets (with their messages and audit entries), delivered web chat messages and
- * finished outbox work — and short-lived records (expired staff sessions, old login failures,
- * processed update ids older than a week). Counted events stay: they hold no conversation text.
+ * What is kept about residents, and for how long.
+ *
+ * - `/forget` deletes the resident's row; every table that holds anything about a resident
+ *   references `residents` (or `tickets`, which does) with `ON DELETE CASCADE`, so one statement
+ *   removes it all. Counted events keep their row without the resident (`ON DELETE SET NULL`):
+ *   they hold no text. Tables that hold nothing about residents are declared in
+ *   {@link TABLES_WITHOUT_RESIDENT_DATA}; a test checks every table of the schema against these
+ *   rules, so a new table cannot be forgotten.
+ * - The daily retention job deletes, after the retention period: transcript lines, closed
+ *   tickets (with their messages and audit entries), delivered web chat messages, finished and
+ *   failed outbox work, and residents who have been inactive that long (with their sessions and
+ *   web sessions); web chat sessions that never got a message after a day; and short-lived
+ *   records (expired staff sessions, old login failures, processed update ids after a week).
+ *
+ * **Adding a table?** Give it `resident_id BIGINT REFERENCES residents (id) ON DELETE CASCADE`
+ * (or a cascading reference to a table that has one, like `ticket_id … REFERENCES tickets (id)
+ * ON DELETE CASCADE`), or — when it holds nothing about residents — add it to
+ * {@link TABLES_WITHOUT_RESIDENT_DATA} with the reason.
  * @module
  */
 import type pg from "pg";
+
+/** Tables that hold nothing about a resident, and why (checked against the schema by a test). */
+export const TABLES_WITHOUT_RESIDENT_DATA: Readonly<Record<string, string>> = {
+  schema_migrations: "which migrations ran",
+  staff: "staff accounts",
+  staff_sessions: "staff console sessions",
+  login_failures: "failed staff logins (username and address of the attempt)",
+};
+
+/** Tables whose reference to a resident is cleared, not deleted, on `/forget` (no text in them). */
+export const ANONYMISED_ON_FORGET: Readonly<Record<string, string>> = {
+  events: "counted events for the indicators (kind, flow, step, guide, language)",
+};
 
 /** How many rows each part of the job deleted. */
 export interface RetentionResult {
@@ -13,6 +40,8 @@ export interface RetentionResult {
   readonly tickets: number;
   readonly webEvents: number;
   readonly outbox: number;
+  /** Residents inactive for the whole period, and web chats that never got a message. */
+  readonly residents: number;
   readonly other: number;
 }
 
@@ -22,9 +51,24 @@ export async function purgeOldData(pool: pg.Pool, days: number): Promise<Retenti
   const turns = await count("DELETE FROM turns WHERE created_at < now() - make_interval(days => $1)");
   const tickets = await count("DELETE FROM tickets WHERE status = 'closed' AND closed_at < now() - make_interval(days => $1)");
   const webEvents = await count("DELETE FROM web_events WHERE created_at < now() - make_interval(days => $1)");
-  const outbox = await count("DELETE FROM outbox WHERE done_at IS NOT NULL AND done_at < now() - make_interval(days => $1)");
+  const outbox = await count("DELETE FROM outbox WHERE (done_at < now() - make_interval(days => $1)) OR (failed_at < now() - make_interval(days => $1))");
+  // Inactive residents: nothing from or to them, no session change and no ticket for the whole period.
+  const residents = await count(
+    `DELETE FROM residents r
+     WHERE r.created_at < now() - make_interval(days => $1) AND r.updated_at < now() - make_interval(days => $1)
+       AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.resident_id = r.id AND s.updated_at >= now() - make_interval(days => $1))
+       AND NOT EXISTS (SELECT 1 FROM turns t WHERE t.resident_id = r.id AND t.created_at >= now() - make_interval(days => $1))
+       AND NOT EXISTS (SELECT 1 FROM web_sessions w WHERE w.resident_id = r.id AND w.last_seen_at >= now() - make_interval(days => $1))
+       AND NOT EXISTS (SELECT 1 FROM tickets k WHERE k.resident_id = r.id AND (k.status <> 'closed' OR k.closed_at >= now() - make_interval(days => $1)))`)
+    // Web chats opened and never used (only the greeting) after a day: no reason to keep them.
+    + await count(
+      `DELETE FROM residents r
+       WHERE r.channel = 'web' AND r.created_at < now() - interval '1 day'
+         AND NOT EXISTS (SELECT 1 FROM turns t WHERE t.resident_id = r.id AND t.direction = 'in' AND t.text NOT LIKE '/start%')
+         AND NOT EXISTS (SELECT 1 FROM web_sessions w WHERE w.resident_id = r.id AND w.last_seen_at >= now() - interval '1 day')
+         AND NOT EXISTS (SELECT 1 FROM tickets k WHERE k.resident_id = r.id)`, []);
   const other = await count("DELETE FROM staff_sessions WHERE expires_at < now()", [])
     + await count("DELETE FROM login_failures WHERE at < now() - interval '1 day'", [])
     + await count("DELETE FROM processed_updates WHERE processed_at < now() - interval '7 days'", []);
-  return { turns, tickets, webEvents, outbox, other };
+  return { turns, tickets, webEvents, outbox, residents, other };
 }

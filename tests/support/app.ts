@@ -6,7 +6,7 @@ import path from "node:path";
 import type { UserFromGetMe } from "grammy/types";
 import { startApp, type RunningApp } from "../../src/app.js";
 import { loadConfig, type Config } from "../../src/config.js";
-import { silentLogger } from "../../src/log.js";
+import { silentLogger, type Logger } from "../../src/log.js";
 import type { OutboxOptions } from "../../src/service/outbox.js";
 import type { Database } from "../../src/store/database.js";
 import { ROOT } from "../helpers.js";
@@ -23,6 +23,8 @@ export interface TestAppOptions {
   readonly env?: Record<string, string>;
   /** Outbox timing; tests default to quick polling and retries. */
   readonly outbox?: OutboxOptions;
+  /** Where the app logs (silent by default). */
+  readonly log?: Logger;
 }
 
 /** Starts the app; `url` is its loopback address. */
@@ -47,7 +49,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<Runnin
   });
   const memory = options.database === undefined && options.dataDir === undefined;
   const database = options.database ?? (memory ? await (await import("../../src/store/database.js")).openDatabase({ kind: "pglite" }) : undefined);
-  const app = await startApp(config, silentLogger, {
+  const app = await startApp(config, options.log ?? silentLogger, {
     ...(database ? { database } : {}),
     ...(options.telegram ? { telegram: { botInfo: options.telegram.botInfo, throttle: false } } : {}),
     outbox: options.outbox ?? { pollMs: 50, baseDelayMs: 50, maxDelayMs: 500 },
