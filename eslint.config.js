@@ -12,6 +12,13 @@ export default tseslint.config(
     },
   },
   {
+    // Nothing in the app writes to the terminal except through the masking logger (src/log.ts):
+    // console.* would bypass the masking of tokens and personal data. The CLI prints its
+    // results with process.stdout.write.
+    files: ["src/**/*.ts"],
+    rules: { "no-console": "error" },
+  },
+  {
     // The core is channel-neutral: it never imports channels, staff tools or SDKs.
     files: ["src/core/**/*.ts", "src/knowledge/**/*.ts", "src/nlp/**/*.ts", "src/flows/**/*.ts"],
     rules: {

@@ -1,4 +1,4 @@
-/* global window, document, navigator, location, localStorage, EventSource, URL, URLSearchParams, setTimeout, clearTimeout, requestAnimationFrame, console */
+/* global window, document, navigator, location, localStorage, EventSource, URL, URLSearchParams, setTimeout, clearTimeout, requestAnimationFrame, console, crypto */
 /**
  * DigiPalīgs web chat (ES module, no build step, no dependencies).
  *
@@ -46,6 +46,7 @@ const T = {
     rateLimited: "Pārāk daudz ziņu īsā laikā. Lūdzu, pagaidiet mirkli un mēģiniet vēlreiz.",
     tooLong: "Šī ziņa ir pārāk gara. Lūdzu, saīsiniet to un mēģiniet vēlreiz.",
     server: "Atvainojiet, kaut kas nogāja greizi. Lūdzu, mēģiniet vēlreiz.",
+    unavailable: "Atvainojiet, palīgs uz brīdi nav pieejams. Lūdzu, pēc minūtes mēģiniet vēlreiz.",
     startFailed: "Atvainojiet, sarunu neizdevās sākt. Lūdzu, mēģiniet vēlreiz vai zvaniet pašvaldības informatīvajam tālrunim 63022238.",
     charsLeft: (n) => (n >= 0 ? `Atlikušas ${n} rakstzīmes` : `Par ${-n} rakstzīmēm par daudz`),
   },
@@ -75,6 +76,7 @@ const T = {
     rateLimited: "Слишком много сообщений за короткое время. Пожалуйста, подождите немного и попробуйте ещё раз.",
     tooLong: "Это сообщение слишком длинное. Пожалуйста, сократите его и попробуйте ещё раз.",
     server: "Извините, что-то пошло не так. Пожалуйста, попробуйте ещё раз.",
+    unavailable: "Извините, помощник ненадолго недоступен. Пожалуйста, попробуйте ещё раз через минуту.",
     startFailed: "Извините, не удалось начать разговор. Пожалуйста, попробуйте ещё раз или позвоните на информационный телефон самоуправления 63022238.",
     charsLeft: (n) => (n >= 0 ? `Осталось символов: ${n}` : `Лишних символов: ${-n}`),
   },
@@ -104,6 +106,7 @@ const T = {
     rateLimited: "Too many messages in a short time. Please wait a moment and try again.",
     tooLong: "This message is too long. Please shorten it and try again.",
     server: "Sorry, something went wrong. Please try again.",
+    unavailable: "Sorry, the assistant is briefly unavailable. Please try again in a minute.",
     startFailed: "Sorry, the conversation could not be started. Please try again, or call the municipality's information line 63022238.",
     charsLeft: (n) => (n >= 0 ? `${n} characters left` : `${-n} characters too many`),
   },
@@ -388,6 +391,7 @@ function setBusy(busy) {
 function errorText(error, starting) {
   if (error && error.status === 429) return t().rateLimited;
   if (error && error.status === 413) return t().tooLong;
+  if (error && error.status === 503) return t().unavailable;
   if (starting) return t().startFailed;
   if (!error || error.status === 0) return navigator.onLine === false ? t().offline : t().network;
   return t().server;
@@ -485,8 +489,16 @@ async function boot() {
   }
 }
 
+/** A new client message id: sent again with the message on "Try again", so it is stored and answered once. */
+function newMessageId() {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 function postMessage(action) {
-  const body = action.button ? { button: action.button } : { text: action.text };
+  if (!action.messageId) action.messageId = newMessageId();
+  const body = action.button ? { button: action.button, messageId: action.messageId } : { text: action.text, messageId: action.messageId };
   return api("POST", `${sessionPath(state.session.id)}/messages`, body, state.session.token);
 }
 

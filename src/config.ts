@@ -31,7 +31,7 @@ const Schema = z.object({
   SLACK_SIGNING_SECRET: z.string().regex(/^[a-f0-9]{16,}$/, "must be the app's signing secret (hex)").optional()
     .describe("the Slack app's signing secret (needed with SLACK_BOT_TOKEN)"),
   SLACK_API_URL: z.url().optional().describe("another Slack Web API root ending with /api/ (tests use a local fake)"),
-  SLACK_CHANNELS: z.string().regex(/^\s*[a-z0-9-]+=[A-Z0-9]+\s*(,\s*[a-z0-9-]+=[A-Z0-9]+\s*)*$/, "must be centre=CHANNELID pairs separated by commas").optional()
+  SLACK_CHANNELS: z.string().regex(/^\s*(?:[a-z0-9-]+|\*)=[A-Z0-9]+\s*(,\s*(?:[a-z0-9-]+|\*)=[A-Z0-9]+\s*)*$/, "must be centre=CHANNELID pairs separated by commas").optional()
     .describe("which Slack channel each centre uses, e.g. jelgava=C0123ABC,cenu-ozolnieku=C0456DEF"),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional()
     .describe("the address residents and staff use, e.g. https://paligs.jelgavasnovads.lv (https makes console cookies Secure and sends HSTS)"),

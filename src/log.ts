@@ -29,7 +29,7 @@ export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 8) secrets.add(value);
 }
 
-const TELEGRAM_TOKEN = /\b\d{5,}:[A-Za-z0-9_-]{30,}/g;
+const TELEGRAM_TOKEN = /(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}/g;
 const SLACK_TOKEN = /\bxox[a-z]-[A-Za-z0-9-]{6,}/g;
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi;
 

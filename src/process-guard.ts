@@ -6,6 +6,7 @@
  * stderr unmasked.
  * @module
  */
+/* eslint-disable no-console -- this module is where console.* is taken over by the logger */
 import { formatArgs, type Logger } from "./log.js";
 
 /** More uncaught errors than this within {@link BURST_WINDOW_MS} end the process (cleanly). */

@@ -24,7 +24,7 @@ function asciiDigit(char: string): string {
 
 /** Every non-ASCII decimal digit as its ASCII digit (so that fullwidth or Arabic-Indic digits are matched too). */
 function asciiDigits(text: string): string {
-  return /[^\x00-\x7F]/.test(text) ? text.replace(ANY_DIGIT, (d) => (d >= "0" && d <= "9" ? d : asciiDigit(d))) : text;
+  return /[\u0080-\uFFFF]/.test(text) ? text.replace(ANY_DIGIT, (d) => (d >= "0" && d <= "9" ? d : asciiDigit(d))) : text;
 }
 
 /** True when a digit string passes the Luhn check used by payment cards. */

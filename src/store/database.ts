@@ -77,6 +77,29 @@ function guard(pool: pg.Pool, log: Logger | undefined): void {
   });
 }
 
+/**
+ * The pool over PGlite's node-postgres adapter. PGlite has one connection object that every
+ * pool client shares; `pg.Pool.query` ends the client after a failed statement, and the ended
+ * client's "end" then reaches the next client, so that one failed statement (a constraint
+ * violation) made the next one fail with "Connection terminated unexpectedly". Here a query
+ * keeps its client after an error (the adapter's connection is still fine), and idle clients
+ * are never ended.
+ */
+class PglitePool extends pg.Pool {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg's overloads, forwarded as they are
+  override query(...args: any[]): any {
+    if (typeof args[args.length - 1] === "function") return (super.query as (...a: unknown[]) => unknown)(...args);
+    return (async () => {
+      const client = await this.connect();
+      try {
+        return await (client.query as (...a: unknown[]) => Promise<unknown>)(...args);
+      } finally {
+        client.release();
+      }
+    })();
+  }
+}
+
 /** Opens the database. PGlite without `dataDir` keeps its data in memory (tests). */
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
   if (target.kind === "postgres") {
@@ -99,7 +122,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     }
     const db = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
     await db.waitReady;
-    const pool = new pg.Pool(createPgConfig(db) as unknown as pg.PoolConfig);
+    const pool = new PglitePool({ ...(createPgConfig(db) as unknown as pg.PoolConfig), idleTimeoutMillis: 0 });
     guard(pool, options.log);
     return {
       pool,
