@@ -20,7 +20,9 @@ export class ApiError extends Error {
  */
 export async function requestJson(url, { method, body, headers = {}, timeoutMs }) {
   const all = { Accept: "application/json", ...headers };
-  if (body !== undefined) all["Content-Type"] = "application/json";
+  // Every change is sent as JSON (the staff API refuses anything else: no cross-site forms).
+  const sendsBody = body !== undefined || (method !== "GET" && method !== "HEAD");
+  if (sendsBody) all["Content-Type"] = "application/json";
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   let response;
@@ -28,7 +30,7 @@ export async function requestJson(url, { method, body, headers = {}, timeoutMs }
     response = await fetch(url, {
       method,
       headers: all,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: sendsBody ? JSON.stringify(body === undefined ? {} : body) : undefined,
       cache: "no-store",
       credentials: "same-origin",
       signal: controller.signal,

@@ -20,6 +20,7 @@ import { ContentReloader } from "./content-watch.js";
 import { formatDiagnostic, hasErrors } from "./knowledge/diagnostics.js";
 import type { Logger } from "./log.js";
 import { createHttpApp } from "./server/http.js";
+import { clientAddress, isHttps } from "./server/limits.js";
 import { createStaffRoutes } from "./server/staff-http.js";
 import { ConversationService } from "./service/conversations.js";
 import { OutboxWorker, type OutboxOptions } from "./service/outbox.js";
@@ -180,7 +181,11 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     });
   }
   const channels = ["web", ...(telegram ? [`telegram (${telegram.mode})`] : []), ...(slack ? ["slack (staff)"] : [])];
+  const origins = { ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}), trustProxy: config.trustProxy };
   const staffRoutes = createStaffRoutes({
+    // Over https (PUBLIC_URL, or a trusted TLS proxy) the console cookie is Secure.
+    secureCookies: (c) => isHttps(c, origins),
+    clientAddress: (c) => clientAddress(c, config.trustProxy),
     accounts: staffAccounts, desk: tickets, centres, log, attachments: tickets,
     content: { conversation: () => conversation, status: () => reloader.status },
     reports: database.pool,
@@ -200,6 +205,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     routes: [staffRoutes, slackRoutes],
     ...(telegram?.webhook ? { telegramWebhook: telegram.webhook } : {}),
     trustProxy: config.trustProxy,
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     webSessions: config.webSessions,
     health: () => ({ channels, database: database.kind }),
     ping: async () => {

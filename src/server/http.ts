@@ -12,14 +12,14 @@ import { createMiddleware } from "hono/factory";
 import { bodyLimit } from "hono/body-limit";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
-import { RequestError, SessionAuthError } from "../core/errors.js";
+import { AuthError, RequestError, SessionAuthError } from "../core/errors.js";
 import { sanitizeText } from "../core/sanitize.js";
 import type { Button, Input, Reply, StaffAuthor } from "../core/types.js";
 import type { Logger } from "../log.js";
 import type { ConversationService } from "../service/conversations.js";
 import type { Resident } from "../store/conversation-store.js";
 import { errorResponse, onHttpError } from "./errors.js";
-import { clientAddress, RateLimiter } from "./limits.js";
+import { clientAddress, isHttps, isSameOrigin, RateLimiter } from "./limits.js";
 
 /** Where the page's files live. */
 export const PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../public");
@@ -71,6 +71,8 @@ export interface HttpOptions {
   readonly routes?: readonly Hono[];
   /** Reverse proxies in front whose X-Forwarded-For is trusted (0: none). */
   readonly trustProxy?: number;
+  /** The public address (`PUBLIC_URL`): https there means HSTS; its origin is accepted for the staff API. */
+  readonly publicUrl?: string;
   /** New web chat sessions allowed per client address per hour, and per instance per minute. */
   readonly webSessions?: { readonly perAddressPerHour: number; readonly perMinute: number };
 }
@@ -109,10 +111,23 @@ export function createHttpApp(options: HttpOptions): Hono {
     return bodyLimit({ maxSize, onError: tooLarge })(c, next);
   });
 
+  const origins = { ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}), trustProxy: options.trustProxy ?? 0 };
   app.use("*", async (c, next) => {
     await next();
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Referrer-Policy", "no-referrer");
+    if (isHttps(c, origins)) c.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  });
+
+  // The staff API takes only JSON, and only from our own pages: a cross-site form (text/plain,
+  // urlencoded) cannot log a browser in or act for a signed-in member of staff.
+  app.use("/api/staff/*", async (c, next) => {
+    if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS") return next();
+    if (!/^application\/json\s*(;|$)/i.test(c.req.header("content-type") ?? "")) {
+      throw new RequestError("bad_request", "Send the request as JSON (Content-Type: application/json).");
+    }
+    if (!isSameOrigin(c, origins)) throw new AuthError("forbidden", "Requests to the staff API must come from this site's own pages.");
+    return next();
   });
 
   for (const [urlPath, { file, type }] of Object.entries(STATIC_FILES)) {

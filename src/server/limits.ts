@@ -61,3 +61,51 @@ export function clientAddress(c: Context, trustProxy: number): string {
   const forwarded = (c.req.header("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   return forwarded[forwarded.length - trustProxy] ?? forwarded[0] ?? peer;
 }
+
+/** Where the app is served from, as far as the request shows it. */
+export interface Origins {
+  /** The public address (`PUBLIC_URL`), when set. */
+  readonly publicUrl?: string;
+  /** Reverse proxies whose `X-Forwarded-*` headers are trusted. */
+  readonly trustProxy: number;
+}
+
+/** True when the client reached us over https (`PUBLIC_URL` on https, or a trusted TLS proxy said so). */
+export function isHttps(c: Context, origins: Origins): boolean {
+  if (origins.publicUrl?.startsWith("https://")) return true;
+  if (origins.trustProxy > 0 && (c.req.header("x-forwarded-proto") ?? "").split(",")[0]?.trim() === "https") return true;
+  return new URL(c.req.url).protocol === "https:";
+}
+
+/**
+ * True when a browser request comes from our own pages: its `Origin` (or, without one, its
+ * `Referer`) is this server's origin or `PUBLIC_URL`'s. Requests with neither header do not come
+ * from a browser page (browsers send `Origin` with every POST) and pass.
+ */
+export function isSameOrigin(c: Context, origins: Origins): boolean {
+  const origin = c.req.header("origin");
+  const referer = c.req.header("referer");
+  let claimed: string | undefined;
+  if (origin !== undefined) claimed = origin;
+  else if (referer !== undefined) {
+    try {
+      claimed = new URL(referer).origin;
+    } catch {
+      return false;
+    }
+  }
+  if (claimed === undefined) return true;
+  const own = new URL(c.req.url);
+  const allowed = new Set([own.origin]);
+  if (origins.publicUrl) allowed.add(new URL(origins.publicUrl).origin);
+  const host = c.req.header("host");
+  if (host) {
+    allowed.add(`${own.protocol}//${host}`);
+    if (origins.trustProxy > 0) {
+      const proto = (c.req.header("x-forwarded-proto") ?? "").split(",")[0]?.trim();
+      const forwardedHost = (c.req.header("x-forwarded-host") ?? host).split(",")[0]?.trim();
+      if (proto) allowed.add(`${proto}://${forwardedHost}`);
+    }
+  }
+  return allowed.has(claimed);
+}

@@ -59,8 +59,10 @@ export interface StaffRoutesOptions {
   readonly desk: Desk;
   readonly centres: () => Centres | undefined;
   readonly log: Logger;
-  /** Mark the cookie Secure (when served over https). */
-  readonly secureCookies?: boolean;
+  /** Mark the cookie Secure (when served over https): a value, or decided per request (behind a TLS proxy). */
+  readonly secureCookies?: boolean | ((c: Context) => boolean);
+  /** The client's address (behind a trusted proxy: the forwarded one), for the login limits. */
+  readonly clientAddress?: (c: Context) => string;
   /** Fetches a resident's file from its channel (e.g. Telegram). */
   readonly files?: (attachment: Attachment) => Promise<{ bytes: Uint8Array; contentType: string }>;
   /** Where attachments are looked up (with the access check). */
@@ -123,14 +125,15 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
   api.post("/login", async (c) => {
     const body = Login.safeParse(await json(c));
     if (!body.success) throw new RequestError("bad_request", "Send {\"username\", \"password\"}.");
-    const result = await accounts.login(body.data.username.trim().toLowerCase(), body.data.password);
+    const result = await accounts.login(body.data.username.trim().toLowerCase(), body.data.password, options.clientAddress?.(c) ?? "unknown");
     if (!result.ok) {
       log.warn("staff login refused", { reason: result.reason });
       throw result.reason === "too_many_attempts"
         ? new AuthError("too_many_attempts", "Too many failed attempts. Please wait 15 minutes.")
         : new AuthError("invalid_credentials", "Wrong username or password.");
     }
-    setCookie(c, COOKIE, result.token, { httpOnly: true, sameSite: "Strict", path: "/", secure: options.secureCookies === true, maxAge: 12 * 3600 });
+    const secure = typeof options.secureCookies === "function" ? options.secureCookies(c) : options.secureCookies === true;
+    setCookie(c, COOKIE, result.token, { httpOnly: true, sameSite: "Strict", path: "/", secure, maxAge: 12 * 3600 });
     return c.json({ csrfToken: result.csrfToken, staff: result.staff });
   });
   api.post("/logout", signedIn, async (c) => {
@@ -138,6 +141,14 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
     if (token) await accounts.logout(token);
     deleteCookie(c, COOKIE, { path: "/" });
     return c.body(null, 204);
+  });
+  // An admin lets a locked username log in again before the 15 minutes are over.
+  api.post("/accounts/:username/unlock", signedIn, async (c) => {
+    if (c.var.staff.role !== "admin") throw new AuthError("forbidden", "Only admins can unlock accounts.");
+    const username = c.req.param("username").trim().toLowerCase();
+    const cleared = await accounts.unlock(username);
+    log.info("staff login unlocked by an admin", { username, by: c.var.staff.username, cleared });
+    return c.json({ username, cleared });
   });
   api.get("/me", signedIn, (c) => c.json({ csrfToken: c.var.csrfToken, staff: c.var.staff }));
   api.get("/centres", signedIn, (c) => {

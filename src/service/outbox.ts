@@ -79,6 +79,8 @@ export class OutboxWorker {
   #again = false;
   #stopped = true;
   #lastFailureLog = 0;
+  /** Rows whose lease could not be given back (the database went away mid-job): released on the next round. */
+  readonly #abandoned = new Set<string>();
 
   constructor(pool: pg.Pool, handlers: OutboxHandlers, log: Logger, options: OutboxOptions & { onFailed?: (job: FailedJob) => Promise<void> } = {}) {
     this.#pool = pool;
@@ -138,6 +140,12 @@ export class OutboxWorker {
 
   /** Takes due rows (the first pending one of each order key) and does them; returns how many were done. */
   async runOnce(limit = 50): Promise<number> {
+    if (this.#abandoned.size > 0) {
+      // The database is back: the jobs cut off by the outage are due again now, not after their lease.
+      const ids = [...this.#abandoned];
+      await this.#pool.query("UPDATE outbox SET locked_until = NULL WHERE id = ANY($1::bigint[]) AND done_at IS NULL", [ids]);
+      for (const id of ids) this.#abandoned.delete(id);
+    }
     const { rows } = await this.#pool.query<Row>(
       `UPDATE outbox SET locked_until = now() + make_interval(secs => $2::double precision / 1000), attempts = attempts + 1
        WHERE id IN (
@@ -150,17 +158,27 @@ export class OutboxWorker {
     rows.sort((a, b) => Number(a.id) - Number(b.id));
     let done = 0;
     let next = 0;
+    let lost: unknown;
     const worker = async (): Promise<void> => {
       for (let row = rows[next++]; row; row = rows[next++]) {
-        if (this.#stopped) {
-          // Stopping: give the lease back so another instance (or the next start) takes it now.
-          await this.#pool.query("UPDATE outbox SET locked_until = NULL, attempts = attempts - 1 WHERE id = $1", [row.id]);
+        if (this.#stopped || lost !== undefined) {
+          // Stopping (or the database went away): give the lease back so that another instance,
+          // or this one after the outage, takes the row at once.
+          if (lost !== undefined) this.#abandoned.add(row.id);
+          else await this.#pool.query("UPDATE outbox SET locked_until = NULL, attempts = attempts - 1 WHERE id = $1", [row.id]);
           continue;
         }
-        if (await this.#do(row)) done++;
+        try {
+          if (await this.#do(row)) done++;
+        } catch (error) {
+          // Not even the failure could be written (the database is away): release it when it is back.
+          this.#abandoned.add(row.id);
+          lost = error;
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.#options.concurrency, rows.length) }, worker));
+    if (lost !== undefined) throw lost;
     return done;
   }
 

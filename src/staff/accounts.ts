@@ -1,10 +1,17 @@
 /**
  * Staff accounts: passwords hashed with scrypt (a memory-hard KDF from node:crypto), sessions as
- * random tokens stored only as hashes, a CSRF token per session, and a login limit per username.
+ * random tokens stored only as hashes, a CSRF token per session, and login limits that hold under
+ * concurrent requests: {@link MAX_FAILURES} per username **and** client address (an attacker
+ * elsewhere cannot lock a working agent out) and {@link MAX_ADDRESS_FAILURES} per address over
+ * all usernames (no spraying). Every attempt is counted before its password is checked, under a
+ * lock per address, so parallel guesses cannot get past the count. Admins can unlock a username.
  * @module
  */
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from "node:crypto";
 import type pg from "pg";
+import { maskPersonalData } from "../core/privacy.js";
+import { sanitizeText } from "../core/sanitize.js";
+import { withTransaction } from "../store/transaction.js";
 import type { Role, StaffMember } from "./types.js";
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> =>
@@ -13,8 +20,12 @@ const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptO
 /** scrypt cost: N = 2^15, r = 8, p = 1 (about 32 MB and tens of milliseconds per hash). */
 const COST = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
 const KEY_LENGTH = 32;
-/** Failed logins allowed per username within {@link FAILURE_WINDOW_MINUTES}. */
+/** Failed logins allowed per username and client address within {@link FAILURE_WINDOW_MINUTES}. */
 export const MAX_FAILURES = 5;
+/** Failed logins allowed per client address over all usernames within {@link FAILURE_WINDOW_MINUTES}. */
+export const MAX_ADDRESS_FAILURES = 20;
+/** Identifies the advisory locks of login attempts (one per client address). */
+const LOGIN_LOCK = 7_420_302;
 const FAILURE_WINDOW_MINUTES = 15;
 /** How long a console session lasts. */
 const SESSION_HOURS = 12;
@@ -70,27 +81,44 @@ export class StaffAccounts {
     return Number(rows[0]?.n ?? 0);
   }
 
-  /** Checks a login; after {@link MAX_FAILURES} failures in 15 minutes the username is refused for a while. */
-  async login(username: string, password: string): Promise<LoginResult> {
-    const { rows: failures } = await this.pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM login_failures WHERE username = $1 AND at > now() - make_interval(mins => $2)`, [username, FAILURE_WINDOW_MINUTES]);
-    if (Number(failures[0]?.n ?? 0) >= MAX_FAILURES) return { ok: false, reason: "too_many_attempts" };
+  /**
+   * Checks a login from `address`. After {@link MAX_FAILURES} failures of this username from this
+   * address in 15 minutes (or {@link MAX_ADDRESS_FAILURES} from the address in all) further
+   * attempts are refused without looking at the password. The attempt is recorded as a failure
+   * first and cleared when the password is right, so concurrent guesses are all counted.
+   */
+  async login(username: string, password: string, address = "unknown"): Promise<LoginResult> {
+    const user = maskPersonalData(sanitizeText(username)).slice(0, 100);
+    const where = address.slice(0, 64);
+    const attempt = await withTransaction(this.pool, async (db) => {
+      await db.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [LOGIN_LOCK, where]);
+      const { rows } = await db.query<{ mine: string; here: string }>(
+        `SELECT count(*) FILTER (WHERE username = $1) AS mine, count(*) AS here FROM login_failures
+         WHERE address = $2 AND at > now() - make_interval(mins => $3)`, [user, where, FAILURE_WINDOW_MINUTES]);
+      if (Number(rows[0]?.mine ?? 0) >= MAX_FAILURES || Number(rows[0]?.here ?? 0) >= MAX_ADDRESS_FAILURES) return undefined;
+      const inserted = await db.query<{ id: string }>("INSERT INTO login_failures (username, address) VALUES ($1, $2) RETURNING id", [user, where]);
+      return inserted.rows[0]?.id;
+    });
+    if (attempt === undefined) return { ok: false, reason: "too_many_attempts" };
     const { rows } = await this.pool.query<StaffRow>(
-      "SELECT id, username, display_name, role, centres, password_hash, active FROM staff WHERE username = $1 AND active", [username]);
+      "SELECT id, username, display_name, role, centres, password_hash, active FROM staff WHERE username = $1 AND active", [user]);
     const row = rows[0];
     // Hash even for unknown users, so timing does not tell which usernames exist.
     const ok = await verifyPassword(password, row?.password_hash ?? "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
-    if (!row || !ok) {
-      await this.pool.query("INSERT INTO login_failures (username) VALUES ($1)", [username]);
-      return { ok: false, reason: "invalid_credentials" };
-    }
+    if (!row || !ok) return { ok: false, reason: "invalid_credentials" };
     const token = randomBytes(32).toString("base64url");
     const csrfToken = randomBytes(24).toString("base64url");
     await this.pool.query(
       "INSERT INTO staff_sessions (token_hash, staff_id, csrf_token, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4))",
       [sha256(token), row.id, csrfToken, SESSION_HOURS]);
-    await this.pool.query("DELETE FROM login_failures WHERE username = $1", [username]);
+    await this.pool.query("DELETE FROM login_failures WHERE username = $1 AND address = $2", [user, where]);
     return { ok: true, staff: toMember(row), token, csrfToken };
+  }
+
+  /** Lets a locked username log in again (an admin's action); returns how many failures were cleared. */
+  async unlock(username: string): Promise<number> {
+    const { rowCount } = await this.pool.query("DELETE FROM login_failures WHERE username = $1", [username]);
+    return rowCount ?? 0;
   }
 
   /** The staff member and CSRF token of a live session. */

@@ -181,6 +181,10 @@ describe.skipIf(!available)("a PostgreSQL server that restarts under the running
       const events = await app.service.webEvents(resident.id, 0);
       const all = events.flatMap((e) => ((e.payload as { replies: { text: string }[] }).replies).map((r) => r.text));
       return all.filter((t) => /atbilde/.test(t)).length >= 3 ? all : undefined;
+    }).catch(async (error: unknown) => {
+      const events = await app.service.webEvents(resident.id, 0);
+      const rows = await database.pool.query("SELECT id, kind, attempts, progress, last_error, done_at IS NOT NULL AS done, failed_at IS NOT NULL AS failed FROM outbox ORDER BY id");
+      throw new Error(`${String(error)}\nevents: ${JSON.stringify(events)}\noutbox: ${JSON.stringify(rows.rows)}`);
     });
     expect(texts.filter((t) => /Anna.*pievienojās|pievienojās/i.test(t))).toHaveLength(1);
     const replies = texts.filter((t) => /atbilde/.test(t)).map((t) => t.split("\n").at(-1));

@@ -4,12 +4,12 @@ import { startTestApp } from "../support/app.js";
 type App = Awaited<ReturnType<typeof startTestApp>>;
 
 async function login(app: App, username: string, password: string): Promise<{ get(path: string): Promise<Response>; post(path: string, body: unknown): Promise<Response> }> {
-  const res = await fetch(`${app.url}/api/staff/login`, { method: "POST", body: JSON.stringify({ username, password }) });
+  const res = await fetch(`${app.url}/api/staff/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password }) });
   const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] as string;
   const { csrfToken } = (await res.json()) as { csrfToken: string };
   return {
     get: (path) => fetch(`${app.url}/api/staff${path}`, { headers: { cookie } }),
-    post: (path, body) => fetch(`${app.url}/api/staff${path}`, { method: "POST", headers: { cookie, "x-csrf-token": csrfToken }, body: JSON.stringify(body) }),
+    post: (path, body) => fetch(`${app.url}/api/staff${path}`, { method: "POST", headers: { cookie, "x-csrf-token": csrfToken, "content-type": "application/json" }, body: JSON.stringify(body) }),
   };
 }
 

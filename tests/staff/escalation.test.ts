@@ -73,7 +73,7 @@ class Staff {
   private constructor(readonly app: App, readonly cookie: string, readonly csrf: string) {}
 
   static async login(app: App, username: string, password: string): Promise<Staff> {
-    const res = await fetch(`${app.url}/api/staff/login`, { method: "POST", body: JSON.stringify({ username, password }) });
+    const res = await fetch(`${app.url}/api/staff/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password }) });
     expect(res.status).toBe(200);
     const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] as string;
     expect(res.headers.get("set-cookie")).toMatch(/HttpOnly/i);
@@ -83,7 +83,7 @@ class Staff {
   async call(method: "GET" | "POST", path: string, body?: unknown, csrf = true): Promise<{ status: number; json: Record<string, unknown> }> {
     const res = await fetch(`${this.app.url}/api/staff${path}`, {
       method,
-      headers: { cookie: this.cookie, ...(csrf && method === "POST" ? { "x-csrf-token": this.csrf } : {}) },
+      headers: { cookie: this.cookie, ...(csrf && method === "POST" ? { "x-csrf-token": this.csrf } : {}), ...(method === "POST" ? { "content-type": "application/json" } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     return { status: res.status, json: res.status === 204 ? {} : ((await res.json()) as Record<string, unknown>) };
@@ -184,11 +184,11 @@ describe.each(targets)("escalation from the web chat to a member of staff and ba
   });
 
   it("refuses wrong passwords, then too many attempts, and other centres' tickets", async () => {
-    const wrong = await fetch(`${app.url}/api/staff/login`, { method: "POST", body: JSON.stringify({ username: "juris", password: "nope" }) });
+    const wrong = await fetch(`${app.url}/api/staff/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "juris", password: "nope" }) });
     expect(wrong.status).toBe(401);
     expect(((await wrong.json()) as { error: { code: string } }).error.code).toBe("invalid_credentials");
-    for (let i = 0; i < 4; i++) await fetch(`${app.url}/api/staff/login`, { method: "POST", body: JSON.stringify({ username: "juris", password: "nope" }) });
-    const limited = await fetch(`${app.url}/api/staff/login`, { method: "POST", body: JSON.stringify({ username: "juris", password: "another long password" }) });
+    for (let i = 0; i < 4; i++) await fetch(`${app.url}/api/staff/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "juris", password: "nope" }) });
+    const limited = await fetch(`${app.url}/api/staff/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "juris", password: "another long password" }) });
     expect(limited.status).toBe(429);
 
     const resident = await Resident.start(app);

@@ -193,7 +193,7 @@ describe("Telegram end to end (long polling against a local Bot API server)", ()
     const photo = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
     const sentBefore = fake.messages(chat).length;
     fake.sendPhoto(chat, undefined, { data: photo });
-    const login = await fetch(`${app.url}/api/staff/login`, { method: "POST", body: JSON.stringify({ username: "anna-tg", password: "correct horse battery" }) });
+    const login = await fetch(`${app.url}/api/staff/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "anna-tg", password: "correct horse battery" }) });
     const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] as string;
     let url: string | undefined;
     for (let i = 0; i < 100 && !url; i++) {
