@@ -45,6 +45,8 @@ export class RussianLexicon {
   readonly #words = new Set<string>();
   readonly #latin = new Set<string>();
   readonly #cache = new Map<string, boolean>();
+  /** Memoised readings of Latin words (a message's words recur across messages). */
+  readonly #readings = new Map<string, "stop" | "word" | "none">();
 
   constructor(guideWords: Iterable<string> = []) {
     for (const w of [...RUSSIAN_WORDS, ...STOPWORDS.ru]) this.#stems.add(stemRussian(w));
@@ -80,11 +82,22 @@ export class RussianLexicon {
 
   /** The Russian reading of a Latin-typed word: a stopword, a known word, or nothing. */
   reading(term: string): "stop" | "word" | undefined {
+    const cached = this.#readings.get(term);
+    if (cached !== undefined) return cached === "none" ? undefined : cached;
+    let found: "stop" | "word" | "none" = "none";
     for (const v of cyrillicVariants(term)) {
-      if (STOPWORDS.ru.has(v)) return "stop";
-      if (this.knows(v)) return "word";
+      if (STOPWORDS.ru.has(v)) {
+        found = "stop";
+        break;
+      }
+      if (this.knows(v)) {
+        found = "word";
+        break;
+      }
     }
-    return undefined;
+    if (this.#readings.size > 50_000) this.#readings.clear();
+    this.#readings.set(term, found);
+    return found === "none" ? undefined : found;
   }
 }
 

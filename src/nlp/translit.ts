@@ -42,7 +42,7 @@ for (const list of BY_FIRST.values()) list.sort((a, b) => b[0].length - a[0].len
 const LETTERS: Readonly<Record<string, string>> = { "š": "sh", "ž": "zh", "č": "ch", "ņ": "n", "ļ": "l", "ķ": "k", "ģ": "g", "ā": "a", "ē": "e", "ī": "i", "ū": "u", "ŗ": "r" };
 
 /** At most this many spellings of one word are generated. */
-const MAX_VARIANTS = 48;
+const MAX_VARIANTS = 32;
 
 /** Prepares a word for the rule table: lower case, Latvian letters as digraphs, no other marks. */
 export function latinKey(word: string): string {
@@ -53,7 +53,7 @@ export function latinKey(word: string): string {
 }
 
 /**
- * Every Cyrillic reading of one Latin-typed word, the most usual first (at most 48).
+ * Every Cyrillic reading of one Latin-typed word, the most usual first (at most 32).
  * Word-initial "e" reads "э" first ("eto" → "это"); a word-final "j" is "й".
  * @example cyrillicVariants("shchet")[0] // "щет"
  */
