@@ -81,6 +81,7 @@ const fuzzy = (term: string): number | false => (term.length >= 5 ? 0.2 : false)
 export class GuideIndex {
   readonly #byLang = new Map<Lang, LangIndex>();
   readonly #stem: StemMode;
+  #collecting: Set<string> | undefined;
 
   /**
    * Builds the index. `guides` holds every guide in every language. A guide missing in a
@@ -89,7 +90,12 @@ export class GuideIndex {
   constructor(guides: Iterable<Guide>, options: IndexOptions = {}) {
     this.#stem = options.stem ?? "light";
     for (const lang of LANGS) {
-      const tokenize = (text: string): string[] => analyze(text, lang, this.#stem);
+      // While a guide is added, its analysed terms are also collected for the IDF table.
+      const tokenize = (text: string): string[] => {
+        const terms = analyze(text, lang, this.#stem);
+        if (this.#collecting) for (const t of terms) this.#collecting.add(t);
+        return terms;
+      };
       // Queries are analysed once by `search`; MiniSearch only splits the analysed terms.
       const split = (text: string): string[] => text.split(" ").filter(Boolean);
       this.#byLang.set(lang, {
@@ -132,8 +138,13 @@ export class GuideIndex {
       headings: guide.sections.map((s) => s.heading).join(" \n "),
       body: guide.sections.map((s) => s.body).join("\n\n"),
     };
-    index.guides.add(doc);
-    const terms = new Set(analyze(Object.values(doc).slice(1).join(" \n "), lang, this.#stem));
+    const terms = new Set<string>();
+    this.#collecting = terms;
+    try {
+      index.guides.add(doc);
+    } finally {
+      this.#collecting = undefined;
+    }
     for (const t of terms) index.df.set(t, (index.df.get(t) ?? 0) + 1);
     index.count++;
     index.sections.addAll(
