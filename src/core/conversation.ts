@@ -16,7 +16,7 @@
  */
 import type { Flow, FlowEvent } from "../flows/flow.js";
 import type { FlowSet } from "../flows/load.js";
-import { mentionsScam } from "../nlp/intents.js";
+import { mentionsScam, scamVictim } from "../nlp/intents.js";
 import { Answers } from "./answers.js";
 import type { Assistant } from "./assistant.js";
 import { buttonIds, isIntakePress, parseButtonId, type ButtonPress } from "./button-ids.js";
@@ -330,12 +330,14 @@ export class Conversation implements Core {
       d.state = { ...d.state, flow: pos };
     }
     if (pos && !pos.paused && this.runner.text(d, pos, text)) return;
-    if (mentionsScam(text)) {
+    const victim = scamVictim(text);
+    if (mentionsScam(text) || victim) {
       const flow = this.flows.forEvent("scam");
       d.state = { ...d.state, lastQuestion: maskPersonalData(text).slice(0, 500) };
       if (flow && d.state.flow?.flow !== flow.id) {
         d.lang = this.assistant.detect(text, { lang: d.lang });
-        this.runner.start(d, flow);
+        // A victim who already gave something away gets the "act now" steps first (flow variable `victim`).
+        this.runner.start(d, flow, victim ? { victim: "yes" } : {});
         return;
       }
     }

@@ -28,9 +28,9 @@ export class FlowRunner {
   constructor(private readonly core: Core) {}
 
   /** Starts a flow at its first step. */
-  start(d: Draft, flow: Flow): void {
+  start(d: Draft, flow: Flow, vars: Readonly<Record<string, string>> = {}): void {
     d.events.push({ kind: "flow-started", flow: flow.id });
-    this.goto(d, flow, flow.start, { flow: flow.id, version: flow.version, step: flow.start, history: [], vars: {} });
+    this.goto(d, flow, flow.start, { flow: flow.id, version: flow.version, step: flow.start, history: [], vars });
   }
 
   /** True when typed text is one of the step's buttons (a label, a number, "gatavs", "atpakaļ"…). */

@@ -120,6 +120,30 @@ const SCAM_ASK = [
   "prasot", "ludzot", "просят", "просит", "прося", "требуют",
 ];
 
+/** Word beginnings (folded) of having given away a secret or lost money (past tense, first person or passive). */
+const VICTIM_DID = [
+  "iedevu", "pateicu", "nosaucu", "ievadiju", "nospiedu", "apstiprinaju", "parskaitiju", "nodiktej", "atdevu", "uzspiedu",
+  "nozaga", "nonema", "pazuda", "pazaudeju", "izkrapa", "apkrapa", "notereja", "norakstija",
+  "сообщил", "назвал", "продиктовал", "ввел", "ввёл", "перевел", "перевёл", "подтвердил", "нажал", "отдал", "дал ",
+  "украли", "списали", "сняли", "пропали", "обманули", "выманили",
+  "gave", "told them", "entered", "confirmed", "clicked", "tapped", "transferred", "sent them", "stole", "stolen", "lost", "took my", "scammed",
+];
+/** Word beginnings (folded) of what was given or lost. */
+const VICTIM_WHAT = [...SCAM_SECRET, ...SCAM_LINK, "nauda", "naudu", "eiro", "eur", "деньг", "евро", "money", "savings"];
+
+/**
+ * True when the resident tells they already gave a code, PIN or card data, tapped the link or
+ * lost money ("es iedevu kodu", "я продиктовал код", "they took my money"): the scam check then
+ * starts with the "act now" steps (call the bank, block, report to the police).
+ */
+export function scamVictim(text: string): boolean {
+  const folded = ` ${fold(text).replace(/\s+/g, " ")} `;
+  const terms = surfaceTerms(folded);
+  if (terms.length < 2) return false;
+  const did = VICTIM_DID.some((v) => (v.includes(" ") ? folded.includes(` ${v}`) : terms.some((t) => t.startsWith(v))));
+  return did && terms.some((t) => startsWithAny(t, VICTIM_WHAT));
+}
+
 /**
  * True when a message tells of a call, SMS or message asking for PINs, codes, passwords, card
  * data or to open a link: the bot then gives its safety warning first.

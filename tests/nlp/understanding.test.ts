@@ -7,7 +7,7 @@ import { buttonIds } from "../../src/core/button-ids.js";
 import { Conversation, NEW_SESSION } from "../../src/core/conversation.js";
 import { firstTurn, flowGuide, parseEvalFile } from "../../src/cli/eval.js";
 import { loadFlows } from "../../src/flows/load.js";
-import { asksForCallback } from "../../src/nlp/intents.js";
+import { asksForCallback, scamVictim } from "../../src/nlp/intents.js";
 import { storyParts } from "../../src/nlp/story.js";
 import { tidy } from "../../src/nlp/normalize.js";
 import { ROOT, shippedKnowledge } from "../helpers.js";
@@ -40,6 +40,17 @@ describe("call-back and 'I cannot type' requests", () => {
     const parish = conversation.handle(yes.state, { kind: "button", id: buttonIds.parish(undefined) }, { lang: turn.lang });
     expect(parish.state.intake?.step).toBe("phone");
     expect(parish.replies.at(-1)?.requestContact).toBeDefined();
+  });
+  it("gives a scam victim who already gave a code or lost money the 'act now' steps first", () => {
+    for (const text of ["zvanīja kāds no bankas un prasīja Smart-ID kodu, es iedevu. ko tagad darīt?", "мне позвонили из банка, я продиктовала код из смс", "someone called from the bank, I gave them my card number and they took my money"]) {
+      const turn = first(text);
+      expect(turn.flowId).toBe("scam-check");
+      expect(turn.stepId).toBe("urgent-bank");
+      expect(scamVictim(text)).toBe(true);
+    }
+    // Asked but not given: the warning first.
+    expect(first("man zvanīja no bankas un prasīja PIN kodu").stepId).not.toBe("urgent-bank");
+    expect(scamVictim("man zvanīja no bankas un prasīja PIN kodu")).toBe(false);
   });
   it("answers a past-tense scam report with the scam check, not an escalation", () => {
     expect(first("man zvanīja no bankas un prasīja PIN kodu").flowId).toBe("scam-check");
