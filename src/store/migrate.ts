@@ -7,6 +7,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type pg from "pg";
+import { inTransaction } from "./transaction.js";
 
 const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
 /** Arbitrary constant identifying our migration lock. */
@@ -26,15 +27,10 @@ export async function migrate(pool: pg.Pool, dir = DIR): Promise<number[]> {
       const version = Number(file.slice(0, 3));
       if (done.has(version)) continue;
       const sql = await readFile(path.join(dir, file), "utf8");
-      await client.query("BEGIN");
-      try {
-        await client.query(sql);
-        await client.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [version, file]);
-        await client.query("COMMIT");
-      } catch (error) {
-        await client.query("ROLLBACK");
-        throw error;
-      }
+      await inTransaction(client, async (tx) => {
+        await tx.query(sql);
+        await tx.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [version, file]);
+      });
       applied.push(version);
     }
   } finally {

@@ -8,18 +8,25 @@ import type pg from "pg";
 /** Anything that runs queries: the pool or a client inside a transaction. */
 export type Queryable = Pick<pg.Pool, "query">;
 
-/** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
+/** Runs `fn` in one transaction on a connection of the pool; commits when it resolves, rolls back when it throws. */
 export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query("BEGIN");
+    return await inTransaction(client, fn);
+  } finally {
+    client.release();
+  }
+}
+
+/** Runs `fn` in one transaction on a connection already held (e.g. one holding an advisory lock). */
+export async function inTransaction<C extends Queryable, T>(client: C, fn: (client: C) => Promise<T>): Promise<T> {
+  await client.query("BEGIN");
+  try {
     const result = await fn(client);
     await client.query("COMMIT");
     return result;
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
-  } finally {
-    client.release();
   }
 }

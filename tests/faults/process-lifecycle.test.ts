@@ -15,7 +15,8 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/store/database.js";
 import { LOCK_FILE } from "../../src/store/data-dir-lock.js";
-import { startAppProcess, type AppProcess } from "../support/app-process.js";
+import { dockerHealthcheck, startAppProcess, type AppProcess } from "../support/app-process.js";
+import { reportFault } from "../support/fault-report.js";
 import { ROOT } from "../helpers.js";
 
 const run = promisify(execFile);
@@ -62,10 +63,14 @@ describe("the app process on an embedded database folder", () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it("says what it is doing while it prepares a new embedded database", async () => {
+  it("says what it is doing while it prepares a new embedded database, and passes its health check", async () => {
     app = await start();
     expect(app.output()).toMatch(/preparing the embedded database in .* \(first start only/);
     expect(existsSync(path.join(dataDir, LOCK_FILE))).toBe(true);
+    // The Dockerfile's HEALTHCHECK, run as Docker would (inside the container, PORT set).
+    const [file, ...args] = dockerHealthcheck() as [string, ...string[]];
+    await expect(run(file, args, { env: { ...process.env, PORT: String(port) } })).resolves.toBeDefined();
+    await expect(run(file, args, { env: { ...process.env, PORT: String(await freePort()) } })).rejects.toMatchObject({ code: 1 });
   }, 120_000);
 
   it("refuses a second process on the same folder, naming the process that holds it", async () => {
@@ -130,6 +135,7 @@ describe("the app process on an embedded database folder", () => {
         expect(replies.length, `${text}: one reply set`).toBe((answered.get(text) as unknown[]).length);
       }
     }
+    reportFault(`kill -9 under load (PGlite), restart: ${sessions.length} residents × ${perResident} messages`, `${retried} requests failed (connection cut or refused) and were sent again with their client id`, `0 of ${answered.size} lost, 0 doubled, one reply set each`);
   }, 180_000);
 
   it("stops cleanly on SIGTERM within 10 s, finishing the turn in progress", async () => {
@@ -145,6 +151,7 @@ describe("the app process on an embedded database folder", () => {
     expect(answer.status).toBe(200);
     expect(app?.output()).toMatch(/SIGTERM: stopping[\s\S]*stopped/);
     expect(existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
+    reportFault("SIGTERM during a turn", `the turn was answered (200); exit 0 after ${Date.now() - signalled} ms`, "0 lost");
     app = undefined;
   }, 60_000);
 });

@@ -10,6 +10,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppProcess, type AppProcess } from "../support/app-process.js";
 import { PG_URL, postgresAvailable } from "../support/databases.js";
+import { reportFault } from "../support/fault-report.js";
 import { FakeTelegram } from "../support/fake-telegram.js";
 
 const server = await postgresAvailable();
@@ -70,9 +71,11 @@ describe.skipIf(!server).each(["polling", "webhook"] as const)("Telegram failing
     expect(fake.messages(chat).length).toBe(before);
     expect(fake.calls("sendMessage").filter((c) => !c.ok).length).toBeGreaterThan(2);
     fake.endOutage();
+    const recovered = Date.now();
 
     // The queued answer arrives after recovery; a new message is answered after it, not before.
     const [answer] = (await fake.waitForMessages(chat, before + 1, 30_000)).slice(before);
+    const answeredAfter = Date.now() - recovered;
     expect(answer?.plainText).toMatch(/dzīvesviet|deklar/i);
     const next = fake.messages(chat).length;
     fake.sendText(chat, "paldies", { from: user });
@@ -90,5 +93,6 @@ describe.skipIf(!server).each(["polling", "webhook"] as const)("Telegram failing
     expect(output).not.toContain(fake.token.split(":")[1] as string);
     expect(output).not.toMatch(/010190-?12345/);
     expect(output).not.toMatch(/Jānis|Bērziņš|janis_berzins/);
+    reportFault(`Telegram sendMessage 502 for 7 s (budget 2 s, ${mode})`, `the answer came ${(answeredAfter / 1000).toFixed(1)} s after Telegram recovered (from the outbox), before the next answer; ${fake.calls("sendMessage").filter((c) => !c.ok).length} failed sends; process up, no token or personal data on stderr`, "0 lost, 0 doubled");
   }, 90_000);
 });

@@ -16,6 +16,14 @@ export function dockerCommand(): string[] {
   return JSON.parse(line.replace(/^CMD\s+/, "")) as string[];
 }
 
+/** The command of the Dockerfile's HEALTHCHECK (`CMD [...]` after it). */
+export function dockerHealthcheck(): string[] {
+  const dockerfile = readFileSync(path.join(ROOT, "Dockerfile"), "utf8").replace(/\\\n\s*/g, " ");
+  const match = /^HEALTHCHECK .*?CMD (\[.*\])$/m.exec(dockerfile);
+  if (!match) throw new Error("the Dockerfile has no HEALTHCHECK … CMD [...]");
+  return JSON.parse(match[1] as string) as string[];
+}
+
 /** A running app process. */
 export interface AppProcess {
   readonly child: ChildProcess;
