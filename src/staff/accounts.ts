@@ -11,6 +11,7 @@ import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type Scry
 import type pg from "pg";
 import { maskPersonalData } from "../core/privacy.js";
 import { sanitizeText } from "../core/sanitize.js";
+import { KeyedMutex } from "../service/keyed-mutex.js";
 import { withTransaction } from "../store/transaction.js";
 import type { Role, StaffMember } from "./types.js";
 
@@ -58,6 +59,8 @@ export type LoginResult =
 
 /** Staff accounts and console sessions in PostgreSQL. */
 export class StaffAccounts {
+  /** Attempts from one address wait here, not on a database connection (a login storm must not empty the pool). */
+  readonly #attempts = new KeyedMutex();
   constructor(private readonly pool: pg.Pool) {}
 
   /** Creates or updates an account (the password is hashed here). */
@@ -90,7 +93,7 @@ export class StaffAccounts {
   async login(username: string, password: string, address = "unknown"): Promise<LoginResult> {
     const user = maskPersonalData(sanitizeText(username)).slice(0, 100);
     const where = address.slice(0, 64);
-    const attempt = await withTransaction(this.pool, async (db) => {
+    const attempt = await this.#attempts.run(where, () => withTransaction(this.pool, async (db) => {
       await db.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [LOGIN_LOCK, where]);
       const { rows } = await db.query<{ mine: string; here: string }>(
         `SELECT count(*) FILTER (WHERE username = $1) AS mine, count(*) AS here FROM login_failures
@@ -98,7 +101,7 @@ export class StaffAccounts {
       if (Number(rows[0]?.mine ?? 0) >= MAX_FAILURES || Number(rows[0]?.here ?? 0) >= MAX_ADDRESS_FAILURES) return undefined;
       const inserted = await db.query<{ id: string }>("INSERT INTO login_failures (username, address) VALUES ($1, $2) RETURNING id", [user, where]);
       return inserted.rows[0]?.id;
-    });
+    }));
     if (attempt === undefined) return { ok: false, reason: "too_many_attempts" };
     const { rows } = await this.pool.query<StaffRow>(
       "SELECT id, username, display_name, role, centres, password_hash, active FROM staff WHERE username = $1 AND active", [user]);

@@ -37,8 +37,8 @@ describe.each(targets)("staff login limits on $name", (target) => {
 
   it("counts every one of 200 parallel guesses: at most five are checked, then the right password is refused too", async () => {
     const statuses = await Promise.all(Array.from({ length: 200 }, (_, i) => login(app, "anna", `wrong guess ${i}`, "198.51.100.66").then((r) => r.status)));
-    expect(statuses.filter((s) => s === 401).length).toBe(MAX_FAILURES);
-    expect(statuses.filter((s) => s === 429).length).toBe(200 - MAX_FAILURES);
+    const counts = Object.fromEntries([...new Set(statuses)].map((s) => [s, statuses.filter((x) => x === s).length]));
+    expect(counts).toEqual({ 401: MAX_FAILURES, 429: 200 - MAX_FAILURES });
     expect((await login(app, "anna", "correct horse battery", "198.51.100.66")).status).toBe(429);
   }, 120_000);
 
