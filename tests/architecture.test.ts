@@ -13,4 +13,10 @@ describe("architecture", () => {
     const [result] = await eslint.lintText('import { Bot } from "grammy";\nexport { Bot };\n', { filePath: `${ROOT}/src/channels/example.ts` });
     expect(result?.messages.filter((m) => m.ruleId === "no-restricted-imports")).toEqual([]);
   });
+  it("finds no forbidden import or console call in the real core, content and language code", async () => {
+    const results = await eslint.lintFiles(["src/core/**/*.ts", "src/knowledge/**/*.ts", "src/nlp/**/*.ts", "src/flows/**/*.ts"]);
+    expect(results.length).toBeGreaterThan(20);
+    const violations = results.flatMap((r) => r.messages.filter((m) => m.ruleId === "no-restricted-imports" || m.ruleId === "no-console").map((m) => `${r.filePath}:${m.line} ${m.message}`));
+    expect(violations).toEqual([]);
+  });
 });
