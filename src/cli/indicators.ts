@@ -125,7 +125,7 @@ export function formatUnanswered(groups: readonly UnansweredGroup[], period: Rep
 }
 
 /** Runs `indicators …`; returns the exit code. */
-export async function indicatorsCommand(argv: readonly string[], io: { output: Writable } = { output: process.stdout }): Promise<number> {
+export async function indicatorsCommand(argv: readonly string[], io: { output: Writable; env?: NodeJS.ProcessEnv } = { output: process.stdout }): Promise<number> {
   const usage = `Usage:\n${INDICATORS_USAGE}`;
   let from: string | undefined;
   let to: string | undefined;
@@ -155,7 +155,7 @@ export async function indicatorsCommand(argv: readonly string[], io: { output: W
   if (limit !== undefined && !unanswered) throw new UsageError("--limit applies to --unanswered only");
   const period = dayPeriod(from, to);
 
-  const config = loadConfig();
+  const config = loadConfig(io.env ?? process.env);
   const db = await openDatabase(config.databaseUrl ? { kind: "postgres", url: config.databaseUrl } : { kind: "pglite", dataDir: config.dataDir }, { purpose: "cli indicators" });
   try {
     await migrate(db.pool);

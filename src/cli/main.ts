@@ -8,6 +8,8 @@
  * @module
  */
 import { readFile } from "node:fs/promises";
+import { pathToFileURL } from "node:url";
+import type { Readable, Writable } from "node:stream";
 import { loadContent } from "../content.js";
 import { Assistant } from "../core/assistant.js";
 import { Conversation, NEW_SESSION } from "../core/conversation.js";
@@ -32,6 +34,17 @@ const USAGE = `Usage: npm run --silent cli -- <command>
 ${STAFF_USAGE}
 ${INDICATORS_USAGE}`;
 
+/** Where a command reads its settings and input and writes its output (in tests: in-process buffers). */
+export interface CliIo {
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** The process's own streams and environment. */
+export const PROCESS_IO: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+
 /** Splits argv into flags (--name [value]) and positional words. */
 function parseArgs(argv: readonly string[], valued: readonly string[] = []): { flags: Map<string, string>; words: string[] } {
   const flags = new Map<string, string>();
@@ -54,50 +67,50 @@ function parseArgs(argv: readonly string[], valued: readonly string[] = []): { f
   return { flags, words };
 }
 
-async function makeAssistant(stem: StemMode = "light"): Promise<Assistant> {
-  const config = loadConfig();
+async function makeAssistant(io: CliIo, stem: StemMode = "light"): Promise<Assistant> {
+  const config = loadConfig(io.env);
   const knowledge = await loadKnowledge(config.knowledgeDir);
   if (hasErrors(knowledge.diagnostics)) {
-    for (const d of knowledge.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-    process.stderr.write("Answering from the guides that passed the check. Run `npm run cli -- check` for details.\n");
+    for (const d of knowledge.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
+    io.stderr.write("Answering from the guides that passed the check. Run `npm run cli -- check` for details.\n");
   }
   return new Assistant({ knowledge, stem });
 }
 
 /** A conversation over the shipped guides and flows, as a resident meets it. */
-async function makeConversation(stem: StemMode = "light"): Promise<Conversation> {
-  const config = loadConfig();
-  const assistant = await makeAssistant(stem);
+async function makeConversation(io: CliIo, stem: StemMode = "light"): Promise<Conversation> {
+  const config = loadConfig(io.env);
+  const assistant = await makeAssistant(io, stem);
   const flows = await loadFlows(config.flowsDir, assistant.knowledge);
-  for (const d of flows.diagnostics.filter((x) => x.severity === "error")) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  for (const d of flows.diagnostics.filter((x) => x.severity === "error")) io.stderr.write(`${formatDiagnostic(d)}\n`);
   return new Conversation({ assistant, flows });
 }
 
-async function ask(argv: readonly string[]): Promise<number> {
+async function ask(argv: readonly string[], io: CliIo): Promise<number> {
   const { flags, words } = parseArgs(argv);
   const question = words.join(" ");
   if (question.trim() === "" && words.length === 0) throw new UsageError(`ask needs a question\n${USAGE}`);
-  const conversation = await makeConversation();
-  const out = firstTurn(conversation, question, loadConfig().defaultLang);
+  const conversation = await makeConversation(io);
+  const out = firstTurn(conversation, question, loadConfig(io.env).defaultLang);
   if (flags.has("json")) {
-    process.stdout.write(`${JSON.stringify(out)}\n`);
+    io.stdout.write(`${JSON.stringify(out)}\n`);
   } else {
-    const turn = conversation.handle(NEW_SESSION, { kind: "text", text: question }, { lang: loadConfig().defaultLang });
+    const turn = conversation.handle(NEW_SESSION, { kind: "text", text: question }, { lang: loadConfig(io.env).defaultLang });
     const detail = out.intent === "clarify" ? `clarify: ${(out.suggestions ?? []).join(", ")}` : `${out.intent}${out.flow ? ` (${out.flow})` : ""}`;
-    process.stdout.write(`[${out.lang}] ${detail}: ${out.guides.map((g) => `${g.id} ${g.score}`).join(", ")}${out.confidence !== undefined ? `  p=${out.confidence}` : ""}\n\n`);
-    process.stdout.write(`${turn.replies.map(renderReply).join("\n\n")}\n`);
+    io.stdout.write(`[${out.lang}] ${detail}: ${out.guides.map((g) => `${g.id} ${g.score}`).join(", ")}${out.confidence !== undefined ? `  p=${out.confidence}` : ""}\n\n`);
+    io.stdout.write(`${turn.replies.map(renderReply).join("\n\n")}\n`);
   }
   return 0;
 }
 
-async function runEval(argv: readonly string[]): Promise<number> {
+async function runEval(argv: readonly string[], io: CliIo): Promise<number> {
   const { flags, words } = parseArgs(argv, ["stemmer"]);
   if (words.length === 0) throw new UsageError(`eval needs a file\n${USAGE}`);
   const stem = flags.get("stemmer") ?? "light";
   if (stem !== "light" && stem !== "none") throw new UsageError("--stemmer must be light or none");
   const sets: { file: string; cases: EvalCase[] }[] = [];
   for (const file of words) sets.push({ file, cases: parseEvalFile(await readFile(file, "utf8"), file) });
-  const conversation = await makeConversation(stem);
+  const conversation = await makeConversation(io, stem);
   const perSet = sets.map((s) => ({ file: s.file, results: evaluate(conversation, s.cases) }));
   const all = perSet.flatMap((s) => s.results);
   if (flags.has("fit")) {
@@ -117,73 +130,79 @@ async function runEval(argv: readonly string[]): Promise<number> {
       labels.push(found.guides[0] !== undefined && c.expect.includes(found.guides[0].id));
     }
     const fit = fitLogistic(rows, labels);
-    process.stdout.write(`Fitted on ${rows.length} held-in questions (${labels.filter(Boolean).length} with the right first guide):\n`);
-    process.stdout.write(`  bias: ${fit.bias.toFixed(3)}\n${fit.weights.map((w, i) => `  ${FEATURE_NAMES[i]}: ${w.toFixed(3)}`).join("\n")}\n`);
-    process.stdout.write(`  as code: bias: ${fit.bias.toFixed(3)}, weights: [${fit.weights.map((w) => w.toFixed(3)).join(", ")}]\n\n`);
+    io.stdout.write(`Fitted on ${rows.length} held-in questions (${labels.filter(Boolean).length} with the right first guide):\n`);
+    io.stdout.write(`  bias: ${fit.bias.toFixed(3)}\n${fit.weights.map((w, i) => `  ${FEATURE_NAMES[i]}: ${w.toFixed(3)}`).join("\n")}\n`);
+    io.stdout.write(`  as code: bias: ${fit.bias.toFixed(3)}, weights: [${fit.weights.map((w) => w.toFixed(3)).join(", ")}]\n\n`);
   }
   if (flags.has("calibration")) {
     for (const p of ["in", "out"] as const) {
-      process.stdout.write(`Calibration, held-${p} (answer at p ≥ ${CALIBRATION.answer}, clarify at p ≥ ${CALIBRATION.clarify}):\n`);
-      process.stdout.write(`${calibrationTable(all.filter((r) => r.part === p), (lo) => band(lo + 1e-9))}\n\n`);
+      io.stdout.write(`Calibration, held-${p} (answer at p ≥ ${CALIBRATION.answer}, clarify at p ≥ ${CALIBRATION.clarify}):\n`);
+      io.stdout.write(`${calibrationTable(all.filter((r) => r.part === p), (lo) => band(lo + 1e-9))}\n\n`);
     }
   }
   if (sets.length > 1) {
-    for (const s of perSet) process.stdout.write(`${s.file}\n${formatReport(s.results, { misses: false })}\n\n`);
-    process.stdout.write("All sets\n");
+    for (const s of perSet) io.stdout.write(`${s.file}\n${formatReport(s.results, { misses: false })}\n\n`);
+    io.stdout.write("All sets\n");
   }
-  process.stdout.write(`${formatReport(all, { misses: !flags.has("no-misses") })}\n`);
-  if (flags.has("json")) process.stdout.write(`${JSON.stringify(jsonSummary(all))}\n`);
+  io.stdout.write(`${formatReport(all, { misses: !flags.has("no-misses") })}\n`);
+  if (flags.has("json")) io.stdout.write(`${JSON.stringify(jsonSummary(all))}\n`);
   return 0;
 }
 
-async function check(): Promise<number> {
-  const config = loadConfig();
+async function check(io: CliIo): Promise<number> {
+  const config = loadConfig(io.env);
   const { knowledge, flows, diagnostics } = await loadContent(config.knowledgeDir, config.flowsDir);
-  for (const d of diagnostics) process.stdout.write(`${formatDiagnostic(d)}\n`);
+  for (const d of diagnostics) io.stdout.write(`${formatDiagnostic(d)}\n`);
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.length - errors;
   const guides = [...knowledge.guides.values()].reduce((n, m) => n + m.size, 0);
-  process.stdout.write(`Checked ${guides} guide files (${knowledge.ids.length} guides) and ${flows.all.length} flows: ${errors} error(s), ${warnings} warning(s).\n`);
+  io.stdout.write(`Checked ${guides} guide files (${knowledge.ids.length} guides) and ${flows.all.length} flows: ${errors} error(s), ${warnings} warning(s).\n`);
   return errors > 0 ? 1 : 0;
 }
 
-async function chat(): Promise<number> {
-  const config = loadConfig();
-  const assistant = await makeAssistant();
+async function chat(io: CliIo): Promise<number> {
+  const config = loadConfig(io.env);
+  const assistant = await makeAssistant(io);
   const flows = await loadFlows(config.flowsDir, assistant.knowledge);
-  for (const d of flows.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-  await runTerminalChat({ conversation: new Conversation({ assistant, flows }), input: process.stdin, output: process.stdout, lang: config.defaultLang });
+  for (const d of flows.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
+  await runTerminalChat({ conversation: new Conversation({ assistant, flows }), input: io.stdin, output: io.stdout, lang: config.defaultLang });
   return 0;
 }
 
 /** Runs one CLI command; returns the exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case "ask":
-      return ask(rest);
+      return ask(rest, io);
     case "eval":
-      return runEval(rest);
+      return runEval(rest, io);
     case "check":
-      return check();
+      return check(io);
     case "chat":
-      return chat();
+      return chat(io);
     case "staff":
-      return staffCommand(rest);
+      return staffCommand(rest, { input: io.stdin, output: io.stdout, env: io.env });
     case "indicators":
-      return indicatorsCommand(rest);
+      return indicatorsCommand(rest, { output: io.stdout, env: io.env });
     default:
       throw new UsageError(USAGE);
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
+/** Runs a command as the process does: errors become a message on stderr and an exit code (2 for usage). */
+export async function runCli(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
+  try {
+    return await main(argv, io);
+  } catch (error) {
     const e = asAppError(error);
-    process.stderr.write(`${e.message}\n`);
-    process.exitCode = e.code === "usage" ? 2 : 1;
-  },
-);
+    io.stderr.write(`${e.message}\n`);
+    return e.code === "usage" ? 2 : 1;
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  void runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

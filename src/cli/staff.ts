@@ -38,7 +38,7 @@ async function askPassword(input: Readable, output: Writable, prompt: string): P
 }
 
 /** Runs `staff …`; returns the exit code. */
-export async function staffCommand(argv: readonly string[], io: { input: Readable; output: Writable } = { input: process.stdin, output: process.stdout }): Promise<number> {
+export async function staffCommand(argv: readonly string[], io: { input: Readable; output: Writable; env?: NodeJS.ProcessEnv } = { input: process.stdin, output: process.stdout }): Promise<number> {
   const [sub, username, ...rest] = argv;
   if (sub !== "add" || !username || username.startsWith("--")) throw new UsageError(`Usage:\n${STAFF_USAGE}`);
   let role: Role | undefined;
@@ -58,13 +58,14 @@ export async function staffCommand(argv: readonly string[], io: { input: Readabl
     else throw new UsageError(`unknown option ${flag}\nUsage:\n${STAFF_USAGE}`);
   }
   if (!role) throw new UsageError(`--role is required\nUsage:\n${STAFF_USAGE}`);
-  const config = loadConfig();
+  const env = io.env ?? process.env;
+  const config = loadConfig(env);
   const knowledge = await loadKnowledge(config.knowledgeDir);
   const known = new Set(knowledge.centres?.centres.map((c) => c.id) ?? []);
   const unknown = centres.filter((c) => !known.has(c));
   if (unknown.length > 0) throw new UsageError(`unknown centre ${unknown.join(", ")}; known: ${[...known].join(", ")}`);
   if (role === "agent" && centres.length === 0) throw new UsageError("an agent needs at least one --centre <id>");
-  const password = process.env.STAFF_PASSWORD ?? await askPassword(io.input, io.output, `Password for ${username}: `);
+  const password = env.STAFF_PASSWORD ?? await askPassword(io.input, io.output, `Password for ${username}: `);
   if (password.length < 10) throw new UsageError("the password must have at least 10 characters");
   const db = await openDatabase(config.databaseUrl ? { kind: "postgres", url: config.databaseUrl } : { kind: "pglite", dataDir: config.dataDir }, { purpose: "cli staff add" });
   try {

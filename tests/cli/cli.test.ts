@@ -4,20 +4,43 @@ import { mkdtemp, writeFile, cp, rm, readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { Readable, Writable } from "node:stream";
+import { runCli } from "../../src/cli/main.js";
 import { ROOT } from "../helpers.js";
 
 const run = promisify(execFile);
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(TSX, ["src/cli/main.ts", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
+/** A writable stream that keeps what is written. */
+function sink(): Writable & { text: () => string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+  return Object.assign(stream, { text: () => chunks.join("") });
 }
+
+/** Runs a CLI command in this process, as `npm run cli` would, with its own environment and output. */
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = sink();
+  const stderr = sink();
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("STAFF_") && k !== "DATA_DIR" && k !== "DATABASE_URL"));
+  const code = await runCli(args, { stdin: Readable.from([]), stdout, stderr, env: { ...base, ...env } });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+describe("cli as its own process", () => {
+  it("runs a command through tsx, prints its result and exits with its code", async () => {
+    const { stdout } = await run(TSX, ["src/cli/main.ts", "check"], { cwd: ROOT });
+    expect(stdout).toMatch(/Checked 54 guide files \(18 guides\) and 6 flows: 0 error\(s\)/);
+    const usage = await run(TSX, ["src/cli/main.ts", "nonsense"], { cwd: ROOT }).then(() => ({ code: 0, stderr: "" }), (e: { code: number; stderr: string }) => e);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("Usage: npm run --silent cli");
+  });
+});
 
 describe("cli ask --json", () => {
   it("prints one JSON object with lang, intent, ranked guides and the reply", async () => {
