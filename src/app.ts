@@ -34,6 +34,7 @@ import { PgSlackThreads } from "./store/slack-threads.js";
 import { ConversationStore } from "./store/conversation-store.js";
 import { openDatabase, type Database } from "./store/database.js";
 import { migrate } from "./store/migrate.js";
+import { createVoice, type Voice } from "./voice/voice.js";
 
 
 /** Overrides for tests and benchmarks. */
@@ -62,6 +63,8 @@ export interface RunningApp {
   /** The database (tests and tools read it directly). */
   readonly database: Database;
   readonly telegram?: TelegramChannel;
+  /** Speech in and out (transcription and speech may each be off). */
+  readonly voice: Voice;
   readonly channels: readonly string[];
   readonly desk: AppDesk;
   readonly staffAccounts: StaffAccounts;
@@ -166,6 +169,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     },
   });
 
+  const voice = await createVoice(config.voice, log);
   let telegram: TelegramChannel | undefined;
   if (config.telegram) {
     telegram = createTelegramChannel({
@@ -176,6 +180,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
       ...(config.telegram.webhookUrl ? { webhookUrl: config.telegram.webhookUrl } : {}),
       ...(config.telegram.webhookSecret ? { webhookSecret: config.telegram.webhookSecret } : {}),
       retryBudgetMs: config.telegram.retryBudgetMs,
+      voice,
       ...(overrides.telegram?.botInfo ? { botInfo: overrides.telegram.botInfo } : {}),
       ...(overrides.telegram?.throttle === false ? { throttle: false } : {}),
     });
@@ -242,7 +247,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
 
   let closed = false;
   return {
-    url, port, service, store, database, channels, desk, staffAccounts, outbox, notifier, content: reloader,
+    url, port, service, store, database, channels, desk, voice, staffAccounts, outbox, notifier, content: reloader,
     conversation: () => conversation,
     ...(telegram ? { telegram } : {}),
     close: async () => {

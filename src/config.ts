@@ -41,8 +41,33 @@ const Schema = z.object({
     .describe("new web chat conversations one client address may start per hour, per instance (default 60)"),
   WEB_SESSIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300)
     .describe("new web chat conversations one instance starts per minute in all (default 300)"),
+  STT_BASE_URL: z.url({ protocol: /^https?$/ }).optional()
+    .describe("the address of an OpenAI-compatible speech-to-text API ending in /v1, e.g. https://api.openai.com/v1 or http://127.0.0.1:8000/v1 (a self-hosted Whisper server); unset: voice messages are not transcribed"),
+  STT_API_KEY: z.string().min(1).optional().describe("the speech-to-text API key (optional for a self-hosted server)"),
+  STT_MODEL: z.string().regex(/^[\w.:/-]{1,100}$/, "must be a model name").default("whisper-1").describe("the transcription model, e.g. whisper-1 or Systran/faster-whisper-small"),
+  STT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(15).describe("how long one transcription may take before it is tried once more (1–120 s, default 15)"),
+  TTS_BASE_URL: z.url({ protocol: /^https?$/ }).optional()
+    .describe("the address of an OpenAI-compatible text-to-speech API ending in /v1; unset: espeak-ng speaks when installed"),
+  TTS_API_KEY: z.string().min(1).optional().describe("the text-to-speech API key (defaults to STT_API_KEY; optional for a self-hosted server)"),
+  TTS_MODEL: z.string().regex(/^[\w.:/-]{1,100}$/, "must be a model name").default("tts-1").describe("the speech model, e.g. tts-1 or gpt-4o-mini-tts"),
+  TTS_VOICE_LV: z.string().regex(/^[\w.:/+-]{1,100}$/, "must be a voice name").optional().describe("the voice for Latvian answers (an API voice such as alloy, or an espeak-ng voice such as lv)"),
+  TTS_VOICE_RU: z.string().regex(/^[\w.:/+-]{1,100}$/, "must be a voice name").optional().describe("the voice for Russian answers"),
+  TTS_VOICE_EN: z.string().regex(/^[\w.:/+-]{1,100}$/, "must be a voice name").optional().describe("the voice for English answers"),
+  TTS_OFFLINE: z.enum(["auto", "off"]).default("auto").describe("auto (speak with espeak-ng when it is installed and no TTS_BASE_URL is set) or off"),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90).describe("days to keep transcripts and closed tickets (1–3650, default 90)"),
 });
+
+/** Speech settings: transcription of voice messages and spoken answers (src/voice). */
+export interface VoiceConfig {
+  /** OpenAI-compatible transcription; voice messages get the polite "not understood" answer without it. */
+  readonly stt?: { readonly baseUrl: string; readonly apiKey?: string; readonly model: string; readonly timeoutMs: number };
+  /** OpenAI-compatible speech; else espeak-ng when `offline` and installed. */
+  readonly tts?: { readonly baseUrl: string; readonly apiKey?: string; readonly model: string };
+  /** The voice per language, when set. */
+  readonly voices: Readonly<Partial<Record<"lv" | "ru" | "en", string>>>;
+  /** Speak with espeak-ng when no TTS service is configured (and it is installed). */
+  readonly offline: boolean;
+}
 
 /** The parsed configuration. */
 export interface Config {
@@ -61,6 +86,8 @@ export interface Config {
   readonly trustProxy: number;
   /** Web chat session limits per instance. */
   readonly webSessions: { readonly perAddressPerHour: number; readonly perMinute: number };
+  /** Speech in and out. */
+  readonly voice: VoiceConfig;
   readonly slack?: {
     readonly botToken: string;
     readonly signingSecret: string;
@@ -88,7 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = result.error.issues.map((issue) => {
       const key = String(issue.path[0]);
       const field = Schema.shape[key as keyof typeof Schema.shape];
-      const shown = /TOKEN|SECRET|PASSWORD|DATABASE_URL/.test(key) ? "(hidden)" : JSON.stringify(env[key] ?? "");
+      const shown = /TOKEN|SECRET|PASSWORD|DATABASE_URL|API_KEY/.test(key) ? "(hidden)" : JSON.stringify(env[key] ?? "");
       return `  ${key}=${shown}: ${issue.message}; set it to ${field?.description ?? "a valid value"}`;
     });
     throw new ConfigError(`Invalid settings:\n${lines.join("\n")}`);
@@ -107,6 +134,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(c.PUBLIC_URL ? { publicUrl: c.PUBLIC_URL.replace(/\/+$/, "") } : {}),
     trustProxy: c.TRUST_PROXY === "true" ? 1 : c.TRUST_PROXY === "false" ? 0 : Number(c.TRUST_PROXY),
     webSessions: { perAddressPerHour: c.WEB_SESSIONS_PER_ADDRESS, perMinute: c.WEB_SESSIONS_PER_MINUTE },
+    voice: {
+      ...(c.STT_BASE_URL
+        ? { stt: { baseUrl: c.STT_BASE_URL.replace(/\/+$/, ""), ...(c.STT_API_KEY ? { apiKey: c.STT_API_KEY } : {}), model: c.STT_MODEL, timeoutMs: c.STT_TIMEOUT_SECONDS * 1000 } }
+        : {}),
+      ...(c.TTS_BASE_URL
+        ? { tts: { baseUrl: c.TTS_BASE_URL.replace(/\/+$/, ""), ...(c.TTS_API_KEY ?? c.STT_API_KEY ? { apiKey: (c.TTS_API_KEY ?? c.STT_API_KEY) as string } : {}), model: c.TTS_MODEL } }
+        : {}),
+      voices: { ...(c.TTS_VOICE_LV ? { lv: c.TTS_VOICE_LV } : {}), ...(c.TTS_VOICE_RU ? { ru: c.TTS_VOICE_RU } : {}), ...(c.TTS_VOICE_EN ? { en: c.TTS_VOICE_EN } : {}) },
+      offline: c.TTS_OFFLINE === "auto",
+    },
     ...(c.SLACK_BOT_TOKEN && c.SLACK_SIGNING_SECRET
       ? {
           slack: {

@@ -17,6 +17,8 @@ import type { ConversationService } from "../service/conversations.js";
 import { DeliveryRefusedError, RequestError } from "../core/errors.js";
 import type { Resident } from "../store/conversation-store.js";
 import { isConnectionError } from "../store/database.js";
+import { hearTelegram, LISTEN_BUTTON_ID, speakTelegram, telegramFileType, withListenButton } from "../voice/telegram-voice.js";
+import type { Voice } from "../voice/voice.js";
 
 /** Telegram's limit for one message, after entities are parsed. */
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -88,6 +90,8 @@ export interface TelegramOptions {
   readonly botInfo?: UserFromGetMe;
   /** How long one update may take, retries included. @default {@link UPDATE_BUDGET_MS} */
   readonly retryBudgetMs?: number;
+  /** Speech: voice notes transcribed, answers spoken (src/voice). */
+  readonly voice?: Voice;
 }
 
 /** A running Telegram channel. */
@@ -240,7 +244,7 @@ export function toInput(update: Update): Input | undefined {
   }
   // Photos and documents can be fetched again by staff (the largest photo size).
   const photo = message.photo?.[message.photo.length - 1];
-  const fileId = photo?.file_id ?? message.document?.file_id;
+  const fileId = photo?.file_id ?? message.document?.file_id ?? message.voice?.file_id ?? message.audio?.file_id;
   const name = message.document?.file_name === undefined ? undefined : sanitizeText(message.document.file_name);
   return fileId ? { kind: "media", media, file: { channel: "telegram", id: fileId, ...(name ? { name } : {}) } } : { kind: "media", media };
 }
@@ -286,10 +290,10 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
    * Sends a turn's replies in order; returns the replies not sent (from the first that failed),
    * or none. A permanent refusal (the resident blocked the bot) ends the sending.
    */
-  const sendTurn = async (api: Api, chatId: number, replies: readonly Reply[], keyboard?: readonly Button[]): Promise<readonly Reply[]> => {
+  const sendTurn = async (api: Api, chatId: number, replies: readonly Reply[], keyboard?: readonly Button[], lang: Lang = "lv"): Promise<readonly Reply[]> => {
     let keyboardSent = !keyboard || keyboard.length === 0;
     for (let i = 0; i < replies.length; i++) {
-      const reply = replies[i] as Reply;
+      const reply = withListenButton(replies[i] as Reply, options.voice, lang);
       const wants = !keyboardSent && reply.buttons.length === 0 ? keyboard : undefined;
       const messages = renderForTelegram(reply, wants);
       try {
@@ -341,6 +345,13 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
   bot.on("callback_query", async (ctx, next) => {
     // Stop the button's spinner at once; the answer follows as a message.
     await ctx.answerCallbackQuery().catch((error: unknown) => log.warn("answerCallbackQuery failed", { error }));
+    const spoken = ctx.callbackQuery.message;
+    if (ctx.callbackQuery.data === LISTEN_BUTTON_ID && options.voice && spoken) {
+      // "🔊": the message the button is on, as speech; not a turn.
+      const lang = await service.languageOf("telegram", String(spoken.chat.id)) ?? "lv";
+      await speakTelegram(options.voice, ctx.api, spoken.chat.id, ("text" in spoken ? spoken.text : undefined) ?? "", lang, log);
+      return;
+    }
     await next();
   });
   bot.use(async (ctx) => {
@@ -348,6 +359,11 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
     if (!chat || chat.type !== "private") return;
     let input = toInput(ctx.update);
     if (!input) return;
+    if (options.voice) {
+      const hint = ctx.from?.language_code?.slice(0, 2);
+      const lang = await service.languageOf("telegram", String(chat.id)) ?? (isLang(hint) ? hint : undefined);
+      input = await hearTelegram(options.voice, ctx.message, input, lang, download) ?? input;
+    }
     const deadline = Date.now() + budgetMs;
     ctx.api.config.use(retryUntil(() => deadline));
     let turn;
@@ -378,7 +394,7 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
       await service.queueReplies(turn.residentId, turn.replies);
       return;
     }
-    const unsent = await sendTurn(ctx.api, chat.id, turn.replies, turn.mainActions);
+    const unsent = await sendTurn(ctx.api, chat.id, turn.replies, turn.mainActions, turn.lang);
     if (unsent.length > 0) await service.queueReplies(turn.residentId, unsent);
   });
   bot.catch((err) => {
@@ -417,9 +433,7 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
     if (!file.file_path) throw new Error("Telegram gave no file path");
     const response = await fetch(`${apiRoot}/file/bot${options.token}/${file.file_path}`);
     if (!response.ok) throw new Error(`Telegram file download failed with HTTP ${response.status}`);
-    const contentType = /\.(jpe?g)$/i.test(file.file_path) ? "image/jpeg" : /\.png$/i.test(file.file_path) ? "image/png"
-      : /\.pdf$/i.test(file.file_path) ? "application/pdf" : "application/octet-stream";
-    return { bytes: new Uint8Array(await response.arrayBuffer()), contentType };
+    return { bytes: new Uint8Array(await response.arrayBuffer()), contentType: telegramFileType(file.file_path) };
   };
 
   if (options.webhookUrl) {

@@ -25,9 +25,10 @@ import { IntakeRunner } from "./intake.js";
 import { MESSAGES } from "./messages.js";
 import { maskPersonalData } from "./privacy.js";
 import { ratingQuestion, TicketRelay } from "./relay.js";
+import { VOICE_TEXTS, voiceProblemText } from "./voice-texts.js";
 import { simplify, simplifyLabel } from "./text-match.js";
 import { startDraft, type Core, type Draft, type SessionState, type TurnResult } from "./turn.js";
-import { LANGS, type Button, type Input, type Lang, type Reply } from "./types.js";
+import { LANGS, type Button, type Input, type Lang, type Reply, type VoiceProblem } from "./types.js";
 
 export { NEW_SESSION } from "./turn.js";
 export type { EscalationRequest, FlowPosition, Intake, SessionState, TurnEvent, TurnResult } from "./turn.js";
@@ -130,11 +131,12 @@ export class Conversation implements Core {
     else if (ticket?.relay && (input.kind === "text" || input.kind === "media" || input.kind === "contact")) this.tickets.relay(d, ticket, input);
     else if (d.state.ratingComment !== undefined && input.kind === "text") this.tickets.comment(d, d.state.ratingComment, input.text);
     else if (press) this.button(d, press);
-    else if (input.kind === "media") this.media(d, input.media);
+    else if (input.kind === "media") this.media(d, input.media, input.voiceProblem);
     else if (input.kind === "contact") this.media(d, "contact");
     else if (input.kind === "text") this.text(d, input.text, input.edited === true);
     // Messages for a member of staff get no bot reply: a person answers them.
     if (d.replies.length === 0 && !d.relay && !d.escalation) d.replies.push({ text: MESSAGES[d.lang].menuIntro, buttons: this.assistant.menuButtons(d.lang) });
+    this.speech(d, input);
     return { ...d };
   }
 
@@ -313,11 +315,24 @@ export class Conversation implements Core {
     d.replies.push({ text: MESSAGES[d.lang].unknownButton, buttons: this.assistant.menuButtons(d.lang) });
   }
 
-  private media(d: Draft, media: Extract<Input, { kind: "media" }>["media"]): void {
+  private media(d: Draft, media: Extract<Input, { kind: "media" }>["media"], problem?: VoiceProblem): void {
     const t = MESSAGES[d.lang];
     d.intent = "fallback";
     const buttons = media === "sticker" ? this.assistant.menuButtons(d.lang) : this.mainButtons(d.lang);
-    d.replies.push({ text: t.media[media] ?? t.media.other, buttons });
+    d.replies.push({ text: problem ? voiceProblemText(d.lang, problem) : t.media[media] ?? t.media.other, buttons });
+  }
+
+  /**
+   * Speech around a turn: a spoken message is answered first with what was understood (masked,
+   * in the language of the answer), and guide answers and flow steps are marked worth listening to.
+   */
+  private speech(d: Draft, input: Input): void {
+    if (d.guideId !== undefined || d.stepId !== undefined) {
+      d.replies = d.replies.map((r) => (r.from || r.text.trim() === "" ? r : { ...r, listen: true }));
+    }
+    if (input.kind === "text" && input.spoken) {
+      d.replies.unshift({ text: VOICE_TEXTS[d.lang].heard(maskPersonalData(input.text.trim()).slice(0, 1000)), buttons: [] });
+    }
   }
 
   private text(d: Draft, raw: string, edited: boolean): void {

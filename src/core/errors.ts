@@ -10,7 +10,7 @@
 export type DeskErrorCode = "not_found" | "forbidden" | "already_claimed" | "not_yours" | "closed" | "unknown_centre" | "bad_request";
 
 /** Codes of a refused or malformed request (web chat, staff API, Slack requests). */
-export type RequestErrorCode = "bad_request" | "not_found" | "payload_too_large" | "too_many_requests";
+export type RequestErrorCode = "bad_request" | "not_found" | "payload_too_large" | "unsupported_media_type" | "too_many_requests";
 
 /** Codes of a caller who is not (or not enough) signed in. */
 export type AuthErrorCode = "unauthorized" | "csrf_failed" | "forbidden" | "invalid_credentials" | "too_many_attempts";
@@ -24,6 +24,12 @@ export type StorageErrorCode = "database_locked" | "unavailable";
 /** Codes of a delivery to a resident that a channel refused for good. */
 export type DeliveryErrorCode = "delivery_refused";
 
+/**
+ * Codes of speech (src/voice): no speech service is configured or it failed (`voice_unavailable`);
+ * a recording longer than allowed, larger than allowed, or not audio at all.
+ */
+export type VoiceErrorCode = "voice_unavailable" | "voice_too_long" | "voice_too_large" | "voice_unreadable";
+
 /** Every stable error code. */
 export type ErrorCode =
   | "config_invalid"
@@ -35,6 +41,7 @@ export type ErrorCode =
   | RemoteErrorCode
   | StorageErrorCode
   | DeliveryErrorCode
+  | VoiceErrorCode
   | "unknown";
 
 /** Base class: an error with a stable code and an optional cause. */
@@ -184,4 +191,15 @@ export class DeliveryRefusedError extends AppError {
 export function asAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   return new AppError("unknown", error instanceof Error ? error.message : String(error), { cause: error });
+}
+
+/**
+ * Speech in or out failed: not configured or the service is down (`voice_unavailable`, safe to
+ * retry later), or the recording itself is refused (too long, too large, not audio).
+ */
+export class VoiceError extends AppError {
+  declare readonly code: VoiceErrorCode;
+  constructor(code: VoiceErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
 }

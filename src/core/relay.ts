@@ -30,11 +30,13 @@ export class TicketRelay {
   /** While a person handles the ticket, what the resident writes goes to them. */
   relay(d: Draft, ticket: OpenTicket, input: Extract<Input, { kind: "text" | "media" | "contact" }>): void {
     d.intent = "escalate";
-    const text = input.kind === "text" ? input.text.slice(0, 4000)
+    const text = input.kind === "text" ? `${input.spoken ? "🎤 " : ""}${input.text.slice(0, 4000)}`
       : input.kind === "media" ? `[${input.media}]`
         : `[📞 ${input.phone}]`;
-    const file = input.kind === "media" ? input.file : undefined;
-    d.relay = { ticketId: ticket.id, text: maskPersonalData(text), ...(file && input.kind === "media" ? { attachment: { ...file, kind: input.media } } : {}) };
+    // A voice message goes to staff with its recording (a player in the console) and transcript.
+    const file = input.kind === "media" ? input.file : input.kind === "text" ? input.spoken?.file : undefined;
+    const kind = input.kind === "media" ? input.media : input.kind === "text" ? input.spoken?.media : undefined;
+    d.relay = { ticketId: ticket.id, text: maskPersonalData(text), ...(file && kind ? { attachment: { ...file, kind } } : {}) };
   }
 
   /** "End" or "back to the specialist"; without an open ticket the button is stale. */

@@ -43,14 +43,16 @@ export interface Reply {
   readonly requestContact?: ContactRequest;
   /** Written by a member of staff, not the bot: channels show it differently (name, centre). */
   readonly from?: StaffAuthor;
+  /** Worth listening to (a guide answer, a flow step): channels that can speak offer "🔊". */
+  readonly listen?: boolean;
 }
 
 /**
  * What a transcript line is. From the resident: typed `text`, an `edited` message, a `button`
  * pressed (the text is its label), a `command`, `media` (the text is its kind) or a phone number
- * shared (`contact`, never stored). To the resident: a `bot` message or a `staff` message.
+ * shared (`contact`, never stored), a `voice` message (the text is its transcript). To the resident: a `bot` message or a `staff` message.
  */
-export type TranscriptKind = "text" | "edited" | "button" | "command" | "media" | "contact" | "bot" | "staff";
+export type TranscriptKind = "text" | "edited" | "button" | "command" | "media" | "contact" | "voice" | "bot" | "staff";
 
 /** What the bot decided to do with a message. */
 export type Intent = "guide" | "flow" | "escalate" | "fallback" | "clarify";
@@ -68,12 +70,25 @@ export interface FileRef {
   readonly name?: string;
 }
 
+/** A voice message or audio file the channel transcribed: the text input came from speech. */
+export interface Spoken {
+  readonly media: "voice" | "audio";
+  /** Where staff can listen to it again. */
+  readonly file?: FileRef;
+}
+
+/**
+ * Why a voice message could not become text: no speech service (`unconfigured`), the service
+ * failed (`unavailable`), longer or larger than allowed, not audio, or nothing was heard (`empty`).
+ */
+export type VoiceProblem = "unconfigured" | "unavailable" | "too_long" | "too_large" | "unreadable" | "empty";
+
 /** One inbound message, as every channel translates it. */
 export type Input =
-  | { readonly kind: "text"; readonly text: string; readonly edited?: boolean }
+  | { readonly kind: "text"; readonly text: string; readonly edited?: boolean; readonly spoken?: Spoken }
   | { readonly kind: "button"; readonly id: string }
   | { readonly kind: "command"; readonly name: string; readonly arg?: string }
-  | { readonly kind: "media"; readonly media: MediaKind; readonly file?: FileRef }
+  | { readonly kind: "media"; readonly media: MediaKind; readonly file?: FileRef; readonly voiceProblem?: VoiceProblem }
   /** The resident shared their own phone number (Telegram's contact button). */
   | { readonly kind: "contact"; readonly phone: string };
 

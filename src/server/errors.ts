@@ -11,7 +11,7 @@ import type { Logger } from "../log.js";
 import { isConnectionError } from "../store/database.js";
 
 /** HTTP statuses this edge answers with. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
 
 /** The status of each code the caller is told about; codes not listed are internal (500). */
 const STATUS: Partial<Readonly<Record<ErrorCode, ErrorStatus>>> = {
@@ -26,9 +26,14 @@ const STATUS: Partial<Readonly<Record<ErrorCode, ErrorStatus>>> = {
   not_yours: 409,
   closed: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   too_many_requests: 429,
   too_many_attempts: 429,
   unavailable: 503,
+  voice_unavailable: 503,
+  voice_too_large: 413,
+  voice_too_long: 422,
+  voice_unreadable: 422,
 };
 
 const INTERNAL_MESSAGE = "Something went wrong on our side. Please try again.";

@@ -110,7 +110,7 @@ function sanitizeInput(input: Input): Input {
 function describeInput(input: Input, label: (id: string) => string): { kind: TranscriptKind; text: string } {
   switch (input.kind) {
     case "text":
-      return { kind: input.edited ? "edited" : "text", text: input.text };
+      return { kind: input.spoken ? "voice" : input.edited ? "edited" : "text", text: input.text };
     case "button":
       return { kind: "button", text: label(input.id) };
     case "command":
@@ -200,6 +200,11 @@ export class ConversationService {
     } finally {
       if (--this.#running === 0) for (const resolve of this.#idle.splice(0)) resolve();
     }
+  }
+
+  /** The language of a chat's resident, when we have met them (a hint for transcribing speech). */
+  async languageOf(channel: string, chatId: string): Promise<Lang | undefined> {
+    return this.#sessions.get(`${channel}:${chatId}`)?.resident.lang ?? await this.#store.residentLang(channel, chatId);
   }
 
   /** Resolves when no turn is being handled (a clean stop). */

@@ -269,6 +269,12 @@ export class ConversationStore {
     return toResident(rows[0] as ResidentRow);
   }
 
+  /** The language of a chat's resident, without creating one. */
+  async residentLang(channel: string, chatId: string): Promise<Lang | undefined> {
+    const { rows } = await this.pool.query<{ lang: Lang }>("SELECT lang FROM residents WHERE channel = $1 AND chat_id = $2", [channel, chatId]);
+    return rows[0]?.lang;
+  }
+
   /** Records (or withdraws, with `false`) consent to share the conversation with staff. */
   async setConsent(residentId: number, consent: boolean): Promise<void> {
     await this.pool.query("UPDATE residents SET consent_at = CASE WHEN $2 THEN now() ELSE NULL END, updated_at = now() WHERE id = $1", [residentId, consent]);

@@ -37,6 +37,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<Runnin
     // Every test client comes from 127.0.0.1: the session limits get their own test.
     WEB_SESSIONS_PER_ADDRESS: "100000",
     WEB_SESSIONS_PER_MINUTE: "100000",
+    // No offline speech (and no "🔊" buttons) unless a test asks for it.
+    TTS_OFFLINE: "off",
     ...(options.dataDir ? { DATA_DIR: options.dataDir } : {}),
     ...(options.telegram
       ? {

@@ -111,7 +111,7 @@ export interface BotMessage {
   chatId: number;
   message_id: number;
   /** "text" for sendMessage, otherwise the media kind. */
-  kind: "text" | "photo" | "document";
+  kind: "text" | "photo" | "document" | "voice";
   /** The text (or caption) exactly as the bot sent it, markup included. */
   text: string;
   /** The text as a user sees it: tags removed, entities decoded, trimmed. */
@@ -562,6 +562,11 @@ export class FakeTelegram {
       },
       opts,
     );
+  }
+
+  /** The bytes of a file the bot uploaded or a user sent (e.g. a voice message the bot sent). */
+  fileData(fileId: string): Buffer | undefined {
+    return this.files.get(fileId)?.data;
   }
 
   /** The user sends a photo (three sizes), optionally with a caption. */
@@ -1367,7 +1372,7 @@ export class FakeTelegram {
       return this.createBotMessage(chat, "text", raw, optStr(p, "parse_mode"), f, markup, replyTo, {});
     });
 
-    const sendMedia = (kind: "photo" | "document") => (p: Params) => {
+    const sendMedia = (kind: "photo" | "document" | "voice") => (p: Params) => {
       const chat = this.targetChat(p);
       const input = p[kind];
       if (input === undefined || input === "") throw bad(`Bad Request: there is no ${kind} in the request`);
@@ -1377,9 +1382,10 @@ export class FakeTelegram {
       const replyTo = this.replyTarget(chat, p);
       const upload = isUploadedFile(input) ? input : undefined;
       const known = typeof input === "string" ? this.files.get(input) : undefined;
-      const file = known ?? this.addFile(kind === "photo" ? "photos" : "documents", kind === "photo" ? "jpg" : "dat", upload?.data);
-      const fields: Partial<Message> =
-        kind === "photo"
+      const file = known ?? this.addFile(kind === "photo" ? "photos" : kind === "voice" ? "voice" : "documents", kind === "photo" ? "jpg" : kind === "voice" ? "oga" : "dat", upload?.data);
+      const fields: Partial<Message> = kind === "voice"
+        ? { voice: { file_id: file.file_id, file_unique_id: file.file_unique_id, duration: 1, mime_type: upload?.contentType ?? "audio/ogg", file_size: file.data.length } }
+        : kind === "photo"
           ? { photo: [{ file_id: file.file_id, file_unique_id: file.file_unique_id, width: 800, height: 600, file_size: file.data.length }] }
           : {
               document: {
@@ -1394,6 +1400,7 @@ export class FakeTelegram {
     };
     h.set("sendphoto", sendMedia("photo"));
     h.set("senddocument", sendMedia("document"));
+    h.set("sendvoice", sendMedia("voice"));
 
     h.set("getfile", (p) => {
       const id = optStr(p, "file_id");

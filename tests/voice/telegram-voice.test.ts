@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { InlineKeyboardMarkup } from "grammy/types";
+import { FakeTelegram, type BotMessage } from "../support/fake-telegram.js";
+import { FakeSpeechServer } from "../support/fake-openai.js";
+import { startTestApp } from "../support/app.js";
+import { silence, spokenAudio } from "../support/speech-audio.js";
+
+type App = Awaited<ReturnType<typeof startTestApp>>;
+
+const LV = "Kā saņemt e-rēķinu par ūdeni?";
+const RU = "Как получить электронный счёт за воду?";
+
+const labels = (m: BotMessage | undefined): string[] =>
+  ((m?.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat().map((b) => b.text);
+
+async function voiceNote(fake: FakeTelegram, chatId: number, data: Uint8Array, expect: number, opts: { duration?: number; languageCode?: string } = {}): Promise<BotMessage[]> {
+  const before = fake.messages(chatId).length;
+  fake.sendVoice(chatId, { data, duration: opts.duration ?? 3, ...(opts.languageCode ? { languageCode: opts.languageCode } : {}) });
+  return (await fake.waitForMessages(chatId, before + expect, 15_000)).slice(before);
+}
+
+describe("Telegram voice notes with a speech service", () => {
+  let fake: FakeTelegram;
+  let speech: FakeSpeechServer;
+  let app: App;
+  let lvNote: Buffer;
+  let ruNote: Buffer;
+
+  beforeAll(async () => {
+    [fake, speech, lvNote, ruNote] = await Promise.all([FakeTelegram.start(), FakeSpeechServer.start(), spokenAudio(LV, "lv", "ogg"), spokenAudio(RU, "ru", "ogg")]);
+    speech.learn(lvNote, LV);
+    speech.learn(ruNote, RU);
+    app = await startTestApp({
+      telegram: { apiRoot: fake.apiRoot, token: fake.token, botInfo: fake.botInfo },
+      env: { STT_BASE_URL: speech.url, STT_API_KEY: "sk-test", STT_MODEL: "whisper-test", STT_TIMEOUT_SECONDS: "1", TTS_BASE_URL: speech.url },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+    await Promise.all([fake?.close(), speech?.close()]);
+  });
+  beforeEach(() => speech.reset());
+
+  it("fetches a Latvian voice note, transcribes it and answers the transcript like typed text", async () => {
+    const replies = await voiceNote(fake, 301, lvNote, 2, { languageCode: "lv" });
+    expect(fake.calls("getFile").length).toBeGreaterThan(0);
+    expect(replies[0]?.plainText).toBe(`🎤 Sapratu: «${LV}»`);
+    expect(replies[1]?.plainText).toMatch(/E-rēķin/);
+    const [call] = speech.calls("transcriptions");
+    expect(call?.fields).toMatchObject({ model: "whisper-test", language: "lv", response_format: "json" });
+    expect(call?.authorization).toBe("Bearer sk-test");
+    expect(call?.file?.bytes.subarray(0, 4).toString()).toBe("OggS");
+    const resident = await app.store.resident("telegram", "301");
+    const lines = await app.store.transcript(resident.id);
+    expect(lines.find((l) => l.direction === "in")).toMatchObject({ kind: "voice", text: LV });
+  });
+
+  it("answers a Russian voice note in Russian, detecting the language from the transcript", async () => {
+    const replies = await voiceNote(fake, 302, ruNote, 2, { languageCode: "lv" });
+    expect(replies[0]?.plainText).toBe(`🎤 Я понял: «${RU}»`);
+    expect(replies[1]?.plainText).toMatch(/[а-я]{4}/);
+  });
+
+  it("tries once more after a 500 and then answers", async () => {
+    speech.fail("transcriptions", { kind: "status", status: 500 });
+    const replies = await voiceNote(fake, 303, lvNote, 2);
+    expect(speech.calls("transcriptions")).toHaveLength(2);
+    expect(replies[0]?.plainText).toMatch(/^🎤 Sapratu/);
+  });
+
+  it.each([
+    ["down (500 every time)", { kind: "status", status: 500 } as const],
+    ["slow (past the timeout)", { kind: "slow", ms: 2500 } as const],
+    ["answering garbage", { kind: "garbage" } as const],
+  ])("answers politely with a person to ask when the service is %s", async (_name, fault) => {
+    speech.fail("transcriptions", fault, 5);
+    const chat = 310 + Math.floor(Math.random() * 1000);
+    const replies = await voiceNote(fake, chat, lvNote, 1);
+    expect(replies[0]?.plainText).toMatch(/šobrīd nevaru noklausīties balss ziņu/);
+    expect(labels(replies[0]).join(" ")).toMatch(/cilvēk/);
+    // Bounded: the first attempt and one retry.
+    expect(speech.calls("transcriptions").length).toBeLessThanOrEqual(2);
+    const resident = await app.store.resident("telegram", String(chat));
+    expect((await app.store.transcript(resident.id)).find((l) => l.direction === "in")).toMatchObject({ kind: "media", text: "voice" });
+  });
+
+  it("does not transcribe a 3-minute voice note and says why", async () => {
+    const replies = await voiceNote(fake, 320, lvNote, 1, { duration: 180 });
+    expect(replies[0]?.plainText).toMatch(/garāka par 2 minūtēm/);
+    expect(speech.calls("transcriptions")).toHaveLength(0);
+  });
+
+  it("measures the recording itself when the declared length is wrong", async () => {
+    const long = await silence(180, "ogg");
+    const replies = await voiceNote(fake, 321, long, 1, { duration: 5 });
+    expect(replies[0]?.plainText).toMatch(/garāka par 2 minūtēm/);
+    expect(speech.calls("transcriptions")).toHaveLength(0);
+  });
+
+  it("asks to repeat or type when nothing was heard", async () => {
+    const quiet = await silence(2, "ogg");
+    const replies = await voiceNote(fake, 322, quiet, 1);
+    expect(replies[0]?.plainText).toMatch(/nesadzirdēju vārdus/);
+    expect(labels(replies[0]).join(" ")).toMatch(/cilvēk/);
+  });
+
+  it("says politely when the note is not audio at all", async () => {
+    const replies = await voiceNote(fake, 323, Buffer.from("this is not audio at all"), 1);
+    expect(replies[0]?.plainText).toMatch(/nevarēju atskaņot/);
+  });
+
+  it("masks a personal code in the transcript before showing and storing it", async () => {
+    const said = "Mans personas kods ir 010190-12345, kā iesniegt deklarāciju?";
+    const note = await spokenAudio(said, "lv", "ogg");
+    speech.learn(note, said);
+    const replies = await voiceNote(fake, 324, note, 2);
+    expect(replies[0]?.plainText).toContain("[personas kods]");
+    expect(replies[0]?.plainText).not.toContain("010190");
+    const resident = await app.store.resident("telegram", "324");
+    const stored = JSON.stringify(await app.store.transcript(resident.id));
+    expect(stored).not.toContain("010190-12345");
+  });
+
+  it("offers 🔊 on a guide answer and sends it as a voice message, synthesized once per text", async () => {
+    speech.speechAudio = await spokenAudio("Labdien", "lv", "ogg");
+    const before = fake.messages(330).length;
+    fake.sendText(330, "ka sanemt e-rekinu par udeni");
+    const [answer] = (await fake.waitForMessages(330, before + 1)).slice(before);
+    expect(labels(answer)).toContain("🔊 Noklausīties");
+    const button = ((answer?.reply_markup as InlineKeyboardMarkup).inline_keyboard.flat().find((b) => b.text === "🔊 Noklausīties")) as { callback_data: string };
+    fake.pressButton(330, answer!.message_id, button.callback_data);
+    const [voice] = (await fake.waitForMessages(330, before + 2)).slice(before + 1);
+    expect(voice?.kind).toBe("voice");
+    const sent = fake.fileData((voice?.message.voice as { file_id: string }).file_id);
+    expect(sent?.subarray(0, 4).toString()).toBe("OggS");
+    const [call] = speech.calls("speech");
+    expect(call?.json).toMatchObject({ response_format: "opus", voice: "alloy" });
+    // Prepared for listening: no emoji, no web address.
+    expect(String(call?.json?.input)).not.toMatch(/📘|https?:/);
+    fake.pressButton(330, answer!.message_id, button.callback_data);
+    await fake.waitForMessages(330, before + 3);
+    expect(speech.calls("speech")).toHaveLength(1);
+  });
+});
+
+describe("Telegram voice notes without a speech service", () => {
+  let fake: FakeTelegram;
+  let app: App;
+
+  beforeAll(async () => {
+    fake = await FakeTelegram.start();
+    app = await startTestApp({ telegram: { apiRoot: fake.apiRoot, token: fake.token, botInfo: fake.botInfo } });
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+    await fake?.close();
+  });
+
+  it("answers that voice is not understood yet, with buttons and a person, and offers no 🔊", async () => {
+    const replies = await voiceNote(fake, 340, Buffer.from("OggS"), 1);
+    expect(replies[0]?.plainText).toMatch(/Balss ziņas es vēl nesaprotu/);
+    expect(labels(replies[0]).join(" ")).toMatch(/cilvēk/);
+    expect(fake.calls("getFile")).toHaveLength(0);
+    const before = fake.messages(341).length;
+    fake.sendText(341, "ka sanemt e-rekinu par udeni");
+    const [answer] = (await fake.waitForMessages(341, before + 1)).slice(before);
+    expect(labels(answer)).not.toContain("🔊 Noklausīties");
+  });
+});
