@@ -10,9 +10,10 @@ import { plainText, splitText } from "../knowledge/render.js";
 import { GuideIndex, type GuideHit } from "../knowledge/search-index.js";
 import { band, CALIBRATION, confidence, type Calibration, type RankSignals } from "../nlp/confidence.js";
 import { asksForCallback, asksForPerson, smallTalk } from "../nlp/intents.js";
-import { detectLanguage, type Detection, type Vocabulary } from "../nlp/language.js";
+import { cyrillicQuery, detectLanguage, type Detection, type Vocabulary } from "../nlp/language.js";
 import { tidy } from "../nlp/normalize.js";
 import { prepareQuery, type Query } from "../nlp/query.js";
+import { outOfScope } from "../nlp/scope.js";
 import type { StemMode } from "../nlp/stem.js";
 import { buttonIds, parseButtonId } from "./button-ids.js";
 import { MESSAGES } from "./messages.js";
@@ -95,6 +96,8 @@ export interface Outcome {
   readonly confidence?: number;
   /** The resident asked to be called back or cannot type or read: preselect a phone call. */
   readonly callback?: boolean;
+  /** The message is about a topic the bot has no guide for (see `nlp/scope.ts`). */
+  readonly offTopic?: string;
 }
 
 /** Options for {@link Assistant}. */
@@ -143,6 +146,15 @@ export class Assistant {
     return detectLanguage(tidy(text), this.#vocab, ctx.lang ?? "lv");
   }
 
+  /**
+   * The message as the intent rules read it: as written and, for Russian typed in Latin
+   * letters, in Cyrillic too ("zvonili iz banka, prosili kod" → "звонили из банка, просили код").
+   */
+  readings(text: string, ctx: AskContext = {}): string[] {
+    const detection = this.detection(text, ctx);
+    return detection.translit === true ? [text, cyrillicQuery(tidy(text), this.#vocab)] : [text];
+  }
+
   /** Prepares a message for retrieval in its language (Cyrillic for Latin-typed Russian, story weights). */
   query(text: string, detection: Detection): Query {
     return prepareQuery(text, detection.lang, { stem: this.#stem, translit: detection.translit === true, vocab: this.#vocab });
@@ -176,11 +188,17 @@ export class Assistant {
       const reply = talk === "greeting" ? t.greeting : t.thanks;
       return { ...outcome, intent: "fallback", reason: "smallTalk", replies: [...prefix, { text: reply, buttons: this.menuButtons(lang) }] };
     }
+    // A topic we have no guide for that shares a word with one (a shop's hours, the weather).
+    const offTopic = outOfScope(text, query.text);
+    if (offTopic) {
+      return { ...outcome, intent: "fallback", reason: "noMatch", offTopic, replies: [...prefix, ...this.fallback(lang)] };
+    }
     const best = outcome.guides[0];
     const decision = best ? band(p, this.calibration) : "none";
     if (decision === "clarify") {
       const suggestions = this.suggestions(outcome.guides);
-      if (suggestions.length >= 2) {
+      // One plausible guide is asked about too ("Vai Jūs jautājat par: Publiskie datori?"): one tap answers.
+      if (suggestions.length >= 1) {
         return { ...outcome, intent: "clarify", reason: "unsure", suggestions, replies: [...prefix, this.clarification(suggestions, lang)] };
       }
     }

@@ -345,8 +345,10 @@ export class Conversation implements Core {
       d.state = { ...d.state, flow: pos };
     }
     if (pos && !pos.paused && this.runner.text(d, pos, text)) return;
-    const victim = scamVictim(text);
-    if (mentionsScam(text) || victim) {
+    // Russian typed in Latin letters is read in Cyrillic too ("zvonili iz banka, prosili kod").
+    const readings = this.assistant.readings(text, { lang: d.lang });
+    const victim = readings.some(scamVictim);
+    if (victim || readings.some(mentionsScam)) {
       const flow = this.flows.forEvent("scam");
       d.state = { ...d.state, lastQuestion: maskPersonalData(text).slice(0, 500) };
       if (flow && d.state.flow?.flow !== flow.id) {

@@ -3,12 +3,16 @@
  * @module
  */
 import type { Vocabulary } from "../nlp/language.js";
+import { LATVIAN_WORDS } from "../nlp/latvian-words.js";
 import { surfaceTerms } from "../nlp/normalize.js";
 import type { KnowledgeBase } from "./load.js";
 
 export type { KnowledgeBase } from "./load.js";
 
-/** The folded words of the guides in each language, as evidence for language detection. */
+/**
+ * The folded words of the guides in each language, as evidence for language detection; the
+ * Latvian set also holds common everyday words the guides may lack ("nevaru", "kļūdu").
+ */
 export function buildVocabulary(kb: KnowledgeBase): Vocabulary {
   const words = (lang: "lv" | "en" | "ru"): Set<string> => {
     const set = new Set<string>();
@@ -18,5 +22,7 @@ export function buildVocabulary(kb: KnowledgeBase): Vocabulary {
     }
     return set;
   };
-  return { lv: words("lv"), en: words("en"), ru: words("ru") };
+  const lv = words("lv");
+  for (const w of LATVIAN_WORDS) lv.add(w);
+  return { lv, en: words("en"), ru: words("ru") };
 }

@@ -19,10 +19,47 @@ const PERSON_WORDS = new Set([
 const REQUEST = [
   "grib", "velos", "runa", "paruna", "sazina", "savieno", "palidz", "sarun", "aicin", "lud",
   "соедин", "позов", "свяж", "хочу", "поговор", "связат", "перевед", "дайте", "нуже", "пригласит", "помог",
-  "speak", "talk", "connect", "contact", "chat", "want", "need", "transfer", "reach", "get", "help",
+  "можно", "прошу", "позвать", "mozhno", "prosu",
+  "speak", "talk", "connect", "contact", "chat", "want", "need", "transfer", "reach", "get", "help", "please",
 ];
-/** Phrases in which a person word does not ask for a person. */
-const NOT_A_REQUEST = /\b(?:in person|personas kod\w*|person(?:al)? code|someone (?:called|rang|phoned|texted|sent|asked)|кто-то (?:звонил|позвонил|написал))/u;
+/**
+ * Phrases in which a person word does not ask for a person of the client service: a personal
+ * code, "in person", a report of someone who called, the social worker of a parish (a topic of
+ * the social assistance guide), someone to teach or show how (a course or Digital Wednesday).
+ */
+const NOT_A_REQUEST = new RegExp([
+  String.raw`\b(?:in person|personas kod\w*|person(?:al)? code)`,
+  String.raw`\bsomeone (?:called|rang|phoned|texted|sent|asked)`, String.raw`кто-то (?:звонил|позвонил|написал)`,
+  String.raw`\bsocial\p{L}* (?:darbiniek\p{L}*|worker\p{L}*|dienest\p{L}*)`, String.raw`социальн\p{L}* (?:работник\p{L}*|служб\p{L}*)`,
+  String.raw`\b(?:someone|somebody|a person) (?:to|who (?:can|could|would|will)) (?:show|teach|train)\b`,
+].join("|"), "gu");
+
+/**
+ * What someone else said or advised ("ārste teica, ka jāzvana …", "мне сказали позвонить …",
+ * "the doctor said to call …"): reported speech, not the resident's own request. The reported
+ * clause runs from the verb to the next comma or the end of the sentence.
+ */
+const REPORTED = new RegExp(
+  String.raw`(?:^|[^\p{L}])(?:teica|teikts|sacija|ieteica|lika|rakstija|atbildeja|stastija|saka|сказал\p{L}*|велел\p{L}*|посоветовал\p{L}*|ответил\p{L}*|говорят|говорит|советуют|said|says|told (?:me|us|her|him)|advised|recommended)` +
+    String.raw`(?![\p{L}])(?:\s*[,:]?\s*(?:ka|lai|что|чтобы|that|to)(?![\p{L}]))?[^,.!?;\n]*`,
+  "gu",
+);
+
+/** Folded text without reported speech (see {@link REPORTED}). */
+export function ownWords(folded: string): string {
+  return folded.replace(REPORTED, " ");
+}
+
+/**
+ * The part of a message where a request for a person stands: the whole of a short message, else
+ * its last two sentences ("… it has been two weeks and nobody answers. Please call me back.").
+ */
+function requestPart(folded: string, maxTerms: number): string {
+  if (surfaceTerms(folded).length <= maxTerms) return folded;
+  const parts = folded.match(/[^.!?…\n]+(?:[.!?…]+|\n|$)/gu) ?? [];
+  const tail = parts.map((p) => p.trim()).filter((p) => /[\p{L}\p{N}]/u.test(p)).slice(-2).join(" ");
+  return surfaceTerms(tail).length <= maxTerms ? tail : "";
+}
 
 /** A request to be called back: always a request for a person (past tenses are not). */
 const CALLBACK = /\b(?:piezvan(?:a|iet|itu|is|iesim)|atzvan(?:a|iet|itu|is)|перезвон\p{L}*|позвоните мне|call me(?: back)?|ring me|phone me)\b/u;
@@ -35,19 +72,28 @@ const CALL_REQUEST = new RegExp([
   String.raw`\b(?:pie|at)?zvaniet\b`, String.raw`\b(?:pie|at)zvanit\b`, String.raw`\b(?:pie|at)zvani\b`,
   String.raw`(?:^|[^\p{L}])(?:по|пере)звоните(?:[^\p{L}]|$)`, String.raw`(?:^|[^\p{L}])(?:по|пере)звонить(?:[^\p{L}]|$)`, String.raw`(?:^|[^\p{L}])(?:по|пере)звони(?:[^\p{L}]|$)`,
   String.raw`(?:^|[^\p{L}])(?:набер|наберите)(?:[^\p{L}]|$)`,
+  // Polite and indirect: "lai kāds man piezvana", "lai ar mani sazinās", "пусть кто-нибудь позвонит",
+  // "чтобы мне перезвонили", "have someone call me".
+  String.raw`\blai\b(?:\s+\p{L}+){0,4}?\s+(?:pie|at)?zvan(?:a|itu|iet)\b`, String.raw`\blai\b(?:\s+\p{L}+){0,3}?\s+ar mani sazin\p{L}*`,
+  String.raw`\bsazinieties ar mani\b`,
+  String.raw`(?:^|[^\p{L}])(?:пусть|чтобы|чтоб)(?:\s+[\p{L}-]+){0,4}?\s+(?:по|пере)?звон(?:ит|ят|или|ил|ила)(?:[^\p{L}]|$)`,
+  String.raw`(?:^|[^\p{L}])(?:по|пере)звонили бы(?:[^\p{L}]|$)`, String.raw`(?:^|[^\p{L}])свяжитесь со мной(?:[^\p{L}]|$)`,
   String.raw`\b(?:call|ring|phone) (?:me|us|my (?:mother|mum|mom|father|dad|wife|husband|grandmother|grandfather))\b`, String.raw`\bcall ?back\b`, String.raw`\bgive me a call\b`,
+  String.raw`\bcontact me\b`,
 ].join("|"), "u");
 
 /** Saying they cannot type or read (well): a person on the phone helps them best. */
 const CANNOT_TYPE = new RegExp([
   // lv: nemāku/nevaru/grūti/slikti … rakstīt/lasīt/redzēt; neredzu
-  String.raw`\b(?:nemaku|nevaru|gruti|slikti|nespeju|neprotu)\b(?:\s+\p{L}+){0,3}?\s+(?:rakstit|lasit|rakstu|lasu|redzu|redzet|drukat)\b`,
-  String.raw`\b(?:slikti|vaji) redzu\b`, String.raw`\bneredzu\b`,
-  // ru: не могу/не умею/плохо/трудно … писать/читать/вижу
-  String.raw`(?:не могу|не умею|плохо|трудно|тяжело|сложно)(?:\s+\p{L}+){0,3}?\s+(?:писать|читать|печатать|набирать|вижу|читаю|пишу)(?:[^\p{L}]|$)`,
-  String.raw`(?:^|[^\p{L}])не вижу(?:[^\p{L}]|$)`,
+  // ("neredzu rēķinu" is a question about a missing invoice, not about eyesight.)
+  String.raw`\b(?:nemaku|nevaru|gruti|slikti|nespeju|neprotu)\b(?:\s+\p{L}+){0,3}?\s+(?:rakstit|lasit|rakstu|lasu|drukat)\b`,
+  String.raw`\b(?:slikti|vaji|gruti) (?:redzu|redzet)\b`, String.raw`\b(?:slikta|vaja) redze\b`,
+  // ru: не могу/не умею/плохо/трудно … писать/читать; плохо вижу ("не вижу счёт" is not about eyesight)
+  String.raw`(?:не могу|не умею|плохо|трудно|тяжело|сложно)(?:\s+\p{L}+){0,3}?\s+(?:писать|читать|печатать|набирать|читаю|пишу)(?:[^\p{L}]|$)`,
+  String.raw`(?:^|[^\p{L}])(?:плохо|слабо|почти не) вижу(?:[^\p{L}]|$)`, String.raw`(?:плохое|слабое) зрение`,
   // en
-  String.raw`\b(?:can ?not|can't|cant|unable to|hard (?:for me )?to|difficult (?:for me )?to|don't know how to|do not know how to)\s+(?:type|write|read|see)\b`,
+  String.raw`\b(?:can ?not|can't|cant|unable to|hard (?:for me )?to|difficult (?:for me )?to|don't know how to|do not know how to)\s+(?:type|write|read)\b`,
+  String.raw`\b(?:can ?not|can't|cant) see (?:well|properly|the (?:screen|letters|text))\b`,
   String.raw`\b(?:bad|poor) (?:eyesight|eyes)\b`,
 ].join("|"), "u");
 
@@ -57,8 +103,8 @@ const CANNOT_TYPE = new RegExp([
  * escalation then preselects a phone call. Past tenses ("man zvanīja no bankas") are not requests.
  */
 export function asksForCallback(text: string): boolean {
-  const folded = fold(text).replace(/\s+/g, " ");
-  if (surfaceTerms(folded).length > 40) return false;
+  const folded = requestPart(ownWords(fold(text)), 40).replace(/\s+/g, " ");
+  if (folded.trim() === "") return false;
   return CALL_REQUEST.test(folded) || CANNOT_TYPE.test(folded);
 }
 
@@ -69,7 +115,7 @@ const startsWithAny = (term: string, stems: readonly string[]): boolean => stems
  * message must be very short ("operators", "живой человек").
  */
 export function asksForPerson(text: string): boolean {
-  const folded = fold(text);
+  const folded = requestPart(ownWords(fold(text)), 20);
   const cleaned = folded.replace(NOT_A_REQUEST, " ");
   const terms = surfaceTerms(cleaned);
   if (terms.length === 0 || terms.length > 20) return false;
@@ -114,9 +160,10 @@ const SCAM_SECRET = [
 const SCAM_LINK = ["sait", "link", "ссылк", "линк", "url"];
 /** Word beginnings (folded) for having been asked or told (past tense: a how-to question is not a report). */
 const SCAM_ASK = [
-  "prasij", "pieprasij", "ludza", "gribej", "lika", "diktej", "teica", "nosaukt",
-  "просил", "попросил", "требовал", "потребовал", "назвать", "продиктов", "хотел", "сказал",
-  "asked", "asking", "wanted", "told", "demanded", "requested", "requesting",
+  // Not "teica"/"сказал"/"told": what someone said ("мне сказали, что письма придут на e-adrese") is no demand.
+  "prasij", "pieprasij", "ludza", "gribej", "lika", "diktej", "nosaukt", "janosauc", "jaievada",
+  "просил", "попросил", "требовал", "потребовал", "назвать", "продиктов", "хотел",
+  "asked", "asking", "wanted", "demanded", "requested", "requesting",
   "prasot", "ludzot", "просят", "просит", "прося", "требуют",
 ];
 

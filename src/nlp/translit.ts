@@ -14,7 +14,7 @@
 
 /** Latin spellings → Cyrillic readings, most usual first. Longest spellings are tried first. */
 const RULES: ReadonlyArray<readonly [string, readonly string[]]> = [
-  ["shch", ["щ"]], ["sch", ["щ", "сч"]], ["tsja", ["тся", "ться"]], ["tsya", ["тся", "ться"]],
+  ["shch", ["щ", "сч"]], ["sch", ["щ", "сч"]], ["tsja", ["тся", "ться"]], ["tsya", ["тся", "ться"]],
   ["zh", ["ж"]], ["ch", ["ч"]], ["sh", ["ш", "щ"]], ["kh", ["х"]], ["ts", ["ц", "тс"]], ["tz", ["ц"]],
   ["ja", ["я", "ья", "ъя"]], ["ya", ["я", "ья", "ъя"]], ["ia", ["ия", "я"]],
   ["ju", ["ю", "ью"]], ["yu", ["ю", "ью"]], ["iu", ["ию", "ю"]],
@@ -60,6 +60,7 @@ export function latinKey(word: string): string {
 export function cyrillicVariants(word: string): string[] {
   const key = latinKey(word);
   let partial: string[] = [""];
+  let previous = "";
   let i = 0;
   while (i < key.length) {
     const ch = key[i] as string;
@@ -69,6 +70,7 @@ export function cyrillicVariants(word: string): string[] {
     if (!rule) {
       // Digits, hyphens and letters without a reading stay as they are.
       partial = partial.map((p) => p + ch);
+      previous = ch;
       i++;
       continue;
     }
@@ -85,6 +87,8 @@ export function cyrillicVariants(word: string): string[] {
     else if (latin === "y" && atStart) options = ["ы", "и"];
     else if (latin === "y" && atEnd) options = afterVowel ? ["й"] : ["ы", "й"];
     else if (latin === "i" && atEnd && afterVowel) options = ["й", "и"];
+    // "o" after a hissing sound is often "ё"/"е" ("schotchik" → "счётчик", "zholtyj" → "жёлтый").
+    else if (latin === "o" && /(?:sh|ch|zh|shch|sch)$/.test(previous)) options = ["о", "е"];
     // A soft sign is often left out after l, t, n, s, z, d, r, m before a consonant or at the
     // end ("tolko" → "только", "poluchat" → "получать").
     const following = key[i + latin.length];
@@ -100,6 +104,7 @@ export function cyrillicVariants(word: string): string[] {
     }
     // Keep the most usual readings when the product grows too large.
     partial = next.length > MAX_VARIANTS ? next.slice(0, MAX_VARIANTS) : next;
+    previous = latin;
     i += latin.length;
   }
   return partial;

@@ -12,12 +12,12 @@ describe("Latin-typed Russian → Cyrillic", () => {
   it.each([
     ["kak", "как"], ["gde", "где"], ["chto", "что"], ["pochemu", "почему"], ["skolko", "сколько"],
     ["poluchit", "получить"], ["posmotret", "посмотреть"], ["perezvonite", "перезвоните"],
-    ["schet", "счет"], ["shchet", "щет"], ["otoplenie", "отопление"], ["zhitelstva", "жительства"],
+    ["schet", "счет"], ["shchet", "счет"], ["shchit", "щит"], ["ščotčika", "счетчика"], ["schotchik", "счетчик"], ["otoplenie", "отопление"], ["zhitelstva", "жительства"],
     ["khochu", "хочу"], ["hochu", "хочу"], ["tsentr", "центр"], ["centr", "центр"],
     ["ja", "я"], ["ya", "я"], ["moju", "мою"], ["yu", "ю"], ["eto", "это"], ["jesli", "если"], ["esli", "если"],
     ["novyj", "новый"], ["novyy", "новый"], ["pokazanija", "показания"], ["pol'zovatsja", "пользоваться"],
     ["sem'ja", "семья"], ["podkljuchit", "подключить"], ["soobshenie", "сообщение"],
-    ["ščet", "щет"], ["žena", "жена"], ["čto", "что"],
+    ["ščet", "счет"], ["žena", "жена"], ["čto", "что"],
   ])("reads %s as %s", (latin, cyrillic) => {
     expect(word(latin)).toBe(cyrillic);
   });

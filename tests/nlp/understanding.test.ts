@@ -7,7 +7,7 @@ import { buttonIds } from "../../src/core/button-ids.js";
 import { Conversation, NEW_SESSION } from "../../src/core/conversation.js";
 import { firstTurn, flowGuide, parseEvalFile } from "../../src/cli/eval.js";
 import { loadFlows } from "../../src/flows/load.js";
-import { asksForCallback, scamVictim } from "../../src/nlp/intents.js";
+import { asksForCallback, asksForPerson, scamVictim } from "../../src/nlp/intents.js";
 import { storyParts } from "../../src/nlp/story.js";
 import { tidy } from "../../src/nlp/normalize.js";
 import { ROOT, shippedKnowledge } from "../helpers.js";
@@ -31,6 +31,36 @@ describe("call-back and 'I cannot type' requests", () => {
     "someone called me and asked for my PIN", "kā nomainīt telefona numuru e-adresē", "kur zvanīt, ja pazaudēju karti",
   ])("keeps the report or question %s a report, not a request", (text) => {
     expect(asksForCallback(text)).toBe(false);
+  });
+  it.each([
+    "lai kāds man piezvana, lūdzu", "gribētu, lai ar mani sazinās pa telefonu", "пусть кто-нибудь мне позвонит", "хочу, чтобы мне перезвонили",
+    "pust' kto-nibud' pozvonit", "could you have someone call me",
+    "Labdien. Jau otro nedēļu mēģinu iesniegt iesniegumu portālā, bet lapa visu laiku rāda kļūdu, un meita, kas parasti palīdz, ir aizbraukusi uz ārzemēm strādāt. Esmu noguris un vairs nezinu, ko darīt. Lūdzu, piezvaniet man.",
+  ])("recognises the polite, indirect or long request %s", (text) => {
+    expect(asksForCallback(text) || asksForCallback(assistant.query(text, assistant.detection(text)).text)).toBe(true);
+  });
+  it.each([
+    "ārste teica, ka jāpiezvana uz reģistratūru, bet kā pierakstīties e-veselībā?", "ģimenes ārste teica: zvaniet uz aptieku",
+    "мне сказали позвонить в банк, а как подключить e-rēķins?", "the doctor said to call the social service, how do I apply?",
+    "neredzu rēķinu internetbankā", "не вижу свою прививку в e-veselība", "I can't see my invoice",
+  ])("does not take reported speech or a missing document for a request: %s", (text) => {
+    expect(asksForCallback(text)).toBe(false);
+    expect(first(text).intent).not.toBe("escalate");
+  });
+  it("takes the parish social worker and someone to teach as topics, not as a request for staff", () => {
+    expect(asksForPerson("kā sazināties ar sociālo darbinieku Līvbērzē?")).toBe(false);
+    expect(asksForPerson("my dad needs someone to teach him video calls, where?")).toBe(false);
+    expect(asksForPerson("можно консультанта?")).toBe(true);
+  });
+  it("starts the scam check for a scam story typed in Latin letters, even when it names Smart-ID", () => {
+    const turn = first("zvonili iz banka, prosili nazvat' kod smart-id, ja nazvala, chto teper' delat'");
+    expect(turn.flowId).toBe("scam-check");
+    expect(turn.stepId).toBe("urgent-bank");
+  });
+  it("does not take what someone said about letters and Smart-ID for a scam", () => {
+    const turn = first("В управе мне сказали, что письма будут приходить на e-adrese. У меня есть Smart-ID. Как получать уведомления на почту?");
+    expect(turn.flowId).not.toBe("scam-check");
+    expect(turn.guideId).toBe("e-address");
   });
   it("escalates with the phone answer preselected, so after the parish the number is asked", () => {
     const turn = first("piezvaniet man, lūdzu, nemāku rakstīt");
