@@ -13,7 +13,7 @@ import type { Config } from "./config.js";
 import { Assistant } from "./core/assistant.js";
 import { Conversation } from "./core/conversation.js";
 import { ContentError } from "./core/errors.js";
-import { describeOpening, expectedAnswer, openingStatus } from "./core/hours.js";
+import { openingStatus, waitingNotice, type StaffPresence } from "./core/hours.js";
 import type { Lang } from "./core/types.js";
 import { loadContent } from "./content.js";
 import { ContentReloader } from "./content-watch.js";
@@ -26,6 +26,7 @@ import { ConversationService } from "./service/conversations.js";
 import { OutboxWorker, type OutboxOptions } from "./service/outbox.js";
 import { reportFailedDelivery, residentHandlers, slackHandlers } from "./service/outbox-handlers.js";
 import { StaffAccounts } from "./staff/accounts.js";
+import { StaffPresenceTracker } from "./staff/presence.js";
 import { TicketService, TICKET_TOPIC, type NewTicket } from "./staff/tickets.js";
 import type { ContactMode, TicketContext, TicketSummary } from "./staff/types.js";
 import { LocalNotifier, PgNotifier, type Notifier } from "./store/notifier.js";
@@ -47,6 +48,8 @@ export interface AppOverrides {
   readonly outbox?: OutboxOptions;
   /** What this process is, for the message a second process on the same PGlite folder shows. */
   readonly purpose?: string;
+  /** The clock for what residents are told about the calendar and opening hours (tests). @default () => new Date() */
+  readonly now?: () => Date;
 }
 
 /** The desk with a shortcut to open a ticket for an existing chat (tests, tools). */
@@ -117,12 +120,20 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   let slack: SlackChannel | undefined;
   const tickets = new TicketService(database.pool, notifier, centres, () => slack !== undefined);
   const staffAccounts = new StaffAccounts(database.pool);
-  const opening = (centreId: string, lang: Lang): string | undefined => {
-    const centre = centres()?.centres.find((c) => c.id === centreId);
+  const presence = new StaffPresenceTracker(database.pool, { log });
+  // What a resident who asked for a person is told about the wait: confirmed hours only, else the
+  // calendar, whether someone of the centre is online now, and the information line.
+  const opening = async (centreId: string, lang: Lang): Promise<string | undefined> => {
+    const data = centres();
+    const centre = data?.centres.find((c) => c.id === centreId);
     const holidays = conversation.assistant.knowledge.holidays;
     if (!centre || !holidays) return undefined;
-    const status = openingStatus(centre.hours, holidays, new Date());
-    return `${describeOpening(status, lang)} ${expectedAnswer(status, lang)}`;
+    const online: StaffPresence | undefined = await presence.online(centreId).catch((error: unknown) => {
+      log.warn("could not read staff presence", { error });
+      return undefined;
+    });
+    const status = openingStatus(centre.hours, holidays, overrides.now?.() ?? new Date());
+    return waitingNotice(status, online, lang, data?.information_line ? { informationLine: data.information_line } : {});
   };
   const service = new ConversationService({ store, conversation: () => conversation, log, defaultLang: config.defaultLang, tickets, notifier, opening });
   const outbox = new OutboxWorker(database.pool, residentHandlers({
@@ -139,7 +150,15 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     slack = createSlackChannel({
       botToken: config.slack.botToken, signingSecret: config.slack.signingSecret,
       ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
-      desk: tickets, directory: staffAccounts, threads, log,
+      desk: tickets, threads, log,
+      // Every Slack action resolves its member of staff here: a sign of presence.
+      directory: {
+        bySlackUser: async (slackUserId: string) => {
+          const staff = await staffAccounts.bySlackUser(slackUserId);
+          if (staff) presence.seen(staff.id);
+          return staff;
+        },
+      },
       channels: { forCentre: (centre) => channels[centre] ?? channels["*"] },
     });
     outbox.register(slackHandlers({ tickets, slack, threads }));
@@ -194,6 +213,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     accounts: staffAccounts, desk: tickets, centres, log, attachments: tickets,
     content: { conversation: () => conversation, status: () => reloader.status },
     reports: database.pool,
+    presence,
     files: async (attachment) => {
       if (attachment.channel !== "telegram" || !telegram) throw new Error(`no channel to fetch ${attachment.channel} files from`);
       return telegram.download(attachment.id);

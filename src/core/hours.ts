@@ -61,21 +61,47 @@ export interface NextOpening {
   readonly time: string;
 }
 
-/** Whether a centre is open at a moment, and what follows. */
-export interface OpeningStatus {
-  readonly open: boolean;
-  /** Whether the hours behind this answer were confirmed by an official source. */
-  readonly confirmed: boolean;
-  /** When open: the end of the current opening interval (HH:MM). */
-  readonly closesAt?: string;
-  /** When closed: the next opening within {@link LOOKAHEAD_DAYS} days, skipping holidays and closed days. */
-  readonly nextOpening?: NextOpening;
+/** What every opening status knows from the calendar alone (weekends and public holidays are facts). */
+interface CalendarDay {
+  /** The moment the status is for, on a clock in Latvia. */
+  readonly now: LocalTime;
+  /** Whether today is a Saturday or a Sunday in Latvia. */
+  readonly weekend: boolean;
   /** When today is a public holiday: its Latvian name. */
   readonly holiday?: string;
   /** When today is a public holiday: its names in every language given. */
   readonly holidayName?: HolidayName;
-  /** The moment the status is for, on a clock in Latvia. */
-  readonly now: LocalTime;
+}
+
+/** A centre whose hours an official source confirmed: whether it is open now, and what follows. */
+export interface KnownOpening extends CalendarDay {
+  readonly confirmed: true;
+  readonly open: boolean;
+  /** When open: the end of the current opening interval (HH:MM). */
+  readonly closesAt?: string;
+  /** When closed: the next opening within {@link LOOKAHEAD_DAYS} days, skipping holidays and closed days. */
+  readonly nextOpening?: NextOpening;
+}
+
+/**
+ * A centre whose hours nobody confirmed: only the calendar is known. Unconfirmed hours are never
+ * turned into "open now", "closes at" or "opens at" (issue 11).
+ */
+export interface UnknownOpening extends CalendarDay {
+  readonly confirmed: false;
+}
+
+/** Whether a centre is open at a moment, as far as anyone can honestly tell. */
+export type OpeningStatus = KnownOpening | UnknownOpening;
+
+/**
+ * Whether someone who answers a centre's requests is reachable now, as the app tracks it (an agent
+ * of the centre connected to the console or acting in the console or Slack in the last minutes).
+ * The core receives it as data; `staff/presence.ts` produces it.
+ */
+export interface StaffPresence {
+  /** At least one member of staff of the centre is online now. */
+  readonly online: boolean;
 }
 
 const DAY_KEYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
@@ -137,12 +163,17 @@ function dayIntervals(hours: WeeklyHours, weekday: number): [number, number][] {
 /**
  * Whether a centre with `hours` is open at `at` (any Date; read on a clock in Latvia), closing
  * on public holidays. When closed, finds the next opening up to {@link LOOKAHEAD_DAYS} days ahead.
+ * Hours that are missing or not confirmed give an {@link UnknownOpening}: the calendar only.
  */
-export function openingStatus(hours: WeeklyHours, holidays: HolidayLookup, at: Date): OpeningStatus {
+export function openingStatus(hours: WeeklyHours | undefined, holidays: HolidayLookup, at: Date): OpeningStatus {
   const now = localTime(at);
-  const base = { confirmed: hours.confirmed, now };
   const today = holidays.holiday(now.date);
-  const holiday = today ? { holiday: today.name.lv, holidayName: today.name } : {};
+  const calendar: CalendarDay = {
+    now, weekend: now.weekday === 0 || now.weekday === 6,
+    ...(today ? { holiday: today.name.lv, holidayName: today.name } : {}),
+  };
+  if (!hours?.confirmed) return { ...calendar, confirmed: false };
+  const base = { ...calendar, confirmed: true as const };
   if (!today) {
     const minute = toMinutes(now.time);
     const spans = dayIntervals(hours, now.weekday);
@@ -156,9 +187,9 @@ export function openingStatus(hours: WeeklyHours, holidays: HolidayLookup, at: D
     if (holidays.holiday(date)) continue;
     const weekday = weekdayOf(date);
     const first = dayIntervals(hours, weekday)[0];
-    if (first) return { ...base, ...holiday, open: false, nextOpening: { date, weekday, time: toTime(first[0]) } };
+    if (first) return { ...base, open: false, nextOpening: { date, weekday, time: toTime(first[0]) } };
   }
-  return { ...base, ...holiday, open: false };
+  return { ...base, open: false };
 }
 
 const LV_WEEKDAYS = ["svētdien", "pirmdien", "otrdien", "trešdien", "ceturtdien", "piektdien", "sestdien"];
@@ -226,19 +257,24 @@ function holidayLabel(status: OpeningStatus, lang: Lang): string | undefined {
   return names?.en ?? "public holiday";
 }
 
-/** Options for {@link describeOpening}. */
+/** Options for {@link describeOpening} and {@link waitingNotice}. */
 export interface DescribeOptions {
   /** The phone number to call when the hours are not confirmed. @default INFORMATION_LINE */
   readonly informationLine?: string;
 }
 
 /**
- * A short, polite sentence or two for residents: open until when, or closed (and why, on a
- * holiday) and when it opens again; and, when the hours are not confirmed, that the information
- * line can confirm them.
+ * A short, polite sentence or two for residents. Confirmed hours: open until when, or closed (and
+ * why, on a holiday) and when it opens again. Unconfirmed hours: no time of day at all, only that
+ * the hours are not confirmed and that the information line can tell them.
  */
 export function describeOpening(status: OpeningStatus, lang: Lang, options: DescribeOptions = {}): string {
   const phone = options.informationLine ?? INFORMATION_LINE;
+  if (!status.confirmed) {
+    if (lang === "lv") return `Klientu centra darba laiks nav apstiprināts. To var uzzināt pa pašvaldības informatīvo tālruni ${phone}.`;
+    if (lang === "ru") return `Часы работы центра обслуживания клиентов не подтверждены. Узнать их можно по информационному телефону самоуправления ${phone}.`;
+    return `The client service centre's opening hours are not confirmed. You can ask for them on the municipality's information line ${phone}.`;
+  }
   const label = holidayLabel(status, lang);
   const next = status.nextOpening;
   const parts: string[] = [];
@@ -246,32 +282,87 @@ export function describeOpening(status: OpeningStatus, lang: Lang, options: Desc
     if (status.open) parts.push(`Klientu centrs šobrīd ir atvērts līdz ${status.closesAt}.`);
     else parts.push(`Klientu centrs šobrīd ir slēgts${label ? ` (${label})` : ""}.`);
     if (!status.open && next) parts.push(`Tas atkal strādās ${whenLong(next, status.now, lang)}.`);
-    if (!status.open && !next) parts.push("Darba laiks tuvākajām divām nedēļām nav zināms.");
-    if (!status.confirmed) parts.push(`Lūdzu, ņemiet vērā, ka darba laiks nav apstiprināts – to varat precizēt pa informatīvo tālruni ${phone}.`);
-    else if (!status.open && !next) parts.push(`Lūdzu, zvaniet pa informatīvo tālruni ${phone}.`);
+    if (!status.open && !next) parts.push("Darba laiks tuvākajām divām nedēļām nav zināms.", `Lūdzu, zvaniet pa informatīvo tālruni ${phone}.`);
   } else if (lang === "ru") {
     if (status.open) parts.push(`Центр обслуживания клиентов сейчас открыт до ${status.closesAt}.`);
     else parts.push(`Центр обслуживания клиентов сейчас закрыт${label ? ` (${label})` : ""}.`);
     if (!status.open && next) parts.push(`Он снова откроется ${whenLong(next, status.now, lang)}.`);
-    if (!status.open && !next) parts.push("Часы работы на ближайшие две недели неизвестны.");
-    if (!status.confirmed) parts.push(`Обратите внимание: часы работы не подтверждены – уточнить их можно по информационному телефону ${phone}.`);
-    else if (!status.open && !next) parts.push(`Пожалуйста, позвоните по информационному телефону ${phone}.`);
+    if (!status.open && !next) parts.push("Часы работы на ближайшие две недели неизвестны.", `Пожалуйста, позвоните по информационному телефону ${phone}.`);
   } else {
     if (status.open) parts.push(`The client service centre is open now until ${status.closesAt}.`);
     else parts.push(`The client service centre is closed now${label ? ` (${label})` : ""}.`);
     if (!status.open && next) parts.push(`It will open again ${whenLong(next, status.now, lang)}.`);
-    if (!status.open && !next) parts.push("No opening hours are known for the next two weeks.");
-    if (!status.confirmed) parts.push(`Please note that these opening hours are not confirmed: you can check them by calling the information line ${phone}.`);
-    else if (!status.open && !next) parts.push(`Please call the information line ${phone}.`);
+    if (!status.open && !next) parts.push("No opening hours are known for the next two weeks.", `Please call the information line ${phone}.`);
   }
   return parts.join(" ");
 }
 
+const LV_DAY_NAMES = ["svētdiena", "pirmdiena", "otrdiena", "trešdiena", "ceturtdiena", "piektdiena", "sestdiena"];
+const RU_DAY_NAMES = ["воскресенье", "понедельник", "вторник", "среда", "четверг", "пятница", "суббота"];
+
 /**
- * When a resident can expect a staff member's answer: during working hours when the centre is
- * open, otherwise when it opens again. Never promises a specific response time.
+ * From the calendar alone: on a public holiday or at the weekend, that staff usually answer on
+ * working days; `undefined` on a working day.
  */
-export function expectedAnswer(status: OpeningStatus, lang: Lang): string {
+export function calendarNote(status: OpeningStatus, lang: Lang): string | undefined {
+  const label = holidayLabel(status, lang);
+  const day = status.now.weekday;
+  if (lang === "lv") {
+    if (label) return `Šodien ir svētku diena (${label}). Darbinieki parasti atbild darba dienās.`;
+    return status.weekend ? `Šodien ir ${LV_DAY_NAMES[day]}. Darbinieki parasti atbild darba dienās.` : undefined;
+  }
+  if (lang === "ru") {
+    if (label) return `Сегодня праздничный день (${label}). Сотрудники обычно отвечают в рабочие дни.`;
+    return status.weekend ? `Сегодня ${RU_DAY_NAMES[day]}. Сотрудники обычно отвечают в рабочие дни.` : undefined;
+  }
+  if (label) return `Today is a public holiday (${label}). Staff usually answer on working days.`;
+  return status.weekend ? `Today is ${EN_WEEKDAYS[day]}. Staff usually answer on working days.` : undefined;
+}
+
+/**
+ * Whether a member of the centre's staff is online now. `after` words it as a contrast to a
+ * calendar note ("but someone is online now").
+ */
+export function presenceNote(presence: StaffPresence, lang: Lang, after = false): string {
+  if (lang === "lv") {
+    if (presence.online) return after ? "Tomēr šobrīd tiešsaistē ir kāds no centra darbiniekiem." : "Šobrīd tiešsaistē ir kāds no centra darbiniekiem.";
+    return "Šobrīd neviens centra darbinieks nav tiešsaistē. Darbinieks atbildēs, tiklīdz varēs.";
+  }
+  if (lang === "ru") {
+    if (presence.online) return after ? "Но сейчас на связи есть сотрудник центра." : "Сейчас на связи есть сотрудник центра.";
+    return "Сейчас никого из сотрудников центра нет на связи. Сотрудник ответит, как только сможет.";
+  }
+  if (presence.online) return after ? "But a member of the centre's staff is online now." : "A member of the centre's staff is online now.";
+  return "No member of the centre's staff is online right now. Someone will answer as soon as they can.";
+}
+
+/**
+ * What a resident is told about when to expect a person, after asking for one. Confirmed hours:
+ * open or closed and when staff will answer ({@link describeOpening}, {@link expectedAnswer}), and
+ * that someone is online when they are. Unconfirmed hours promise no time of day: the calendar
+ * ({@link calendarNote}), whether someone is online ({@link presenceNote}; left out when presence
+ * is not tracked) and the information line.
+ */
+export function waitingNotice(status: OpeningStatus, presence: StaffPresence | undefined, lang: Lang, options: DescribeOptions = {}): string {
+  if (status.confirmed) {
+    const parts = [describeOpening(status, lang, options), expectedAnswer(status, lang)];
+    if (presence?.online) parts.push(presenceNote(presence, lang, !status.open));
+    return parts.join(" ");
+  }
+  const calendar = calendarNote(status, lang);
+  const parts = [
+    ...(calendar ? [calendar] : []),
+    ...(presence ? [presenceNote(presence, lang, calendar !== undefined)] : []),
+    describeOpening(status, lang, options),
+  ];
+  return parts.join(" ");
+}
+
+/**
+ * When a resident can expect a staff member's answer, from confirmed hours: during working hours
+ * when the centre is open, otherwise when it opens again. Never promises a specific response time.
+ */
+export function expectedAnswer(status: KnownOpening, lang: Lang): string {
   const next = status.nextOpening;
   if (lang === "lv") {
     if (status.open) return "Darbinieks atbildēs darba laikā, parasti tajā pašā dienā.";

@@ -12,12 +12,33 @@ const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time writt
 const Interval = z.tuple([Time, Time]);
 const Day = z.array(Interval);
 
+const IsoDate = z
+  .union([z.string(), z.date()])
+  .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
+  .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), "must be a date written as YYYY-MM-DD");
+
+/**
+ * A centre's weekly opening hours. Only confirmed hours are ever shown or turned into "open now":
+ * an editor confirms them with the page that gives them (`source`) and the day they checked it
+ * (`checked`). Days without intervals are closed.
+ */
 const Hours = z.object({
   /** Whether the hours were confirmed by an official source. */
   confirmed: z.boolean(),
+  /** The page that gives the hours (required when confirmed). */
+  source: z.string().url().optional(),
+  /** When an editor last compared the hours with the source (required when confirmed). */
+  checked: IsoDate.optional(),
   note: z.string().optional(),
-  mon: Day, tue: Day, wed: Day, thu: Day, fri: Day, sat: Day.default([]), sun: Day.default([]),
+  mon: Day.default([]), tue: Day.default([]), wed: Day.default([]), thu: Day.default([]), fri: Day.default([]), sat: Day.default([]), sun: Day.default([]),
+}).superRefine((h, ctx) => {
+  if (!h.confirmed) return;
+  if (h.source === undefined) ctx.addIssue({ code: "custom", path: ["source"], message: "confirmed hours need 'source:', the address of the page that gives them" });
+  if (h.checked === undefined) ctx.addIssue({ code: "custom", path: ["checked"], message: "confirmed hours need 'checked:', the day (YYYY-MM-DD) they were compared with the source" });
 });
+
+/** Confirmed hours checked longer ago than this many days get a warning. */
+export const HOURS_RECHECK_DAYS = 365;
 
 const Centre = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),
@@ -27,7 +48,8 @@ const Centre = z.object({
   phone: z.string().nullable(),
   email: z.string().nullable(),
   parishes: z.array(z.string()),
-  hours: Hours,
+  /** Absent or `confirmed: false`: nobody knows the hours, and the bot says so. */
+  hours: Hours.optional(),
 });
 
 const Parish = z.object({ id: z.string().regex(/^[a-z0-9-]+$/), name: Localised });
@@ -46,8 +68,11 @@ export type Parish = z.infer<typeof Parish>;
 /** Everything in centres.yaml. */
 export type Centres = z.infer<typeof CentresFile>;
 
-/** Parses and validates centres.yaml: every parish is served by exactly one centre. */
-export function parseCentres(text: string, file: string): { centres?: Centres; diagnostics: Diagnostic[] } {
+/**
+ * Parses and validates centres.yaml: every parish is served by exactly one centre; confirmed hours
+ * carry `source` and `checked`. `today` (YYYY-MM-DD) enables the warnings about `checked` dates.
+ */
+export function parseCentres(text: string, file: string, today?: string): { centres?: Centres; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter });
@@ -87,7 +112,26 @@ export function parseCentres(text: string, file: string): { centres?: Centres; d
   for (const parish of parishIds) {
     if (!servedBy.has(parish)) diagnostics.push({ file, line: 1, severity: "error", message: `parish '${parish}' is served by no centre` });
   }
-  return diagnostics.length > 0 ? { diagnostics } : { centres: data, diagnostics };
+  const errors = diagnostics.length;
+  data.centres.forEach((centre, i) => {
+    const hours = centre.hours;
+    const hoursNode = (doc.getIn(["centres", i, "hours"], true) ?? doc.getIn(["centres", i], true)) as Node | null | undefined;
+    const line = lineAt(hoursNode?.range?.[0] ?? 0);
+    const days = hours ? [hours.mon, hours.tue, hours.wed, hours.thu, hours.fri, hours.sat, hours.sun] : [];
+    if (hours && !hours.confirmed && days.some((d) => d.length > 0)) {
+      diagnostics.push({ file, line, severity: "warning", message: `centre '${centre.id}': unconfirmed hours are never shown; remove them, or confirm them with 'confirmed: true', 'source' and 'checked'` });
+    }
+    if (!hours?.confirmed || !hours.checked || !today) return;
+    if (hours.checked > today) diagnostics.push({ file, line, severity: "warning", message: `centre '${centre.id}': hours checked ${hours.checked} is in the future` });
+    else if (daysBetween(hours.checked, today) > HOURS_RECHECK_DAYS) {
+      diagnostics.push({ file, line, severity: "warning", message: `centre '${centre.id}': hours were checked on ${hours.checked}, more than ${HOURS_RECHECK_DAYS} days ago: compare them with the source again` });
+    }
+  });
+  return errors > 0 ? { diagnostics } : { centres: data, diagnostics };
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
 /** The centre that serves a parish. */

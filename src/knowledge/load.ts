@@ -192,7 +192,7 @@ export function buildKnowledge(
 
   let centres: Centres | undefined;
   if (centresSource) {
-    const result = parseCentres(centresSource.text, centresSource.file);
+    const result = parseCentres(centresSource.text, centresSource.file, today);
     diagnostics.push(...result.diagnostics);
     centres = result.centres;
   } else {

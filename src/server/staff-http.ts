@@ -72,6 +72,8 @@ export interface StaffRoutesOptions {
   /** The database, for reports (indicators, unanswered questions). */
   readonly reports?: pg.Pool;
   readonly keepAliveMs?: number;
+  /** Told of every signed-in request and of every keep-alive of an open event stream (staff presence). */
+  readonly presence?: { seen(staffId: number): void };
 }
 
 /** The staff API under `/api/staff` and the console under `/staff`. */
@@ -97,6 +99,7 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
     }
     c.set("staff", session.staff);
     c.set("csrfToken", session.csrfToken);
+    options.presence?.seen(session.staff.id);
     await next();
   });
   /** Editors and admins only (after {@link signedIn}). */
@@ -301,7 +304,11 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
             };
           });
           wake = undefined;
-          if (!stream.aborted && queue.length === 0) await stream.write(": keep-alive\n\n");
+          if (!stream.aborted && queue.length === 0) {
+            // A console with its stream open counts as online (presence).
+            options.presence?.seen(staff.id);
+            await stream.write(": keep-alive\n\n");
+          }
         }
       } finally {
         unsubscribe();

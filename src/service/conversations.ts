@@ -68,8 +68,8 @@ export interface ConversationServiceOptions {
   readonly tickets?: TicketService;
   /** Wakes web chat streams on every instance (in-process when absent). */
   readonly notifier?: Notifier;
-  /** Opening status of a centre, for the honest "when to expect an answer" (see core/hours.ts). */
-  readonly opening?: (centreId: string, lang: Lang) => string | undefined;
+  /** What to tell a resident about the wait for a person at a centre (see `waitingNotice` in core/hours.ts). */
+  readonly opening?: (centreId: string, lang: Lang) => Promise<string | undefined> | string | undefined;
 }
 
 /** How many recently active chats keep their session in memory. */
@@ -334,7 +334,7 @@ export class ConversationService {
     const lines = [
       t.created(ticket.number, centre?.name[result.lang] ?? ticket.centre),
       ...(request.contact === "phone" && request.phone ? [t.callback(request.phone)] : []),
-      ...[this.#opening?.(ticket.centre, result.lang)].filter((x): x is string => Boolean(x)),
+      ...[await this.#opening?.(ticket.centre, result.lang)].filter((x): x is string => Boolean(x)),
       t.keepWriting,
     ];
     return {

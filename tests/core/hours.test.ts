@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { describeOpening, expectedAnswer, localTime, openingStatus, type WeeklyHours } from "../../src/core/hours.js";
+import { calendarNote, describeOpening, expectedAnswer, localTime, openingStatus, waitingNotice, type KnownOpening, type OpeningStatus, type WeeklyHours } from "../../src/core/hours.js";
 import { parseCentres } from "../../src/knowledge/centres.js";
 import { createHolidays, parseHolidays, type Holidays } from "../../src/knowledge/holidays.js";
 import { ROOT } from "../helpers.js";
@@ -19,7 +19,12 @@ const HOURS: WeeklyHours = {
   fri: [["08:30", "12:00"], ["12:30", "15:00"]],
 };
 
-const status = (iso: string, hours: WeeklyHours = HOURS, holidays = HOLIDAYS) => openingStatus(hours, holidays, new Date(iso));
+/** The status from confirmed hours (the tests of unconfirmed hours use {@link openingStatus} directly). */
+const status = (iso: string, hours: WeeklyHours = HOURS, holidays = HOLIDAYS): KnownOpening => {
+  const s: OpeningStatus = openingStatus(hours, holidays, new Date(iso));
+  if (!s.confirmed) throw new Error("expected confirmed hours");
+  return s;
+};
 const all = (iso: string, hours: WeeklyHours = HOURS) => {
   const s = status(iso, hours);
   return { lv: describeOpening(s, "lv"), ru: describeOpening(s, "ru"), en: describeOpening(s, "en") };
@@ -33,7 +38,7 @@ describe("openingStatus on ordinary days (winter time, UTC+2)", () => {
   it("is open on a weekday afternoon until the end of the interval", () => {
     // Monday 23 November 2026, 14:00 in Riga.
     expect(status("2026-11-23T14:00:00+02:00")).toEqual({
-      open: true, confirmed: true, closesAt: "17:00", now: { date: "2026-11-23", weekday: 1, time: "14:00" },
+      open: true, confirmed: true, closesAt: "17:00", weekend: false, now: { date: "2026-11-23", weekday: 1, time: "14:00" },
     });
     expect(all("2026-11-23T14:00:00+02:00")).toEqual({
       lv: "Klientu centrs šobrīd ir atvērts līdz 17:00.",
@@ -234,27 +239,86 @@ describe("openingStatus across summer-time changes", () => {
 describe("unconfirmed hours", () => {
   const centre = CENTRES?.centres[0];
   if (!centre) throw new Error("knowledge/centres.yaml has no centre");
-  // Centre["hours"] as parsed from centres.yaml is accepted as it is.
-  const shipped: WeeklyHours = centre.hours;
+  const shipped = centre.hours;
+  /** A placeholder week that nobody confirmed: it must never show. */
+  const placeholder: WeeklyHours = { ...HOURS, confirmed: false };
+  const CLOCK = /\d{1,2}[:.]\d{2}/;
+  const unknown = (iso: string, hours: WeeklyHours | undefined = placeholder) => openingStatus(hours, HOLIDAYS, new Date(iso));
 
-  it("uses the hours parsed from centres.yaml", () => {
-    expect(shipped.confirmed).toBe(false);
-    expect(status("2026-11-23T14:00:00+02:00", shipped)).toMatchObject({ open: true, confirmed: false, closesAt: "17:00" });
+  it("ships no confirmed hours in centres.yaml, and no placeholder week", () => {
+    expect(shipped?.confirmed).toBe(false);
+    expect(CENTRES?.centres.every((c) => !c.hours?.confirmed && [c.hours?.mon, c.hours?.fri].every((d) => (d ?? []).length === 0))).toBe(true);
   });
 
-  it("adds in every language that the hours are not confirmed and whom to ask", () => {
-    expect(all("2026-11-23T14:00:00+02:00", shipped)).toEqual({
-      lv: "Klientu centrs šobrīd ir atvērts līdz 17:00. Lūdzu, ņemiet vērā, ka darba laiks nav apstiprināts – to varat precizēt pa informatīvo tālruni 63022238.",
-      ru: "Центр обслуживания клиентов сейчас открыт до 17:00. Обратите внимание: часы работы не подтверждены – уточнить их можно по информационному телефону 63022238.",
-      en: "The client service centre is open now until 17:00. Please note that these opening hours are not confirmed: you can check them by calling the information line 63022238.",
+  it("gives only the calendar, never open, closes at or opens at", () => {
+    const s = unknown("2026-11-23T14:00:00+02:00");
+    expect(s).toEqual({ confirmed: false, weekend: false, now: { date: "2026-11-23", weekday: 1, time: "14:00" } });
+    expect(unknown("2026-11-23T14:00:00+02:00", undefined)).toEqual(s);
+    expect(unknown("2026-11-21T11:00:00+02:00")).toMatchObject({ confirmed: false, weekend: true });
+    expect(unknown("2026-12-24T10:00:00+02:00")).toMatchObject({ confirmed: false, weekend: false, holiday: "Ziemassvētku vakars" });
+  });
+
+  it("says in every language that the hours are not confirmed and whom to ask, with no time of day", () => {
+    const s = unknown("2026-11-23T14:00:00+02:00");
+    expect({ lv: describeOpening(s, "lv"), ru: describeOpening(s, "ru"), en: describeOpening(s, "en") }).toEqual({
+      lv: "Klientu centra darba laiks nav apstiprināts. To var uzzināt pa pašvaldības informatīvo tālruni 63022238.",
+      ru: "Часы работы центра обслуживания клиентов не подтверждены. Узнать их можно по информационному телефону самоуправления 63022238.",
+      en: "The client service centre's opening hours are not confirmed. You can ask for them on the municipality's information line 63022238.",
     });
-    expect(describeOpening(status("2026-12-24T10:00:00+02:00", shipped), "lv")).toBe(
-      "Klientu centrs šobrīd ir slēgts (Ziemassvētku vakars). Tas atkal strādās pirmdien, 28. decembrī, no 08:30. Lūdzu, ņemiet vērā, ka darba laiks nav apstiprināts – to varat precizēt pa informatīvo tālruni 63022238.",
-    );
+  });
+
+  it("tells a resident on a working day whether someone is online, with no clock time and no 'open now'", () => {
+    const s = unknown("2026-11-23T14:00:00+02:00");
+    for (const lang of ["lv", "ru", "en"] as const) {
+      for (const online of [true, false]) {
+        const text = waitingNotice(s, { online }, lang);
+        expect(text).not.toMatch(CLOCK);
+        expect(text).not.toMatch(/open now|atvērts|slēgts|открыт|закрыт|strādās|opens?\b|closes?\b/i);
+        expect(text).toContain("63022238");
+      }
+    }
+    expect(waitingNotice(s, { online: true }, "lv")).toBe(
+      "Šobrīd tiešsaistē ir kāds no centra darbiniekiem. Klientu centra darba laiks nav apstiprināts. To var uzzināt pa pašvaldības informatīvo tālruni 63022238.");
+    expect(waitingNotice(s, { online: false }, "en")).toBe(
+      "No member of the centre's staff is online right now. Someone will answer as soon as they can. The client service centre's opening hours are not confirmed. You can ask for them on the municipality's information line 63022238.");
+    expect(waitingNotice(s, { online: true }, "ru")).toMatch(/^Сейчас на связи есть сотрудник центра\./);
+  });
+
+  it("leaves presence out when it is not tracked", () => {
+    expect(waitingNotice(unknown("2026-11-23T14:00:00+02:00"), undefined, "en")).toBe(
+      "The client service centre's opening hours are not confirmed. You can ask for them on the municipality's information line 63022238.");
+  });
+
+  it("says on a public holiday that it is one and that staff usually answer on working days", () => {
+    const s = unknown("2026-12-24T10:00:00+02:00");
+    expect(waitingNotice(s, { online: false }, "lv")).toBe(
+      "Šodien ir svētku diena (Ziemassvētku vakars). Darbinieki parasti atbild darba dienās. Šobrīd neviens centra darbinieks nav tiešsaistē. Darbinieks atbildēs, tiklīdz varēs. Klientu centra darba laiks nav apstiprināts. To var uzzināt pa pašvaldības informatīvo tālruni 63022238.");
+    expect(calendarNote(s, "ru")).toBe("Сегодня праздничный день (Сочельник). Сотрудники обычно отвечают в рабочие дни.");
+    expect(calendarNote(s, "en")).toBe("Today is a public holiday (Christmas Eve). Staff usually answer on working days.");
+    expect(waitingNotice(s, { online: true }, "en")).toBe(
+      "Today is a public holiday (Christmas Eve). Staff usually answer on working days. But a member of the centre's staff is online now. The client service centre's opening hours are not confirmed. You can ask for them on the municipality's information line 63022238.");
+  });
+
+  it("says at the weekend which day it is and that staff usually answer on working days", () => {
+    expect(calendarNote(unknown("2026-11-21T11:00:00+02:00"), "lv")).toBe("Šodien ir sestdiena. Darbinieki parasti atbild darba dienās.");
+    expect(calendarNote(unknown("2026-11-22T11:00:00+02:00"), "ru")).toBe("Сегодня воскресенье. Сотрудники обычно отвечают в рабочие дни.");
+    expect(calendarNote(unknown("2026-11-22T11:00:00+02:00"), "en")).toBe("Today is Sunday. Staff usually answer on working days.");
+    // Saturday in Riga although still Friday in UTC.
+    expect(unknown("2026-11-20T22:30:00Z")).toMatchObject({ weekend: true, now: { weekday: 6 } });
+    expect(calendarNote(unknown("2026-11-23T11:00:00+02:00"), "lv")).toBeUndefined();
   });
 
   it("takes another information line when given", () => {
-    expect(describeOpening(status("2026-11-23T14:00:00+02:00", shipped), "en", { informationLine: "12345678" })).toContain("information line 12345678.");
+    expect(describeOpening(unknown("2026-11-23T14:00:00+02:00"), "en", { informationLine: "12345678" })).toContain("information line 12345678.");
+  });
+});
+
+describe("waitingNotice with confirmed hours", () => {
+  it("says open or closed, when staff will reply, and that someone is online when they are", () => {
+    expect(waitingNotice(status("2026-11-23T14:00:00+02:00"), { online: false }, "lv")).toBe(
+      "Klientu centrs šobrīd ir atvērts līdz 17:00. Darbinieks atbildēs darba laikā, parasti tajā pašā dienā.");
+    expect(waitingNotice(status("2026-11-21T11:00:00+02:00"), { online: true }, "en")).toBe(
+      "The client service centre is closed now. It will open again on Monday 23 November at 08:30. A member of staff will reply when the centre opens again (on Monday from 08:30). But a member of the centre's staff is online now.");
   });
 });
 
@@ -283,8 +347,5 @@ describe("hours edge cases", () => {
       ru: "Сотрудник ответит, когда центр снова откроется.",
       en: "A member of staff will reply when the centre opens again.",
     });
-    expect(describeOpening({ ...s, confirmed: false }, "lv")).toBe(
-      "Klientu centrs šobrīd ir slēgts. Darba laiks tuvākajām divām nedēļām nav zināms. Lūdzu, ņemiet vērā, ka darba laiks nav apstiprināts – to varat precizēt pa informatīvo tālruni 63022238.",
-    );
   });
 });

@@ -113,6 +113,44 @@ describe("knowledge check", () => {
     expect(kb.diagnostics.map(formatDiagnostic)).toContain("knowledge/centres.yaml:1: parish 'elejas' is served by no centre");
   });
 
+  describe("opening hours in centres.yaml", () => {
+    const ELEJA = "hours: *unknown }\n  - { id: gluda";
+    const centres = (hours: string) => CENTRES.text.replace(ELEJA, `hours: ${hours} }\n  - { id: gluda`);
+    const run = (text: string, today = "2026-11-22") =>
+      buildKnowledge(all("a"), { file: "knowledge/centres.yaml", text }, { today: new Date(today) });
+    const lineOf = (text: string, needle: string) => text.slice(0, text.indexOf(needle)).split("\n").length;
+
+    it("ships the Eleja line this suite edits", () => {
+      expect(CENTRES.text).toContain(ELEJA);
+    });
+
+    it("requires source and checked for confirmed hours, on the centre's line", () => {
+      const text = centres('{ confirmed: true, mon: [["08:00", "12:00"]] }');
+      const kb = run(text);
+      const line = lineOf(text, "id: eleja,");
+      expect(kb.centres).toBeUndefined();
+      expect(kb.diagnostics.map(formatDiagnostic)).toEqual(expect.arrayContaining([
+        `knowledge/centres.yaml:${line}: centres.2.hours.source: confirmed hours need 'source:', the address of the page that gives them`,
+        `knowledge/centres.yaml:${line}: centres.2.hours.checked: confirmed hours need 'checked:', the day (YYYY-MM-DD) they were compared with the source`,
+      ]));
+    });
+
+    it("accepts confirmed hours with a source and a date, and warns when the check is over a year old", () => {
+      const text = centres('{ confirmed: true, source: "https://www.jelgavasnovads.lv/lv/eleja", checked: 2026-11-01, mon: [["08:00", "12:00"]] }');
+      const kb = run(text);
+      expect(kb.diagnostics.filter((d) => d.file.endsWith("centres.yaml"))).toEqual([]);
+      expect(kb.centres?.centres.find((c) => c.id === "eleja")?.hours).toMatchObject({ confirmed: true, checked: "2026-11-01", mon: [["08:00", "12:00"]], tue: [] });
+      expect(run(text, "2027-12-01").diagnostics.map(formatDiagnostic)).toContain(
+        `knowledge/centres.yaml:${lineOf(text, "id: eleja,")}: warning: centre 'eleja': hours were checked on 2026-11-01, more than 365 days ago: compare them with the source again`);
+    });
+
+    it("warns that unconfirmed hours are never shown", () => {
+      const kb = run(centres('{ confirmed: false, mon: [["08:00", "12:00"]] }'));
+      expect(kb.centres).toBeDefined();
+      expect(kb.diagnostics.map(formatDiagnostic).some((l) => l.includes("warning: centre 'eleja': unconfirmed hours are never shown"))).toBe(true);
+    });
+  });
+
   describe("how current the facts are", () => {
     const steps = "## Need {#need}\n- a phone\n\n## Current {#current}\n1. Do it.\n\n## Old {#old}\n1. As in 2017.\n\n## Trouble {#trouble}\n- Call.\n\n## Help {#help}\n- Ask.\n";
 

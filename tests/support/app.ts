@@ -25,6 +25,8 @@ export interface TestAppOptions {
   readonly outbox?: OutboxOptions;
   /** Where the app logs (silent by default). */
   readonly log?: Logger;
+  /** The clock for the calendar and opening hours residents are told about. */
+  readonly now?: () => Date;
 }
 
 /** Starts the app; `url` is its loopback address. */
@@ -55,6 +57,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<Runnin
     ...(database ? { database } : {}),
     ...(options.telegram ? { telegram: { botInfo: options.telegram.botInfo, throttle: false } } : {}),
     outbox: options.outbox ?? { pollMs: 50, baseDelayMs: 50, maxDelayMs: 500 },
+    ...(options.now ? { now: options.now } : {}),
   });
   return {
     ...app,
