@@ -6,11 +6,30 @@
 import { buttonIds, type ButtonPress } from "./button-ids.js";
 import { MESSAGES } from "./messages.js";
 import { maskPersonalData } from "./privacy.js";
+import type { OutcomeReason } from "./assistant.js";
 import type { Core, Draft } from "./turn.js";
 import { MAX_REPLY_LENGTH, type Reply } from "./types.js";
 
 /** A guide button: the whole guide or one section. */
 export type GuidePress = Extract<ButtonPress, { kind: "guide" | "section" }>;
+
+/** A request for a person with more words than this also says what it is about. */
+const REQUEST_ONLY_WORDS = 7;
+
+/** True when a message is a question worth handing to a person (see {@link Answers.retrieve}). */
+function isRealQuestion(reason: OutcomeReason, text: string): boolean {
+  switch (reason) {
+    case "answered":
+    case "noMatch":
+    case "unsure":
+    case "rephrase":
+      return true;
+    case "askedForPerson":
+      return (text.match(/[\p{L}\p{N}]+/gu) ?? []).length > REQUEST_ONLY_WORDS;
+    default:
+      return false;
+  }
+}
 
 /** Answers from the guides. */
 export class Answers {
@@ -35,7 +54,9 @@ export class Answers {
     const out = this.core.assistant.ask(text, { lang: d.lang });
     d.outcome = out;
     d.lang = out.lang;
-    d.state = { ...d.state, lastQuestion: maskPersonalData(text).slice(0, 500) };
+    // The last real question, for a person who takes over: not a greeting, a thanks or the
+    // request for a person itself ("gribu runāt ar cilvēku") — unless that tells the story too.
+    if (isRealQuestion(out.reason, text)) d.state = { ...d.state, lastQuestion: maskPersonalData(text).slice(0, 500) };
     if (out.reason === "askedForPerson") {
       // The "I read only the start" notice still belongs before the intake.
       const notice = out.truncated ? out.replies[0] : undefined;

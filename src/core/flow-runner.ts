@@ -12,7 +12,7 @@ import { MESSAGES } from "./messages.js";
 import { maskPersonalData } from "./privacy.js";
 import { hasWords, isLabel, isWord, simplify } from "./text-match.js";
 import type { Core, Draft, FlowPosition } from "./turn.js";
-import { LANGS, type Reply } from "./types.js";
+import { LANGS, type Button, type Reply } from "./types.js";
 
 /** Labels up to this many characters count as short (see `Button.inline`). */
 const SHORT_LABEL = 12;
@@ -22,6 +22,27 @@ export type FlowPress = Extract<ButtonPress, { kind: "flowChoice" | "flowAction"
 
 /** The typed equivalents of an instruction step's buttons, in the order they are tried. */
 const ACTIONS: readonly InstructionAction[] = ["done", "failed", "repeat", "back"];
+
+/** What data typed into the chat looks like. */
+type DataKind = "number" | "email";
+
+/** A question where to type something (simplified text, padded with spaces). */
+const WHERE = / (?:kur|kurp|kura vieta|где|куда|where) /u;
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/u;
+
+/**
+ * "number" for text that is mostly digits (a client number, an invoice number, a personal code),
+ * "email" for an e-mail address; undefined for anything else (words, questions).
+ */
+export function dataKind(text: string): DataKind | undefined {
+  const clean = text.trim();
+  if (clean.includes("?")) return undefined;
+  if (EMAIL.test(clean)) return "email";
+  const digits = (clean.match(/\p{N}/gu) ?? []).length;
+  const letters = (clean.match(/\p{L}/gu) ?? []).length;
+  return digits >= 3 && digits >= letters ? "number" : undefined;
+}
 
 /** The flow engine. */
 export class FlowRunner {
@@ -83,6 +104,12 @@ export class FlowRunner {
         this.action(d, flow, step, action);
         return true;
       }
+      // A number or an e-mail address typed here is meant for the form the step talks about.
+      const data = dataKind(text);
+      if (data) {
+        this.typedData(d, flow, step, current, data);
+        return true;
+      }
     }
     if (step.type === "message") {
       const index = this.typedChoice(step, simple);
@@ -103,6 +130,15 @@ export class FlowRunner {
       d.state = { ...d.state, flow: undefined };
       return false;
     }
+    if (step.type === "instruction" && step.typeIn && WHERE.test(` ${simple} `)) {
+      // "Where do I type it?": the step's own answer.
+      d.intent = "flow";
+      d.flowId = flow.id;
+      d.stepId = step.id;
+      d.state = { ...d.state, misses: 0 };
+      d.replies.push({ text: MESSAGES[d.lang].stepHelp(step.typeIn[d.lang]), buttons: this.stepButtons(d, flow, step, current) });
+      return true;
+    }
     this.sideQuestion(d, flow, step, current, text);
     return true;
   }
@@ -116,22 +152,55 @@ export class FlowRunner {
     // feedback question (which would replace this flow).
     d.state = { ...d.state, flow: { ...current, paused: true } };
     this.core.answers.retrieve(d, text);
-    if (d.intent === "guide") {
+    if (d.intent === "guide" || d.intent === "clarify") {
+      // Answered (or "did you mean…?"): the way back into the flow comes first.
       d.state = { ...d.state, flow: { ...current, paused: true } };
       const t = MESSAGES[d.lang];
       const last = d.replies[d.replies.length - 1] as Reply;
       d.replies[d.replies.length - 1] = { ...last, buttons: [{ id: buttonIds.resume(flow.id), label: t.continueFlow(flow.title[d.lang]) }, ...last.buttons] };
     } else if (d.intent === "fallback") {
-      // Not understood: keep the resident where they were, in their language, and show the step
-      // again. One miss, however retrieval counted it.
+      // Not understood: keep the resident where they were, in their language. The turn stays a
+      // fallback with its flow and step, so that editors see it in the unanswered report.
       d.replies.splice(before);
       d.lang = lang;
-      d.replies.push({ text: MESSAGES[d.lang].chooseButton, buttons: [] });
-      d.intent = "flow";
+      d.state = { ...d.state, flow: current };
+      d.flowId = flow.id;
+      d.stepId = step.id;
+      const t = MESSAGES[d.lang];
+      if (step.type === "instruction" && step.typeIn) {
+        // "Where do I type it?": the step's own answer, with its buttons. Not a second miss.
+        d.replies.push({ text: t.stepHelp(step.typeIn[d.lang]), buttons: this.stepButtons(d, flow, step, current) });
+        d.state = { ...d.state, misses };
+        d.intent = "fallback";
+        return;
+      }
+      d.replies.push({ text: t.chooseButton, buttons: [] });
       this.render(d, flow, step, current);
-      d.state = { ...d.state, flow: current, misses: misses + 1 };
+      d.intent = "fallback";
+      d.state = { ...d.state, misses: misses + 1 };
       if (d.state.misses >= 2) this.core.answers.offerPerson(d);
     }
+  }
+
+  /** Data typed into the chat during a step that asks to type it into another site's form. */
+  private typedData(d: Draft, flow: Flow, step: Extract<Step, { type: "instruction" }>, pos: FlowPosition, data: DataKind): void {
+    const t = MESSAGES[d.lang];
+    d.intent = "flow";
+    d.flowId = flow.id;
+    d.stepId = step.id;
+    d.state = { ...d.state, misses: 0 };
+    d.replies.push({ text: t.typedData(data, step.typeIn?.[d.lang] ?? t.typeInDefault), buttons: this.stepButtons(d, flow, step, pos) });
+  }
+
+  /** The standard buttons of an instruction step: done, failed, repeat and (when there is one) back. */
+  private stepButtons(d: Draft, flow: Flow, step: Step, pos: FlowPosition): Button[] {
+    const t = MESSAGES[d.lang];
+    return [
+      { id: buttonIds.instruction(flow.id, step.id, "done"), label: t.done },
+      { id: buttonIds.instruction(flow.id, step.id, "failed"), label: t.failed },
+      { id: buttonIds.instruction(flow.id, step.id, "repeat"), label: t.repeat },
+      ...(pos.history.length > 0 ? [{ id: buttonIds.instruction(flow.id, step.id, "back"), label: t.back }] : []),
+    ];
   }
 
   /** The active flow, updated to its current version, or undefined when it had to end. */
@@ -365,13 +434,8 @@ export class FlowRunner {
       }
       case "instruction":
         d.replies.push({
-          text: step.say[d.lang],
-          buttons: [
-            { id: buttonIds.instruction(flow.id, step.id, "done"), label: t.done },
-            { id: buttonIds.instruction(flow.id, step.id, "failed"), label: t.failed },
-            { id: buttonIds.instruction(flow.id, step.id, "repeat"), label: t.repeat },
-            ...back,
-          ],
+          text: step.typeIn ? `${step.say[d.lang]}\n\n${t.typeIn(step.typeIn[d.lang])}` : step.say[d.lang],
+          buttons: this.stepButtons(d, flow, step, pos),
         });
         return;
       case "question":

@@ -9,7 +9,7 @@ import { MESSAGES } from "./messages.js";
 import { maskPersonalData } from "./privacy.js";
 import { hasWords, isLabel, isWord, normalisePhone, simplify } from "./text-match.js";
 import type { Core, Draft, FlowPosition, Intake } from "./turn.js";
-import { LANGS, type EscalationReason, type Input } from "./types.js";
+import { LANGS, type EscalationContext, type EscalationReason, type Input } from "./types.js";
 
 /** Why the conversation goes to a person, with the flow's words or the label pressed. */
 export interface EscalationCause {
@@ -42,6 +42,7 @@ export class IntakeRunner {
     const pos = d.state.flow;
     // The step where the resident got stuck: the last instruction on the way, not an automatic step.
     const stuck = pos ? this.stuckStep(pos) : undefined;
+    const titles = this.titles(pos?.flow, stuck, d.state.lastGuide?.id);
     d.state = {
       ...d.state,
       flow: undefined,
@@ -56,10 +57,21 @@ export class IntakeRunner {
           ...(pos && Object.keys(pos.vars).length > 0 ? { vars: pos.vars } : {}),
           ...(d.state.lastGuide ? { guide: d.state.lastGuide.id } : {}),
           ...(d.state.lastQuestion ? { lastQuestion: d.state.lastQuestion } : {}),
+          ...(titles ? { titles } : {}),
         },
       },
     };
     this.show(d);
+  }
+
+  /** The Latvian titles of the flow, the step and the guide, for staff; undefined when none is known. */
+  private titles(flowId: string | undefined, stepId: string | undefined, guideId: string | undefined): EscalationContext["titles"] {
+    const flow = flowId ? this.core.flows.get(flowId) : undefined;
+    const step = stepId ? flow?.steps.get(stepId) : undefined;
+    const say = step && "say" in step && step.say ? step.say.lv.split("\n")[0]?.trim() : undefined;
+    const guide = guideId ? this.core.assistant.guide(guideId, "lv")?.title : undefined;
+    const titles = { ...(flow ? { flow: flow.title.lv } : {}), ...(say ? { step: say.slice(0, 200) } : {}), ...(guide ? { guide } : {}) };
+    return Object.keys(titles).length > 0 ? titles : undefined;
   }
 
   /** The step where the resident got stuck in a flow. */

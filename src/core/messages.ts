@@ -30,6 +30,14 @@ export interface Messages {
   readonly flowChanged: string;
   readonly flowGone: string;
   readonly chooseButton: string;
+  /** Under a step whose answer goes into another site's form: type it there, not here. */
+  readonly typeIn: (where: string) => string;
+  /** Where to type when the step does not say ("in the form"). */
+  readonly typeInDefault: string;
+  /** Data (a number, an e-mail address) typed into the chat during such a step. */
+  readonly typedData: (what: "number" | "email" | "text", where: string) => string;
+  /** A question about a step that goes into another site's form, when no guide answers it. */
+  readonly stepHelp: (where: string) => string;
   readonly continueFlow: (title: string) => string;
   readonly stepByStep: string;
   readonly done: string;
@@ -139,6 +147,10 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
     flowChanged: "Atvainojiet, šie norādījumi tikko tika atjaunoti. Sāksim šo daļu no sākuma.",
     flowGone: "Atvainojiet, šie norādījumi vairs nav pieejami. Lūdzu, izvēlieties tēmu no jauna.",
     chooseButton: "Lūdzu, izvēlieties kādu no pogām vai uzrakstiet jautājumu citiem vārdiem.",
+    typeIn: (where) => `✍️ To rakstiet ${where}, nevis šeit sarunā.`,
+    typeInDefault: "veidlapā",
+    typedData: (what, where) => `${what === "number" ? "Šo numuru" : what === "email" ? "Šo e-pasta adresi" : "To"} ierakstiet ${where}, nevis šeit sarunā – man tas nav vajadzīgs. Kad gatavs, spiediet «Izdevās ✅».`,
+    stepHelp: (where) => `Šajā solī jāraksta ${where} (tīmekļa lapā, ko atvērāt), nevis šeit sarunā. Kad gatavs, spiediet «Izdevās ✅». Ja nesanāk, spiediet «Neizdevās ❌».`,
     continueFlow: (title) => `↩️ Turpināt: ${title}`,
     stepByStep: "▶️ Soli pa solim",
     done: "Izdevās ✅",
@@ -243,6 +255,10 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
     flowChanged: "Извините, эти инструкции только что обновились. Начнём эту часть сначала.",
     flowGone: "Извините, эти инструкции больше недоступны. Пожалуйста, выберите тему заново.",
     chooseButton: "Пожалуйста, выберите одну из кнопок или задайте вопрос другими словами.",
+    typeIn: (where) => `✍️ Это нужно вписать ${where}, а не здесь в чате.`,
+    typeInDefault: "в форме",
+    typedData: (what, where) => `${what === "number" ? "Этот номер" : what === "email" ? "Этот адрес e-mail" : "Это"} впишите ${where}, а не здесь в чате – мне он не нужен. Когда будет готово, нажмите «Получилось ✅».`,
+    stepHelp: (where) => `На этом шаге писать нужно ${where} (на сайте, который Вы открыли), а не здесь в чате. Когда будет готово, нажмите «Получилось ✅». Если не получается, нажмите «Не получилось ❌».`,
     continueFlow: (title) => `↩️ Продолжить: ${title}`,
     stepByStep: "▶️ Шаг за шагом",
     done: "Получилось ✅",
@@ -347,6 +363,10 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
     flowChanged: "Sorry, these instructions have just been updated. Let's start this part again.",
     flowGone: "Sorry, these instructions are no longer available. Please choose a topic again.",
     chooseButton: "Please choose one of the buttons, or ask your question in other words.",
+    typeIn: (where) => `✍️ Type this ${where}, not here in the chat.`,
+    typeInDefault: "in the form",
+    typedData: (what, where) => `Please type ${what === "number" ? "this number" : what === "email" ? "this e-mail address" : "this"} ${where}, not here in the chat – I don't need it. When you're done, press "Done ✅".`,
+    stepHelp: (where) => `In this step you type ${where} (on the web page you opened), not here in the chat. When you're done, press "Done ✅". If it doesn't work, press "It didn't work ❌".`,
     continueFlow: (title) => `↩️ Continue: ${title}`,
     stepByStep: "▶️ Step by step",
     done: "Done ✅",

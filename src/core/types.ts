@@ -117,6 +117,13 @@ export interface EscalationContext {
   readonly vars?: Readonly<Record<string, string>>;
   /** The last guide the bot answered with. */
   readonly guide?: string;
+  /** Titles for staff (in Latvian), so that they read names rather than ids. */
+  readonly titles?: {
+    readonly guide?: string;
+    readonly flow?: string;
+    /** The first line of the step's text. */
+    readonly step?: string;
+  };
   /** The resident's last real question to the bot (masked). */
   readonly lastQuestion?: string;
 }

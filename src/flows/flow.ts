@@ -40,7 +40,8 @@ interface StepBase {
 /** A step of a flow. */
 export type Step =
   | (StepBase & { readonly type: "message"; readonly say: Texts; readonly choices: readonly Choice[]; readonly next?: string })
-  | (StepBase & { readonly type: "instruction"; readonly say: Texts; readonly done: string; readonly failed?: string })
+  /** `typeIn`: where the resident types what the step asks for ("JNKU veidlapā"), when not in this chat. */
+  | (StepBase & { readonly type: "instruction"; readonly say: Texts; readonly done: string; readonly failed?: string; readonly typeIn?: Texts })
   | (StepBase & { readonly type: "question"; readonly say: Texts; readonly save: string; readonly next: string })
   | (StepBase & { readonly type: "branch"; readonly on: string; readonly cases: Readonly<Record<string, string>>; readonly default: string })
   | (StepBase & { readonly type: "guide"; readonly guide: string; readonly section?: string; readonly next?: string })

@@ -18,7 +18,7 @@ export const MAX_SAY_LENGTH = 1500;
 
 const STEP_FIELDS: Readonly<Record<StepType, readonly string[]>> = {
   message: ["type", "say", "choices", "next"],
-  instruction: ["type", "say", "done", "failed"],
+  instruction: ["type", "say", "done", "failed", "type_in"],
   question: ["type", "say", "save", "next"],
   branch: ["type", "on", "cases", "default"],
   guide: ["type", "guide", "section", "next"],
@@ -235,7 +235,9 @@ function parseStep(r: Reader, id: string, raw: unknown, path: Path): Step | unde
       const text = say(true);
       const done = ref("done", true);
       const failed = ref("failed", false);
-      return text && done ? { ...base, type, say: text, done, ...(failed ? { failed } : {}) } : undefined;
+      // Where the resident types what the step asks for, when that is another site's form.
+      const typeIn = raw.type_in === undefined ? undefined : r.texts(raw.type_in, [...path, "type_in"], `step '${id}' type_in`, MAX_LABEL_LENGTH);
+      return text && done ? { ...base, type, say: text, done, ...(failed ? { failed } : {}), ...(typeIn ? { typeIn } : {}) } : undefined;
     }
     case "question": {
       const text = say(true);

@@ -269,7 +269,7 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
     return c.json({
       groups: groups.map((g) => ({
         question: g.representative, count: g.count, langs: Object.keys(g.languages), languages: g.languages,
-        reasons: g.reasons, closestGuide: g.closestGuide, examples: g.examples,
+        reasons: g.reasons, closestGuide: g.closestGuide, examples: g.examples, ...(g.inFlows ? { inFlows: g.inFlows } : {}),
       })),
     });
   });

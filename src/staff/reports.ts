@@ -485,6 +485,8 @@ export interface UnansweredGroup {
   readonly closestGuide: string | null;
   /** Up to 3 distinct wordings, most frequent first, the representative first. */
   readonly examples: readonly string[];
+  /** Where in a flow the questions were asked ("e-invoice-setup › jnku-mail-client"), most frequent first; absent when nowhere. */
+  readonly inFlows?: readonly string[];
 }
 
 /** Options for {@link unansweredReport}. */
@@ -512,6 +514,8 @@ interface Occurrence {
   readonly guide: string | null;
   readonly at: number;
   readonly reasons: Set<UnansweredReason>;
+  /** "flow › step" when the question was asked inside a flow. */
+  readonly inFlow?: string;
 }
 
 const jaccard = (a: ReadonlySet<string>, b: ReadonlySet<string>): number => {
@@ -560,8 +564,8 @@ export async function unansweredReport(db: ReportDb, options: UnansweredOptions)
   type TurnRow = { id: string; text: string; lang: string | null; best_guide: string | null; created_at: Date };
 
   const [weak, disliked, tickets] = await Promise.all([
-    db.query<TurnRow & { intent: string }>(
-      `SELECT t.id, t.text, t.lang, t.best_guide, t.created_at, t.intent FROM turns t
+    db.query<TurnRow & { intent: string; flow_id: string | null; step_id: string | null }>(
+      `SELECT t.id, t.text, t.lang, t.best_guide, t.created_at, t.intent, t.flow_id, t.step_id FROM turns t
        WHERE t.created_at >= $1 AND t.created_at < $2 AND ${q}
          AND (t.intent = 'fallback' OR (t.intent = 'guide' AND (t.coverage < $4 OR t.score < $5)))`,
       [period.from, period.to, excluded, LOW_CONFIDENCE.coverage, LOW_CONFIDENCE.score]),
@@ -597,7 +601,11 @@ export async function unansweredReport(db: ReportDb, options: UnansweredOptions)
   const fromTurn = (r: TurnRow, guide: string | null = null) => (): Omit<Occurrence, "reasons"> => ({
     text: r.text, lang: r.lang ?? "unknown", guide: r.best_guide ?? guide, at: r.created_at.getTime(),
   });
-  for (const r of weak.rows) note(`turn:${r.id}`, r.intent === "fallback" ? "fallback" : "lowConfidence", fromTurn(r));
+  for (const r of weak.rows) {
+    // Not understood inside a flow (the flow runner keeps such a turn at its flow and step).
+    const inFlow = r.intent === "fallback" && r.flow_id && r.step_id ? `${r.flow_id} › ${r.step_id}` : undefined;
+    note(`turn:${r.id}`, r.intent === "fallback" ? "fallback" : "lowConfidence", () => ({ ...fromTurn(r)(), ...(inFlow ? { inFlow } : {}) }));
+  }
   for (const r of disliked.rows) note(`turn:${r.id}`, "feedbackDown", fromTurn(r, r.event_guide));
   for (const r of tickets.rows) {
     if (r.id !== null && r.text !== null && r.created_at !== null) {
@@ -648,6 +656,7 @@ export async function unansweredReport(db: ReportDb, options: UnansweredOptions)
       reasons,
       closestGuide: ranked(guides)[0] ?? null,
       examples: wordings.slice(0, 3),
+      ...(members.some((m) => m.inFlow) ? { inFlows: ranked(members.flatMap((m) => (m.inFlow ? [m.inFlow] : []))) } : {}),
     };
   });
   groups.sort((a, b) => b.count - a.count || a.representative.localeCompare(b.representative, "lv"));

@@ -216,6 +216,36 @@ describe("Conversation: main actions and commands", () => {
     expect(r.state.flow).toBeUndefined();
   });
 
+  it("the context for staff carries the flow's, the step's and the guide's titles, not only ids", () => {
+    const chat = atJnkuMail();
+    chat.text("Kā saņemt rēķinus e-pastā?");
+    const r = chat.command("person");
+    expect(r.state.intake?.context.titles).toEqual({
+      flow: flows.get("e-invoice-setup")?.title.lv,
+      step: say("e-invoice-setup", "jnku-mail-prepare").split("\n")[0],
+      guide: assistant.guide("e-invoices", "lv")?.title,
+    });
+  });
+
+  it("a typed request for a person hands over the last real question, not the request", () => {
+    const chat = new Chat();
+    chat.text("Kā saņemt rēķinus e-pastā?");
+    chat.text("paldies");
+    const r = chat.text("gribu runāt ar cilvēku");
+    expect(r.state.intake?.context.lastQuestion).toBe("Kā saņemt rēķinus e-pastā?");
+    const ru = new Chat(conversation, "ru");
+    ru.text("Как получать счета по электронной почте?");
+    expect(ru.text("мне нужен оператор").state.intake?.context.lastQuestion).toBe("Как получать счета по электронной почте?");
+  });
+
+  it("a bare request for a person without an earlier question prefills nothing; one that tells the story is kept", () => {
+    const chat = new Chat();
+    chat.text("gribu runāt ar cilvēku");
+    expect(chat.state.intake?.context.lastQuestion).toBeUndefined();
+    const story = "gribu runāt ar cilvēku, jo nevaru atrast savu klienta numuru ūdens rēķinam";
+    expect(new Chat().text(story).state.intake?.context.lastQuestion).toBe(story);
+  });
+
   it("/person outside a flow asks for a person without a flow", () => {
     const r = new Chat().command("person");
     expect(r.intent).toBe("escalate");
@@ -242,7 +272,8 @@ describe("Conversation: the e-invoice flow by buttons", () => {
     const steps = ["jnku-mail-prepare", "jnku-mail-open", "jnku-mail-client", "jnku-mail-name", "jnku-mail-email", "jnku-mail-send"];
     for (const [i, step] of steps.entries()) {
       expect(chat.state.flow?.step).toBe(step);
-      expect(texts(chat.last)).toContain(say("e-invoice-setup", step));
+      // Steps typed into the JNKU form say so under their text.
+      expect(texts(chat.last).some((text) => text.startsWith(say("e-invoice-setup", step)))).toBe(true);
       expect(ids(chat.last)).toEqual(expect.arrayContaining([`f:e-invoice-setup:${step}:done`, `f:e-invoice-setup:${step}:failed`, `f:e-invoice-setup:${step}:repeat`]));
       const r = chat.pressLabel(MESSAGES.lv.done);
       if (i < steps.length - 1) expect(r.events).toEqual([]);
@@ -416,8 +447,59 @@ describe("Conversation: questions in the middle of a flow", () => {
     expect(texts(r)).toEqual([MESSAGES.lv.chooseButton, say("e-invoice-setup", "jnku-mail-prepare")]);
     expect(r.replies[1]?.buttons).toEqual(before.replies.at(-1)?.buttons);
     expect(r.state.flow).toEqual(before.state.flow);
-    expect(r.intent).toBe("flow");
+    // Not understood: a fallback at this flow's step, so that it reaches the unanswered report.
+    expect(r).toMatchObject({ intent: "fallback", flowId: "e-invoice-setup", stepId: "jnku-mail-prepare" });
     expect(r.lang).toBe("lv");
+  });
+
+  it("a step that is typed into another site's form says so", () => {
+    const chat = atJnkuMail();
+    chat.text("gatavs");
+    const r = chat.text("gatavs");
+    expect(r.state.flow?.step).toBe("jnku-mail-client");
+    expect(texts(r)).toEqual([`${say("e-invoice-setup", "jnku-mail-client")}\n\n${MESSAGES.lv.typeIn("JNKU veidlapā")}`]);
+    expect(texts(r)[0]).toMatch(/JNKU veidlapā, nevis šeit/);
+  });
+
+  it("a number typed at such a step is explained, with the step's buttons, and the resident stays there", () => {
+    const chat = atJnkuMail();
+    chat.text("gatavs");
+    const step = chat.text("gatavs");
+    const r = chat.text("123456");
+    expect(texts(r)).toEqual([MESSAGES.lv.typedData("number", "JNKU veidlapā")]);
+    expect(texts(r)[0]).toMatch(/^Šo numuru ierakstiet JNKU veidlapā.*«Izdevās ✅»/);
+    expect(ids(r)).toEqual(ids(step));
+    expect(r).toMatchObject({ intent: "flow", stepId: "jnku-mail-client" });
+    expect(r.state.flow).toEqual(step.state.flow);
+    expect(r.state.misses).toBe(0);
+    expect(texts(chat.text("jans@example.com"))[0]).toMatch(/^Šo e-pasta adresi ierakstiet/);
+    // Then "gatavs" goes on as usual.
+    expect(chat.text("gatavs").state.flow?.step).toBe("jnku-mail-name");
+  });
+
+  it("a question where to type it is answered at that step, in Russian too", () => {
+    const chat = atJnkuMail();
+    chat.text("gatavs");
+    chat.text("gatavs");
+    const r = chat.text("nesaprotu, kur man jāieraksta klienta numurs?");
+    expect(texts(r)).toEqual([MESSAGES.lv.stepHelp("JNKU veidlapā")]);
+    expect(texts(r).join()).not.toContain(MESSAGES.lv.chooseButton);
+    expect(ids(r)).toContain("f:e-invoice-setup:jnku-mail-client:done");
+    expect(r.state.flow?.step).toBe("jnku-mail-client");
+    const ru = new Chat(conversation, "ru");
+    atJnkuMail(ru).text("готово");
+    ru.text("готово");
+    expect(texts(ru.text("куда вписывать номер клиента?"))).toEqual([MESSAGES.ru.stepHelp("в форме JNKU")]);
+  });
+
+  it("something not understood at such a step explains where to type and is not a second miss", () => {
+    const chat = atJnkuMail();
+    chat.text("gatavs");
+    chat.text("gatavs");
+    const r = chat.text("asdf qwer zxcv");
+    expect(texts(r)).toEqual([MESSAGES.lv.stepHelp("JNKU veidlapā")]);
+    expect(r).toMatchObject({ intent: "fallback", flowId: "e-invoice-setup", stepId: "jnku-mail-client" });
+    expect(texts(chat.text("asdf qwer zxcv"))).not.toContain(MESSAGES.lv.offerPerson);
   });
 
   it("one miss in a flow does not offer a person yet; the second in a row does", () => {
@@ -693,13 +775,13 @@ describe("Conversation: flows that change under a running conversation", () => {
     expect(r.state.flow).toMatchObject({ step: "jnku-mail-name", version: changed.get("e-invoice-setup")?.version });
     expect(texts(r)).not.toContain(MESSAGES.lv.flowChanged);
     expect(chat.pressLabel(MESSAGES.lv.back).state.flow?.step).toBe("jnku-mail-client");
-    expect(texts(chat.last)).toEqual(["Ierakstiet savu JNKU klienta numuru."]);
+    expect(texts(chat.last)).toEqual([`Ierakstiet savu JNKU klienta numuru.\n\n${MESSAGES.lv.typeIn("JNKU veidlapā")}`]);
   });
 
   it("a changed text: the old Repeat and Done buttons of the same step still work", () => {
     const changed = new Conversation({ assistant, flows: editedFlows({ "e-invoice-setup": changedText }) });
     const chat = atClientStep().switchTo(changed);
-    expect(texts(chat.press("f:e-invoice-setup:jnku-mail-client:repeat"))).toEqual(["Ierakstiet savu JNKU klienta numuru."]);
+    expect(texts(chat.press("f:e-invoice-setup:jnku-mail-client:repeat"))).toEqual([`Ierakstiet savu JNKU klienta numuru.\n\n${MESSAGES.lv.typeIn("JNKU veidlapā")}`]);
     const atClient = atClientStep().switchTo(changed);
     expect(atClient.press("f:e-invoice-setup:jnku-mail-client:done").state.flow?.step).toBe("jnku-mail-name");
   });

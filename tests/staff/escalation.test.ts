@@ -155,6 +155,8 @@ describe.each(targets)("escalation from the web chat to a member of staff and ba
     const detail = (await anna.call("GET", `/tickets/${id}`)).json.ticket as { phone: string; context: Record<string, unknown>; transcript: unknown[]; messages: { author: string; text: string }[] };
     expect(detail.phone).toBe("+37120000000");
     expect(detail.context).toMatchObject({ guide: "e-invoices", lastQuestion: "Kā saņemt e-rēķinu par ūdeni?" });
+    // Staff read the guide's title, not only its id.
+    expect((detail.context.titles as { guide?: string } | undefined)?.guide).toMatch(/^E-rēķini/);
     expect(detail.transcript.length).toBeGreaterThan(3);
     expect(JSON.stringify(detail)).not.toContain("010190-12345");
 

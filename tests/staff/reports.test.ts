@@ -429,6 +429,17 @@ describe("reports on a real conversation through the service", () => {
       expect.objectContaining({ representative: "Kā saņemt e-rēķinu?", reasons: { fallback: 0, lowConfidence: 0, feedbackDown: 1, escalation: 0 }, closestGuide: "e-invoices" }),
     ]));
   });
+
+  it("lists what a flow could not understand, with the flow and the step", async () => {
+    const from = new Date(Date.now() - 1000);
+    const say = (text: string) => app.service.handle("web", "in-flow", { kind: "text", text });
+    await app.service.handle("web", "in-flow", { kind: "command", name: "start", arg: "e-invoices" });
+    await app.service.handle("web", "in-flow", { kind: "button", id: "f:e-invoice-setup:which-invoice:0" });
+    await app.service.handle("web", "in-flow", { kind: "button", id: "f:e-invoice-setup:utility-way:0" });
+    expect((await say("zvbq xkcd plmr")).result).toMatchObject({ intent: "fallback", flowId: "e-invoice-setup", stepId: "jnku-mail-prepare" });
+    const groups = await unansweredReport(db.pool, { from, to: new Date(Date.now() + 60_000) });
+    expect(groups.find((g) => g.representative === "zvbq xkcd plmr")).toMatchObject({ reasons: { fallback: 1 }, inFlows: ["e-invoice-setup › jnku-mail-prepare"] });
+  });
 });
 
 const run = promisify(execFile);

@@ -36,8 +36,11 @@ export function renderContext(dl, t) {
   contextRow(dl, "Kanāls", channelName(t.channel));
   contextRow(dl, "Kā sazināties", CONTACT_NAMES[t.contact] || str(t.contact));
   if (t.phone) contextRow(dl, "Tālrunis atzvanīšanai", phoneLink(t.phone), "context-phone");
-  contextRow(dl, "Pamācība, ko bots rādīja", str(ctx.guide));
-  const where = [str(ctx.flow), str(ctx.step)].filter(Boolean).join(" → ");
+  // Titles (stored with newer tickets) rather than ids; «the step's text» where the resident stopped.
+  const titles = ctx.titles && typeof ctx.titles === "object" ? ctx.titles : {};
+  contextRow(dl, "Pamācība, ko bots rādīja", str(titles.guide) || str(ctx.guide));
+  const stepText = str(titles.step);
+  const where = [str(titles.flow) || str(ctx.flow), stepText ? `«${stepText}»` : str(ctx.step)].filter(Boolean).join(" → ");
   contextRow(dl, "Kur iedzīvotājs apstājās", where);
   if (ctx.lastQuestion && ctx.lastQuestion !== t.question) contextRow(dl, "Pēdējais jautājums botam", str(ctx.lastQuestion));
   contextRow(dl, "Izveidots", timeEl(t.createdAt));

@@ -148,6 +148,9 @@ function renderUnanswered(data, period) {
     } else {
       closest.appendChild(el("span", "muted", "Nav līdzīgas instrukcijas"));
     }
+    // Asked inside a flow: which flow and step (so editors can make that step clearer).
+    const inFlows = Array.isArray(group.inFlows) ? group.inFlows.filter((f) => typeof f === "string" && f) : [];
+    if (inFlows.length) closest.appendChild(el("div", "in-flow", `Norādījumos: ${inFlows.slice(0, 3).join(", ")}`));
     tr.appendChild(closest);
     const examples = Array.isArray(group.examples) ? group.examples.filter((e) => typeof e === "string" && e.trim()) : [];
     const exCell = el("td", "examples-cell");
