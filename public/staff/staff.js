@@ -4,7 +4,7 @@
  * plain <script> and used when present).
  *
  * Client service staff answer the residents' questions that the bot could not (pages/queue.js,
- * pages/ticket.js, pages/closed.js). Content editors (and admins) also get "Izmēģināt jautājumu"
+ * pages/ticket.js; closed tickets and the search are in the queue). Content editors (and admins) also get "Izmēģināt jautājumu"
  * (pages/try.js), "Instrukcijas" with the editor (pages/guides.js, pages/editor.js),
  * "Neatbildētie" (pages/unanswered.js) and "Rādītāji" (pages/dashboard.js); admins manage the
  * accounts (pages/accounts.js). The pages are chosen in the header by role and addressed by the
@@ -184,7 +184,7 @@ function wire() {
   window.addEventListener("hashchange", () => {
     if (session.staff) routePage(true);
   });
-  for (const id of ["queue", "closed", "try", "guides", "unanswered", "dashboard", "accounts"]) {
+  for (const id of ["queue", "try", "guides", "unanswered", "dashboard", "accounts"]) {
     const page = pageById(id);
     if (page && page.wire) page.wire();
   }

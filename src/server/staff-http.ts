@@ -163,7 +163,9 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
     if (status !== undefined && status !== "waiting" && status !== "assigned" && status !== "closed") throw new RequestError("bad_request", "status must be waiting, assigned or closed");
     const centre = c.req.query("centre");
     const mine = c.req.query("mine") === "1" || c.req.query("mine") === "true";
-    return c.json({ tickets: await desk.list(c.var.staff, { ...(status ? { status } : {}), ...(centre ? { centre } : {}), mine }) });
+    const search = c.req.query("q")?.trim() ?? "";
+    if (search.length > 200) throw new RequestError("bad_request", "q (a ticket number or words of the question) may have at most 200 characters");
+    return c.json({ tickets: await desk.list(c.var.staff, { ...(status ? { status } : {}), ...(centre ? { centre } : {}), mine, ...(search ? { search } : {}) }) });
   });
   api.get("/tickets/:id", signedIn, async (c) => c.json({ ticket: await desk.get(c.var.staff, id(c)) }));
   api.post("/tickets/:id/claim", signedIn, async (c) => c.json({ ticket: await desk.claim(c.var.staff, id(c)) }));

@@ -6,9 +6,22 @@
  */
 import type { StaffMember, TicketDetail, TicketEvent, TicketSummary } from "./types.js";
 
+/**
+ * Which tickets to list. Without `status`, the open ones (waiting and assigned) — or, with a
+ * `search`, every status. `search` is a ticket number ("JN-000123", "123") or words that must all
+ * occur in the question (case and Latvian diacritics ignored).
+ */
+export interface TicketFilter {
+  readonly status?: TicketSummary["status"];
+  readonly centre?: string;
+  readonly mine?: boolean;
+  readonly search?: string;
+}
+
 /** What staff can do with tickets. Every method checks that `staff` may see the ticket's centre. */
 export interface Desk {
-  list(staff: StaffMember, filter: { status?: TicketSummary["status"]; centre?: string; mine?: boolean }): Promise<TicketSummary[]>;
+  /** The tickets of the staff member's centres (admins: all) that match `filter`. */
+  list(staff: StaffMember, filter: TicketFilter): Promise<TicketSummary[]>;
   get(staff: StaffMember, ticketId: number): Promise<TicketDetail>;
   /** Exactly one concurrent claim wins; the others get `already_claimed`. */
   claim(staff: StaffMember, ticketId: number): Promise<TicketDetail>;

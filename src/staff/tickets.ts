@@ -14,7 +14,10 @@ import { withTransaction } from "../store/transaction.js";
 import { enqueueOutbox, type OutboxPayload } from "../store/outbox.js";
 import type { Notifier } from "../store/notifier.js";
 import { DeskError } from "../core/errors.js";
-import type { Desk } from "./desk.js";
+import { fold } from "../nlp/normalize.js";
+import { stemWord } from "../nlp/stem.js";
+import { STOPWORDS } from "../nlp/stopwords.js";
+import type { Desk, TicketFilter } from "./desk.js";
 import type { ContactMode, StaffMember, TicketContext, TicketDetail, TicketEvent, TicketMessage, TicketStatus, TicketSummary } from "./types.js";
 
 /** A file attached to a resident's message: which channel holds it and its id there. */
@@ -41,6 +44,42 @@ interface TicketRow {
 }
 
 const SELECT = `SELECT t.*, s.display_name AS assignee_name FROM tickets t LEFT JOIN staff s ON s.id = t.assignee_id`;
+
+/** At most this many tickets in one list (the open queue). */
+const OPEN_LIST_LIMIT = 500;
+/** At most this many closed tickets or search results, newest first (older ones: search). */
+export const CLOSED_LIST_LIMIT = 100;
+
+/** Latvian letters with diacritics (and Russian ё), and what they fold to (as `nlp/normalize` folds). */
+const FOLD_FROM = "āčēģīķļņšūžōё";
+const FOLD_TO = "acegiklnsuzoе";
+/** SQL: a column folded for search (lower case, Latvian diacritics and ё folded). */
+const foldedSql = (column: string): string => `translate(lower(${column}), '${FOLD_FROM}', '${FOLD_TO}')`;
+
+/**
+ * A search as a ticket number ("JN-000123", "jn 123", "#123", "123") and as words: folded,
+ * stopwords left out (unless there is nothing else), longer words cut to their stem so that
+ * "rēķins" finds "e-rēķinu" and "счёт" finds "счета".
+ */
+export function parseTicketSearch(search: string): { number?: number; words: string[] } {
+  const clean = search.trim();
+  const numbered = /^(jn[\s-]*|#)?0*(\d{1,12})$/i.exec(clean);
+  const number = numbered ? Number(numbered[2]) : undefined;
+  const validNumber = number !== undefined && Number.isSafeInteger(number) && number > 0 ? number : undefined;
+  // "JN-000123" is only a number; "2026" may also be a word of a question.
+  const all = numbered?.[1] ? [] : fold(clean).split(/\s+/u)
+    .map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ""))
+    .filter((w) => w.length > 0);
+  const informative = all.filter((w) => !STOPWORDS.lv.has(w) && !STOPWORDS.ru.has(w) && !STOPWORDS.en.has(w));
+  const words = (informative.length > 0 ? informative : all).slice(0, 8).map((w) => {
+    if (w.length < 4 || /\d/.test(w)) return w;
+    const stem = stemWord(w, "lv");
+    return stem.length >= 3 && w.startsWith(stem) ? stem : w;
+  });
+  return { ...(validNumber !== undefined ? { number: validNumber } : {}), words: [...new Set(words)] };
+}
+
+const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
 /** The ticket number residents and staff see. */
 export const ticketNumber = (id: number): string => `JN-${String(id).padStart(6, "0")}`;
@@ -218,13 +257,14 @@ export class TicketService implements Desk {
 
   // ---- the desk (staff side) -------------------------------------------------------------
 
-  async list(staff: StaffMember, filter: { status?: TicketStatus; centre?: string; mine?: boolean }): Promise<TicketSummary[]> {
+  async list(staff: StaffMember, filter: TicketFilter): Promise<TicketSummary[]> {
     const where: string[] = [];
     const values: unknown[] = [];
+    const search = filter.search?.trim() ? parseTicketSearch(filter.search) : undefined;
     if (filter.status) {
       values.push(filter.status);
       where.push(`t.status = $${values.length}`);
-    } else {
+    } else if (!search) {
       where.push("t.status <> 'closed'");
     }
     if (filter.centre) {
@@ -239,8 +279,25 @@ export class TicketService implements Desk {
       values.push(staff.id);
       where.push(`t.assignee_id = $${values.length}`);
     }
-    const order = filter.status === "waiting" ? "t.id ASC" : "t.id DESC";
-    const { rows } = await this.pool.query<TicketRow>(`${SELECT} WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT 500`, values);
+    if (search) {
+      const either: string[] = [];
+      if (search.number !== undefined) {
+        values.push(search.number);
+        either.push(`t.id = $${values.length}`);
+      }
+      if (search.words.length > 0) {
+        either.push(`(${search.words.map((w) => {
+          values.push(`%${likeEscape(w)}%`);
+          return `${foldedSql("t.question")} LIKE $${values.length} ESCAPE '\\'`;
+        }).join(" AND ")})`);
+      }
+      where.push(either.length > 0 ? `(${either.join(" OR ")})` : "false");
+    }
+    const closedOrSearch = filter.status === "closed" || search !== undefined;
+    const order = filter.status === "waiting" && !search ? "t.id ASC"
+      : filter.status === "closed" ? "t.closed_at DESC NULLS LAST, t.id DESC" : "t.id DESC";
+    const limit = closedOrSearch ? CLOSED_LIST_LIMIT : OPEN_LIST_LIMIT;
+    const { rows } = await this.pool.query<TicketRow>(`${SELECT} WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT ${limit}`, values);
     return rows.map(toSummary);
   }
 

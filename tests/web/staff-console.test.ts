@@ -5,8 +5,9 @@
  * The tests share one page and run in order, as an agent of the Cenu un Ozolnieku centre
  * works: log in, see a new ticket arrive without reloading, open it, claim it, reply (the
  * resident gets the reply in the web chat), add an internal note (the resident does not) and
- * close it with a reason. A second agent then finds a ticket already claimed. Screenshots for a
- * look by eye (1366×900): test-artifacts/staff-console-queue.png and staff-console-ticket.png.
+ * close it with a reason, then find it under "Slēgtie" and by search. A second agent then finds a
+ * ticket already claimed. Screenshots for a look by eye (1366×900):
+ * test-artifacts/staff-console-queue.png, staff-console-ticket.png and staff-console-search.png.
  *
  * Besides the web chat API, the test uses the app's `staffAccounts.add()` (the accounts) and
  * `desk.createTicket()` (a ticket as the bot opens it when a resident asks for a person).
@@ -316,6 +317,39 @@ describe("the staff console", () => {
     expect(residentStream?.texts.join("\n")).not.toContain(note);
     const history = await chatHistory(running().url, resident);
     expect(history.join("\n")).not.toContain(note);
+  });
+
+  it("finds the closed ticket under Slēgtie and by its number or words of the question", async () => {
+    await page.getByRole("tab", { name: "Slēgtie" }).click();
+    const closedItem = queueItem(page, ticketQuestion);
+    await closedItem.waitFor();
+    expect(await closedItem.innerText()).toContain("Slēgts");
+    expect(await page.getByRole("tabpanel").innerText()).toContain("Pēdējie slēgtie");
+
+    const search = page.getByRole("searchbox", { name: "Meklēt pieteikumu" });
+    const results = page.getByRole("region", { name: "Meklēšanas rezultāti" });
+    // Words without diacritics find the question "… atkritumu izvešanu …".
+    await search.fill("atkritumu izvesana");
+    await search.press("Enter");
+    await results.getByRole("link").filter({ hasText: ticketNumber }).waitFor();
+    expect(await page.getByRole("tab", { name: "Slēgtie" }).isVisible()).toBe(false);
+    await expect.poll(() => results.getByRole("status").innerText(), { timeout: STEP_MS }).toMatch(/^Atrasts 1 pieteikums pēc «atkritumu izvesana»/);
+    await page.screenshot({ path: path.join(ARTIFACTS, "staff-console-search.png") });
+
+    await search.fill(ticketNumber);
+    await page.getByRole("button", { name: "Meklēt", exact: true }).click();
+    await expect.poll(() => results.getByRole("status").innerText(), { timeout: STEP_MS }).toContain(`pēc «${ticketNumber}»`);
+    expect(await results.getByRole("link").allInnerTexts()).toHaveLength(1);
+
+    await search.fill("laiva");
+    await search.press("Enter");
+    await expect.poll(() => results.getByRole("status").innerText(), { timeout: STEP_MS }).toMatch(/^Nekas neatrasts pēc «laiva»/);
+    expect(await results.getByRole("link").count()).toBe(0);
+
+    await page.getByRole("button", { name: "Notīrīt meklēšanu" }).click();
+    await results.waitFor({ state: "hidden" });
+    await page.getByRole("tab", { name: "Gaida" }).click();
+    expect(pageErrors(page)).toEqual([]);
   });
 
   it("restores the session after a reload, with the same ticket open", async () => {

@@ -1,12 +1,14 @@
 /* global window, document, EventSource, setTimeout, clearTimeout, setInterval, clearInterval, URLSearchParams */
 /**
  * "Pieteikumu rinda" (agents and admins): the queue per centre on the left — waiting (oldest
- * first), mine, all open — and the open ticket on the right (pages/ticket.js). Live updates come
- * from server-sent events (/api/staff/events, `ticket` events): the lists and the open ticket are
- * fetched again; new waiting tickets are highlighted and announced.
+ * first), mine, all open, closed ("Slēgtie", the most recently closed first) — a search by ticket
+ * number or words of the question (open and closed tickets of the staff member's centres), and
+ * the open ticket on the right (pages/ticket.js). Live updates come from server-sent events
+ * (/api/staff/events, `ticket` events): the lists and the open ticket are fetched again; new
+ * waiting tickets are highlighted and announced.
  */
 import { $, announce, el, hideAlert, showAlert, shorten, str, tabKeys } from "../lib/dom.js";
-import { refreshTimes, timeEl } from "../lib/format.js";
+import { plural, refreshTimes, timeEl } from "../lib/format.js";
 import { api, appUrl, centreName, errorText, isAdmin, isMine, session } from "../lib/session.js";
 import { focusHeading, registerPage, router, setTitleBadge, updateTitle } from "../lib/router.js";
 import { channelName, langName, parishName } from "../lib/words.js";
@@ -18,23 +20,28 @@ const EVENT_DEBOUNCE_MS = 200;
 const POLL_MS = 60000;
 const CLOCK_MS = 30000;
 const PREFS_KEY = "digipaligs.staff.prefs";
-const TABS = ["waiting", "mine", "open"];
+const TABS = ["waiting", "mine", "open", "closed"];
 
 const EMPTY_TEXTS = {
   waiting: "Pašlaik neviens pieteikums negaida. Jauni parādīsies šeit paši.",
   mine: "Jums nav pieņemtu pieteikumu.",
   open: "Atvērtu pieteikumu nav.",
+  closed: "Slēgtu pieteikumu vēl nav.",
 };
 const HINTS = {
   waiting: "Vecākie augšā – tie gaida visilgāk.",
   mine: "Jūsu pieņemtie pieteikumi.",
   open: "Gaidošie un darbinieku pieņemtie pieteikumi.",
+  closed: "Pēdējie slēgtie, jaunākie augšā (līdz 100). Vecākus atradīsiet ar meklēšanu.",
 };
 
 const state = {
   tab: "waiting",
   centre: "",
-  lists: { waiting: [], assigned: [], mine: [] },
+  lists: { waiting: [], assigned: [], mine: [], closed: [] },
+  /** The search shown instead of the tabs ("" when none) and what it found. */
+  search: "",
+  searchResults: null,
   listsLoaded: false,
   seenWaiting: new Set(),
   fresh: new Set(),
@@ -63,6 +70,15 @@ const ui = {
   queueError: $("queue-error"),
   queueList: $("queue-list"),
   queueEmpty: $("queue-empty"),
+  queueTabs: $("queue-tabs"),
+  searchForm: $("queue-search"),
+  searchText: $("queue-search-text"),
+  searchResults: $("search-results"),
+  searchTitle: $("search-title"),
+  searchSummary: $("search-summary"),
+  searchError: $("search-error"),
+  searchList: $("search-list"),
+  searchClear: $("search-clear"),
 };
 
 /** localStorage that never throws. */
@@ -112,6 +128,8 @@ function selectTab(tab, focus) {
   }
   ui.queueHint.textContent = HINTS[tab];
   renderQueue();
+  // The closed list is fetched only while it is shown.
+  if (tab === "closed" && state.running) void refreshQueue();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -136,13 +154,21 @@ async function refreshQueue() {
   state.lastQueueAt = Date.now();
   const centre = state.centre;
   try {
-    const [waiting, assigned, mine] = await Promise.all([
+    const closedWanted = state.tab === "closed";
+    const searched = state.search;
+    const [waiting, assigned, mine, closed, found] = await Promise.all([
       api("GET", ticketsQuery({ status: "waiting" })),
       api("GET", ticketsQuery({ status: "assigned" })),
       api("GET", ticketsQuery({ status: "assigned", mine: "1" })),
+      closedWanted ? api("GET", ticketsQuery({ status: "closed" })) : null,
+      searched ? api("GET", ticketsQuery({ q: searched })) : null,
     ]);
     if (!session.staff || centre !== state.centre) return;
-    const lists = { waiting: ticketList(waiting), assigned: ticketList(assigned), mine: ticketList(mine) };
+    const lists = {
+      waiting: ticketList(waiting), assigned: ticketList(assigned), mine: ticketList(mine),
+      closed: closedWanted ? ticketList(closed) : state.lists.closed,
+    };
+    if (searched && searched === state.search) state.searchResults = ticketList(found);
     // Newly waiting: created, transferred here, or back in the queue since the last look.
     const newcomers = state.listsLoaded ? lists.waiting.filter((t) => !state.seenWaiting.has(t.id)) : [];
     state.seenWaiting = new Set(lists.waiting.map((t) => t.id));
@@ -154,6 +180,7 @@ async function refreshQueue() {
     state.listsLoaded = true;
     hideAlert(ui.queueError);
     renderQueue();
+    renderSearch();
     updateTitle();
     if (newcomers.length === 1) {
       const t = newcomers[0];
@@ -177,6 +204,7 @@ async function refreshQueue() {
 
 function currentList() {
   if (state.tab === "mine") return state.lists.mine;
+  if (state.tab === "closed") return state.lists.closed;
   if (state.tab === "open") return state.lists.waiting.concat(state.lists.assigned);
   return state.lists.waiting;
 }
@@ -187,7 +215,8 @@ function holderText(ticket) {
   return isMine(ticket) ? "Pieņēmāt jūs" : `Pieņēma: ${str(ticket.assignee.displayName)}`;
 }
 
-function queueItem(ticket) {
+/** One ticket in a list; `withHolder`: say who holds it (or that it is closed). */
+function queueItem(ticket, withHolder = state.tab !== "waiting") {
   const li = el("li", "queue-item");
   const a = el("a", "ticket-link");
   a.href = `${HASH_PREFIX}${ticket.id}`;
@@ -208,8 +237,15 @@ function queueItem(ticket) {
   a.appendChild(el("span", "ticket-link-question", shorten(ticket.question, 160) || "(bez jautājuma teksta)"));
   a.appendChild(el("span", "ticket-link-meta", [parishName(ticket.parish), channelName(ticket.channel), langName(ticket.lang)].join(" · ")));
   // In "Gaida" every ticket waits: say who holds it only in the other lists.
-  if (state.tab !== "waiting") {
-    a.appendChild(el("span", `ticket-link-holder holder-${ticket.assignee ? (isMine(ticket) ? "me" : "other") : "none"}`, holderText(ticket)));
+  if (withHolder) {
+    if (ticket.status === "closed") {
+      const closedAt = ticket.closedAt ? timeEl(ticket.closedAt, "Slēgts ") : null;
+      const line = el("span", "ticket-link-holder holder-closed", closedAt ? "" : "Slēgts");
+      if (closedAt) line.appendChild(closedAt);
+      a.appendChild(line);
+    } else {
+      a.appendChild(el("span", `ticket-link-holder holder-${ticket.assignee ? (isMine(ticket) ? "me" : "other") : "none"}`, holderText(ticket)));
+    }
   }
   li.appendChild(a);
   return li;
@@ -223,10 +259,8 @@ function renderQueue() {
     mine: state.lists.mine.length,
     open: state.lists.waiting.length + state.lists.assigned.length,
   };
-  for (const tab of TABS) {
-    const count = $(`count-${tab}`);
-    count.textContent = String(counts[tab]);
-  }
+  // "Slēgtie" has no count (it shows the latest closed tickets only).
+  for (const tab of Object.keys(counts)) $(`count-${tab}`).textContent = String(counts[tab]);
   $("tab-waiting").classList.toggle("has-new", state.fresh.size > 0);
 
   // Nothing changed: leave the list alone (no lost clicks, no jumping).
@@ -247,6 +281,69 @@ function renderQueue() {
     if (again) again.focus({ preventScroll: true });
     else ui.queuePanel.focus({ preventScroll: true });
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search: shown instead of the tabs while there is one
+
+let lastSearchSignature = "";
+
+function renderSearch() {
+  const searching = state.search !== "";
+  ui.searchResults.hidden = !searching;
+  ui.queueTabs.hidden = searching;
+  ui.queuePanel.hidden = searching;
+  if (!searching) {
+    lastSearchSignature = "";
+    return;
+  }
+  const results = state.searchResults;
+  const signature = JSON.stringify([state.search, opened.id, results]);
+  if (signature === lastSearchSignature) return;
+  lastSearchSignature = signature;
+  ui.searchList.textContent = "";
+  if (results === null) {
+    ui.searchSummary.textContent = `Meklē «${shorten(state.search, 60)}»…`;
+    return;
+  }
+  for (const ticket of results) ui.searchList.appendChild(queueItem(ticket, true));
+  ui.searchSummary.textContent = results.length === 0
+    ? `Nekas neatrasts pēc «${shorten(state.search, 60)}». Pārbaudiet numuru vai mēģiniet citus vārdus.`
+    : `${plural(results.length, "Atrasts", "Atrasti")} ${results.length} ${plural(results.length, "pieteikums", "pieteikumi")} pēc «${shorten(state.search, 60)}» (atvērtie un slēgtie${results.length >= 100 ? "; rādīti jaunākie 100" : ""}).`;
+}
+
+/** Searches the tickets of the chosen centre (all of the staff member's centres). */
+async function runSearch(text) {
+  state.search = text.trim();
+  state.searchResults = null;
+  hideAlert(ui.searchError);
+  renderSearch();
+  if (!state.search) {
+    renderQueue();
+    return;
+  }
+  ui.searchTitle.focus();
+  const searched = state.search;
+  try {
+    const found = await api("GET", ticketsQuery({ q: searched }));
+    if (searched !== state.search) return;
+    state.searchResults = ticketList(found);
+    renderSearch();
+    announce(ui.searchSummary.textContent);
+  } catch (error) {
+    if (!session.staff || searched !== state.search) return;
+    state.searchResults = [];
+    renderSearch();
+    ui.searchSummary.textContent = "";
+    showAlert(ui.searchError, `Meklēšana neizdevās. ${errorText(error)}`);
+  }
+}
+
+function clearSearch() {
+  ui.searchText.value = "";
+  void runSearch("");
+  const tab = document.querySelector(`.tabs [role=tab][data-tab="${state.tab}"]`);
+  if (tab) tab.focus();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -346,7 +443,7 @@ async function refreshAll() {
 /** Marks the open ticket in the list; `seen`: it was just opened (no longer "new"). */
 function markOpened(id, seen) {
   if (seen && state.fresh.delete(id)) renderQueue();
-  for (const link of ui.queueList.querySelectorAll(".ticket-link")) {
+  for (const link of document.querySelectorAll("#queue-list .ticket-link, #search-list .ticket-link")) {
     if (Number(link.getAttribute("data-id")) === opened.id) link.setAttribute("aria-current", "true");
     else link.removeAttribute("aria-current");
   }
@@ -379,10 +476,15 @@ function stopQueue() {
   for (const timer of state.timers) clearInterval(timer);
   state.timers = [];
   clearTimeout(state.debounceTimer);
-  state.lists = { waiting: [], assigned: [], mine: [] };
+  state.lists = { waiting: [], assigned: [], mine: [], closed: [] };
   state.listsLoaded = false;
   state.seenWaiting = new Set();
   state.fresh = new Set();
+  state.search = "";
+  state.searchResults = null;
+  ui.searchText.value = "";
+  ui.searchList.textContent = "";
+  renderSearch();
   ui.queueList.textContent = "";
   ui.connection.hidden = true;
   lastQueueSignature = "";
@@ -395,11 +497,28 @@ function wireQueue() {
     state.listsLoaded = false;
     state.seenWaiting = new Set();
     state.fresh = new Set();
-    state.lists = { waiting: [], assigned: [], mine: [] };
+    state.lists = { waiting: [], assigned: [], mine: [], closed: [] };
+    if (state.search) state.searchResults = null;
     savePrefs();
     renderQueue();
+    renderSearch();
     void refreshQueue();
   });
+  ui.searchForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void runSearch(ui.searchText.value);
+  });
+  // Emptying the field (or its ✕) ends the search; Escape too.
+  ui.searchText.addEventListener("input", () => {
+    if (ui.searchText.value.trim() === "" && state.search) void runSearch("");
+  });
+  ui.searchText.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && state.search) {
+      event.preventDefault();
+      clearSearch();
+    }
+  });
+  ui.searchClear.addEventListener("click", clearSearch);
   const tabs = Array.from(document.querySelectorAll(".tabs [role=tab]"));
   for (const button of tabs) {
     button.addEventListener("click", () => {
@@ -412,13 +531,15 @@ function wireQueue() {
     }));
   }
   // A click on the ticket already open (no hash change) still moves the focus there.
-  ui.queueList.addEventListener("click", (event) => {
+  const sameTicket = (event) => {
     const link = event.target instanceof window.Element ? event.target.closest(".ticket-link") : null;
     if (link && link.getAttribute("href") === window.location.hash) {
       event.preventDefault();
       route(true);
     }
-  });
+  };
+  ui.queueList.addEventListener("click", sameTicket);
+  ui.searchList.addEventListener("click", sameTicket);
   window.addEventListener("pagehide", closeEvents);
   window.addEventListener("pageshow", (event) => {
     if (event.persisted && session.staff && state.running) {
