@@ -9,6 +9,7 @@
  */
 import { ApiError, requestJson } from "./api-client.js";
 import { renderText } from "./render-text.js";
+import { initVoice } from "./voice.js";
 
 const LANGS = ["lv", "ru", "en"];
 const SESSION_KEY = "digipaligs.session";
@@ -175,6 +176,8 @@ const state = {
 };
 
 const t = () => T[state.lang];
+/** Speech (public/voice.js): 🎤 and 🔊 when the server offers them. */
+let voice = null;
 const reducedMotion = () => typeof window.matchMedia === "function" && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
 // ---------------------------------------------------------------------------------------------
@@ -200,6 +203,7 @@ function initialLang() {
 /** Translates the page chrome and sets <html lang>. */
 function applyLang(lang) {
   state.lang = lang;
+  if (voice) voice.relabel();
   const texts = T[lang];
   root.lang = lang;
   document.title = texts.title;
@@ -269,6 +273,7 @@ function addBotMessage(reply) {
     wrap.appendChild(group);
   }
   messagesEl.appendChild(wrap);
+  if (voice) voice.decorate(wrap, reply);
   return wrap;
 }
 
@@ -498,6 +503,7 @@ function newMessageId() {
 
 function postMessage(action) {
   if (!action.messageId) action.messageId = newMessageId();
+  if (action.post) return action.post(state.session, action.messageId);
   const body = action.button ? { button: action.button, messageId: action.messageId } : { text: action.text, messageId: action.messageId };
   return api("POST", `${sessionPath(state.session.id)}/messages`, body, state.session.token);
 }
@@ -700,6 +706,7 @@ function wire() {
 }
 
 function main() {
+  voice = initVoice({ form, send, session: () => state.session, sessionPath, lang: () => state.lang, showNotice: (text) => showNotice(text, null), busy: () => state.busy });
   if (embedded) root.classList.add("embed");
   root.setAttribute("data-chat", "starting");
   applyLang(initialLang());

@@ -197,6 +197,8 @@
     frame.className = "digipaligs-frame";
     frame.title = text.frame;
     frame.setAttribute("referrerpolicy", "strict-origin");
+    // The chat's 🎤 button records in the frame (voice questions).
+    frame.setAttribute("allow", "microphone");
     frame.addEventListener("load", function () {
       frameLoaded = true;
       if (isOpen) focusInside();

@@ -232,7 +232,8 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     trustProxy: config.trustProxy,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     webSessions: config.webSessions,
-    health: () => ({ channels, database: database.kind }),
+    voice,
+    health: () => ({ channels, database: database.kind, speech: voice.describe() }),
     ping: async () => {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {

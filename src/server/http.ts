@@ -18,8 +18,10 @@ import type { Button, Input, Reply, StaffAuthor } from "../core/types.js";
 import type { Logger } from "../log.js";
 import type { ConversationService } from "../service/conversations.js";
 import type { Resident } from "../store/conversation-store.js";
+import type { Voice } from "../voice/voice.js";
 import { errorResponse, onHttpError } from "./errors.js";
 import { clientAddress, isHttps, isSameOrigin, RateLimiter } from "./limits.js";
+import { voiceRoutes, VOICE_BODY_LIMIT, VOICE_PATH, type VoiceClips } from "./voice-http.js";
 
 /** Where the page's files live. */
 export const PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../public");
@@ -32,6 +34,8 @@ const STATIC_FILES: Readonly<Record<string, { file: string; type: string }>> = {
   "/static/render-text.js": { file: "render-text.js", type: "text/javascript; charset=utf-8" },
   "/static/api-client.js": { file: "api-client.js", type: "text/javascript; charset=utf-8" },
   "/static/chat.css": { file: "chat.css", type: "text/css; charset=utf-8" },
+  "/static/voice.js": { file: "voice.js", type: "text/javascript; charset=utf-8" },
+  "/static/voice.css": { file: "voice.css", type: "text/css; charset=utf-8" },
   "/static/embed-example.html": { file: "embed-example.html", type: "text/html; charset=utf-8" },
 };
 
@@ -75,6 +79,10 @@ export interface HttpOptions {
   readonly publicUrl?: string;
   /** New web chat sessions allowed per client address per hour, and per instance per minute. */
   readonly webSessions?: { readonly perAddressPerHour: number; readonly perMinute: number };
+  /** Speech: web chat recordings transcribed (`/voice`), answers spoken (`/speech`). */
+  readonly voice?: Voice;
+  /** Where web chat recordings are kept while a ticket needs them. */
+  readonly voiceClips?: VoiceClips;
 }
 
 /** What the web chat API's session check sets on the context. */
@@ -85,8 +93,8 @@ const NOT_FOUND = (): RequestError => new RequestError("not_found", "There is no
 type JsonButton = { id: string; label: string; inline?: boolean };
 const toJsonButtons = (buttons: readonly Button[]): JsonButton[] => buttons.map((b) => ({ id: b.id, label: b.label, ...(b.inline ? { inline: true } : {}) }));
 /** Replies as the web chat reads them; `from` marks a member of staff's message. */
-const toJsonReplies = (replies: readonly Reply[]): { text: string; buttons: JsonButton[]; from?: StaffAuthor }[] =>
-  replies.map((r) => ({ text: r.text, buttons: toJsonButtons(r.buttons), ...(r.from ? { from: r.from } : {}) }));
+const toJsonReplies = (replies: readonly Reply[], speech = false): { text: string; buttons: JsonButton[]; from?: StaffAuthor; listen?: true }[] =>
+  replies.map((r) => ({ text: r.text, buttons: toJsonButtons(r.buttons), ...(r.from ? { from: r.from } : {}), ...(speech && r.listen ? { listen: true as const } : {}) }));
 
 /** Builds the HTTP app. */
 export function createHttpApp(options: HttpOptions): Hono {
@@ -107,7 +115,8 @@ export function createHttpApp(options: HttpOptions): Hono {
   app.use("*", async (c, next) => {
     if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS") return next();
     const p = c.req.path;
-    const maxSize = p === "/telegram/webhook" || p.startsWith("/slack/") ? BODY_LIMITS.webhook : p === "/api/staff/login" ? BODY_LIMITS.login : BODY_LIMITS.default;
+    const maxSize = p === "/telegram/webhook" || p.startsWith("/slack/") ? BODY_LIMITS.webhook : p === "/api/staff/login" ? BODY_LIMITS.login
+      : VOICE_PATH.test(p) ? VOICE_BODY_LIMIT : BODY_LIMITS.default;
     return bodyLimit({ maxSize, onError: tooLarge })(c, next);
   });
 
@@ -144,7 +153,7 @@ export function createHttpApp(options: HttpOptions): Hono {
       c.header("Content-Type", type);
       c.header("Cache-Control", "no-cache");
       if (type.startsWith("text/html")) {
-        c.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'self'");
+        c.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; media-src 'self' blob:; frame-src 'self'; base-uri 'none'; form-action 'self'");
       }
       return c.body(body);
     });
@@ -193,7 +202,7 @@ export function createHttpApp(options: HttpOptions): Hono {
       throw new RequestError("too_many_requests", "Too many new conversations from here. Please wait a few minutes, or continue the conversation you have.");
     }
     const { id, token, turn } = await service.createWebSession(parsed.data.lang);
-    return c.json({ id, token, lang: turn.lang, replies: toJsonReplies(turn.replies) }, 201);
+    return c.json({ id, token, lang: turn.lang, replies: toJsonReplies(turn.replies, options.voice?.canSpeak) }, 201);
   });
 
   api.get("/sessions/:id", session(false), async (c) => {
@@ -227,7 +236,7 @@ export function createHttpApp(options: HttpOptions): Hono {
     // With a client message id the message is stored once: sent again, it gets the same replies.
     const messageId = parsed.data.messageId;
     const turn = await service.handle("web", resident.chatId, input, messageId ? { updateId: `${resident.chatId}:${messageId}`, keepReplies: true } : {});
-    return c.json({ lang: turn.lang, replies: toJsonReplies(turn.replies), ...(messageId ? { messageId, repeated: turn.duplicate } : {}) });
+    return c.json({ lang: turn.lang, replies: toJsonReplies(turn.replies, options.voice?.canSpeak), ...(messageId ? { messageId, repeated: turn.duplicate } : {}) });
   });
 
   api.get("/sessions/:id/events", session(true), async (c) => {
@@ -266,6 +275,11 @@ export function createHttpApp(options: HttpOptions): Hono {
         unsubscribe();
       }
     });
+  });
+
+  voiceRoutes(api, {
+    service, log, session: session(false), limiter, replies: (r) => toJsonReplies(r, options.voice?.canSpeak),
+    ...(options.voice ? { voice: options.voice } : {}), ...(options.voiceClips ? { clips: options.voiceClips } : {}),
   });
 
   api.all("*", () => {

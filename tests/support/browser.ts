@@ -63,8 +63,8 @@ export interface LaunchedBrowser {
   close(): Promise<void>;
 }
 
-/** Launches Chromium headless with a fresh profile. */
-export async function launchBrowser(): Promise<LaunchedBrowser> {
+/** Launches Chromium headless with a fresh profile; `extraArgs` add switches (e.g. a fake microphone). */
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<LaunchedBrowser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install it (apt-get install chromium) or set CHROMIUM_PATH.`);
   }
@@ -75,7 +75,7 @@ export async function launchBrowser(): Promise<LaunchedBrowser> {
       executablePath: CHROMIUM_PATH,
       headless: true,
       ignoreDefaultArgs: true,
-      args: [...CHROMIUM_FLAGS, ...PLAYWRIGHT_FLAGS, `--user-data-dir=${userDataDir}`],
+      args: [...CHROMIUM_FLAGS, ...PLAYWRIGHT_FLAGS, ...extraArgs, `--user-data-dir=${userDataDir}`],
       timeout: 30_000,
     });
   } catch (error) {

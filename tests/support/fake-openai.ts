@@ -33,6 +33,8 @@ export class FakeSpeechServer {
   readonly #server: Server;
   readonly #known = new Map<string, string>();
   readonly #faults: { path: string; fault: SpeechFault; left: number }[] = [];
+  /** The transcript of recordings it was not taught (e.g. a browser's own recording); "" when unset. */
+  fallbackText = "";
   /** What `/audio/speech` answers with (OGG bytes); a test sets it. */
   speechAudio: Buffer = Buffer.from("OggS-fake");
   readonly url: string;
@@ -120,7 +122,7 @@ export class FakeSpeechServer {
       if (res.destroyed) return;
     }
     if (endpoint === "transcriptions") {
-      const text = file ? this.#known.get(digest(file.bytes)) ?? "" : "";
+      const text = file ? this.#known.get(digest(file.bytes)) ?? this.fallbackText : "";
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ text }));
     } else {
       res.writeHead(200, { "content-type": "audio/ogg" }).end(this.speechAudio);
