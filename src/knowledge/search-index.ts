@@ -5,7 +5,10 @@
  * field boosts, prefix and fuzzy search and BM25+, is small (one dependency-free package) and fast.
  * Orama needs a fully custom tokenizer for Latvian and brings nothing extra here.
  *
- * Two indexes per language: whole guides rank the answer; sections pick the part to show.
+ * Per language, whole guides rank the answer (MiniSearch); the part to show is then chosen among
+ * that one guide's sections by BM25+ over their term counts, kept per guide, so picking a
+ * section costs the same with 20 guides or 10,000 sections. Section text is analysed once and
+ * shared with the guide index.
  * Confidence is the share of the question's informative words (IDF-weighted) that the best guide
  * matches, so a question about something we have no guide for is not answered with a random guide.
  * @module
@@ -59,19 +62,49 @@ interface GuideDoc {
   body: string;
 }
 
-interface SectionDoc {
-  id: string;
-  guideId: string;
-  anchor: string;
-  heading: string;
-  body: string;
+/** One section's analysed terms, counted per field. */
+interface SectionStats {
+  readonly anchor: string;
+  readonly heading: ReadonlyMap<string, number>;
+  readonly body: ReadonlyMap<string, number>;
+  readonly headingLength: number;
+  readonly bodyLength: number;
 }
 
 interface LangIndex {
   guides: MiniSearch<GuideDoc>;
-  sections: MiniSearch<SectionDoc>;
+  /** Sections per guide id. */
+  sections: Map<string, SectionStats[]>;
+  /** Number of sections each term occurs in. */
+  sectionDf: Map<string, number>;
+  sectionCount: number;
+  headingTerms: number;
+  bodyTerms: number;
   df: Map<string, number>;
   count: number;
+}
+
+/** BM25+ parameters (as MiniSearch uses them) and field weights for choosing a section. */
+const BM25 = { k: 1.2, b: 0.7, d: 0.5 } as const;
+const SECTION_BOOSTS = { heading: 2, body: 1 } as const;
+/** A prefix match ("rekin" in "rekinu") counts less than the word itself. */
+const PREFIX_WEIGHT = 0.375;
+
+function counts(terms: readonly string[]): Map<string, number> {
+  const map = new Map<string, number>();
+  for (const t of terms) map.set(t, (map.get(t) ?? 0) + 1);
+  return map;
+}
+
+/** BM25+ of one field for one query term, exact or (for terms of 4+ letters) by prefix. */
+function fieldScore(field: ReadonlyMap<string, number>, term: string, length: number, average: number): number {
+  let tf = field.get(term) ?? 0;
+  if (tf === 0 && prefix(term)) {
+    for (const [t, n] of field) if (t.length > term.length && t.startsWith(term)) tf += n * PREFIX_WEIGHT;
+  }
+  if (tf === 0) return 0;
+  const norm = 1 - BM25.b + (BM25.b * length) / Math.max(1, average);
+  return (tf * (BM25.k + 1)) / (tf + BM25.k * norm) + BM25.d;
 }
 
 const prefix = (term: string): boolean => term.length >= 4;
@@ -98,20 +131,25 @@ export class GuideIndex {
       };
       // Queries are analysed once by `search`; MiniSearch only splits the analysed terms.
       const split = (text: string): string[] => text.split(" ").filter(Boolean);
+      // Headings and bodies arrive analysed (see `add`): split them and collect their terms.
+      const byField = (text: string, field?: string): string[] => {
+        if (field !== "headings" && field !== "body") return tokenize(text);
+        const terms = split(text);
+        if (this.#collecting) for (const t of terms) this.#collecting.add(t);
+        return terms;
+      };
       this.#byLang.set(lang, {
         guides: new MiniSearch<GuideDoc>({
           fields: ["title", "keywords", "questions", "summary", "headings", "body"],
-          tokenize,
+          tokenize: byField,
           processTerm: (t) => t,
           searchOptions: { boost: { ...GUIDE_BOOSTS }, prefix, fuzzy, tokenize: split, processTerm: (t) => t },
         }),
-        sections: new MiniSearch<SectionDoc>({
-          fields: ["heading", "body"],
-          storeFields: ["guideId", "anchor"],
-          tokenize,
-          processTerm: (t) => t,
-          searchOptions: { boost: { heading: 2, body: 1 }, prefix, fuzzy, tokenize: split, processTerm: (t) => t },
-        }),
+        sections: new Map(),
+        sectionDf: new Map(),
+        sectionCount: 0,
+        headingTerms: 0,
+        bodyTerms: 0,
         df: new Map(),
         count: 0,
       });
@@ -129,14 +167,20 @@ export class GuideIndex {
   /** Adds one guide (all its sections) to the index of `lang` (default: the guide's own). */
   add(guide: Guide, lang: Lang = guide.lang): void {
     const index = this.#byLang.get(lang) as LangIndex;
+    // Each section is analysed once: its counts choose sections, its terms feed the guide index.
+    const stats: SectionStats[] = guide.sections.map((sec: Section) => {
+      const heading = analyze(sec.heading, lang, this.#stem);
+      const body = analyze(sec.body, lang, this.#stem);
+      return { anchor: sec.anchor, heading: counts(heading), body: counts(body), headingLength: heading.length, bodyLength: body.length };
+    });
     const doc: GuideDoc = {
       id: guide.id,
       title: guide.title,
       keywords: guide.keywords.join(" \n "),
       questions: (guide.questions ?? []).join(" \n "),
       summary: guide.summary,
-      headings: guide.sections.map((s) => s.heading).join(" \n "),
-      body: guide.sections.map((s) => s.body).join("\n\n"),
+      headings: stats.flatMap((st) => [...st.heading].flatMap(([t, n]) => Array<string>(n).fill(t))).join(" "),
+      body: stats.flatMap((st) => [...st.body].flatMap(([t, n]) => Array<string>(n).fill(t))).join(" "),
     };
     const terms = new Set<string>();
     this.#collecting = terms;
@@ -147,15 +191,13 @@ export class GuideIndex {
     }
     for (const t of terms) index.df.set(t, (index.df.get(t) ?? 0) + 1);
     index.count++;
-    index.sections.addAll(
-      guide.sections.map((s: Section) => ({
-        id: `${guide.id}#${s.anchor}`,
-        guideId: guide.id,
-        anchor: s.anchor,
-        heading: s.heading,
-        body: s.body,
-      })),
-    );
+    index.sections.set(guide.id, stats);
+    for (const st of stats) {
+      for (const t of new Set([...st.heading.keys(), ...st.body.keys()])) index.sectionDf.set(t, (index.sectionDf.get(t) ?? 0) + 1);
+      index.sectionCount++;
+      index.headingTerms += st.headingLength;
+      index.bodyTerms += st.bodyLength;
+    }
   }
 
   /** Inverse document frequency of a term among the guides of `lang`; unseen terms weigh most. */
@@ -201,10 +243,24 @@ export class GuideIndex {
   /** The section of guide `guideId` that best matches `query`, if any matches at all. */
   bestSection(query: string, lang: Lang, guideId: string): { anchor: string; score: number } | undefined {
     const index = this.#byLang.get(lang) as LangIndex;
-    const terms = analyze(query, lang, this.#stem);
-    // Exact and prefix matches are enough to choose among one guide's sections (no fuzzy walk).
-    const [best] = index.sections.search(terms.join(" "), { filter: (r) => r.guideId === guideId, fuzzy: false });
-    return best ? { anchor: String(best.anchor), score: best.score } : undefined;
+    const list = index.sections.get(guideId);
+    if (!list) return undefined;
+    const terms = [...new Set(analyze(query, lang, this.#stem))];
+    const n = Math.max(1, index.sectionCount);
+    const avgHeading = index.headingTerms / n;
+    const avgBody = index.bodyTerms / n;
+    let best: { anchor: string; score: number } | undefined;
+    for (const st of list) {
+      let score = 0;
+      for (const t of terms) {
+        const f = SECTION_BOOSTS.heading * fieldScore(st.heading, t, st.headingLength, avgHeading) + SECTION_BOOSTS.body * fieldScore(st.body, t, st.bodyLength, avgBody);
+        if (f === 0) continue;
+        const df = index.sectionDf.get(t) ?? 1;
+        score += f * Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      }
+      if (score > 0 && (!best || score > best.score)) best = { anchor: st.anchor, score };
+    }
+    return best;
   }
 
   /** True when guide `id` is indexed in `lang` in that language's own text. */
@@ -215,6 +271,6 @@ export class GuideIndex {
   /** Number of guides and sections indexed per language. */
   size(lang: Lang): { guides: number; sections: number } {
     const index = this.#byLang.get(lang) as LangIndex;
-    return { guides: index.guides.documentCount, sections: index.sections.documentCount };
+    return { guides: index.guides.documentCount, sections: index.sectionCount };
   }
 }

@@ -43,7 +43,8 @@ export interface QueryOptions {
  */
 export function prepareQuery(message: string, lang: Lang, options: QueryOptions = {}): Query {
   const mode = options.stem ?? "light";
-  const text = tidy(message);
+  // "e adrese", "e rēķins", "e paraksts": a lone Latin "e" before a word is the "e-" of a service.
+  const text = tidy(message).replace(/(^|[^\p{L}\p{N}-])[eE]\s+(?=\p{Script=Latin}{3,})/gu, "$1e-");
   const byForm = new Map<string, number>();
   const words: QueryWord[] = [];
   const add = (forms: string[], weight: number): void => {

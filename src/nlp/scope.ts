@@ -73,6 +73,9 @@ const WORKPLACE = new RegExp(String.raw`${B}(?:stradaju|stradaja|strādāju|ра
 
 const COMPILED = Object.entries(TOPICS).map(([topic, list]) => [topic, new RegExp(list.join("|"), "u")] as const);
 
+/** Word beginnings at least one of which every topic pattern needs: most messages stop here. */
+const TRIGGER = /laik|sodien|rit|parit|sinoptik|погод|синоптик|weather|forecast|kurs|курс|valut|валют|exchange|currency|apmain|обмен|maxima|rimi|lidl|elvi|mego|citro|aibe|spar|depo|k-rauta|circle|neste|viada|virsi|veikal|магазин|супермаркет|market|grocery|shop|bank|swedbank|seb|citadele|luminor|банк|atm|cash|recep|рецеп|recipe|pagatavo|cept|приготов|cook|bake|riep|шин|резин|tyre|tire|servis|сервис|service|wash|mazgatav/u;
+
 /**
  * The out-of-scope topic a message is about ("weather", "currency", "shops", "bank", "cooking",
  * "car"), or undefined. Give it the text as written and, for Latin-typed Russian, its Cyrillic
@@ -80,8 +83,9 @@ const COMPILED = Object.entries(TOPICS).map(([topic, list]) => [topic, new RegEx
  * @example outOfScope("kad strādā Maxima svētdien") // "shops"
  */
 export function outOfScope(...texts: readonly string[]): string | undefined {
-  const folded = texts.map((t) => fold(t).replace(/\s+/g, " ").replace(WORKPLACE, " "));
-  if (folded.some((f) => IN_SCOPE.test(f))) return undefined;
-  for (const [topic, pattern] of COMPILED) if (folded.some((f) => pattern.test(f))) return topic;
-  return undefined;
+  const all = texts.map((t) => fold(t).replace(/\s+/g, " "));
+  const folded = all.filter((f) => TRIGGER.test(f)).map((f) => f.replace(WORKPLACE, " "));
+  if (folded.length === 0) return undefined;
+  const topic = COMPILED.find(([, pattern]) => folded.some((f) => pattern.test(f)))?.[0];
+  return topic !== undefined && !all.some((f) => IN_SCOPE.test(f)) ? topic : undefined;
 }

@@ -205,3 +205,24 @@ describe("ask --json and eval report the conversation's first turn", () => {
     expect(json.guides[0]?.id).toBe("online-safety");
   });
 });
+
+describe("how residents split and type service names", () => {
+  it("reads a lone 'e' before a word as the e- of a service", () => {
+    for (const [text, id] of [["e rēķins", "e-invoices"], ["kā aktivizēt e adresi", "e-address"]] as const) {
+      const out = assistant.ask(text);
+      expect(out.guides[0]?.id).toBe(id);
+      expect(out.intent).toBe("guide");
+    }
+  });
+});
+
+describe("choosing the section of a guide", () => {
+  it("chooses among the sections of the guide asked, whatever other guides contain", () => {
+    const out = assistant.ask("kā pieteikt e-rēķinu internetbankā");
+    expect(out.answered?.id).toBe("e-invoices");
+    expect(assistant.index.bestSection("internetbanka", "lv", "no-such-guide")).toBeUndefined();
+    const best = assistant.index.bestSection("internetbanka e-rēķins", "lv", "e-invoices");
+    expect(best?.score).toBeGreaterThan(0);
+    expect(assistant.guide("e-invoices", "lv")?.sections.some((s) => s.anchor === best?.anchor)).toBe(true);
+  });
+});
