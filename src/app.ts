@@ -10,14 +10,12 @@ import { Hono } from "hono";
 import { createSlackChannel, type SlackChannel } from "./channels/slack.js";
 import { createTelegramChannel, type TelegramChannel } from "./channels/telegram.js";
 import type { Config } from "./config.js";
-import { Assistant } from "./core/assistant.js";
 import { Conversation } from "./core/conversation.js";
-import { ContentError } from "./core/errors.js";
 import { openingStatus, waitingNotice, type StaffPresence } from "./core/hours.js";
 import type { Lang } from "./core/types.js";
-import { loadContent } from "./content.js";
-import { ContentReloader } from "./content-watch.js";
-import { formatDiagnostic, hasErrors } from "./knowledge/diagnostics.js";
+import { LiveContent } from "./content/live.js";
+import { ScopedAssistant } from "./content/out-of-scope.js";
+import { ContentStore } from "./content/store.js";
 import type { Logger } from "./log.js";
 import { createHttpApp } from "./server/http.js";
 import { clientAddress, isHttps } from "./server/limits.js";
@@ -73,33 +71,21 @@ export interface RunningApp {
   readonly staffAccounts: StaffAccounts;
   readonly outbox: OutboxWorker;
   readonly notifier: Notifier;
-  /** Hot reload of guides and flows, and its status. */
-  readonly content: ContentReloader;
+  /** The serving content (published revisions; hot reload of the repository folders), and its status. */
+  readonly content: LiveContent;
+  /** The content revisions in the database. */
+  readonly contentStore: ContentStore;
   /** The conversation currently serving (changes when content is reloaded). */
   conversation(): Conversation;
   close(): Promise<void>;
 }
 
 /**
- * Starts the app. Content with errors stops the start with every `file:line` problem listed.
- * @throws {ContentError} when guides or flows fail the check.
+ * Starts the app. When the database has no content yet and the repository's fails the check, the
+ * start stops with every `file:line` problem listed.
+ * @throws {ContentError} when there is no content that passed the check.
  */
 export async function startApp(config: Config, log: Logger, overrides: AppOverrides = {}): Promise<RunningApp> {
-  const content = await loadContent(config.knowledgeDir, config.flowsDir);
-  for (const d of content.diagnostics.filter((x) => x.severity === "warning")) log.warn(formatDiagnostic(d));
-  if (hasErrors(content.diagnostics)) {
-    throw new ContentError(content.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic));
-  }
-  let conversation = new Conversation({ assistant: new Assistant({ knowledge: content.knowledge }), flows: content.flows });
-  // Edits under knowledge/ and flows/ go live without a restart once they pass the check.
-  const reloader = new ContentReloader({
-    knowledgeDir: config.knowledgeDir, flowsDir: config.flowsDir, log,
-    onLoad: (next) => {
-      conversation = new Conversation({ assistant: new Assistant({ knowledge: next.knowledge }), flows: next.flows });
-    },
-  }, content);
-  reloader.start();
-
   const database = overrides.database ?? await openDatabase(
     config.databaseUrl ? { kind: "postgres", url: config.databaseUrl } : { kind: "pglite", dataDir: config.dataDir },
     { log, ...(overrides.purpose ? { purpose: overrides.purpose } : {}), onPrepare: (message) => log.info(message) },
@@ -116,7 +102,25 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   const notifier: Notifier = database.kind === "postgres" && database.connection
     ? await PgNotifier.start(database.pool, database.connection, log)
     : new LocalNotifier();
-  const centres = () => conversation.assistant.knowledge.centres;
+  // The published content revisions in the database; the repository folders are imported at
+  // start and, when saved, again (hot reload); every publish switches every instance.
+  const contentStore = new ContentStore(database.pool, notifier);
+  let conversation: Conversation | undefined;
+  let live: LiveContent;
+  try {
+    live = await LiveContent.start({
+      store: contentStore, pool: database.pool, notifier, log, knowledgeDir: config.knowledgeDir, flowsDir: config.flowsDir,
+      onLoad: (next, outOfScope) => {
+        conversation = new Conversation({ assistant: new ScopedAssistant({ knowledge: next.knowledge }, outOfScope), flows: next.flows });
+      },
+    });
+  } catch (error) {
+    await notifier.close();
+    if (ownsDatabase) await database.close();
+    throw error;
+  }
+  const serving = (): Conversation => conversation as Conversation;
+  const centres = () => serving().assistant.knowledge.centres;
   let slack: SlackChannel | undefined;
   const tickets = new TicketService(database.pool, notifier, centres, () => slack !== undefined);
   const staffAccounts = new StaffAccounts(database.pool);
@@ -126,7 +130,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   const opening = async (centreId: string, lang: Lang): Promise<string | undefined> => {
     const data = centres();
     const centre = data?.centres.find((c) => c.id === centreId);
-    const holidays = conversation.assistant.knowledge.holidays;
+    const holidays = serving().assistant.knowledge.holidays;
     if (!centre || !holidays) return undefined;
     const online: StaffPresence | undefined = await presence.online(centreId).catch((error: unknown) => {
       log.warn("could not read staff presence", { error });
@@ -135,9 +139,9 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     const status = openingStatus(centre.hours, holidays, overrides.now?.() ?? new Date());
     return waitingNotice(status, online, lang, data?.information_line ? { informationLine: data.information_line } : {});
   };
-  const service = new ConversationService({ store, conversation: () => conversation, log, defaultLang: config.defaultLang, tickets, notifier, opening });
+  const service = new ConversationService({ store, conversation: serving, log, defaultLang: config.defaultLang, tickets, notifier, opening });
   const outbox = new OutboxWorker(database.pool, residentHandlers({
-    tickets, service, conversation: () => conversation,
+    tickets, service, conversation: serving,
     drained: async (residentId, jobId) => (await database.pool.query(
       "SELECT 1 FROM outbox WHERE order_key = $1 AND id <> $2 AND done_at IS NULL AND failed_at IS NULL LIMIT 1", [`resident:${residentId}`, jobId])).rowCount === 0,
   }), log, { ...overrides.outbox, onFailed: reportFailedDelivery(tickets) });
@@ -211,7 +215,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     secureCookies: (c) => isHttps(c, origins),
     clientAddress: (c) => clientAddress(c, config.trustProxy),
     accounts: staffAccounts, desk: tickets, centres, log, attachments: tickets,
-    content: { conversation: () => conversation, status: () => reloader.status },
+    content: { conversation: serving, status: () => live.status },
     reports: database.pool,
     presence,
     files: async (attachment) => {
@@ -268,8 +272,8 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
 
   let closed = false;
   return {
-    url, port, service, store, database, channels, desk, voice, staffAccounts, outbox, notifier, content: reloader,
-    conversation: () => conversation,
+    url, port, service, store, database, channels, desk, voice, staffAccounts, outbox, notifier, content: live, contentStore,
+    conversation: serving,
     ...(telegram ? { telegram } : {}),
     close: async () => {
       if (closed) return;
@@ -280,7 +284,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
       idleConnections.closeIdleConnections?.();
       unwake();
       unreconnect();
-      reloader.stop();
+      await live.stop();
       clearTimeout(retention);
       await telegram?.stop();
       // 2. Finish the turns being handled (their replies are sent or queued).

@@ -29,11 +29,14 @@ export type DeliveryErrorCode = "delivery_refused";
  * a recording longer than allowed, larger than allowed, or not audio at all.
  */
 export type VoiceErrorCode = "voice_unavailable" | "voice_too_long" | "voice_too_large" | "voice_unreadable";
+/** Codes of a refused content edit: the check failed; the revision it was based on is no longer the latest. */
+export type ContentEditErrorCode = "content_rejected" | "stale_revision";
 
 /** Every stable error code. */
 export type ErrorCode =
   | "config_invalid"
   | "content_invalid"
+  | ContentEditErrorCode
   | "usage"
   | DeskErrorCode
   | RequestErrorCode
@@ -67,6 +70,31 @@ export class ContentError extends AppError {
   constructor(problems: readonly string[]) {
     super("content_invalid", `The content has ${problems.length} error(s):\n${problems.join("\n")}`);
     this.problems = problems;
+  }
+}
+
+/** One problem of a refused content edit, at its line. */
+export interface ContentProblem {
+  readonly file: string;
+  readonly line: number;
+  readonly message: string;
+}
+
+/**
+ * A content edit was refused: `content_rejected` when the full check found errors (`problems`,
+ * each at its line), `stale_revision` when another editor published meanwhile (`current` is the
+ * latest revision of `path`).
+ */
+export class ContentEditError extends AppError {
+  declare readonly code: ContentEditErrorCode;
+  readonly problems: readonly ContentProblem[];
+  readonly path: string;
+  readonly current: number | null;
+  constructor(code: ContentEditErrorCode, path: string, message: string, detail: { problems?: readonly ContentProblem[]; current?: number | null } = {}) {
+    super(code, message);
+    this.path = path;
+    this.problems = detail.problems ?? [];
+    this.current = detail.current ?? null;
   }
 }
 

@@ -25,6 +25,8 @@ const STATUS: Partial<Readonly<Record<ErrorCode, ErrorStatus>>> = {
   already_claimed: 409,
   not_yours: 409,
   closed: 409,
+  stale_revision: 409,
+  content_rejected: 422,
   payload_too_large: 413,
   unsupported_media_type: 415,
   too_many_requests: 429,
