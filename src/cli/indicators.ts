@@ -93,7 +93,7 @@ export function formatIndicators(ind: Indicators): string {
     "Per ISO week:",
     ...ind.weeks.map((w) => `  ${w.week} (from ${w.weekStart}): ${count(w.conversations, "conversation")}, ${count(w.residents, "resident")}, ${count(w.questions, "question")}`),
     `Resolved by the bot: ${r.conversationsResolved} of ${r.conversationsWithQuestions} conversations with questions${r.share === null ? "" : ` (${Math.round(r.share * 1000) / 10}%)`}`,
-    `  (answered from a guide, no ticket, no 👎; ${r.conversationsWithGuideAnswer} had a guide answer)`,
+    `  (answered from a guide, no "I don't know", no clarification left open, no ticket, no 👎; ${r.conversationsWithGuideAnswer} had a guide answer)`,
     `Escalations: ${count(ind.escalations.tickets, "ticket")}`,
     `  by topic: ${list(ind.escalations.byTopic)}`,
     `  by parish: ${list(ind.escalations.byParish)}`,
@@ -104,8 +104,8 @@ export function formatIndicators(ind: Indicators): string {
     `Languages: residents ${list(ind.languages.residents)}; messages ${list(ind.languages.inboundMessages)}`,
     `Guides answered: ${ind.guides.length > 0 ? ind.guides.map((g) => `${g.id} ${g.answers}`).join(", ") : "none"}`,
     `Flows started/completed: ${ind.flows.length > 0 ? ind.flows.map((f) => `${f.id} ${f.started}/${f.completed}`).join(", ") : "none"}`,
-    `E-invoices: ${count(ind.outcomes.eInvoices.residentsCompleted, "resident")} set one up (${ind.outcomes.eInvoices.residentsStartedSetup} started the set-up)`,
-    `Online applications: ${count(ind.outcomes.onlineApplications.residentsCompleted, "resident")} submitted one (${ind.outcomes.onlineApplications.residentsStartedFlow} started the flow)`,
+    `E-invoices: ${count(ind.outcomes.eInvoices.residentsCompleted, "resident")} set one up (${ind.outcomes.eInvoices.residentsStartedSetup} started the set-up), ${ind.outcomes.eInvoices.residentsGuided} guided there (answered from the guide or started the set-up)`,
+    `Online applications: ${count(ind.outcomes.onlineApplications.residentsCompleted, "resident")} submitted one (${ind.outcomes.onlineApplications.residentsStartedFlow} started the flow), ${ind.outcomes.onlineApplications.residentsGuided} guided there (answered from the guide or started the flow)`,
   ];
   return `${lines.join("\n")}\n`;
 }

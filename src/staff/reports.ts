@@ -13,7 +13,7 @@
  *
  * Definitions shared by both reports:
  *
- * - **Question**: an inbound turn with intent `guide`, `fallback` or `escalate` for which the
+ * - **Question**: an inbound turn with intent `guide`, `clarify`, `fallback` or `escalate` for which the
  *   retrieval ran (a closest guide and its score were stored), or an inbound free-text turn with
  *   intent `fallback` (the retrieval found no guide at all). Free text is a line of kind `text` or
  *   `edited` (not a command, a button press, a phone number or media).
@@ -61,8 +61,12 @@ export const SIMILARITY = 0.6;
 
 /** The flow that walks residents through setting up e-invoices. */
 export const E_INVOICE_FLOW = "e-invoice-setup";
+/** The guide on e-invoices (the set-up flow walks through it). */
+export const E_INVOICE_GUIDE = "e-invoices";
 /** The flow that walks residents through an online application to the municipality. */
 export const APPLICATION_FLOW = "online-application";
+/** The guide on applications to the municipality online (the application flow walks through it). */
+export const APPLICATION_GUIDE = "municipal-application";
 
 // ---- indicators ------------------------------------------------------------------------------
 
@@ -138,7 +142,9 @@ export interface Indicators {
   /**
    * Conversations resolved by the bot. A conversation with at least one question counts as
    * resolved when (1) at least one of its inbound turns was answered from a guide (intent
-   * `guide`, typed or pressed), (2) the resident opened no ticket and (3) pressed no 👎
+   * `guide`, typed or pressed), (2) none of its questions got "I don't know" (intent `fallback`),
+   * (3) every "Vai Jūs jautājat par …?" (intent `clarify`) was followed by a guide answer later
+   * in the conversation, (4) the resident opened no ticket and (5) pressed no 👎
    * (`feedback-down`) between the conversation's first inbound turn and
    * {@link CONVERSATION_GAP_MINUTES} minutes after its last one.
    */
@@ -183,15 +189,28 @@ export interface Indicators {
   readonly guides: readonly GuideUse[];
   /** Flows by `flow-started` events, most started first. */
   readonly flows: readonly FlowUse[];
-  /** Residents guided to do something themselves online (distinct residents; forgotten residents are not counted). */
+  /**
+   * Residents guided to an e-service and those who used it themselves (distinct residents;
+   * forgotten residents are not counted). **Guided** counts a resident answered from the
+   * service's guide (typed or pressed) as well as one who started its step-by-step flow;
+   * **completed** counts those who reached the flow's "done" step.
+   */
   readonly outcomes: {
     readonly eInvoices: {
+      /** Residents answered from the `e-invoices` guide or who started the set-up flow. */
+      readonly residentsGuided: number;
+      /** Residents answered from the `e-invoices` guide. */
+      readonly residentsAnswered: number;
       /** Residents who started the e-invoice set-up flow. */
       readonly residentsStartedSetup: number;
       /** Residents who reached an `e-invoice-done` step (they set up an e-invoice). */
       readonly residentsCompleted: number;
     };
     readonly onlineApplications: {
+      /** Residents answered from the `municipal-application` guide or who started the application flow. */
+      readonly residentsGuided: number;
+      /** Residents answered from the `municipal-application` guide. */
+      readonly residentsAnswered: number;
       /** Residents who started the online application flow. */
       readonly residentsStartedFlow: number;
       /** Residents who reached an `application-done` step (they submitted an application online). */
@@ -204,7 +223,7 @@ const FREE_TEXT = (t: string): string => `(${t}.kind IN ('text', 'edited'))`;
 
 /** SQL: the turn aliased `t` is a question; `excluded` names the bigint[] parameter of small talk. */
 const isQuestion = (t: string, excluded: string): string =>
-  `(${t}.direction = 'in' AND ${t}.intent IN ('guide', 'fallback', 'escalate')
+  `(${t}.direction = 'in' AND ${t}.intent IN ('guide', 'clarify', 'fallback', 'escalate')
     AND (${t}.score IS NOT NULL OR (${t}.intent = 'fallback' AND ${FREE_TEXT(t)}))
     AND NOT (${t}.id = ANY(${excluded}::bigint[])))`;
 
@@ -266,7 +285,9 @@ export async function computeIndicators(db: ReportDb, period: ReportPeriod): Pro
       SELECT *, sum(starts) OVER (PARTITION BY resident_id ORDER BY created_at, id) AS conversation FROM inbound
     ), conversations AS (
       SELECT resident_id, conversation, min(created_at) AS start_at, max(created_at) AS end_at,
-        count(*) FILTER (WHERE is_question) AS questions, bool_or(intent = 'guide') AS guided
+        count(*) FILTER (WHERE is_question) AS questions, bool_or(intent = 'guide') AS guided,
+        bool_or(is_question AND intent = 'fallback') AS fell_back,
+        COALESCE(max(id) FILTER (WHERE intent = 'clarify') > COALESCE(max(id) FILTER (WHERE intent = 'guide'), 0), false) AS unclarified
       FROM numbered GROUP BY resident_id, conversation
     ), judged AS (
       SELECT c.*,
@@ -280,7 +301,7 @@ export async function computeIndicators(db: ReportDb, period: ReportPeriod): Pro
       count(*)::int AS conversations,
       count(*) FILTER (WHERE questions > 0)::int AS with_questions,
       count(*) FILTER (WHERE questions > 0 AND guided)::int AS with_guide,
-      count(*) FILTER (WHERE questions > 0 AND guided AND NOT escalated AND NOT disliked)::int AS resolved
+      count(*) FILTER (WHERE questions > 0 AND guided AND NOT fell_back AND NOT unclarified AND NOT escalated AND NOT disliked)::int AS resolved
     FROM judged GROUP BY week`;
   const activitySql = `
     SELECT to_char(t.created_at AT TIME ZONE '${TIME_ZONE}', 'IYYY-"W"IW') AS week,
@@ -313,13 +334,25 @@ export async function computeIndicators(db: ReportDb, period: ReportPeriod): Pro
     SELECT flow_id AS id, count(*) FILTER (WHERE kind = 'flow-started')::int AS started, count(*) FILTER (WHERE kind = 'flow-completed')::int AS completed
     FROM events WHERE kind IN ('flow-started', 'flow-completed') AND flow_id IS NOT NULL AND created_at >= $1 AND created_at < $2
     GROUP BY flow_id ORDER BY started DESC, completed DESC, id`;
+  // Who was guided to an e-service: answered from its guide, or started its flow.
   const outcomesSql = `
+    WITH touched AS (
+      SELECT t.resident_id, t.guide_id AS guide, NULL::text AS flow, NULL::text AS kind FROM turns t
+      WHERE t.direction = 'in' AND t.intent = 'guide' AND t.guide_id IN ($4, $6) AND t.created_at >= $1 AND t.created_at < $2
+      UNION ALL
+      SELECT e.resident_id, NULL, e.flow_id, e.kind FROM events e
+      WHERE e.kind IN ('flow-started', 'e-invoice-done', 'application-done') AND e.created_at >= $1 AND e.created_at < $2
+    )
     SELECT
-      count(DISTINCT resident_id) FILTER (WHERE kind = 'flow-started' AND flow_id = $3)::int AS invoice_started,
+      count(DISTINCT resident_id) FILTER (WHERE guide = $4 OR (kind = 'flow-started' AND flow = $3))::int AS invoice_guided,
+      count(DISTINCT resident_id) FILTER (WHERE guide = $4)::int AS invoice_answered,
+      count(DISTINCT resident_id) FILTER (WHERE kind = 'flow-started' AND flow = $3)::int AS invoice_started,
       count(DISTINCT resident_id) FILTER (WHERE kind = 'e-invoice-done')::int AS invoice_done,
-      count(DISTINCT resident_id) FILTER (WHERE kind = 'flow-started' AND flow_id = $4)::int AS application_started,
+      count(DISTINCT resident_id) FILTER (WHERE guide = $6 OR (kind = 'flow-started' AND flow = $5))::int AS application_guided,
+      count(DISTINCT resident_id) FILTER (WHERE guide = $6)::int AS application_answered,
+      count(DISTINCT resident_id) FILTER (WHERE kind = 'flow-started' AND flow = $5)::int AS application_started,
       count(DISTINCT resident_id) FILTER (WHERE kind = 'application-done')::int AS application_done
-    FROM events WHERE created_at >= $1 AND created_at < $2`;
+    FROM touched WHERE resident_id IS NOT NULL`;
 
   const range = [period.from, period.to];
   const [weekRows, conversationRows, activityRows, totalRows, ticketRows, timeRows, languageRows, guideRows, flowRows, outcomeRows] = await Promise.all([
@@ -332,7 +365,10 @@ export async function computeIndicators(db: ReportDb, period: ReportPeriod): Pro
     db.query<{ lang: string; residents: number; turns: number }>(languagesSql, range),
     db.query<{ id: string; answers: number; residents: number }>(guidesSql, range),
     db.query<{ id: string; started: number; completed: number }>(flowsSql, range),
-    db.query<{ invoice_started: number; invoice_done: number; application_started: number; application_done: number }>(outcomesSql, [...range, E_INVOICE_FLOW, APPLICATION_FLOW]),
+    db.query<{
+      invoice_guided: number; invoice_answered: number; invoice_started: number; invoice_done: number;
+      application_guided: number; application_answered: number; application_started: number; application_done: number;
+    }>(outcomesSql, [...range, E_INVOICE_FLOW, E_INVOICE_GUIDE, APPLICATION_FLOW, APPLICATION_GUIDE]),
   ]);
 
   const conversationsByWeek = new Map(conversationRows.rows.map((r) => [r.week, r]));
@@ -393,8 +429,14 @@ export async function computeIndicators(db: ReportDb, period: ReportPeriod): Pro
     guides: guideRows.rows.map((r) => ({ id: r.id, answers: r.answers, residents: r.residents })),
     flows: flowRows.rows.map((r) => ({ id: r.id, started: r.started, completed: r.completed })),
     outcomes: {
-      eInvoices: { residentsStartedSetup: outcomes?.invoice_started ?? 0, residentsCompleted: outcomes?.invoice_done ?? 0 },
-      onlineApplications: { residentsStartedFlow: outcomes?.application_started ?? 0, residentsCompleted: outcomes?.application_done ?? 0 },
+      eInvoices: {
+        residentsGuided: outcomes?.invoice_guided ?? 0, residentsAnswered: outcomes?.invoice_answered ?? 0,
+        residentsStartedSetup: outcomes?.invoice_started ?? 0, residentsCompleted: outcomes?.invoice_done ?? 0,
+      },
+      onlineApplications: {
+        residentsGuided: outcomes?.application_guided ?? 0, residentsAnswered: outcomes?.application_answered ?? 0,
+        residentsStartedFlow: outcomes?.application_started ?? 0, residentsCompleted: outcomes?.application_done ?? 0,
+      },
     },
   };
 }

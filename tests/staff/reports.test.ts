@@ -60,7 +60,7 @@ const riga = (local: string): Date => new Date(`${local.replace(" ", "T")}:00+02
 const NOVEMBER = { from: riga("2026-11-01 00:00"), to: riga("2026-12-01 00:00") };
 
 interface Answer {
-  readonly intent: "guide" | "fallback";
+  readonly intent: "guide" | "fallback" | "clarify";
   /** The guide answered (intent guide). */
   readonly guide?: string;
   /** The retrieval result: closest guide, score, coverage. */
@@ -92,7 +92,7 @@ class Seeder {
   }
 
   /** A button press (a line of kind `button` with the label as its text). */
-  async press(chat: string, at: string, lang: Lang, label: string, meta: Pick<Turn, "intent" | "flowId" | "stepId">, events: readonly StoredEvent[] = []): Promise<void> {
+  async press(chat: string, at: string, lang: Lang, label: string, meta: Pick<Turn, "intent" | "flowId" | "stepId" | "guideId">, events: readonly StoredEvent[] = []): Promise<void> {
     await this.commit(chat, at, lang, [
       { direction: "in", kind: "button", text: label, lang, ...meta },
       { direction: "out", text: "…", lang, ...meta },
@@ -245,8 +245,8 @@ describe.each(targets)("indicators and unanswered questions for November 2026 (s
         { week: "2026-W49", weekStart: "2026-11-30", conversations: 2, residents: 1, questions: 3 },
       ],
       // All 12 have questions; 9 had a guide answer (not r2, not r5 ×2); of those r3 (👎 and a
-      // ticket) and r6 (ticket) are not resolved: 7 of 12.
-      resolvedByBot: { conversationsWithQuestions: 12, conversationsWithGuideAnswer: 9, conversationsResolved: 7, share: 0.583 },
+      // ticket), r4 ("I don't know" to the boat question) and r6 (ticket) are not resolved: 6 of 12.
+      resolvedByBot: { conversationsWithQuestions: 12, conversationsWithGuideAnswer: 9, conversationsResolved: 6, share: 0.5 },
       escalations: {
         tickets: 4,
         byTopic: [{ key: "e-invoices", count: 2 }, { key: "online-application", count: 1 }, { key: "unknown", count: 1 }],
@@ -276,9 +276,11 @@ describe.each(targets)("indicators and unanswered questions for November 2026 (s
         { id: "online-application", started: 2, completed: 1 },
         { id: "e-invoice-setup", started: 1, completed: 1 },
       ],
+      // Guided: answered from the guide (e-invoices: r1, r3, r9; municipal-application: r10, r6,
+      // r8) or started the flow (r1; r6, r8).
       outcomes: {
-        eInvoices: { residentsStartedSetup: 1, residentsCompleted: 1 },
-        onlineApplications: { residentsStartedFlow: 2, residentsCompleted: 1 },
+        eInvoices: { residentsGuided: 3, residentsAnswered: 3, residentsStartedSetup: 1, residentsCompleted: 1 },
+        onlineApplications: { residentsGuided: 3, residentsAnswered: 3, residentsStartedFlow: 2, residentsCompleted: 1 },
       },
     });
     // Aggregates only: no question text, no phone numbers, no resident or ticket ids.
@@ -312,7 +314,7 @@ describe.each(targets)("indicators and unanswered questions for November 2026 (s
       "totals,questions,16",
       "weeks.conversations,2026-W45,5",
       "weeks.weekStart,2026-W49,2026-11-30",
-      "resolvedByBot,share,0.583",
+      "resolvedByBot,share,0.5",
       "escalations.byTopic,e-invoices,2",
       "escalations.byCentre,cenu-ozolnieku,2",
       "staffTimes.firstResponseMinutes,median,25",
@@ -324,10 +326,11 @@ describe.each(targets)("indicators and unanswered questions for November 2026 (s
       "flows.completed,e-invoice-setup,1",
       "outcomes.eInvoices,residentsCompleted,1",
       "outcomes.onlineApplications,residentsStartedFlow,2",
+      "outcomes.onlineApplications,residentsGuided,3",
     ]));
     // 4 period + 4 totals + 6 weeks × 4 + 4 resolved + 1 + 3 + 4 + 3 escalations + 6 times
-    // + 2 + 5 satisfaction + 3 + 3 languages + 5 × 2 guides + 3 × 2 flows + 2 + 2 outcomes.
-    expect(lines).toHaveLength(1 + 4 + 4 + 24 + 4 + 11 + 6 + 7 + 6 + 10 + 6 + 4);
+    // + 2 + 5 satisfaction + 3 + 3 languages + 5 × 2 guides + 3 × 2 flows + 4 + 4 outcomes.
+    expect(lines).toHaveLength(1 + 4 + 4 + 24 + 4 + 11 + 6 + 7 + 6 + 10 + 6 + 8);
   });
 
   it("groups what residents did not get by similar wording, most frequent first", async () => {
@@ -382,6 +385,56 @@ describe.each(targets)("indicators and unanswered questions for November 2026 (s
     // Quotes are doubled and formulas are defused.
     const tricky = unansweredToCsv([{ representative: '=HYPERLINK("x")', count: 1, languages: { lv: 1 }, reasons: { fallback: 1, lowConfidence: 0, feedbackDown: 0, escalation: 0 }, closestGuide: null, examples: ['say "hi"\nthere'] }]);
     expect(tricky).toContain(`1,1,"'=HYPERLINK(""x"")",lv 1,1,0,0,0,,"say ""hi""\nthere"\r\n`);
+  });
+});
+
+describe.each(targets)("what counts as resolved by the bot and as guided to an e-service, on $name", (target) => {
+  let db: Database;
+  let app: App;
+  beforeAll(async () => {
+    db = await target.open();
+    app = await startTestApp({ database: db });
+    const s = new Seeder(db.pool, app.store);
+    const clarify = (guide: string): Answer => ({ intent: "clarify", best: [guide, 61.5, 0.5] });
+    // c1: "Vai Jūs jautājat par …?" and nothing chosen: not resolved.
+    await s.ask("c1", "2026-11-02 10:00", "lv", "kā nomainīt e-pastu", clarify("e-address"));
+    // c2: a clarification, then the guide chosen from it: resolved.
+    await s.ask("c2", "2026-11-02 11:00", "lv", "kā pieteikt rēķinu", clarify("e-invoices"));
+    await s.press("c2", "2026-11-02 11:01", "lv", "E-rēķini", { intent: "guide", guideId: "e-invoices" });
+    // c3: a guide answer, then "I don't know" to another question: not resolved.
+    await s.ask("c3", "2026-11-02 12:00", "lv", "kā iesniegt iesniegumu", GUIDE("municipal-application", 140.759));
+    await s.ask("c3", "2026-11-02 12:02", "lv", "kur novietot laivu", FALLBACK(["e-invoices", 12.5, 0.2]));
+    await s.ask("c3", "2026-11-02 12:03", "lv", "kur novietot laivu pie upes", FALLBACK(["e-invoices", 12.5, 0.2]));
+    // c4: a guide answer only: resolved.
+    await s.ask("c4", "2026-11-02 13:00", "lv", "Kā saņemt e-rēķinu?", GUIDE("e-invoices", 327.079));
+    // c5: a greeting (small talk, not a question) and a guide answer: resolved.
+    await s.ask("c5", "2026-11-02 14:00", "lv", "labdien", FALLBACK());
+    await s.ask("c5", "2026-11-02 14:01", "lv", "kā deklarēt dzīvesvietu", GUIDE("residence-declaration", 119.948));
+    // c6: a guide answer, then a clarification left open: not resolved.
+    await s.ask("c6", "2026-11-02 15:00", "lv", "kā deklarēt dzīvesvietu", GUIDE("residence-declaration", 119.948));
+    await s.ask("c6", "2026-11-02 15:02", "lv", "kā nomainīt paroli", clarify("e-identity"));
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+    if (db) await target.drop(db);
+  });
+
+  it("counts a conversation with an unanswered question or an open clarification as not resolved", async () => {
+    const ind = await computeIndicators(db.pool, NOVEMBER);
+    // Questions (a clarified one too): c1 1, c2 1 (the press is not one), c3 3, c4 1, c5 1, c6 2 = 9.
+    expect(ind.totals).toEqual({ conversations: 6, residents: 6, inboundMessages: 11, questions: 9 });
+    // A guide answer in c2–c6; c3 had "I don't know", c6 ended on a clarification:
+    // c2, c4 and c5 are resolved, 3 of 6.
+    expect(ind.resolvedByBot).toEqual({ conversationsWithQuestions: 6, conversationsWithGuideAnswer: 5, conversationsResolved: 3, share: 0.5 });
+  });
+
+  it("counts residents answered from an e-service's guide as guided there, without a flow", async () => {
+    const ind = await computeIndicators(db.pool, NOVEMBER);
+    // e-invoices: c2 (chosen after the clarification) and c4; municipal-application: c3.
+    expect(ind.outcomes).toEqual({
+      eInvoices: { residentsGuided: 2, residentsAnswered: 2, residentsStartedSetup: 0, residentsCompleted: 0 },
+      onlineApplications: { residentsGuided: 1, residentsAnswered: 1, residentsStartedFlow: 0, residentsCompleted: 0 },
+    });
   });
 });
 
@@ -500,7 +553,7 @@ describe("cli indicators", () => {
     expect(stdout).toContain("Languages: residents en 1, lv 1; messages en 1, lv 1");
     expect(stdout).toContain("Guides answered: residence-declaration 1");
     expect(stdout).toContain("Flows started/completed: feedback 1/0");
-    expect(stdout).toContain("E-invoices: 0 residents set one up (0 started the set-up)");
+    expect(stdout).toContain("E-invoices: 0 residents set one up (0 started the set-up), 0 guided there (answered from the guide or started the set-up)");
   }, 60_000);
 
   it("prints JSON and CSV", async () => {

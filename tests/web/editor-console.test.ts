@@ -230,7 +230,8 @@ describe("the editors' pages of the staff console", () => {
     await page.locator("#headline .figure-card").first().waitFor({ timeout: REPORT_MS });
     expect(Number(await headline(page, "Sarunas"))).toBe(3);
     expect(Number(await headline(page, "Iedzīvotāji"))).toBe(3);
-    expect(await headline(page, "Bots atrisināja pats")).toMatch(/^\d+ %$|^–$/);
+    // One of three conversations was answered from a guide; the other two got "I don't know".
+    expect(await headline(page, "Bots atrisināja pats")).toMatch(/^33\s%$/u);
     expect(await headline(page, "Pieteikumi")).toBe("1");
     expect(await headline(page, "Vidējais vērtējums")).toBeTruthy();
 
@@ -255,6 +256,14 @@ describe("the editors' pages of the staff console", () => {
     await weeks.getByRole("table").waitFor();
     expect(await weeks.getByRole("table").innerText()).toMatch(/Sarunas/);
     await weeks.getByText("Skaitļi tabulā").click();
+    // The e-invoice answer counts as guided to that e-service (without the step-by-step flow).
+    const guided = page.locator('figure[data-chart="guided"]');
+    await guided.getByText("Skaitļi tabulā").click();
+    expect(await guided.getByRole("table").locator("thead").innerText()).toMatch(/Novirzīti\s+Izdarīja paši/u);
+    expect(await guided.getByRole("row").filter({ hasText: "E-rēķini" }).innerText()).toMatch(/E-rēķini\s+1\s+0/u);
+    await guided.getByText("Skaitļi tabulā").click();
+    await page.getByText("Kā rādītāji skaitīti").click();
+    await page.locator(".definitions dd").filter({ hasText: /vai kuri sāka tā soli-pa-solim ceļvedi/ }).waitFor();
 
     for (const [name, format] of [["Lejupielādēt CSV", /text\/csv/], ["Lejupielādēt JSON", /application\/json/]] as const) {
       const href = await page.getByRole("link", { name }).getAttribute("href");

@@ -129,8 +129,8 @@ function readIndicators(d) {
     guides: d.guides.filter((g) => g.answers > 0).slice(0, 10).map((g) => ({ label: guideTitleShort(g.id), value: g.answers })),
     flows: d.flows.filter((f) => SERVICE_FLOWS.indexOf(f.id) === -1).map((f) => ({ label: flowTitle(f.id), started: f.started, completed: f.completed })),
     guided: [
-      { label: "E-rēķini", started: outcomes.eInvoices.residentsStartedSetup, completed: outcomes.eInvoices.residentsCompleted },
-      { label: "E-pieteikumi pašvaldībai", started: outcomes.onlineApplications.residentsStartedFlow, completed: outcomes.onlineApplications.residentsCompleted },
+      { label: "E-rēķini", started: outcomes.eInvoices.residentsGuided, completed: outcomes.eInvoices.residentsCompleted },
+      { label: "E-pieteikumi pašvaldībai", started: outcomes.onlineApplications.residentsGuided, completed: outcomes.onlineApplications.residentsCompleted },
     ],
   };
 }
@@ -212,7 +212,9 @@ function renderDashboard(ind, period) {
   }
   bars("guides", "Biežāk izmantotās instrukcijas", "Cik reizes DigiPalīgs atbildēja ar šo instrukciju.", ind.guides, PALETTE.blue, ["Instrukcija", "Reizes"]);
   pairBars(charts, "flows", "Biežāk izmantotie ceļveži", "Cik reizes iedzīvotāji sāka soli-pa-solim ceļvedi un cik reizes to izgāja līdz galam.", ind.flows, ["Ceļvedis", "Sāka", "Pabeidza"], canDraw);
-  pairBars(charts, "guided", "Novirzīti uz e-pakalpojumiem", "Cik iedzīvotāju DigiPalīgs veda līdz e-rēķinam vai e-pieteikumam, un cik to izdarīja paši.", ind.guided, ["E-pakalpojums", "Sāka", "Izdarīja paši"], canDraw);
+  pairBars(charts, "guided", "Novirzīti uz e-pakalpojumiem",
+    "Novirzīti: iedzīvotāji, kam DigiPalīgs atbildēja ar šī e-pakalpojuma instrukciju vai kuri sāka tā soli-pa-solim ceļvedi. Izdarīja paši: kuri ceļvedī apstiprināja, ka izdarīja.",
+    ind.guided, ["E-pakalpojums", "Novirzīti", "Izdarīja paši"], canDraw);
   if (!charts.querySelector(".chart-card, .staff-card")) charts.appendChild(el("p", "empty", "Par šo laika posmu datu vēl nav."));
   ui.dashboardBody.hidden = false;
 }
