@@ -74,7 +74,8 @@ export interface Messages {
     readonly question: string;
     readonly questionPrefilled: (known: string) => string;
     readonly questionKeep: string;
-    readonly created: (number: string, centre: string) => string;
+    /** `to`: the centre as the receiver, in the case the sentence needs (centres.yaml `to:`); without it the name follows a colon. */
+    readonly created: (number: string, centre: string, to?: string) => string;
     readonly callback: (phone: string) => string;
     readonly keepWriting: string;
     readonly added: (number: string) => string;
@@ -121,7 +122,7 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
     languageFallback: "Šī instrukcija vēl nav pieejama Jūsu valodā, tāpēc rādu to latviski.",
     fallback: "Atvainojiet, par šo es vēl nezinu.",
     fallbackTopics: "Es varu palīdzēt ar šīm tēmām. Izvēlieties vai uzrakstiet jautājumu citiem vārdiem. Varat arī runāt ar cilvēku.",
-    escalate: "Labi, es nodošu Jūsu jautājumu klientu apkalpošanas centra darbiniekam.\nJa vēlaties zvanīt pats, pašvaldības informatīvais tālrunis ir 63022238.",
+    escalate: "Labi, es nodošu Jūsu jautājumu klientu apkalpošanas centra darbiniekam.\nJa vēlaties zvanīt paši, pašvaldības informatīvais tālrunis ir 63022238.",
     greeting: "Labdien! Esmu DigiPalīgs. Palīdzu ar e-pakalpojumiem: e-rēķiniem, e-adresi, iesniegumiem pašvaldībai un citiem.\nUzrakstiet savu jautājumu vai izvēlieties tēmu.",
     thanks: "Lūdzu! Ja ir vēl kāds jautājums, rakstiet.",
     emptyMessage: "Lūdzu, uzrakstiet savu jautājumu vārdiem.",
@@ -188,7 +189,7 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
       question: "Lūdzu, uzrakstiet savu jautājumu saviem vārdiem.",
       questionPrefilled: (known) => `Lūdzu, uzrakstiet savu jautājumu saviem vārdiem. Es jau pierakstīju: «${known}»`,
       questionKeep: "Sūtīt tā, kā ir",
-      created: (number, centre) => `✅ Jūsu jautājums nodots: ${centre}. Pieteikuma numurs: ${number}.`,
+      created: (number, centre, to) => `✅ Jūsu jautājums nodots${to ? ` ${to}` : `: ${centre}`}. Pieteikuma numurs: ${number}.`,
       callback: (phone) => `Darbinieks Jums piezvanīs uz ${phone}.`,
       keepWriting: "Ja vēlaties ko piebilst, rakstiet šeit. Darbinieka atbilde atnāks šajā sarunā.",
       added: (number) => `✉️ Pievienoju Jūsu pieteikumam ${number}.`,
@@ -296,7 +297,7 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
       question: "Пожалуйста, напишите свой вопрос своими словами.",
       questionPrefilled: (known) => `Пожалуйста, напишите свой вопрос своими словами. Я уже записал: «${known}»`,
       questionKeep: "Отправить как есть",
-      created: (number, centre) => `✅ Ваш вопрос передан: ${centre}. Номер заявки: ${number}.`,
+      created: (number, centre, to) => `✅ Ваш вопрос передан${to ? ` ${to}` : `: ${centre}`}. Номер заявки: ${number}.`,
       callback: (phone) => `Сотрудник позвонит Вам по номеру ${phone}.`,
       keepWriting: "Если хотите что-то добавить, пишите здесь. Ответ сотрудника придёт в этот чат.",
       added: (number) => `✉️ Добавил к Вашей заявке ${number}.`,
@@ -404,7 +405,7 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
       question: "Please type your question in your own words.",
       questionPrefilled: (known) => `Please type your question in your own words. I have already noted: «${known}»`,
       questionKeep: "Send it as it is",
-      created: (number, centre) => `✅ Your question has been passed on: ${centre}. Request number: ${number}.`,
+      created: (number, centre, to) => `✅ Your question has been passed on${to ? ` ${to}` : `: ${centre}`}. Request number: ${number}.`,
       callback: (phone) => `A member of staff will call you on ${phone}.`,
       keepWriting: "If you want to add something, write here. The answer will come in this chat.",
       added: (number) => `✉️ Added to your request ${number}.`,

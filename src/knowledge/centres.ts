@@ -43,6 +43,8 @@ export const HOURS_RECHECK_DAYS = 365;
 const Centre = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),
   name: Localised,
+  /** The name as the receiver of a question, in each language's case: "… pārvaldei", "в управление …", "to the …". */
+  to: Localised.optional(),
   address: z.string().nullable(),
   address_confirmed: z.boolean(),
   phone: z.string().nullable(),

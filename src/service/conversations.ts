@@ -332,7 +332,7 @@ export class ConversationService {
     const conversation = this.#conversation();
     const centre = conversation.assistant.knowledge.centres?.centres.find((c) => c.id === ticket.centre);
     const lines = [
-      t.created(ticket.number, centre?.name[result.lang] ?? ticket.centre),
+      t.created(ticket.number, centre?.name[result.lang] ?? ticket.centre, centre?.to?.[result.lang]),
       ...(request.contact === "phone" && request.phone ? [t.callback(request.phone)] : []),
       ...[await this.#opening?.(ticket.centre, result.lang)].filter((x): x is string => Boolean(x)),
       t.keepWriting,

@@ -120,8 +120,15 @@ describe("knowledge check", () => {
       buildKnowledge(all("a"), { file: "knowledge/centres.yaml", text }, { today: new Date(today) });
     const lineOf = (text: string, needle: string) => text.slice(0, text.indexOf(needle)).split("\n").length;
 
-    it("ships the Eleja line this suite edits", () => {
+    it("ships the Eleja line this suite edits, and every centre's name as a receiver in each language", () => {
       expect(CENTRES.text).toContain(ELEJA);
+      const centres = run(CENTRES.text).centres?.centres ?? [];
+      expect(centres).toHaveLength(16);
+      for (const c of centres) {
+        expect(c.to?.lv).toMatch(/(pārvaldei|VPVKAC)$/);
+        expect(c.to?.ru).toMatch(/^в /);
+        expect(c.to?.en).toMatch(/^to the /);
+      }
     });
 
     it("requires source and checked for confirmed hours, on the centre's line", () => {

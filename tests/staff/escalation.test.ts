@@ -128,7 +128,7 @@ describe.each(targets)("escalation from the web chat to a member of staff and ba
     replies = await resident.send({ text: "Nesaprotu JNKU formu, mans kods 010190-12345" });
     const created = replies.at(-1)?.text ?? "";
     expect(created).toMatch(/Pieteikuma numurs: JN-\d{6}/);
-    expect(created).toMatch(/Cenu un Ozolnieku pagasta apvienības pārvalde/);
+    expect(created).toMatch(/Jūsu jautājums nodots Cenu un Ozolnieku pagasta apvienības pārvaldei\./);
     expect(created).toMatch(/piezvanīs uz \+37120000000/);
     // The hours are not confirmed: no "open now", no time of day; nobody of the centre is online yet.
     expect(created).toMatch(/Klientu centra darba laiks nav apstiprināts\. To var uzzināt pa pašvaldības informatīvo tālruni 63022238\./);

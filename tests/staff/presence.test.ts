@@ -111,6 +111,7 @@ describe("what a resident who asks for a person is told (unconfirmed hours)", ()
     expect(text).toContain("Šobrīd neviens centra darbinieks nav tiešsaistē.");
     expect(text).toContain("Klientu centra darba laiks nav apstiprināts. To var uzzināt pa pašvaldības informatīvo tālruni 63022238.");
     const en = await escalate(app, "wd-nobody-en", "en");
+    expect(en).toMatch(/Your question has been passed on to the Cenas and Ozolnieki joint parish office\. Request number: JN-\d{6}\./);
     expect(en).not.toMatch(CLOCK);
     expect(en).not.toMatch(/open now|closes|opens/i);
   });
