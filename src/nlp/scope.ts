@@ -48,6 +48,14 @@ const TOPICS: Readonly<Record<string, readonly string[]>> = {
     String.raw`${B}(?:recept\p{L}*|рецепт\p{L}*|recipe\p{L}*)(?:\s+\p{L}+){0,4}?\s+(?:pagatavo\p{L}*|cep\p{L}*|vari\p{L}*|zup\p{L}*|kuk\p{L}*|tort\p{L}*|pankuk\p{L}*|sklandraus\p{L}*|salat\p{L}*|borsc\p{L}*|sacepum\p{L}*|приготов\p{L}*|испеч\p{L}*|вари\p{L}*|суп\p{L}*|борщ\p{L}*|торт\p{L}*|пирог\p{L}*|блин\p{L}*|салат\p{L}*|cook\p{L}*|bake\p{L}*|soup|cake|pancake\p{L}*)`,
     String.raw`${B}(?:pagatavo\p{L}*|kā cept|ka cept|приготовить|cook|bake)(?:\s+\p{L}+){0,3}?\s+(?:recept\p{L}*|рецепт\p{L}*|recipe\p{L}*|zup\p{L}*|kuk\p{L}*|tort\p{L}*|суп\p{L}*|торт\p{L}*|пирог\p{L}*|soup|cake)`,
   ],
+  documents: [
+    // A new passport or driving licence (PMLP, CSDD): not the eID card or e-services of the guides.
+    String.raw`${B}(?:jaun\p{L}*|izgatavot|nomainit|atjaunot|taisit|pasutit|sanemt)\s+(?:\p{L}+\s+)?pas(?:e|i)${E}`, String.raw`${B}pase(?:i|s)?\s+(?:\p{L}+\s+)?(?:beidz\p{L}*|beigs\p{L}*|nederig\p{L}*|termin\p{L}*)`,
+    String.raw`${B}(?:нов\p{L}*|заграничн\p{L}*)\s+паспорт\p{L}*`, String.raw`${B}паспорт\p{L}*\s+(?:\p{L}+\s+)?(?:истека\p{L}*|законч\p{L}*|просроч\p{L}*)`,
+    String.raw`${B}(?:сделать|поменять|заменить|продлить|получить)\s+(?:\p{L}+\s+)?паспорт${E}`,
+    String.raw`${B}(?:new|renew\p{L}*|replace)\s+(?:my\s+|a\s+)?passport`, String.raw`${B}passport\s+(?:expir\p{L}*|renewal)`,
+    String.raw`${B}(?:autovaditaja apliecib\p{L}*|vaditaja apliecib\p{L}*|водительск\p{L}*\s+(?:прав\p{L}*|удостоверени\p{L}*)|driving licen[cs]e|driver'?s licen[cs]e)`,
+  ],
   car: [
     String.raw`${B}(?:riep\p{L}*|vasaras riep|ziemas riep|шин(?:ы|у|а)?|резин\p{L}*|tyres?|tires)${E}`,
     String.raw`${B}(?:autoserviss|autoservis\p{L}*|автосервис\p{L}*|шиномонтаж\p{L}*|car service|car wash|mazgatav\p{L}*)`,
@@ -58,7 +66,7 @@ const TOPICS: Readonly<Record<string, readonly string[]>> = {
 const IN_SCOPE = new RegExp(
   [
     String.raw`${B}e-?(?:rekin|recept|veselib|adres|paraksts|pakalpojum)\p{L}*`, String.raw`${B}(?:internetbank\p{L}*|smart-?id|eparaksts|latvija\.?lv|vid|eds|nin|deklar\p{L}*|pabalst\p{L}*|vpvkac|kod\p{L}*|pin)${E}`,
-    String.raw`${B}(?:интернет-?банк\p{L}*|смарт-?ид|е-?счет\p{L}*|декларац\p{L}*|пособи\p{L}*|код\p{L}*|пин)${E}`,
+    String.raw`${B}(?:eid|id kart\p{L}*|id-kart\p{L}*|ид-карт\p{L}*|id card|интернет-?банк\p{L}*|смарт-?ид|е-?счет\p{L}*|декларац\p{L}*|пособи\p{L}*|код\p{L}*|пин)${E}`,
     String.raw`${B}(?:e-?invoice\p{L}*|online bank\p{L}*|prescription\p{L}*|allowance|benefit\p{L}*|declar\p{L}*)`,
     // Paying a tax or a bill through the bank is in scope.
     String.raw`${B}(?:nodok\p{L}*|rekin\p{L}*|komunal\p{L}*|налог\p{L}*|сч[её]т\p{L}*|коммунал\p{L}*|tax\p{L}*|bill\p{L}*|invoice\p{L}*|utilit\p{L}*)`,
@@ -74,7 +82,7 @@ const WORKPLACE = new RegExp(String.raw`${B}(?:stradaju|stradaja|strādāju|ра
 const COMPILED = Object.entries(TOPICS).map(([topic, list]) => [topic, new RegExp(list.join("|"), "u")] as const);
 
 /** Word beginnings at least one of which every topic pattern needs: most messages stop here. */
-const TRIGGER = /laik|sodien|rit|parit|sinoptik|погод|синоптик|weather|forecast|kurs|курс|valut|валют|exchange|currency|apmain|обмен|maxima|rimi|lidl|elvi|mego|citro|aibe|spar|depo|k-rauta|circle|neste|viada|virsi|veikal|магазин|супермаркет|market|grocery|shop|bank|swedbank|seb|citadele|luminor|банк|atm|cash|recep|рецеп|recipe|pagatavo|cept|приготов|cook|bake|riep|шин|резин|tyre|tire|servis|сервис|service|wash|mazgatav/u;
+const TRIGGER = /laik|sodien|rit|parit|sinoptik|погод|синоптик|weather|forecast|kurs|курс|valut|валют|exchange|currency|apmain|обмен|maxima|rimi|lidl|elvi|mego|citro|aibe|spar|depo|k-rauta|circle|neste|viada|virsi|veikal|магазин|супермаркет|market|grocery|shop|bank|swedbank|seb|citadele|luminor|банк|atm|cash|recep|рецеп|recipe|pagatavo|cept|приготов|cook|bake|riep|шин|резин|tyre|tire|servis|сервис|service|wash|mazgatav|pase|pasi|паспорт|passport|apliecib|водительск|licen/u;
 
 /**
  * The out-of-scope topic a message is about ("weather", "currency", "shops", "bank", "cooking",

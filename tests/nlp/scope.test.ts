@@ -13,13 +13,14 @@ describe("questions outside the guides that share a word with one", () => {
     ["Swedbank filiāles darba laiks", "bank"], ["комиссия банка за перевод", "bank"], ["SEB branch opening hours", "bank"],
     ["recepte ābolu kūkai", "cooking"], ["рецепт пирога с капустой", "cooking"],
     ["kur nomainīt riepas", "car"], ["where to change car tyres", "car"],
+    ["pase drīz beigsies, kur taisīt jaunu", "documents"], ["как продлить паспорт", "documents"], ["kur nomainīt autovadītāja apliecību", "documents"],
   ])("recognises %s as out of scope (%s)", (text, topic) => {
     expect(outOfScope(text)).toBe(topic);
   });
   it.each([
     "VPVKAC darba laiks", "kāds ir pieņemšanas laiks pagastā", "cik ilgs laiks jāgaida lēmums", "e-recepte kur redzēt",
     "kā saņemt e-rēķinu no bankas", "vai NĪN var samaksāt Maximā", "как безопасно покупать в интернет-магазине",
-    "strādāju veikalā, vai varu pieteikties kursiem", "Swedbank internetbanka neielaiž latvija.lv", "курсы латышского языка",
+    "strādāju veikalā, vai varu pieteikties kursiem", "kā pieteikt jaunu eID karti", "jāņem līdzi pase un eID karte", "Swedbank internetbanka neielaiž latvija.lv", "курсы латышского языка",
   ])("keeps %s in scope", (text) => {
     expect(outOfScope(text)).toBeUndefined();
   });
