@@ -33,6 +33,7 @@ import { PgSlackThreads } from "./store/slack-threads.js";
 import { ConversationStore } from "./store/conversation-store.js";
 import { openDatabase, type Database } from "./store/database.js";
 import { migrate } from "./store/migrate.js";
+import { PgVoiceClips } from "./store/voice-clips.js";
 import { createVoice, type Voice } from "./voice/voice.js";
 
 
@@ -193,6 +194,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   });
 
   const voice = await createVoice(config.voice, log);
+  const voiceClips = new PgVoiceClips(database.pool);
   let telegram: TelegramChannel | undefined;
   if (config.telegram) {
     telegram = createTelegramChannel({
@@ -219,6 +221,12 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     reports: database.pool,
     presence,
     files: async (attachment) => {
+      if (attachment.channel === "web") {
+        // A web chat voice message, kept with its ticket.
+        const clip = await voiceClips.load(attachment.id);
+        if (!clip) throw new Error("the recording is no longer kept");
+        return clip;
+      }
       if (attachment.channel !== "telegram" || !telegram) throw new Error(`no channel to fetch ${attachment.channel} files from`);
       return telegram.download(attachment.id);
     },
@@ -237,6 +245,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     webSessions: config.webSessions,
     voice,
+    voiceClips,
     health: () => ({ channels, database: database.kind, speech: voice.describe() }),
     ping: async () => {
       let timer: NodeJS.Timeout | undefined;

@@ -11,7 +11,8 @@
  *   tickets (with their messages and audit entries), delivered web chat messages, finished and
  *   failed outbox work, and residents who have been inactive that long (with their sessions and
  *   web sessions); web chat sessions that never got a message after a day; and short-lived
- *   records (expired staff sessions, old login failures, processed update ids after a week).
+ *   records (expired staff sessions, old login failures, processed update ids after a week, web
+ *   chat voice messages a week after their ticket closed).
  *
  * **Adding a table?** Give it `resident_id BIGINT REFERENCES residents (id) ON DELETE CASCADE`
  * (or a cascading reference to a table that has one, like `ticket_id … REFERENCES tickets (id)
@@ -69,6 +70,8 @@ export async function purgeOldData(pool: pg.Pool, days: number): Promise<Retenti
          AND NOT EXISTS (SELECT 1 FROM tickets k WHERE k.resident_id = r.id)`, []);
   const other = await count("DELETE FROM staff_sessions WHERE expires_at < now()", [])
     + await count("DELETE FROM login_failures WHERE at < now() - interval '1 day'", [])
-    + await count("DELETE FROM processed_updates WHERE processed_at < now() - interval '7 days'", []);
+    + await count("DELETE FROM processed_updates WHERE processed_at < now() - interval '7 days'", [])
+    // Voice messages are kept only while their ticket needs them: a week after it closed at most.
+    + await count("DELETE FROM voice_clips v USING tickets k WHERE v.ticket_id = k.id AND k.status = 'closed' AND k.closed_at < now() - interval '7 days'", []);
   return { turns, tickets, webEvents, outbox, residents, other };
 }

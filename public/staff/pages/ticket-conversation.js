@@ -62,6 +62,16 @@ function conversationItem(kind, author, text, iso) {
 /** A link to a photo or document the resident sent (opened in a new tab, same session). */
 function withAttachment(li, attachment) {
   if (!attachment || typeof attachment.url !== "string" || !attachment.url.startsWith("/api/staff/")) return li;
+  if (attachment.kind === "voice" || attachment.kind === "audio") {
+    // A voice message: a player that fetches the recording only when played (access-checked).
+    const audio = el("audio", "msg-audio");
+    audio.controls = true;
+    audio.preload = "none";
+    audio.src = appUrl(attachment.url.slice(1));
+    audio.setAttribute("aria-label", "Iedzīvotāja balss ziņa");
+    li.appendChild(audio);
+    return li;
+  }
   const link = el("a", "msg-attachment", attachment.kind === "photo" ? "📷 Atvērt attēlu" : "📎 Atvērt pielikumu");
   link.href = appUrl(attachment.url.slice(1));
   link.target = "_blank";
