@@ -50,6 +50,11 @@ const T = {
     unavailable: "Atvainojiet, palīgs uz brīdi nav pieejams. Lūdzu, pēc minūtes mēģiniet vēlreiz.",
     startFailed: "Atvainojiet, sarunu neizdevās sākt. Lūdzu, mēģiniet vēlreiz vai zvaniet pašvaldības informatīvajam tālrunim 63022238.",
     charsLeft: (n) => (n >= 0 ? `Atlikušas ${n} rakstzīmes` : `Par ${-n} rakstzīmēm par daudz`),
+    tooLongNotice: (length, max) => `Jūsu teksts ir ${length} rakstzīmes garš, bet vienā ziņā var nosūtīt līdz ${max}. Lūdzu, saīsiniet to vai sūtiet pa daļām.`,
+    olderChoices: "Agrākas ziņas pogas",
+    staff: "Darbinieks",
+    forget: "Beigt un dzēst sarunu",
+    forgotten: "Saruna ir dzēsta arī no šīs ierīces.",
   },
   ru: {
     title: "DigiPalīgs – цифровой помощник Елгавского края",
@@ -80,6 +85,11 @@ const T = {
     unavailable: "Извините, помощник ненадолго недоступен. Пожалуйста, попробуйте ещё раз через минуту.",
     startFailed: "Извините, не удалось начать разговор. Пожалуйста, попробуйте ещё раз или позвоните на информационный телефон самоуправления 63022238.",
     charsLeft: (n) => (n >= 0 ? `Осталось символов: ${n}` : `Лишних символов: ${-n}`),
+    tooLongNotice: (length, max) => `В Вашем тексте ${length} символов, а в одном сообщении можно отправить до ${max}. Пожалуйста, сократите его или отправьте по частям.`,
+    olderChoices: "Кнопки более раннего сообщения",
+    staff: "Сотрудник",
+    forget: "Закончить и удалить разговор",
+    forgotten: "Разговор удалён и с этого устройства.",
   },
   en: {
     title: "DigiPalīgs – Jelgava Municipality's digital assistant",
@@ -110,10 +120,18 @@ const T = {
     unavailable: "Sorry, the assistant is briefly unavailable. Please try again in a minute.",
     startFailed: "Sorry, the conversation could not be started. Please try again, or call the municipality's information line 63022238.",
     charsLeft: (n) => (n >= 0 ? `${n} characters left` : `${-n} characters too many`),
+    tooLongNotice: (length, max) => `Your text is ${length} characters long, but one message can carry up to ${max}. Please shorten it or send it in parts.`,
+    olderChoices: "Buttons of an earlier message",
+    staff: "Member of staff",
+    forget: "End and delete the conversation",
+    forgotten: "The conversation has been deleted from this device too.",
   },
 };
 
 const ACTION_EMOJI = { menu: "🏠", person: "🙋" };
+/** The action bar's buttons and the button ids they send. */
+const ACTION_IDS = { menu: "menu", person: "person", forget: "forget:ask" };
+ACTION_EMOJI.forget = "🗑️";
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
@@ -162,6 +180,7 @@ const form = $("composer-form");
 const input = $("message-input");
 const sendButton = $("send");
 const charCount = $("char-count");
+const lengthNotice = $("length-notice");
 
 const state = {
   lang: "lv",
@@ -242,14 +261,43 @@ function validButtons(buttons) {
   return buttons.filter((b) => b && typeof b.id === "string" && typeof b.label === "string");
 }
 
+/** A member of staff's name and centre, or null for the bot's own messages. */
+function staffAuthor(reply) {
+  const from = reply && reply.from;
+  if (!from || typeof from !== "object" || typeof from.name !== "string" || !from.name) return null;
+  return { name: from.name, centre: typeof from.centre === "string" ? from.centre : "" };
+}
+
+/**
+ * Only the newest message's buttons look active: older groups become quieter (they still work)
+ * and are announced as an earlier message's buttons.
+ */
+function quietOlderChoices() {
+  for (const group of messagesEl.querySelectorAll(".choices:not(.choices-older)")) {
+    group.classList.add("choices-older");
+    group.setAttribute("aria-label", t().olderChoices);
+  }
+}
+
 function addBotMessage(reply) {
-  const wrap = el("div", "msg msg-bot");
-  wrap.appendChild(hiddenText("DigiPalīgs: "));
+  const author = staffAuthor(reply);
+  const wrap = el("div", author ? "msg msg-bot msg-staff" : "msg msg-bot");
+  if (author) {
+    // Another bubble with a badge: a person wrote this, not the bot.
+    const badge = el("p", "staff-badge");
+    badge.appendChild(el("span", "staff-name", `👤 ${author.name}`));
+    if (author.centre) badge.appendChild(el("span", "staff-centre", author.centre));
+    wrap.appendChild(hiddenText(`${t().staff}: `));
+    wrap.appendChild(badge);
+  } else {
+    wrap.appendChild(hiddenText("DigiPalīgs: "));
+  }
   const bubble = el("div", "bubble");
   renderText(bubble, typeof reply.text === "string" ? reply.text : "", t().newTab);
   wrap.appendChild(bubble);
   const buttons = validButtons(reply.buttons);
   if (buttons.length) {
+    quietOlderChoices();
     const group = el("div", "choices");
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", t().choices);
@@ -539,6 +587,14 @@ async function deliver(action, bubble) {
     }
     setBusy(false);
     setLang(isLang(data.lang) ? data.lang : action.lang || state.lang);
+    if (data.forgotten === true) {
+      // Deleted on the server: drop this browser's copy too, and start afresh with the next message.
+      forgetSession();
+      messagesEl.textContent = "";
+      renderReplies(data.replies);
+      renderReplies([{ text: t().forgotten, buttons: [] }]);
+      return;
+    }
     renderReplies(data.replies, bubble);
   } catch (error) {
     console.warn("DigiPalīgs: message not sent", error);
@@ -601,17 +657,32 @@ function autosize() {
   input.style.height = `${input.scrollHeight + 4}px`;
 }
 
+/**
+ * The counter under the text box (from {@link COUNT_FROM} characters on) and, when the text is
+ * longer than one message may be, a notice that says so before anything is sent. Nothing is cut:
+ * the resident decides what to shorten.
+ */
 function updateCount() {
   if (!input) return;
   const length = input.value.length;
+  const over = length > MAX_INPUT;
+  input.setAttribute("aria-invalid", String(over));
   if (length < COUNT_FROM) {
     charCount.hidden = true;
     charCount.textContent = "";
-    return;
+  } else {
+    charCount.hidden = false;
+    charCount.textContent = t().charsLeft(MAX_INPUT - length);
+    charCount.classList.toggle("over", over);
   }
-  charCount.hidden = false;
-  charCount.textContent = t().charsLeft(MAX_INPUT - length);
-  charCount.classList.toggle("over", length > MAX_INPUT);
+  // Announced once when the text becomes too long (a status region), not at every keystroke.
+  const notice = over ? t().tooLongNotice(length, MAX_INPUT) : "";
+  if (over !== !lengthNotice.hidden) {
+    lengthNotice.hidden = !over;
+    lengthNotice.textContent = notice;
+  } else if (over) {
+    lengthNotice.textContent = notice;
+  }
 }
 
 function submitText() {
@@ -621,7 +692,10 @@ function submitText() {
     return;
   }
   if (text.length > MAX_INPUT) {
-    showNotice(t().tooLong, null);
+    updateCount();
+    lengthNotice.hidden = false;
+    lengthNotice.textContent = t().tooLongNotice(text.length, MAX_INPUT);
+    input.focus();
     return;
   }
   if (!send({ text })) return;
@@ -661,8 +735,11 @@ function wire() {
 
   for (const button of document.querySelectorAll(".action-button")) {
     button.addEventListener("click", () => {
-      const id = button.getAttribute("data-button");
-      send({ button: id, label: `${ACTION_EMOJI[id]} ${t()[id]}` });
+      const action = button.getAttribute("data-button");
+      const id = ACTION_IDS[action];
+      if (!id) return;
+      // "End and delete": the bot asks to confirm; nothing is deleted before "Yes".
+      send({ button: id, label: `${ACTION_EMOJI[action]} ${t()[action]}` });
     });
   }
 

@@ -150,11 +150,14 @@ export interface TelegramMessage {
 
 /** Formats a reply: escaped HTML (the guide title in bold), split to fit, buttons on the last piece. */
 export function renderForTelegram(reply: Reply, keyboard?: readonly Button[]): TelegramMessage[] {
-  const pieces = splitForTelegram(reply.text, TELEGRAM_TEXT_LIMIT - 8);
+  // A member of staff's message: their name and centre in bold, the text as a quote (another look than the bot's).
+  const author = reply.from ? `<b>${escapeHtml(`👤 ${reply.from.name}${reply.from.centre ? ` · ${reply.from.centre}` : ""}`)}</b>\n` : "";
+  const pieces = splitForTelegram(reply.text, TELEGRAM_TEXT_LIMIT - 8 - (reply.from ? author.length + 30 : 0));
   const buttons = reply.buttons.filter((b) => Buffer.byteLength(b.id) <= CALLBACK_DATA_LIMIT);
   return pieces.map((piece, i) => {
     const escaped = escapeHtml(piece);
-    const text = i === 0 && piece.startsWith("📘 ") ? escaped.replace(/^([^\n]+)/, "<b>$1</b>") : escaped;
+    const text = reply.from ? `${i === 0 ? author : ""}<blockquote>${escaped}</blockquote>`
+      : i === 0 && piece.startsWith("📘 ") ? escaped.replace(/^([^\n]+)/, "<b>$1</b>") : escaped;
     const last = i === pieces.length - 1;
     if (last && reply.requestContact) {
       return { text, reply_markup: { keyboard: [[{ text: reply.requestContact.label, request_contact: true }]], resize_keyboard: true, one_time_keyboard: true } };
@@ -326,6 +329,27 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
     }
   };
 
+  /**
+   * After a press, the pressed message keeps only the chosen button (marked ✔️), so the chat reads
+   * as a clean history rather than a wall of identical buttons. The button still works (it does
+   * what it did). A failure here only costs the looks.
+   */
+  const markPressed = async (ctx: Context): Promise<void> => {
+    const query = ctx.callbackQuery;
+    const message = query?.message;
+    const markup = message && "reply_markup" in message ? message.reply_markup : undefined;
+    const keys = markup?.inline_keyboard.flat() ?? [];
+    const pressed = keys.find((b) => "callback_data" in b && b.callback_data === query?.data);
+    if (!message || !pressed || !query?.data) return;
+    const chosen = pressed.text.startsWith("✔️ ") ? pressed.text : `✔️ ${pressed.text}`;
+    if (keys.length === 1 && pressed.text === chosen) return;
+    try {
+      await ctx.api.editMessageReplyMarkup(message.chat.id, message.message_id, { reply_markup: { inline_keyboard: [[{ text: chosen, callback_data: query.data }]] } });
+    } catch (error) {
+      log.debug("could not mark the pressed button", { error });
+    }
+  };
+
   /** The turn, waiting for the database while it is away (a restart), within the budget. */
   const handleTurn = async (chatId: string, input: Input, ctx: Context, deadline: number) => {
     for (let delay = 250; ; delay = Math.min(delay * 2, 4000)) {
@@ -389,6 +413,7 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
       log.debug("redelivered update ignored", { update: ctx.update.update_id });
       return;
     }
+    if (ctx.callbackQuery) await markPressed(ctx);
     if (service.hasQueuedReplies(turn.residentId)) {
       // Earlier replies still wait in the outbox: these go after them, never before.
       await service.queueReplies(turn.residentId, turn.replies);

@@ -55,6 +55,8 @@ export type ButtonPress =
   | { readonly kind: "rate"; readonly ticketId: number; readonly score: Score | "skip" }
   /** The answer to the `/forget` confirmation. */
   | { readonly kind: "forget"; readonly yes: boolean }
+  /** "End and delete the conversation" (the web chat's button): asks the `/forget` confirmation. */
+  | { readonly kind: "forgetAsk" }
   /** A choice under "Vai Jūs jautājat par: …": a guide, "Cits jautājums" (other) or a person. */
   | { readonly kind: "clarify"; readonly choice: { readonly guide: string } | "other" | "person" }
   /** Anything else: old, removed or made-up ids. */
@@ -94,6 +96,7 @@ export function parseButtonId(id: string): ButtonPress {
     case "person": return { kind: "person" };
     case "language": return { kind: "languages" };
     case "question:keep": return { kind: "questionKeep" };
+    case "forget:ask": return { kind: "forgetAsk" };
   }
   for (const [pattern, read] of PATTERNS) {
     const m = pattern.exec(id);
@@ -123,6 +126,7 @@ export function formatButtonId(press: ButtonPress): string {
     case "ticket": return `ticket:${press.action}`;
     case "rate": return `rate:${press.ticketId}:${press.score}`;
     case "forget": return `forget:${press.yes ? "yes" : "no"}`;
+    case "forgetAsk": return "forget:ask";
     case "clarify": return `clarify:${typeof press.choice === "string" ? press.choice : press.choice.guide}`;
     case "unknown": return press.id;
   }
@@ -149,6 +153,7 @@ export const buttonIds = {
   resumeTicket: "ticket:resume",
   rate: (ticketId: number, score: Score | "skip"): string => formatButtonId({ kind: "rate", ticketId, score }),
   forget: (yes: boolean): string => formatButtonId({ kind: "forget", yes }),
+  forgetAsk: "forget:ask",
   clarify: (guide: string): string => formatButtonId({ kind: "clarify", choice: { guide } }),
   clarifyOther: "clarify:other",
   clarifyPerson: "clarify:person",

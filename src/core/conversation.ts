@@ -26,7 +26,7 @@ import { MESSAGES } from "./messages.js";
 import { maskPersonalData } from "./privacy.js";
 import { ratingQuestion, TicketRelay } from "./relay.js";
 import { VOICE_TEXTS, voiceProblemText } from "./voice-texts.js";
-import { simplify, simplifyLabel } from "./text-match.js";
+import { asksToForget, simplify, simplifyLabel } from "./text-match.js";
 import { startDraft, type Core, type Draft, type SessionState, type TurnResult } from "./turn.js";
 import { LANGS, type Button, type Input, type Lang, type Reply, type VoiceProblem } from "./types.js";
 
@@ -50,6 +50,8 @@ export const LANGUAGE_NAMES: Readonly<Record<Lang, string>> = { lv: "Latviešu",
 interface Command {
   readonly name: string;
   readonly arg?: string;
+  /** The language the command was typed in, when words said it ("удалите мои данные"). */
+  readonly lang?: Lang;
 }
 
 /** The conversation router over an assistant and a set of flows. */
@@ -115,6 +117,7 @@ export class Conversation implements Core {
       case "ticket": return press.action === "end" ? e.end : e.backToSpecialist;
       case "rate": return press.score === "skip" ? e.skip : String(press.score);
       case "forget": return press.yes ? t.forget.yes : t.forget.no;
+      case "forgetAsk": return t.forget.ask;
       case "unknown": return undefined;
     }
   }
@@ -155,10 +158,14 @@ export class Conversation implements Core {
       if (simple === simplifyLabel(t.talkToPerson)) return { name: "person" };
       if (simple === simplifyLabel(t.language)) return { name: "language" };
     }
+    // "izdzēsiet manus datus", "удалите мои данные", "delete my data": the /forget confirmation.
+    const forgetIn = asksToForget(simple);
+    if (forgetIn) return { name: "forget", lang: forgetIn };
     return undefined;
   }
 
-  private command(d: Draft, { name, arg }: Command): void {
+  private command(d: Draft, { name, arg, lang }: Command): void {
+    if (lang) d.lang = lang;
     const t = MESSAGES[d.lang];
     switch (name) {
       case "start": {
@@ -304,6 +311,8 @@ export class Conversation implements Core {
         return this.answers.press(d, press);
       case "clarify":
         return this.answers.clarified(d, press);
+      case "forgetAsk":
+        return this.command(d, { name: "forget" });
       default:
         // Intake, ticket and /forget buttons out of their time, and ids nobody sent.
         return this.unknownButton(d);

@@ -9,7 +9,52 @@ import { MESSAGES } from "./messages.js";
 import { maskPersonalData } from "./privacy.js";
 import { hasWords, isLabel, isWord, normalisePhone, simplify } from "./text-match.js";
 import type { Core, Draft, FlowPosition, Intake } from "./turn.js";
-import { LANGS, type EscalationContext, type EscalationReason, type Input } from "./types.js";
+import { fold } from "../nlp/normalize.js";
+import { type EscalationContext, type EscalationReason, type Input, type Lang } from "./types.js";
+
+/** A parish as the intake knows it: an id and its name in each language. */
+interface ParishName {
+  readonly id: string;
+  readonly name: Readonly<Record<Lang, string>>;
+}
+
+/** Latin stems longer than this may have more letters of ending than a short one. */
+const LATIN_ENDING = 4;
+const CYRILLIC_ENDING = 6;
+
+/**
+ * The stems of a parish's name, folded: Latvian ("ozolniek" from "Ozolnieku pagasts", also read
+ * in Latin-typed Russian: "v ozolniekah"), English ("ozolnieki") and Russian ("озолниек" from
+ * "Озолниекская волость").
+ */
+function parishStems(p: ParishName): string[] {
+  const first = (name: string): string => fold(name).split(/\s+/)[0] ?? "";
+  const lv = first(p.name.lv).replace(/(?:as|es|u|a|e|s)$/u, "");
+  const en = first(p.name.en).replace(/(?:i|a|e|s)$/u, "");
+  const ru = first(p.name.ru).replace(/(?:ская|ской)$/u, "").replace(/[йь]$/u, "");
+  return [...new Set([lv, en, ru].filter((stem) => stem.length >= 3))];
+}
+
+/**
+ * The parish a resident typed, in any inflection ("dzīvoju Ozolniekos", "Elejā", "в Озолниеках",
+ * "v Eleje"), "other" for the city of Jelgava, or undefined when none (or more than one) is named.
+ */
+export function typedParish<P extends ParishName>(text: string, parishes: readonly P[]): P | "other" | undefined {
+  const words = fold(text).split(/[^\p{L}]+/u).filter((w) => w.length >= 3);
+  const found = new Set<P>();
+  for (const p of parishes) {
+    for (const stem of parishStems(p)) {
+      const max = /[a-z]/.test(stem) ? LATIN_ENDING : CYRILLIC_ENDING;
+      if (words.some((w) => w.startsWith(stem) && w.length - stem.length <= max)) found.add(p);
+    }
+  }
+  if (found.size === 1) return [...found][0];
+  if (found.size > 1) return undefined;
+  // Jelgava itself (not "Jelgavas novads", the whole municipality).
+  const city = words.some((w) => w.startsWith("jelgav") || w.startsWith("елгав"));
+  const county = words.some((w) => w.startsWith("novad") || w.startsWith("кра"));
+  return city && !county ? "other" : undefined;
+}
 
 /** Why the conversation goes to a person, with the flow's words or the label pressed. */
 export interface EscalationCause {
@@ -153,7 +198,8 @@ export class IntakeRunner {
         // A call back was asked for: the phone number comes next, not the choice of contact.
         const next = intake.contact === "phone" ? "phone" : "contact";
         if (press?.kind === "parish" && press.parish === undefined) return set({ step: next, parish: undefined });
-        const typed = simple !== "" ? parishes.find((p) => LANGS.some((l) => simplify(p.name[l]).split(" ")[0] === simple.split(" ")[0])) : undefined;
+        const typed = press === undefined && text !== undefined ? typedParish(text, parishes) : undefined;
+        if (typed === "other") return set({ step: next, parish: undefined });
         const parish = (press?.kind === "parish" ? parishes.find((p) => p.id === press.parish) : undefined) ?? typed;
         if (parish) return set({ step: next, parish: parish.id });
         break;

@@ -78,6 +78,8 @@ export interface Messages {
     readonly created: (number: string, centre: string, to?: string) => string;
     readonly callback: (phone: string) => string;
     readonly keepWriting: string;
+    /** After a call-back was asked for: the answer comes by phone, so only "add something here". */
+    readonly keepWritingPhone: string;
     readonly added: (number: string) => string;
     readonly alreadyOpen: (number: string) => string;
     readonly end: string;
@@ -93,7 +95,7 @@ export interface Messages {
     readonly skip: string;
     readonly commentThanks: string;
   };
-  readonly forget: { readonly confirm: string; readonly yes: string; readonly no: string; readonly done: string; readonly cancelled: string };
+  readonly forget: { readonly ask: string; readonly confirm: string; readonly yes: string; readonly no: string; readonly done: string; readonly cancelled: string };
   readonly words: Readonly<Record<"done" | "failed" | "repeat" | "back" | "menu", readonly string[]>>;
 }
 
@@ -192,6 +194,7 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
       created: (number, centre, to) => `✅ Jūsu jautājums nodots${to ? ` ${to}` : `: ${centre}`}. Pieteikuma numurs: ${number}.`,
       callback: (phone) => `Darbinieks Jums piezvanīs uz ${phone}.`,
       keepWriting: "Ja vēlaties ko piebilst, rakstiet šeit. Darbinieka atbilde atnāks šajā sarunā.",
+      keepWritingPhone: "Ja vēlaties ko piebilst, rakstiet šeit – darbinieks to redzēs pirms zvana.",
       added: (number) => `✉️ Pievienoju Jūsu pieteikumam ${number}.`,
       alreadyOpen: (number) => `Jūsu pieteikums ${number} jau ir atvērts. Rakstiet šeit – darbinieks to redzēs.`,
       end: "Beigt sarunu",
@@ -208,6 +211,7 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
       commentThanks: "Paldies! Jūsu komentārs saglabāts.",
     },
     forget: {
+      ask: "🗑️ Beigt un dzēst sarunu",
       confirm: "Vai dzēst visu, ko esmu saglabājis par Jums: sarunas, valodu un pieteikumus? To nevarēs atsaukt.",
       yes: "🗑️ Jā, dzēst",
       no: "Nē",
@@ -300,6 +304,7 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
       created: (number, centre, to) => `✅ Ваш вопрос передан${to ? ` ${to}` : `: ${centre}`}. Номер заявки: ${number}.`,
       callback: (phone) => `Сотрудник позвонит Вам по номеру ${phone}.`,
       keepWriting: "Если хотите что-то добавить, пишите здесь. Ответ сотрудника придёт в этот чат.",
+      keepWritingPhone: "Если хотите что-то добавить, пишите здесь – сотрудник увидит это перед звонком.",
       added: (number) => `✉️ Добавил к Вашей заявке ${number}.`,
       alreadyOpen: (number) => `Ваша заявка ${number} уже открыта. Пишите здесь – сотрудник увидит.`,
       end: "Закончить разговор",
@@ -316,6 +321,7 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
       commentThanks: "Спасибо! Ваш комментарий сохранён.",
     },
     forget: {
+      ask: "🗑️ Закончить и удалить разговор",
       confirm: "Удалить всё, что я сохранил о Вас: разговоры, язык и заявки? Отменить это будет нельзя.",
       yes: "🗑️ Да, удалить",
       no: "Нет",
@@ -408,6 +414,7 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
       created: (number, centre, to) => `✅ Your question has been passed on${to ? ` ${to}` : `: ${centre}`}. Request number: ${number}.`,
       callback: (phone) => `A member of staff will call you on ${phone}.`,
       keepWriting: "If you want to add something, write here. The answer will come in this chat.",
+      keepWritingPhone: "If you want to add something, write here – the member of staff will see it before calling.",
       added: (number) => `✉️ Added to your request ${number}.`,
       alreadyOpen: (number) => `Your request ${number} is already open. Write here – the member of staff will see it.`,
       end: "End the conversation",
@@ -424,6 +431,7 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
       commentThanks: "Thank you! Your comment has been saved.",
     },
     forget: {
+      ask: "🗑️ End and delete the conversation",
       confirm: "Delete everything I have saved about you: conversations, language and requests? This cannot be undone.",
       yes: "🗑️ Yes, delete",
       no: "No",

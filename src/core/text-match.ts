@@ -5,7 +5,7 @@
  */
 import { fold } from "../nlp/normalize.js";
 import { MESSAGES } from "./messages.js";
-import { LANGS } from "./types.js";
+import { LANGS, type Lang } from "./types.js";
 
 const simplified = new Map<string, string>();
 
@@ -48,4 +48,24 @@ export function normalisePhone(raw: string): string | undefined {
   const digits = raw.replace(/[\s().-]/g, "");
   const m = /^(?:\+?371|00371)?([2-9]\d{7})$/.exec(digits);
   return m ? `+371${m[1]}` : undefined;
+}
+
+/** Asking to delete one's data, in simplified text (short messages only). */
+const FORGET = [
+  // lv: (iz)dzēsiet / dzēst / nodzēsiet … manus datus / manu sarunu / mani
+  /(?:^| )(?:iz|no)?dzes\S*(?: \S+){0,2} (?:(?:visus )?(?:manus|manu|savus|savu) (?:dat|sarun|informacij|vestur|sarakst)\S*|mani|visu par mani)(?: |$)/u,
+  // ru: удалите / удалить / сотрите … мои данные / переписку / обо мне
+  /(?:^| )(?:удал|сотр|стер)\S*(?: \S+){0,2} (?:(?:все )?(?:мои|мою|моих|мой) (?:данн|переписк|разговор|истори|информаци|сообщени)\S*|меня|всё обо мне|все обо мне|обо мне)(?: |$)/u,
+  // en: delete / erase / remove / forget … my data / conversation / chat / me
+  /(?:^| )(?:delete|erase|remove|forget|wipe)(?: \S+){0,2} (?:(?:all )?my (?:data|details|conversation|chat|history|information|messages)|me|everything about me|all about me)(?: |$)/u,
+];
+
+/**
+ * The language of a (simplified) message that asks to delete the resident's data ("izdzēsiet
+ * manus datus", "удалите мои данные", "delete my data"), or undefined.
+ */
+export function asksToForget(simple: string): Lang | undefined {
+  if (simple.split(" ").length > 10) return undefined;
+  const i = FORGET.findIndex((re) => re.test(simple));
+  return i >= 0 ? LANGS[i] : undefined;
 }

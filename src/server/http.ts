@@ -236,7 +236,8 @@ export function createHttpApp(options: HttpOptions): Hono {
     // With a client message id the message is stored once: sent again, it gets the same replies.
     const messageId = parsed.data.messageId;
     const turn = await service.handle("web", resident.chatId, input, messageId ? { updateId: `${resident.chatId}:${messageId}`, keepReplies: true } : {});
-    return c.json({ lang: turn.lang, replies: toJsonReplies(turn.replies, options.voice?.canSpeak), ...(messageId ? { messageId, repeated: turn.duplicate } : {}) });
+    // `forgotten`: the resident's data was deleted (/forget confirmed); the browser drops its copy too.
+    return c.json({ lang: turn.lang, replies: toJsonReplies(turn.replies, options.voice?.canSpeak), ...(messageId ? { messageId, repeated: turn.duplicate } : {}), ...(turn.result?.forget ? { forgotten: true } : {}) });
   });
 
   api.get("/sessions/:id/events", session(true), async (c) => {

@@ -335,7 +335,8 @@ export class ConversationService {
       t.created(ticket.number, centre?.name[result.lang] ?? ticket.centre, centre?.to?.[result.lang]),
       ...(request.contact === "phone" && request.phone ? [t.callback(request.phone)] : []),
       ...[await this.#opening?.(ticket.centre, result.lang)].filter((x): x is string => Boolean(x)),
-      t.keepWriting,
+      // A call back: the answer comes by phone, so only say that more can be added here.
+      request.contact === "phone" && request.phone ? t.keepWritingPhone : t.keepWriting,
     ];
     return {
       ...result,

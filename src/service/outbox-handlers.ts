@@ -9,6 +9,7 @@ import type { SlackChannel, SlackThreads } from "../channels/slack.js";
 import type { Conversation } from "../core/conversation.js";
 import { MESSAGES } from "../core/messages.js";
 import { endTicketButton } from "../core/relay.js";
+import type { Reply } from "../core/types.js";
 import type { TicketService } from "../staff/tickets.js";
 import type { ConversationService } from "./conversations.js";
 import type { FailedJob, OutboxHandlers } from "./outbox.js";
@@ -36,10 +37,13 @@ export function residentHandlers(deps: ResidentHandlerDeps): OutboxHandlers {
     "resident.staff-reply": async (payload, job) => {
       const found = await target(payload.ticketId);
       if (!found) return;
-      const t = MESSAGES[found.ticket.lang].escalation;
-      const reply = payload.kind === "joined"
+      const lang = found.ticket.lang;
+      const t = MESSAGES[lang].escalation;
+      // A member of staff's message carries its author (name and centre): channels show it apart from the bot's.
+      const centre = deps.conversation().assistant.knowledge.centres?.centres.find((c) => c.id === found.ticket.centre)?.name[lang];
+      const reply: Reply = payload.kind === "joined"
         ? { text: t.joined(payload.staff), buttons: [] }
-        : { text: `${t.fromStaff(payload.staff)}\n${payload.text ?? ""}`, buttons: [endTicketButton(found.ticket.lang)] };
+        : { text: payload.text ?? "", buttons: [endTicketButton(lang)], from: { name: payload.staff, ...(centre ? { centre } : {}) } };
       await service.deliver(found.residentId, [reply], { job });
     },
     "resident.closed": async (payload, job) => {

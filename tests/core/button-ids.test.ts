@@ -26,6 +26,7 @@ const press: fc.Arbitrary<ButtonPress> = fc.oneof(
   fc.tuple(fc.integer({ min: 1, max: 2 ** 40 }), fc.constantFrom(1, 2, 3, 4, 5, "skip") as fc.Arbitrary<1 | 2 | 3 | 4 | 5 | "skip">)
     .map(([ticketId, score]): ButtonPress => ({ kind: "rate", ticketId, score })),
   fc.boolean().map((yes): ButtonPress => ({ kind: "forget", yes })),
+  fc.constant<ButtonPress>({ kind: "forgetAsk" }),
 );
 
 describe("button ids", () => {

@@ -246,6 +246,47 @@ describe("Conversation: main actions and commands", () => {
     expect(new Chat().text(story).state.intake?.context.lastQuestion).toBe(story);
   });
 
+  it("a parish typed in any inflection or in Russian is recognised; the buttons stay", () => {
+    const parishAsked = (lang: Lang = "lv"): Chat => {
+      const chat = new Chat(conversation, lang);
+      chat.command("person");
+      chat.press(buttonIds.intakeConfirm(true));
+      expect(chat.state.intake?.step).toBe("parish");
+      expect(ids(chat.last).filter((id) => id.startsWith("parish:"))).toHaveLength(17);
+      return chat;
+    };
+    const cases: [string, string | undefined, Lang?][] = [
+      ["dzīvoju Ozolniekos", "ozolnieku"], ["Elejā", "elejas"], ["es esmu no kalnciema", "kalnciema"], ["Zaļeniekos", "zalenieku"],
+      ["Līvbērzē", "livberzes"], ["Lielplatonē", "lielplatones"], ["Platonē", "platones"], ["Sesavas pagastā", "sesavas"],
+      ["живу в Озолниеках", "ozolnieku", "ru"], ["Элея", "elejas", "ru"], ["ja zhivu v ozolniekah", "ozolnieku", "ru"], ["v Eleje", "elejas", "ru"],
+      ["I live in Ozolnieki", "ozolnieku", "en"],
+    ];
+    for (const [text, parish, lang] of cases) {
+      const r = parishAsked(lang).text(text);
+      expect(r.state.intake, text).toMatchObject({ step: "contact", parish });
+    }
+    // Jelgava itself is "another place"; words that name no parish show the buttons again.
+    expect(parishAsked().text("dzīvoju Jelgavā").state.intake).toMatchObject({ step: "contact" });
+    expect(parishAsked().text("dzīvoju Jelgavā").state.intake?.parish).toBeUndefined();
+    const unknown = parishAsked().text("laukos pie meža");
+    expect(unknown.state.intake?.step).toBe("parish");
+    expect(ids(unknown).filter((id) => id.startsWith("parish:"))).toHaveLength(17);
+  });
+
+  it("asking in words to delete one's data leads to the /forget confirmation, in that language", () => {
+    for (const [text, lang] of [["izdzēsiet manus datus", "lv"], ["Lūdzu, dzēsiet manu sarunu!", "lv"], ["удалите мои данные", "ru"], ["delete my data", "en"]] as const) {
+      const r = new Chat().text(text);
+      expect(r.state.forgetAsked, text).toBe(true);
+      expect(texts(r), text).toEqual([MESSAGES[lang].forget.confirm]);
+    }
+    for (const text of ["kā dzēst manu kontu internetbankā?", "как удалить мои фото с телефона", "how do I delete my facebook account"]) {
+      expect(new Chat().text(text).state.forgetAsked, text).toBeUndefined();
+    }
+    const asked = new Chat().press(buttonIds.forgetAsk);
+    expect(texts(asked)).toEqual([MESSAGES.lv.forget.confirm]);
+    expect(conversation.labelOf(buttonIds.forgetAsk, "lv")).toBe("🗑️ Beigt un dzēst sarunu");
+  });
+
   it("/person outside a flow asks for a person without a flow", () => {
     const r = new Chat().command("person");
     expect(r.intent).toBe("escalate");

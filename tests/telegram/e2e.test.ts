@@ -4,6 +4,7 @@ import type { InlineKeyboardMarkup } from "grammy/types";
 import { FakeTelegram, type BotMessage } from "../support/fake-telegram.js";
 import { startTestApp } from "../support/app.js";
 import { eventsOf } from "../support/store-inspect.js";
+import { MESSAGES } from "../../src/core/messages.js";
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -162,6 +163,44 @@ describe("Telegram end to end (long polling against a local Bot API server)", ()
     expect(transcript.filter((t) => t.direction === "in").map((t) => t.text)).toEqual(["/help", "/menu"]);
   });
 
+  it("replaces the pressed message's buttons with the chosen one, which still works", async () => {
+    const chat = 120;
+    await say(fake, chat, "/start e-invoices", 2);
+    const question = lastWithButtons(fake, chat);
+    expect(inline(question).length).toBeGreaterThan(2);
+    const [next] = await press(fake, chat, /Ūdens, siltums, atkritumi/);
+    // The edit may land just after the answer: wait for it.
+    for (let i = 0; i < 100 && inline(fake.messages(chat).find((m) => m.message_id === question.message_id)).length !== 1; i++) await new Promise((r) => setTimeout(r, 20));
+    const edited = fake.messages(chat).find((m) => m.message_id === question.message_id);
+    expect(inline(edited).map((b) => b.text)).toEqual(["✔️ 💧 Ūdens, siltums, atkritumi (JNKU)"]);
+    expect(edited?.editCount).toBe(1);
+    expect(fake.calls("editMessageReplyMarkup").length).toBeGreaterThanOrEqual(1);
+    // The newest message keeps all its buttons; the chosen one on the old message still answers.
+    expect(inline(next).length).toBeGreaterThan(1);
+    const before = fake.messages(chat).length;
+    fake.pressButton(chat, question.message_id, inline(edited)[0]?.callback_data as string);
+    const [again] = (await fake.waitForMessages(chat, before + 1)).slice(before);
+    expect(again?.plainText).toBe(next?.plainText);
+  });
+
+  it("confirms a call back in Russian without promising the answer in the chat", async () => {
+    const chat = 121;
+    await say(fake, chat, "/language");
+    await press(fake, chat, /Русский/, 2);
+    await say(fake, chat, "/person");
+    await press(fake, chat, /Да, передать/);
+    await press(fake, chat, /Озолниекская/);
+    await press(fake, chat, /Позвонить мне/);
+    const before = fake.messages(chat).length;
+    fake.sendContact(chat, "+371 20000002");
+    await fake.waitForMessages(chat, before + 2);
+    await press(fake, chat, /Согласен/);
+    const [created] = await say(fake, chat, "Не могу открыть e-adrese");
+    expect(created?.plainText).toMatch(/позвонит Вам по номеру \+37120000002/);
+    expect(created?.plainText).not.toMatch(/придёт в этот чат/);
+    expect(created?.plainText).toContain(MESSAGES.ru.escalation.keepWritingPhone);
+  });
+
   it("hands a resident to a person: intake with the share-number button, a ticket, a staff reply in the chat, a rating", async () => {
     const chat = 110;
     await say(fake, chat, "/person");
@@ -179,6 +218,9 @@ describe("Telegram end to end (long polling against a local Bot API server)", ()
     const [created] = await say(fake, chat, "Nevaru atvērt e-adresi");
     expect(created?.plainText).toMatch(/Pieteikuma numurs: JN-\d{6}/);
     expect(created?.plainText).toMatch(/piezvanīs uz \+37120000001/);
+    // A call back: it does not also promise the answer in this chat.
+    expect(created?.plainText).not.toMatch(/atnāks šajā sarunā/);
+    expect(created?.plainText).toContain(MESSAGES.lv.escalation.keepWritingPhone);
     const resident = await app.store.resident("telegram", String(chat));
     const ticket = await app.desk.openTicketOf(resident.id);
     expect(ticket).toMatchObject({ contact: "phone", parish: "ozolnieku", centre: "cenu-ozolnieku", channel: "telegram" });
@@ -188,7 +230,9 @@ describe("Telegram end to end (long polling against a local Bot API server)", ()
     const count = fake.messages(chat).length;
     await app.desk.reply(anna, ticket?.id as number, "Labdien! Zvanīšu pēc 10 minūtēm.");
     const arrived = await fake.waitForMessages(chat, count + 2);
-    expect(arrived.slice(count).map((m) => m.plainText)).toEqual(["👤 Anna no klientu centra pievienojās sarunai.", "👤 Anna:\nLabdien! Zvanīšu pēc 10 minūtēm."]);
+    // The member of staff's message looks different from the bot's: name and centre in bold, the text quoted.
+    expect(arrived.slice(count).map((m) => m.plainText)).toEqual(["👤 Anna no klientu centra pievienojās sarunai.", "👤 Anna · Cenu un Ozolnieku pagasta apvienības pārvalde\nLabdien! Zvanīšu pēc 10 minūtēm."]);
+    expect(arrived.at(-1)?.text).toBe("<b>👤 Anna · Cenu un Ozolnieku pagasta apvienības pārvalde</b>\n<blockquote>Labdien! Zvanīšu pēc 10 minūtēm.</blockquote>");
     // A photo goes to the member of staff as an attachment they can open.
     const photo = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
     const sentBefore = fake.messages(chat).length;
