@@ -7,7 +7,7 @@
 import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
 import { Hono } from "hono";
-import { createSlackChannel, type SlackChannel } from "./channels/slack.js";
+import type { SlackChannel } from "./channels/slack.js";
 import { createTelegramChannel, type TelegramChannel } from "./channels/telegram.js";
 import type { Config } from "./config.js";
 import { Conversation } from "./core/conversation.js";
@@ -152,6 +152,8 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   if (config.slack) {
     const threads = new PgSlackThreads(database.pool);
     const channels = config.slack.channels;
+    // Bolt is loaded only when Slack is configured (about 20 MB of memory otherwise unused).
+    const { createSlackChannel } = await import("./channels/slack.js");
     slack = createSlackChannel({
       botToken: config.slack.botToken, signingSecret: config.slack.signingSecret,
       ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),

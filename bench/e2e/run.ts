@@ -129,12 +129,21 @@ async function measure(name: string, kind: "echo" | "digipaligs", scripts: Resid
   }
 }
 
+/** Every round of one bot, and the round that shows in the table. */
+export interface EndToEndSeries {
+  /** The fastest round without problems (or a round with problems, which always shows). */
+  readonly best: EndToEndRow;
+  readonly rounds: readonly EndToEndRow[];
+  /** Throughput ÷ the echo bot's in the same round, per round (the echo bot's own: 1). */
+  readonly ratios: readonly number[];
+}
+
 /**
  * Runs the benchmark with `residents` residents of 10 messages each. The bots take turns for
- * `rounds` rounds and each keeps its best round, so that a noisy moment on a shared machine does
- * not decide the comparison.
+ * `rounds` rounds, so that a noisy moment on a shared machine does not decide the comparison:
+ * each bot's ratio to the echo bot is taken per round (the median is the figure to compare).
  */
-export async function runEndToEnd(residents = 200, databaseUrl?: string, rounds = 3): Promise<EndToEndRow[]> {
+export async function runEndToEnd(residents = 200, databaseUrl?: string, rounds = 3): Promise<EndToEndSeries[]> {
   const content = await loadContent(path.join(ROOT, "knowledge"), path.join(ROOT, "flows"));
   const conversation = new Conversation({ assistant: new Assistant({ knowledge: content.knowledge }), flows: content.flows });
   const ours = expectedScripts(conversation, residents);
@@ -143,14 +152,14 @@ export async function runEndToEnd(residents = 200, databaseUrl?: string, rounds 
     ["DigiPalīgs, embedded PGlite", () => measure("DigiPalīgs, embedded PGlite", "digipaligs", ours)],
     ...(databaseUrl ? [["DigiPalīgs, PostgreSQL server", () => measure("DigiPalīgs, PostgreSQL server", "digipaligs", ours, databaseUrl)] as [string, () => Promise<EndToEndRow>]] : []),
   ];
-  const best = new Map<string, EndToEndRow>();
+  const all = new Map<string, EndToEndRow[]>(plans.map(([name]) => [name, []]));
   for (let round = 0; round < rounds; round++) {
-    for (const [name, run] of plans) {
-      const row = await run();
-      const previous = best.get(name);
-      // A round with problems always shows; otherwise the fastest round counts.
-      if (!previous || row.problems.length > 0 || (previous.problems.length === 0 && row.throughput > previous.throughput)) best.set(name, row);
-    }
+    for (const [name, run] of plans) all.get(name)?.push(await run());
   }
-  return plans.map(([name]) => best.get(name) as EndToEndRow);
+  const echo = all.get(plans[0]?.[0] as string) as EndToEndRow[];
+  return plans.map(([name]) => {
+    const list = all.get(name) as EndToEndRow[];
+    const best = list.find((r) => r.problems.length > 0) ?? list.reduce((a, b) => (b.throughput > a.throughput ? b : a));
+    return { best, rounds: list, ratios: list.map((r, i) => r.throughput / ((echo[i] as EndToEndRow).throughput || 1)) };
+  });
 }

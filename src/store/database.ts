@@ -9,10 +9,12 @@
  * (see {@link DataDirLock}).
  * @module
  */
-import { mkdir } from "node:fs/promises";
+import { mkdir, readdir, rm } from "node:fs/promises";
+import path from "node:path";
 import pg from "pg";
 import type { Logger } from "../log.js";
 import { DataDirLock } from "./data-dir-lock.js";
+import { extractTemplate, loadTemplate, TEMPLATE_FILE } from "./pglite-template.js";
 
 /** Where the data lives. */
 export type DatabaseTarget =
@@ -36,6 +38,8 @@ export interface OpenOptions {
   readonly purpose?: string;
   /** Called while a new embedded database is prepared (the first start takes a few seconds). */
   readonly onPrepare?: (message: string) => void;
+  /** Another prepared cluster for a new embedded database (tests); see src/store/pglite-template.ts. */
+  readonly templateFile?: string;
 }
 
 /** How long a request waits for a connection before it fails (the server is away). */
@@ -100,6 +104,57 @@ class PglitePool extends pg.Pool {
   }
 }
 
+/**
+ * PostgreSQL settings of the embedded database, on top of PGlite's own. PGlite reserves
+ * PostgreSQL's default 128 MB of shared buffers inside its WebAssembly memory, and all of it
+ * becomes resident memory as pages are read; one process with one connection needs far less.
+ * 16 MB holds the hot part of a year's indexes (bench/year.ts); the rest comes from the file
+ * system cache, as on a server.
+ */
+export const PGLITE_SETTINGS: Readonly<Record<string, string>> = {
+  shared_buffers: "16MB",
+  wal_buffers: "1MB",
+  temp_buffers: "2MB",
+};
+
+/** Files and folders in `dir` now (to undo a half-written first start). */
+async function entries(dir: string): Promise<Set<string>> {
+  return new Set(await readdir(dir).catch(() => []));
+}
+
+/** Opens PGlite; a new database starts from the prepared template when there is one. */
+async function openPglite(dataDir: string | undefined, log: Logger | undefined, templateFile = TEMPLATE_FILE): Promise<import("@electric-sql/pglite").PGlite> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const startParams = [...PGlite.defaultStartParams, ...Object.entries(PGLITE_SETTINGS).flatMap(([k, v]) => ["-c", `${k}=${v}`])];
+  const start = async (loadDataDir?: Blob): Promise<import("@electric-sql/pglite").PGlite> => {
+    const db = new PGlite(dataDir, { startParams, ...(loadDataDir ? { loadDataDir } : {}) });
+    try {
+      await db.waitReady;
+    } catch (error) {
+      await db.close().catch(() => undefined);
+      throw error;
+    }
+    return db;
+  };
+  if (!dataDir) {
+    const template = await loadTemplate(templateFile);
+    return template ? start(template).catch(() => start()) : start();
+  }
+  if (!await DataDirLock.isEmpty(dataDir)) return start();
+  const before = await entries(dataDir);
+  try {
+    if (await extractTemplate(dataDir, templateFile)) return await start();
+  } catch (error) {
+    // A template of another PostgreSQL version (PGlite was upgraded): PGlite's initdb instead,
+    // after removing what the attempt wrote (nothing that was in the folder before).
+    log?.warn("the prepared database template did not load; running initdb instead (npm run db:template renews it)", { error });
+    for (const name of await entries(dataDir)) {
+      if (!before.has(name)) await rm(path.join(dataDir, name), { recursive: true, force: true });
+    }
+  }
+  return start();
+}
+
 /** Opens the database. PGlite without `dataDir` keeps its data in memory (tests). */
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
   if (target.kind === "postgres") {
@@ -109,7 +164,6 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     guard(pool, options.log);
     return { pool, kind: "postgres", connection: { ...connection, connectionTimeoutMillis: CONNECT_TIMEOUT_MS }, close: () => pool.end() };
   }
-  const { PGlite } = await import("@electric-sql/pglite");
   const { createPgConfig } = await import("@electric-sql/pglite/node-postgres");
   let lock: DataDirLock | undefined;
   if (target.dataDir) {
@@ -118,10 +172,9 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
   }
   try {
     if (target.dataDir && options.onPrepare && await DataDirLock.isEmpty(target.dataDir)) {
-      options.onPrepare(`preparing the embedded database in ${target.dataDir} (first start only; this takes about 10 seconds)…`);
+      options.onPrepare(`preparing the embedded database in ${target.dataDir} (first start only; this takes a few seconds)…`);
     }
-    const db = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
-    await db.waitReady;
+    const db = await openPglite(target.dataDir, options.log, options.templateFile);
     const pool = new PglitePool({ ...(createPgConfig(db) as unknown as pg.PoolConfig), idleTimeoutMillis: 0 });
     guard(pool, options.log);
     return {

@@ -1,0 +1,127 @@
+/**
+ * The footprint benchmark: starts the real app (`node --import tsx src/main.ts`, no tokens) as a
+ * child process on an empty data folder, measures the time until it answers a web chat message,
+ * its resident memory when idle (VmRSS of the node process from /proc), then stops it with
+ * SIGTERM and measures the same for a restart on the same folder.
+ * @module
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+/** One start of the app. */
+export interface StartMeasure {
+  /** From spawning the process until a web chat message got its reply. */
+  readonly answerMs: number;
+  /** VmRSS after the start, once the process has been idle for a while. */
+  readonly idleRssMb: number;
+  /** The highest VmRSS seen while starting (VmHWM). */
+  readonly startPeakRssMb: number;
+}
+
+/** What {@link runFootprint} measured. */
+export interface FootprintResult {
+  readonly first: StartMeasure;
+  readonly restart: StartMeasure;
+  /** More restarts, so that the start time has a median on a loaded machine. */
+  readonly restarts: readonly StartMeasure[];
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/** VmRSS and VmHWM of a process in MB (Linux). */
+export async function procMemory(pid: number): Promise<{ rssMb: number; hwmMb: number }> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const kb = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
+  return { rssMb: kb("VmRSS") / 1024, hwmMb: kb("VmHWM") / 1024 };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sends one web chat message and resolves when it got a reply; rejects while the app is not up. */
+async function chatOnce(base: string): Promise<void> {
+  const created = await fetch(`${base}/api/chat/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: "{\"lang\":\"lv\"}" });
+  if (created.status !== 201) throw new Error(`session: ${created.status}`);
+  const { id, token } = await created.json() as { id: string; token: string };
+  const answered = await fetch(`${base}/api/chat/sessions/${id}/messages`, {
+    method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ text: "kā deklarēt dzīvesvietu" }),
+  });
+  const body = await answered.json() as { replies?: unknown[] };
+  if (answered.status !== 200 || !body.replies?.length) throw new Error(`message: ${answered.status}`);
+}
+
+async function startOnce(dataDir: string, idleMs: number): Promise<StartMeasure> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const t0 = performance.now();
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" };
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout?.on("data", (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  let exited = false;
+  child.once("exit", () => {
+    exited = true;
+  });
+  try {
+    for (;;) {
+      if (exited) throw new Error(`the app exited while starting: ${stderr}`);
+      if (performance.now() - t0 > 120_000) throw new Error("the app did not answer within 120 s");
+      try {
+        await chatOnce(base);
+        break;
+      } catch {
+        await sleep(25);
+      }
+    }
+    const answerMs = performance.now() - t0;
+    await sleep(idleMs);
+    const { rssMb, hwmMb } = await procMemory(child.pid as number);
+    return { answerMs, idleRssMb: rssMb, startPeakRssMb: hwmMb };
+  } finally {
+    await stopChild(child, () => exited);
+  }
+}
+
+async function stopChild(child: ChildProcess, exited: () => boolean): Promise<void> {
+  if (exited()) return;
+  const done = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+  await done;
+  clearTimeout(timer);
+}
+
+/**
+ * Starts the app on a new empty data folder, then `restarts` more times on the same folder.
+ * `idleMs` is how long it idles before its memory is read.
+ */
+export async function runFootprint(restarts = 3, idleMs = 3000): Promise<FootprintResult> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), "digipaligs-footprint-"));
+  try {
+    const first = await startOnce(dataDir, idleMs);
+    const later: StartMeasure[] = [];
+    for (let i = 0; i < Math.max(1, restarts); i++) later.push(await startOnce(dataDir, idleMs));
+    return { first, restart: later[0] as StartMeasure, restarts: later };
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
