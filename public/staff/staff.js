@@ -25,6 +25,7 @@ import "./pages/try.js";
 import "./pages/guides.js";
 import "./pages/unanswered.js";
 import "./pages/dashboard.js";
+import "./pages/accounts.js";
 
 const root = document.documentElement;
 
@@ -43,6 +44,14 @@ const ui = {
   username: $("username"),
   password: $("password"),
   pageNav: $("page-nav"),
+  passwordView: $("password-view"),
+  passwordForm: $("password-form"),
+  passwordTitle: $("password-title"),
+  passwordError: $("password-error"),
+  passwordCurrent: $("password-current"),
+  passwordNew: $("password-new"),
+  passwordRepeat: $("password-repeat"),
+  passwordButton: $("password-button"),
 };
 
 let busy = false;
@@ -57,6 +66,7 @@ function setView(view) {
   root.setAttribute("data-staff", view);
   ui.loading.hidden = view !== "loading";
   ui.loginView.hidden = view !== "login";
+  ui.passwordView.hidden = view !== "password";
   ui.userBar.hidden = view !== "console";
   ui.pageNav.hidden = view !== "console" || router.pages.length < 2;
   if (view !== "console") hideAllPages();
@@ -109,7 +119,8 @@ async function login(event) {
     const data = await request("POST", "api/staff/login", { username, password });
     setBusy(ui.loginButton, false);
     ui.password.value = "";
-    await startConsole(data, true);
+    if (data && data.mustChangePassword === true) showPasswordChange(data, password);
+    else await startConsole(data, true);
   } catch (error) {
     setBusy(ui.loginButton, false);
     showAlert(ui.loginError, error.status === 401 ? ERRORS.invalid_credentials : errorText(error));
@@ -132,6 +143,54 @@ async function logout() {
   stopConsole();
   history.replaceState(null, "", location.pathname + location.search);
   showLogin("Jūs izgājāt no darbinieku pults.", null);
+}
+
+/** A one-time password: the staff member chooses their own before the console opens. */
+function showPasswordChange(data, oneTime) {
+  session.csrf = typeof data.csrfToken === "string" ? data.csrfToken : "";
+  setView("password");
+  document.title = "Izvēlieties savu paroli · Darbinieku pults · DigiPalīgs";
+  hideAlert(ui.passwordError);
+  ui.passwordCurrent.value = oneTime || "";
+  ui.passwordNew.value = "";
+  ui.passwordRepeat.value = "";
+  ui.passwordTitle.focus();
+}
+
+async function changePassword(event) {
+  event.preventDefault();
+  if (busy) return;
+  const current = ui.passwordCurrent.value;
+  const next = ui.passwordNew.value;
+  if (!current) return showAlert(ui.passwordError, "Ierakstiet vienreizējo paroli, ar kuru ienācāt.");
+  if (next.length < 10) {
+    showAlert(ui.passwordError, "Jaunajai parolei vajag vismaz 10 rakstzīmes.");
+    ui.passwordNew.focus();
+    return;
+  }
+  if (next !== ui.passwordRepeat.value) {
+    showAlert(ui.passwordError, "Abas jaunās paroles nesakrīt. Ierakstiet to pašu paroli abos laukos.");
+    ui.passwordRepeat.focus();
+    return;
+  }
+  if (next === current) return showAlert(ui.passwordError, "Jaunajai parolei jāatšķiras no vienreizējās.");
+  setBusy(ui.passwordButton, true);
+  try {
+    await request("POST", "api/staff/password", { currentPassword: current, newPassword: next });
+    const me = await request("GET", "api/staff/me");
+    setBusy(ui.passwordButton, false);
+    ui.passwordCurrent.value = "";
+    ui.passwordNew.value = "";
+    ui.passwordRepeat.value = "";
+    await startConsole(me, true);
+  } catch (error) {
+    setBusy(ui.passwordButton, false);
+    if (error.status === 401 && error.code !== "invalid_credentials") {
+      showLogin(null, ERRORS.unauthorized);
+      return;
+    }
+    showAlert(ui.passwordError, error.code === "invalid_credentials" ? "Vienreizējā parole nav pareiza." : errorText(error));
+  }
 }
 
 async function startConsole(data, focus) {
@@ -171,7 +230,8 @@ async function boot() {
   setView("loading");
   try {
     const data = await request("GET", "api/staff/me");
-    await startConsole(data, false);
+    if (data && data.mustChangePassword === true) showPasswordChange(data, "");
+    else await startConsole(data, false);
   } catch (error) {
     if (error.status === 401) showLogin(null, null);
     else showLogin(null, errorText(error));
@@ -180,6 +240,7 @@ async function boot() {
 
 function wire() {
   ui.loginForm.addEventListener("submit", login);
+  ui.passwordForm.addEventListener("submit", (event) => void changePassword(event));
   ui.logout.addEventListener("click", () => void logout());
   window.addEventListener("hashchange", () => {
     if (session.staff) routePage(true);

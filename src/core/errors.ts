@@ -9,11 +9,17 @@
 /** Codes of a refused ticket-desk operation. */
 export type DeskErrorCode = "not_found" | "forbidden" | "already_claimed" | "not_yours" | "closed" | "unknown_centre" | "bad_request";
 
+/**
+ * Codes of a refused account change: the username is taken; the change would leave no active
+ * admin (or an admin would lock themselves out); no such account; the input is not valid.
+ */
+export type AccountErrorCode = "account_exists" | "last_admin" | "not_found" | "bad_request";
+
 /** Codes of a refused or malformed request (web chat, staff API, Slack requests). */
 export type RequestErrorCode = "bad_request" | "not_found" | "payload_too_large" | "unsupported_media_type" | "too_many_requests";
 
 /** Codes of a caller who is not (or not enough) signed in. */
-export type AuthErrorCode = "unauthorized" | "csrf_failed" | "forbidden" | "invalid_credentials" | "too_many_attempts";
+export type AuthErrorCode = "unauthorized" | "csrf_failed" | "forbidden" | "invalid_credentials" | "too_many_attempts" | "password_change_required";
 
 /** Codes of a remote service that failed: it answered with a refusal, or could not be reached. */
 export type RemoteErrorCode = "slack_refused" | "slack_network";
@@ -39,6 +45,7 @@ export type ErrorCode =
   | ContentEditErrorCode
   | "usage"
   | DeskErrorCode
+  | AccountErrorCode
   | RequestErrorCode
   | AuthErrorCode
   | RemoteErrorCode
@@ -95,6 +102,14 @@ export class ContentEditError extends AppError {
     this.path = path;
     this.problems = detail.problems ?? [];
     this.current = detail.current ?? null;
+  }
+}
+
+/** An admin's change to a staff account was refused; the message says why. */
+export class AccountError extends AppError {
+  declare readonly code: AccountErrorCode;
+  constructor(code: AccountErrorCode, message: string) {
+    super(code, message);
   }
 }
 

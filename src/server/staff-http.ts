@@ -28,12 +28,20 @@ import { PUBLIC_DIR } from "./http.js";
 const COOKIE = "dp_staff";
 
 /** What the sign-in check sets on the context: the staff member and their CSRF token. */
-type StaffEnv = { Variables: { staff: StaffMember; csrfToken: string } };
+type StaffEnv = { Variables: { staff: StaffMember; csrfToken: string; mustChangePassword: boolean } };
+
+/** What a staff member with a one-time password may do before setting their own. */
+const BEFORE_OWN_PASSWORD = new Set(["/api/staff/me", "/api/staff/logout", "/api/staff/password"]);
 
 const Login = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(500) }).strict();
 const Text = z.object({ text: z.string().min(1).max(4000) }).strict();
 const Transfer = z.object({ centre: z.string().min(1).max(100) }).strict();
 const Close = z.object({ reason: z.string().min(1).max(500) }).strict();
+const RoleSchema = z.enum(["agent", "editor", "admin"]);
+const Centres = z.array(z.string().min(1).max(100)).max(50);
+const NewAccountBody = z.object({ username: z.string().min(1).max(100), displayName: z.string().min(1).max(100), role: RoleSchema, centres: Centres }).strict();
+const AccountChangesBody = z.object({ displayName: z.string().min(1).max(100), role: RoleSchema, centres: Centres, active: z.boolean() }).partial().strict();
+const PasswordBody = z.object({ currentPassword: z.string().min(1).max(500), newPassword: z.string().min(1).max(500) }).strict();
 
 const isDay = (s: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 const addDays = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
@@ -97,9 +105,18 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
     if (c.req.method !== "GET" && c.req.header("x-csrf-token") !== session.csrfToken) {
       throw new AuthError("csrf_failed", "The request did not carry the right x-csrf-token header.");
     }
+    if (session.mustChangePassword && !BEFORE_OWN_PASSWORD.has(c.req.path)) {
+      throw new AuthError("password_change_required", "Set your own password first (POST /api/staff/password).");
+    }
     c.set("staff", session.staff);
     c.set("csrfToken", session.csrfToken);
+    c.set("mustChangePassword", session.mustChangePassword);
     options.presence?.seen(session.staff.id);
+    await next();
+  });
+  /** Admins only (after {@link signedIn}). */
+  const adminsOnly = createMiddleware<StaffEnv>(async (c, next) => {
+    if (c.var.staff.role !== "admin") throw new AuthError("forbidden", "Only admins can manage accounts.");
     await next();
   });
   /** Editors and admins only (after {@link signedIn}). */
@@ -137,7 +154,7 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
     }
     const secure = typeof options.secureCookies === "function" ? options.secureCookies(c) : options.secureCookies === true;
     setCookie(c, COOKIE, result.token, { httpOnly: true, sameSite: "Strict", path: "/", secure, maxAge: 12 * 3600 });
-    return c.json({ csrfToken: result.csrfToken, staff: result.staff });
+    return c.json({ csrfToken: result.csrfToken, staff: result.staff, mustChangePassword: result.mustChangePassword });
   });
   api.post("/logout", signedIn, async (c) => {
     const token = getCookie(c, COOKIE);
@@ -146,14 +163,52 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
     return c.body(null, 204);
   });
   // An admin lets a locked username log in again before the 15 minutes are over.
-  api.post("/accounts/:username/unlock", signedIn, async (c) => {
-    if (c.var.staff.role !== "admin") throw new AuthError("forbidden", "Only admins can unlock accounts.");
+  api.post("/accounts/:username/unlock", signedIn, adminsOnly, async (c) => {
     const username = c.req.param("username").trim().toLowerCase();
-    const cleared = await accounts.unlock(username);
+    const cleared = await accounts.unlockBy(c.var.staff, username);
     log.info("staff login unlocked by an admin", { username, by: c.var.staff.username, cleared });
     return c.json({ username, cleared });
   });
-  api.get("/me", signedIn, (c) => c.json({ csrfToken: c.var.csrfToken, staff: c.var.staff }));
+  /** Refuses centre ids that are not in centres.yaml. */
+  const knownCentres = (ids: readonly string[] | undefined): void => {
+    if (!ids) return;
+    const known = new Set((options.centres()?.centres ?? []).map((x) => x.id));
+    const unknown = ids.filter((x) => !known.has(x));
+    if (unknown.length > 0) throw new RequestError("bad_request", `Unknown centre(s): ${unknown.join(", ")}.`);
+  };
+  api.get("/accounts", signedIn, adminsOnly, async (c) => c.json({ accounts: await accounts.list() }));
+  api.get("/accounts/log", signedIn, adminsOnly, async (c) => c.json({ entries: await accounts.accountLog() }));
+  api.post("/accounts", signedIn, adminsOnly, async (c) => {
+    const body = NewAccountBody.safeParse(await json(c));
+    if (!body.success) throw new RequestError("bad_request", "Send {\"username\", \"displayName\", \"role\": \"agent\" | \"editor\" | \"admin\", \"centres\": [\"<centre id>\"…]}.");
+    knownCentres(body.data.centres);
+    const created = await accounts.create(c.var.staff, body.data);
+    log.info("staff account created by an admin", { username: created.account.username, role: created.account.role, by: c.var.staff.username });
+    return c.json(created, 201);
+  });
+  api.patch("/accounts/:username", signedIn, adminsOnly, async (c) => {
+    const body = AccountChangesBody.safeParse(await json(c));
+    if (!body.success) throw new RequestError("bad_request", "Send any of {\"displayName\", \"role\", \"centres\", \"active\"}.");
+    knownCentres(body.data.centres);
+    const username = c.req.param("username").trim().toLowerCase();
+    const account = await accounts.update(c.var.staff, username, body.data);
+    log.info("staff account changed by an admin", { username, by: c.var.staff.username });
+    return c.json({ account });
+  });
+  api.post("/accounts/:username/reset-password", signedIn, adminsOnly, async (c) => {
+    const username = c.req.param("username").trim().toLowerCase();
+    const reset = await accounts.resetPassword(c.var.staff, username);
+    log.info("staff password reset by an admin", { username, by: c.var.staff.username });
+    return c.json(reset);
+  });
+  api.post("/password", signedIn, async (c) => {
+    const body = PasswordBody.safeParse(await json(c));
+    if (!body.success) throw new RequestError("bad_request", "Send {\"currentPassword\", \"newPassword\"}.");
+    const changed = await accounts.changePassword(c.var.staff, getCookie(c, COOKIE) ?? "", body.data.currentPassword, body.data.newPassword);
+    if (!changed) throw new AuthError("invalid_credentials", "The current password is wrong.");
+    return c.body(null, 204);
+  });
+  api.get("/me", signedIn, (c) => c.json({ csrfToken: c.var.csrfToken, staff: c.var.staff, mustChangePassword: c.var.mustChangePassword }));
   api.get("/centres", signedIn, (c) => {
     const centres = options.centres()?.centres ?? [];
     return c.json({ centres: centres.map((x) => ({ id: x.id, name: x.name, parishes: x.parishes })) });

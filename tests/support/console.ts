@@ -29,7 +29,7 @@ export async function openConsole(browser: Browser, baseUrl: string, options: { 
 
 /** Fills the login form and submits it. */
 export async function logIn(page: Page, account: { username: string; password: string }): Promise<void> {
-  await page.getByLabel("Lietotājvārds").fill(account.username);
-  await page.getByLabel("Parole").fill(account.password);
+  await page.getByLabel("Lietotājvārds", { exact: true }).fill(account.username);
+  await page.getByLabel("Parole", { exact: true }).fill(account.password);
   await page.getByRole("button", { name: "Ienākt" }).click();
 }

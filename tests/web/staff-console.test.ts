@@ -195,7 +195,7 @@ describe("the staff console", () => {
     await logIn(page, { username: AGENT.username, password: "nepareiza-parole" });
     const alert = page.getByRole("alert").filter({ hasText: "Nepareizs lietotājvārds vai parole" });
     await alert.waitFor();
-    await page.getByLabel("Parole").waitFor();
+    await page.getByLabel("Parole", { exact: true }).waitFor();
     expect(await page.getByRole("tab", { name: /Gaida/ }).count()).toBe(0);
   });
 
@@ -356,7 +356,7 @@ describe("the staff console", () => {
     await page.reload();
     await page.getByRole("heading", { level: 2, name: `Pieteikums ${ticketNumber}` }).waitFor();
     await page.getByRole("banner").getByText(AGENT.displayName).waitFor();
-    expect(await page.getByLabel("Parole").isVisible()).toBe(false);
+    expect(await page.getByLabel("Parole", { exact: true }).isVisible()).toBe(false);
     expect(pageErrors(page)).toEqual([]);
   });
 
@@ -406,9 +406,9 @@ describe("the staff console", () => {
   it("logs out: the login form is back, also after a reload", async () => {
     await page.getByRole("button", { name: "Iziet" }).click();
     await page.getByText("Jūs izgājāt no darbinieku pults.").waitFor();
-    await page.getByLabel("Lietotājvārds").waitFor();
+    await page.getByLabel("Lietotājvārds", { exact: true }).waitFor();
     await page.reload();
-    await page.getByLabel("Parole").waitFor();
+    await page.getByLabel("Parole", { exact: true }).waitFor();
     expect(await page.getByRole("tab", { name: /Gaida/ }).count()).toBe(0);
     expect(pageErrors(page)).toEqual([]);
   });
