@@ -25,7 +25,7 @@
  * @module
  */
 import { readFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { runEndToEnd } from "./e2e/run.js";
 import { postgresReachable, runEscalationBench } from "./escalation.js";
 import { runFootprint } from "./footprint.js";
@@ -78,7 +78,8 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-interface Row { corpus: string; sections: number; buildMs: number; p50: number; p99: number; rssMb: number }
+/** `cpuP99`: the 99th percentile of the process's CPU time per question — what the question costs, without the time other processes of a shared machine took the core. */
+interface Row { corpus: string; sections: number; buildMs: number; p50: number; p99: number; cpuP99: number; rssMb: number }
 
 function measure(name: string, knowledge: KnowledgeBase, queries: readonly string[], rounds: number): Row {
   const t0 = performance.now();
@@ -87,15 +88,20 @@ function measure(name: string, knowledge: KnowledgeBase, queries: readonly strin
   const sections = LANGS.reduce((n, l) => n + assistant.index.size(l).sections, 0);
   for (const q of queries) assistant.ask(q); // warm up the JIT and the stem cache
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let r = 0; r < rounds; r++) {
     for (const q of queries) {
+      const c = process.cpuUsage();
       const s = performance.now();
       assistant.ask(q);
       times.push(performance.now() - s);
+      const used = process.cpuUsage(c);
+      cpu.push((used.user + used.system) / 1000);
     }
   }
   times.sort((a, b) => a - b);
-  return { corpus: name, sections, buildMs, p50: percentile(times, 50), p99: percentile(times, 99), rssMb: process.memoryUsage().rss / 2 ** 20 };
+  cpu.sort((a, b) => a - b);
+  return { corpus: name, sections, buildMs, p50: percentile(times, 50), p99: percentile(times, 99), cpuP99: percentile(cpu, 99), rssMb: process.memoryUsage().rss / 2 ** 20 };
 }
 
 const args = process.argv.slice(2);
@@ -189,13 +195,14 @@ async function retrieval(): Promise<void> {
   ];
   const target: Record<string, string> = { "shipped guides": "p99 ≤ 2 ms", "synthetic 1,000": "—", "synthetic 10,000": "p99 ≤ 20 ms, build ≤ 3 s" };
   console.log(`Retrieval benchmark (${queries.length} questions per round; Node ${process.version})\n`);
-  console.log("| corpus | sections | build (ms) | p50 (ms) | p99 (ms) | RSS (MB) | target |");
-  console.log("|---|---:|---:|---:|---:|---:|---|");
+  console.log(`(load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${cpus().length} cores: on a busy machine wall-clock p99 includes time other processes held the core; "CPU p99" is the question's own CPU time)\n`);
+  console.log("| corpus | sections | build (ms) | p50 (ms) | p99 (ms) | CPU p99 (ms) | RSS (MB) | target |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---|");
   for (const r of rows) {
-    console.log(`| ${r.corpus} | ${r.sections} | ${r.buildMs.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.rssMb.toFixed(0)} | ${target[r.corpus]} |`);
+    console.log(`| ${r.corpus} | ${r.sections} | ${r.buildMs.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpuP99.toFixed(2)} | ${r.rssMb.toFixed(0)} | ${target[r.corpus]} |`);
   }
   const [own, , large] = rows as [Row, Row, Row];
-  summary.retrieval = { shipped_p99_ms: round2(own.p99), synthetic_10000_p99_ms: round2(large.p99), synthetic_10000_build_ms: Math.round(large.buildMs) };
+  summary.retrieval = { shipped_p99_ms: round2(own.p99), shipped_cpu_p99_ms: round2(own.cpuP99), synthetic_10000_p99_ms: round2(large.p99), synthetic_10000_cpu_p99_ms: round2(large.cpuP99), synthetic_10000_build_ms: Math.round(large.buildMs) };
 }
 
 /** Table 3: 100 residents escalating at once against two instances on one PostgreSQL server. */

@@ -62,11 +62,17 @@ interface GuideDoc {
   body: string;
 }
 
+/** A field's term counts, with its terms sorted for prefix look-ups. */
+interface FieldCounts {
+  readonly tf: ReadonlyMap<string, number>;
+  readonly sorted: readonly string[];
+}
+
 /** One section's analysed terms, counted per field. */
 interface SectionStats {
   readonly anchor: string;
-  readonly heading: ReadonlyMap<string, number>;
-  readonly body: ReadonlyMap<string, number>;
+  readonly heading: FieldCounts;
+  readonly body: FieldCounts;
   readonly headingLength: number;
   readonly bodyLength: number;
 }
@@ -90,17 +96,26 @@ const SECTION_BOOSTS = { heading: 2, body: 1 } as const;
 /** A prefix match ("rekin" in "rekinu") counts less than the word itself. */
 const PREFIX_WEIGHT = 0.375;
 
-function counts(terms: readonly string[]): Map<string, number> {
-  const map = new Map<string, number>();
-  for (const t of terms) map.set(t, (map.get(t) ?? 0) + 1);
-  return map;
+function counts(terms: readonly string[]): FieldCounts {
+  const tf = new Map<string, number>();
+  for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
+  return { tf, sorted: [...tf.keys()].sort() };
 }
 
 /** BM25+ of one field for one query term, exact or (for terms of 4+ letters) by prefix. */
-function fieldScore(field: ReadonlyMap<string, number>, term: string, length: number, average: number): number {
-  let tf = field.get(term) ?? 0;
+function fieldScore(field: FieldCounts, term: string, length: number, average: number): number {
+  let tf = field.tf.get(term) ?? 0;
   if (tf === 0 && prefix(term)) {
-    for (const [t, n] of field) if (t.length > term.length && t.startsWith(term)) tf += n * PREFIX_WEIGHT;
+    // The terms that start with `term` sit together in the sorted list: find the first by bisection.
+    const { sorted } = field;
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((sorted[mid] as string) < term) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < sorted.length && (sorted[i] as string).startsWith(term); i++) tf += (field.tf.get(sorted[i] as string) ?? 0) * PREFIX_WEIGHT;
   }
   if (tf === 0) return 0;
   const norm = 1 - BM25.b + (BM25.b * length) / Math.max(1, average);
@@ -179,8 +194,8 @@ export class GuideIndex {
       keywords: guide.keywords.join(" \n "),
       questions: (guide.questions ?? []).join(" \n "),
       summary: guide.summary,
-      headings: stats.flatMap((st) => [...st.heading].flatMap(([t, n]) => Array<string>(n).fill(t))).join(" "),
-      body: stats.flatMap((st) => [...st.body].flatMap(([t, n]) => Array<string>(n).fill(t))).join(" "),
+      headings: stats.flatMap((st) => [...st.heading.tf].flatMap(([t, n]) => Array<string>(n).fill(t))).join(" "),
+      body: stats.flatMap((st) => [...st.body.tf].flatMap(([t, n]) => Array<string>(n).fill(t))).join(" "),
     };
     const terms = new Set<string>();
     this.#collecting = terms;
@@ -193,7 +208,7 @@ export class GuideIndex {
     index.count++;
     index.sections.set(guide.id, stats);
     for (const st of stats) {
-      for (const t of new Set([...st.heading.keys(), ...st.body.keys()])) index.sectionDf.set(t, (index.sectionDf.get(t) ?? 0) + 1);
+      for (const t of new Set([...st.heading.tf.keys(), ...st.body.tf.keys()])) index.sectionDf.set(t, (index.sectionDf.get(t) ?? 0) + 1);
       index.sectionCount++;
       index.headingTerms += st.headingLength;
       index.bodyTerms += st.bodyLength;
@@ -229,6 +244,9 @@ export class GuideIndex {
     });
     const results: SearchResult[] = index.guides.search(terms.join(" "), {
       boostTerm: (term) => boost.get(term) ?? 1,
+      // A long word the guides contain as written looks one edit away at most; the wider (and
+      // costlier) walk of the term tree is for words the guides lack — the typos.
+      fuzzy: (term) => (fuzzy(term) === false ? false : index.df.has(term) ? 1 : fuzzy(term)),
     });
     const hits = results.slice(0, limit).map((r) => {
       const found = new Set(r.queryTerms);

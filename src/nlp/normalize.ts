@@ -14,14 +14,24 @@ const JOINABLE_PREFIXES = new Set(["e", "э"]);
  * @example fold("Kā saņemt E-rēķinu?") // "ka sanemt e-rekinu?"
  */
 export function fold(text: string): string {
-  return text
-    .normalize("NFKC")
-    .toLowerCase()
-    .normalize("NFD")
-    .replace(/([a-z])\p{M}+/gu, "$1")
-    .normalize("NFC")
-    .replace(/ё/g, "е");
+  // One message is folded by several readers (language, intents, scope): remember recent ones.
+  let folded = FOLDED.get(text);
+  if (folded === undefined) {
+    folded = text
+      .normalize("NFKC")
+      .toLowerCase()
+      .normalize("NFD")
+      .replace(/([a-z])\p{M}+/gu, "$1")
+      .normalize("NFC")
+      .replace(/ё/g, "е");
+    if (FOLDED.size >= FOLD_CACHE) FOLDED.clear();
+    FOLDED.set(text, folded);
+  }
+  return folded;
 }
+
+const FOLD_CACHE = 4096;
+const FOLDED = new Map<string, string>();
 
 /** Latin letters that look like Cyrillic ones, and back. */
 const LATIN_TO_CYRILLIC: Readonly<Record<string, string>> = {

@@ -82,7 +82,7 @@ const WORKPLACE = new RegExp(String.raw`${B}(?:stradaju|stradaja|strādāju|ра
 const COMPILED = Object.entries(TOPICS).map(([topic, list]) => [topic, new RegExp(list.join("|"), "u")] as const);
 
 /** Word beginnings at least one of which every topic pattern needs: most messages stop here. */
-const TRIGGER = /laik|sodien|rit|parit|sinoptik|погод|синоптик|weather|forecast|kurs|курс|valut|валют|exchange|currency|apmain|обмен|maxima|rimi|lidl|elvi|mego|citro|aibe|spar|depo|k-rauta|circle|neste|viada|virsi|veikal|магазин|супермаркет|market|grocery|shop|bank|swedbank|seb|citadele|luminor|банк|atm|cash|recep|рецеп|recipe|pagatavo|cept|приготов|cook|bake|riep|шин|резин|tyre|tire|servis|сервис|service|wash|mazgatav|pase|pasi|паспорт|passport|apliecib|водительск|licen/u;
+const TRIGGER = /(?<![\p{L}\p{N}])(?:laik|sodien|rit|parit|sinoptik|погод|синоптик|weather|forecast|kurs|курс|valut|валют|exchange|currency|apmain|обмен|maxima|rimi|lidl|elvi|mego|citro|aibe|spar|depo|k-rauta|circle|neste|viada|virsi|veikal|магазин|супермаркет|market|grocery|shop|bank|swedbank|seb|citadele|luminor|банк|atm|cash|recep|рецеп|recipe|pagatavo|cept|приготов|cook|bake|riep|шин|резин|tyre|tire|servis|сервис|service|wash|mazgatav|pase|pasi|паспорт|passport|apliecib|водительск|vaditaj|licen|driv)/u;
 
 /**
  * The out-of-scope topic a message is about ("weather", "currency", "shops", "bank", "cooking",
