@@ -28,6 +28,10 @@ export const TABLES_WITHOUT_RESIDENT_DATA: Readonly<Record<string, string>> = {
   staff: "staff accounts",
   staff_sessions: "staff console sessions",
   login_failures: "failed staff logins (username and address of the attempt)",
+  content_revisions: "published guides, centres, holidays and flows (editorial content)",
+  content_repository: "which repository version of each content file was imported",
+  content_drafts: "editors' unpublished drafts",
+  content_unanswered: "wordings an editor taught to a guide or marked out of scope (from the masked unanswered report)",
 };
 
 /** Tables whose reference to a resident is cleared, not deleted, on `/forget` (no text in them). */
