@@ -19,8 +19,10 @@
  *    the rate at which they reach the emulator, overall and per chat.
  * 6. With `--year` (bench/year.ts): a municipality's year of data seeded in SQL on both databases,
  *    and what it does to turns, reports, the staff queue, retention and /forget.
+ * 7. Voice (bench/voice.ts): the bot's own added latency of a voice turn against the fake speech
+ *    service, and speech out (first and cached).
  * Options: `--json` (the last line is one JSON object with the figures), `--year`,
- * `--<section>-only` (retrieval, e2e, footprint, escalation, telegram, year; several may be given),
+ * `--<section>-only` (retrieval, e2e, footprint, escalation, telegram, year, voice; several may be given),
  * `--residents N`, `--rounds N` (default 3).
  * @module
  */
@@ -29,6 +31,7 @@ import { cpus, loadavg } from "node:os";
 import { runEndToEnd } from "./e2e/run.js";
 import { postgresReachable, runEscalationBench } from "./escalation.js";
 import { runFootprint } from "./footprint.js";
+import { runVoiceBench } from "./voice.js";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Assistant } from "../src/core/assistant.js";
@@ -111,7 +114,7 @@ const roundsArg = args.indexOf("--rounds");
 const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : 3;
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
-const SECTIONS = ["retrieval", "e2e", "footprint", "escalation"] as const;
+const SECTIONS = ["retrieval", "e2e", "footprint", "escalation", "voice"] as const;
 type SectionName = (typeof SECTIONS)[number];
 const only = SECTIONS.filter((name) => args.includes(`--${name}-only`));
 const wanted = (name: SectionName): boolean => (only.length > 0 ? only.includes(name) : true);
@@ -131,7 +134,23 @@ if (wanted("retrieval")) await retrieval();
 if (wanted("e2e")) await endToEnd();
 if (wanted("footprint")) await footprint();
 if (wanted("escalation")) await escalation();
+if (wanted("voice")) await voiceTable();
 if (args.includes("--json")) console.log(`\n${JSON.stringify(summary)}`);
+
+/** The voice table: what a voice turn adds, with a speech service that answers at once. */
+async function voiceTable(): Promise<void> {
+  const r = await runVoiceBench(40);
+  summary.voice = { typedP50Ms: round2(r.typed.p50), voiceP50Ms: round2(r.voice.p50), addedP50Ms: round2(r.voice.p50 - r.typed.p50), speechFirstP50Ms: round2(r.speechFirst.p50), speechCachedP50Ms: round2(r.speechCached.p50) };
+  const ms = (s: { p50: number; p95: number }): string => `${s.p50.toFixed(0)} / ${s.p95.toFixed(0)}`;
+  console.log(`\nVoice turns in the web chat (${r.turns} typed and ${r.turns} voice turns, alternating, each a new conversation; a ${r.recordingSeconds.toFixed(1)} s WebM recording of ${r.recordingKb.toFixed(0)} KB; the fake speech service answers at once, so the difference is the bot's own share)\n`);
+  console.log("| turn | p50 / p95 (ms) |");
+  console.log("|---|---:|");
+  console.log(`| typed message | ${ms(r.typed)} |`);
+  console.log(`| voice message | ${ms(r.voice)} |`);
+  console.log(`| added by voice (p50) | ${(r.voice.p50 - r.typed.p50).toFixed(0)} |`);
+  console.log(`| 🔊 first time (espeak-ng + ffmpeg) | ${ms(r.speechFirst)} |`);
+  console.log(`| 🔊 again (cached) | ${ms(r.speechCached)} |`);
+}
 
 async function endToEnd(): Promise<void> {
   const reachable = await postgresReachable(DATABASE_URL);

@@ -384,6 +384,8 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
     let input = toInput(ctx.update);
     if (!input) return;
     if (options.voice) {
+      // Listening takes a moment: show "typing…" meanwhile.
+      if (options.voice.canListen && input.kind === "media" && (input.media === "voice" || input.media === "audio")) void ctx.api.sendChatAction(chat.id, "typing").catch(() => undefined);
       const hint = ctx.from?.language_code?.slice(0, 2);
       const lang = await service.languageOf("telegram", String(chat.id)) ?? (isLang(hint) ? hint : undefined);
       input = await hearTelegram(options.voice, ctx.message, input, lang, download) ?? input;
