@@ -21,8 +21,8 @@ describe("terminal chat", () => {
     expect(text).toMatch(/📘 E-rēķini/);
     expect(text).toMatch(/\[1\] 👍 Jā\n {2}\[2\] 👎 Nē/);
     expect(text).toMatch(/\[3\] ▶️ Soli pa solim/);
-    expect(text).toMatch(/\[4\] 📖 Visa instrukcija/);
-    // Pressing 4 shows the whole guide, which ends with the main-menu button.
-    expect(text).toMatch(/\[\d\] 🏠 Galvenā izvēlne/);
+    expect(text).toMatch(/\[4\] ➕ Vairāk/);
+    // Pressing 4 shows the whole section, which offers the whole guide.
+    expect(text).toMatch(/\[\d\] 📖 Visa instrukcija/);
   });
 });

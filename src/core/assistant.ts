@@ -213,7 +213,7 @@ export class Assistant {
       intent: "guide",
       reason: "answered",
       answered: { id: guide.id, anchor: section.anchor },
-      replies: [...prefix, ...this.answerReplies(guide, section, lang)],
+      replies: [...prefix, ...this.answerReplies(guide, section, lang, { short: true })],
     };
   }
 
@@ -248,7 +248,7 @@ export class Assistant {
     if (!guide) return { ...base, intent: "fallback", reason: "rephrase", replies: [{ text: CLARIFY_TEXT[lang].rephrase, buttons: [] }] };
     const section = question ? this.pickSection(this.query(question, { lang, scores: { lv: 0, ru: 0, en: 0 }, ...(this.detection(question, { lang }).translit ? { translit: true } : {}) }).text, guide)
       : (guide.sections.find((s) => s.kind === "steps") ?? (guide.sections[0] as Section));
-    return { ...base, intent: "guide", reason: "answered", answered: { id: guide.id, anchor: section.anchor }, replies: this.answerReplies(guide, section, lang) };
+    return { ...base, intent: "guide", reason: "answered", answered: { id: guide.id, anchor: section.anchor }, replies: this.answerReplies(guide, section, lang, { short: true }) };
   }
 
   /** What retrieval measured, as the calibrated model reads it. */
@@ -309,7 +309,15 @@ export class Assistant {
   label(id: string, lang: Lang): string {
     const title = this.guide(id, lang)?.title ?? id;
     const short = title.split(/\s+[–—-]\s+|:\s/)[0] ?? title;
-    return short.length > 40 ? `${short.slice(0, 39)}…` : short;
+    if (short.length <= 40) return short;
+    // Never cut a word in half: end at the last whole word that fits.
+    const room = short.slice(0, 39);
+    const space = room.lastIndexOf(" ");
+    let cut = space > 15 ? room.slice(0, space) : room;
+    // An opened bracket that would not close ("Portāls latvija.gov.lv (agrāk…") goes too.
+    const open = cut.lastIndexOf("(");
+    if (open > 15 && !cut.slice(open).includes(")")) cut = cut.slice(0, open);
+    return `${cut.replace(/[\s,;:–(-]+$/u, "")}…`;
   }
 
   /** The main-topic buttons plus "talk to a person". */
@@ -338,16 +346,24 @@ export class Assistant {
     return section && section.kind !== "intro" ? section : firstSteps;
   }
 
-  /** One answer: title, the section in plain steps, the source with its date, and buttons. */
-  answerReplies(guide: Guide, section: Section, lang: Lang): Reply[] {
+  /**
+   * One answer: title, the section in plain steps, the source with its date, and buttons. With
+   * `short` (a typed question), only the section's first lines (at most {@link SHORT_LINES}, about
+   * {@link SHORT_CHARS} characters) with "➕ More" for the rest of the section; a pressed section
+   * shows all of it.
+   */
+  answerReplies(guide: Guide, section: Section, lang: Lang, options: { readonly short?: boolean } = {}): Reply[] {
     const t = MESSAGES[lang];
     const note = guide.lang !== lang ? `${t.languageFallback}\n\n` : "";
     const source = guide.sources[0] ? `\n\n${t.source(guide.sources[0], guide.checked)}` : "";
-    const body = plainText(section.body);
+    const full = plainText(section.body);
+    const body = options.short ? firstLines(full) : full;
+    const cut = body.length < full.length;
     const head = `${note}📘 ${guide.title}\n\n${section.heading ? `${section.heading}\n` : ""}`;
-    const text = fitText(head, body, source);
-    const related = guide.related.slice(0, 2).filter((id) => this.guide(id, lang)).map((id) => ({ id: buttonIds.guide(id), label: `➡️ ${this.label(id, lang)}` }));
-    return [{ text, buttons: [{ id: buttonIds.guide(guide.id), label: t.fullGuide }, ...related, { id: buttonIds.person, label: t.talkToPerson }] }];
+    const text = fitText(head, cut ? `${body}\n…` : body, source);
+    const related = guide.related.slice(0, options.short ? 1 : 2).filter((id) => this.guide(id, lang)).map((id) => ({ id: buttonIds.guide(id), label: `➡️ ${this.label(id, lang)}` }));
+    const more = cut ? { id: buttonIds.section(guide.id, section.anchor), label: t.more } : { id: buttonIds.guide(guide.id), label: t.fullGuide };
+    return [{ text, buttons: [more, ...related, { id: buttonIds.person, label: t.talkToPerson }] }];
   }
 
   /** The whole guide, split into messages of at most 4,000 characters. */
@@ -367,6 +383,28 @@ export class Assistant {
 
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
+}
+
+/** A short answer shows at most this many lines of a section… */
+const SHORT_LINES = 5;
+/** …and about this many characters (a line is never cut). */
+const SHORT_CHARS = 480;
+
+/** The first lines of a section's text for a short answer (at least one line). */
+function firstLines(body: string): string {
+  const lines = body.split("\n");
+  const kept: string[] = [];
+  let chars = 0;
+  let count = 0;
+  for (const line of lines) {
+    const counts = line.trim() !== "";
+    if (kept.length > 0 && counts && (count >= SHORT_LINES || chars + line.length > SHORT_CHARS)) break;
+    kept.push(line);
+    chars += line.length + 1;
+    if (counts) count++;
+  }
+  while (kept.length > 0 && (kept[kept.length - 1] ?? "").trim() === "") kept.pop();
+  return kept.length === lines.length ? body : kept.join("\n");
 }
 
 /** Joins head, body and tail, shortening the body so the whole stays within one reply. */

@@ -8,6 +8,8 @@ import type { EscalationReason, Lang, MediaKind } from "./types.js";
 /** Every fixed text the core sends. */
 export interface Messages {
   readonly fullGuide: string;
+  /** The rest of a section shown in short (a short answer's "more"). */
+  readonly more: string;
   readonly talkToPerson: string;
   readonly mainMenu: string;
   readonly source: (url: string, checked: string) => string;
@@ -118,6 +120,7 @@ const date = (iso: string): string => {
 export const MESSAGES: Readonly<Record<Lang, Messages>> = {
   lv: {
     fullGuide: "📖 Visa instrukcija",
+    more: "➕ Vairāk",
     talkToPerson: "🙋 Runāt ar cilvēku",
     mainMenu: "🏠 Galvenā izvēlne",
     source: (url, checked) => `Avots: ${url} (pārbaudīts ${date(checked)})`,
@@ -228,6 +231,7 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
   },
   ru: {
     fullGuide: "📖 Вся инструкция",
+    more: "➕ Подробнее",
     talkToPerson: "🙋 Поговорить с человеком",
     mainMenu: "🏠 Главное меню",
     source: (url, checked) => `Источник: ${url} (проверено ${date(checked)})`,
@@ -338,6 +342,7 @@ export const MESSAGES: Readonly<Record<Lang, Messages>> = {
   },
   en: {
     fullGuide: "📖 Full guide",
+    more: "➕ More",
     talkToPerson: "🙋 Talk to a person",
     mainMenu: "🏠 Main menu",
     source: (url, checked) => `Source: ${url} (checked ${date(checked).slice(0, -1)})`,

@@ -30,8 +30,44 @@ describe("Assistant.ask: retrieval on fixed questions", () => {
     const [reply] = out.replies;
     expect(reply?.text).toMatch(/^📘 /);
     expect(reply?.text).toMatch(/Avots: https:\/\/\S+ \(pārbaudīts \d\d\.\d\d\.\d{4}\.\)$/);
-    expect(reply?.buttons.map((b) => b.id)).toEqual(expect.arrayContaining([BUTTON.guide("e-invoices"), BUTTON.person]));
+    expect(reply?.buttons.map((b) => b.id)).toEqual(expect.arrayContaining([BUTTON.person]));
+    expect(reply?.buttons.some((b) => b.id === BUTTON.guide("e-invoices") || b.id === BUTTON.section("e-invoices", "internet-bank"))).toBe(true);
     expect(out.answered?.anchor).toBe("internet-bank");
+  });
+
+  it("answers a typed question in short: the section's first lines, then \"More\" for the rest, at most three topic buttons", () => {
+    const out = assistant.ask("Kā saņemt e-rēķinu par ūdeni e-pastā?");
+    const [reply] = out.replies;
+    const steps = (reply?.text ?? "").split("\n").filter((line) => /^\d+\. /.test(line));
+    expect(steps.length).toBeGreaterThan(0);
+    expect(steps.length).toBeLessThanOrEqual(5);
+    const anchor = out.answered?.anchor as string;
+    const section = assistant.guide("e-invoices", "lv")?.sections.find((s) => s.anchor === anchor);
+    const pressed = assistant.press(BUTTON.section("e-invoices", anchor), { lang: "lv" }).replies[0]?.text ?? "";
+    if (reply?.buttons[0]?.id === BUTTON.section("e-invoices", anchor)) {
+      // Cut: "➕ Vairāk" shows the whole section, which is longer.
+      expect(reply.buttons[0].label).toBe("➕ Vairāk");
+      expect(reply.text).toContain("\n…\n");
+      expect(pressed.length).toBeGreaterThan(reply.text.length);
+    }
+    expect(section).toBeDefined();
+    expect(reply?.buttons.filter((b) => b.id !== BUTTON.person).length).toBeLessThanOrEqual(3);
+  });
+
+  it("cuts long button labels at a whole word", () => {
+    for (const id of assistant.knowledge.ids) {
+      for (const lang of ["lv", "ru", "en"] as const) {
+        const label = assistant.label(id, lang);
+        expect(label.length, `${id} ${lang}`).toBeLessThanOrEqual(40);
+        const title = assistant.guide(id, lang)?.title ?? "";
+        if (label.endsWith("…")) {
+          const kept = label.slice(0, -1);
+          // What is kept ends where a word of the title ends.
+          expect(title.startsWith(kept), `${id} ${lang}`).toBe(true);
+          expect(/[\p{L}\p{N}]/u.test(title.charAt(kept.length)) && /[\p{L}\p{N}]/u.test(kept.slice(-1)), `${id} ${lang}: ${label}`).toBe(false);
+        }
+      }
+    }
   });
 
   it("sends people asking for a human to escalation in every language", () => {
