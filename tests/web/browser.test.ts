@@ -12,6 +12,7 @@ import type { BrowserContext, BrowserContextOptions, Frame, Page } from "playwri
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers.js";
 import { startTestApp } from "../support/app.js";
+import { axeViolations } from "../support/axe.js";
 import { launchBrowser, type LaunchedBrowser } from "../support/browser.js";
 
 const ARTIFACTS = path.join(ROOT, "test-artifacts");
@@ -183,6 +184,8 @@ describe("the web chat page", () => {
     await page.getByRole("button", { name: "Runāt ar cilvēku", exact: true }).waitFor();
     expect(await page.getByRole("button", { name: /^LV/ }).getAttribute("aria-pressed")).toBe("true");
     await page.getByRole("banner").getByRole("heading", { name: "DigiPalīgs" }).waitFor();
+    // axe-core: the page as it opens.
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it("answers a typed question about water e-invoices and keeps the focus in the input", async () => {
@@ -199,6 +202,8 @@ describe("the web chat page", () => {
       expect(await links.first().getAttribute("rel")).toBe("noopener noreferrer");
       expect(await links.first().getAttribute("target")).toBe("_blank");
     }
+    // axe-core: after a question and its answer.
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it("answers a pressed reply button and shows its label as the resident's message", async () => {
@@ -208,6 +213,8 @@ describe("the web chat page", () => {
     const answer = await answerTo(page, () => button.click());
     expect(answer.trim().length).toBeGreaterThan(0);
     expect((await residentMessages(page)).at(-1)).toBe(label);
+    // axe-core: after a pressed button (older buttons are quieter).
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it("switches to English: <html lang>, the page's own texts and the replies", async () => {

@@ -17,6 +17,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers.js";
 import { startTestApp } from "../support/app.js";
+import { axeViolations } from "../support/axe.js";
 import { launchBrowser, type LaunchedBrowser } from "../support/browser.js";
 import { consoleLog, logIn, openConsole } from "../support/console.js";
 
@@ -114,6 +115,7 @@ describe("the editors' pages of the staff console", () => {
     expect(await page.getByRole("tab", { name: /Gaida/ }).count()).toBe(0);
     await page.getByRole("banner").getByText(EDITOR.displayName).waitFor();
     expect(await page.getByRole("banner").innerText()).toContain("satura redaktors");
+    expect(await axeViolations(page)).toEqual([]);
     expect(problems(page)).toEqual([]);
   });
 
@@ -154,6 +156,7 @@ describe("the editors' pages of the staff console", () => {
     await expect.poll(() => why.locator(".explain").innerText(), { timeout: STEP_MS }).toMatch(/Nav pietiekami drošas atbildes|Neviena instrukcija/);
     expect(await why.locator(".facts").innerText()).toContain("Nezina atbildi");
     expect(await why.locator(".facts").innerText()).toContain("(izvēlēta)");
+    expect(await axeViolations(page)).toEqual([]);
     expect(problems(page)).toEqual([]);
   });
 
@@ -187,6 +190,7 @@ describe("the editors' pages of the staff console", () => {
     await page.reload();
     await page.getByRole("heading", { level: 2, name: "Instrukcijas" }).waitFor();
     await expect.poll(() => guides.count(), { timeout: STEP_MS }).toBe(18);
+    expect(await axeViolations(page)).toEqual([]);
     expect(problems(page)).toEqual([]);
   });
 
@@ -221,6 +225,7 @@ describe("the editors' pages of the staff console", () => {
     await page.getByRole("heading", { level: 2, name: "Izmēģināt jautājumu" }).waitFor();
     expect(await page.getByLabel("Iedzīvotāja jautājums").inputValue()).toMatch(/riepas/);
     await expect.poll(() => page.locator("#try-explain").innerText(), { timeout: STEP_MS }).toMatch(/„nezinu”/);
+    expect(await axeViolations(page)).toEqual([]);
     expect(problems(page)).toEqual([]);
   });
 
@@ -275,6 +280,7 @@ describe("the editors' pages of the staff console", () => {
       (node as unknown as { scrollTop: number }).scrollTop = 0;
     });
     await page.screenshot({ path: path.join(ARTIFACTS, "editor-dashboard.png") });
+    expect(await axeViolations(page)).toEqual([]);
     expect(problems(page)).toEqual([]);
   });
 
@@ -282,6 +288,7 @@ describe("the editors' pages of the staff console", () => {
     await page.getByRole("button", { name: "Iziet" }).click();
     await page.getByText("Jūs izgājāt no darbinieku pults.").waitFor();
     expect(await nav(page).count()).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
     expect(problems(page)).toEqual([]);
   });
 });
@@ -297,7 +304,8 @@ describe("who sees which pages", () => {
       await page.goto(`${running().url}/staff#raditaji`);
       await page.getByRole("tab", { name: /Gaida/ }).waitFor();
       expect(await page.getByRole("heading", { name: "Rādītāji" }).count()).toBe(0);
-      expect(problems(page)).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
+    expect(problems(page)).toEqual([]);
     } finally {
       await context.close();
     }
@@ -315,7 +323,8 @@ describe("who sees which pages", () => {
       expect(await page.getByRole("tab", { name: /Gaida/ }).isVisible()).toBe(false);
       await pageLink(page, "Pieteikumu rinda").click();
       await page.getByRole("tab", { name: /Gaida/ }).waitFor();
-      expect(problems(page)).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
+    expect(problems(page)).toEqual([]);
     } finally {
       await context.close();
     }

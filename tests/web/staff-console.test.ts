@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers.js";
 import { startTestApp } from "../support/app.js";
 import { launchBrowser, type LaunchedBrowser } from "../support/browser.js";
+import { axeViolations } from "../support/axe.js";
 import { consoleLog, logIn, openConsole } from "../support/console.js";
 
 const ARTIFACTS = path.join(ROOT, "test-artifacts");
@@ -197,6 +198,8 @@ describe("the staff console", () => {
     await alert.waitFor();
     await page.getByLabel("Parole", { exact: true }).waitFor();
     expect(await page.getByRole("tab", { name: /Gaida/ }).count()).toBe(0);
+    // axe-core: the login form with its alert.
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it("logs an agent in to the queue of their centre, with the tabs Gaida, Mani and Visi atvērtie", async () => {
@@ -212,6 +215,8 @@ describe("the staff console", () => {
     await page.getByRole("button", { name: "Iziet" }).waitFor();
     expect(await page.getByRole("main").count()).toBe(1);
     expect(pageErrors(page)).toEqual([]);
+    // axe-core: the empty queue and the empty ticket pane.
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it("shows a ticket created after the console opened in Gaida without a reload, highlighted and announced", async () => {
@@ -242,6 +247,7 @@ describe("the staff console", () => {
     expect(await page.title()).toMatch(/^\(1 gaida\)/);
     expect(await tabCount(page, /Gaida/).innerText()).toBe("1");
     await page.screenshot({ path: path.join(ARTIFACTS, "staff-console-queue.png") });
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it("opens the ticket with its context and the masked bot conversation before it", async () => {
@@ -265,6 +271,8 @@ describe("the staff console", () => {
     expect(await conversation(page).locator(".msg-bot").count()).toBeGreaterThan(0);
     expect(await page.locator(".badge", { hasText: "Gaida" }).count()).toBeGreaterThan(0);
     await claimButton(page).waitFor();
+    // axe-core: the ticket open, before it is claimed (its context column scrolls on its own).
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it("claims the ticket: the console says who holds it and moves it to Mani", async () => {
@@ -276,6 +284,7 @@ describe("the staff console", () => {
     expect(await page.title()).not.toMatch(/gaida\)/);
     // After claiming, the reply field has the focus.
     await page.locator("#reply-text:focus").waitFor();
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it("sends a reply that reaches the resident's web chat", async () => {
@@ -296,6 +305,12 @@ describe("the staff console", () => {
     expect(await shown.innerText()).toMatch(/Iekšēja piezīme/);
     expect(await shown.innerText()).toMatch(/iedzīvotājs neredz/);
     await page.screenshot({ path: path.join(ARTIFACTS, "staff-console-ticket.png") });
+    // axe-core: the note tab selected, and the transfer panel open.
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole("button", { name: "Nodot citam centram" }).click();
+    await page.getByRole("heading", { name: "Nodot pieteikumu citam centram" }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await page.locator("#transfer-panel").getByRole("button", { name: "Atcelt" }).click();
   });
 
   it("closes the ticket only with a reason, and the resident never got the note", async () => {
@@ -303,6 +318,8 @@ describe("the staff console", () => {
     await page.getByRole("button", { name: "Slēgt pieteikumu" }).click();
     await page.getByRole("button", { name: "Apstiprināt slēgšanu" }).click();
     await page.getByRole("alert").filter({ hasText: "Ierakstiet slēgšanas iemeslu" }).waitFor();
+    // axe-core: the close panel open, with its alert.
+    expect(await axeViolations(page)).toEqual([]);
 
     await page.getByLabel(/Slēgšanas iemesls/).fill(closeReason);
     await page.getByRole("button", { name: "Apstiprināt slēgšanu" }).click();
@@ -310,6 +327,8 @@ describe("the staff console", () => {
     await page.getByText(`Iemesls: ${closeReason}`).waitFor();
     await page.getByLabel("Atbilde iedzīvotājam", { exact: true }).waitFor({ state: "hidden" });
     await expect.poll(() => tabCount(page, /Mani/).innerText(), { timeout: STEP_MS }).toBe("0");
+    // axe-core: the closed ticket.
+    expect(await axeViolations(page)).toEqual([]);
 
     // Closing asks the resident for a rating: once that has arrived, everything sent before it
     // has too — and the note was not among it.
@@ -325,6 +344,7 @@ describe("the staff console", () => {
     await closedItem.waitFor();
     expect(await closedItem.innerText()).toContain("Slēgts");
     expect(await page.getByRole("tabpanel").innerText()).toContain("Pēdējie slēgtie");
+    expect(await axeViolations(page)).toEqual([]);
 
     const search = page.getByRole("searchbox", { name: "Meklēt pieteikumu" });
     const results = page.getByRole("region", { name: "Meklēšanas rezultāti" });
@@ -335,6 +355,7 @@ describe("the staff console", () => {
     expect(await page.getByRole("tab", { name: "Slēgtie" }).isVisible()).toBe(false);
     await expect.poll(() => results.getByRole("status").innerText(), { timeout: STEP_MS }).toMatch(/^Atrasts 1 pieteikums pēc «atkritumu izvesana»/);
     await page.screenshot({ path: path.join(ARTIFACTS, "staff-console-search.png") });
+    expect(await axeViolations(page)).toEqual([]);
 
     await search.fill(ticketNumber);
     await page.getByRole("button", { name: "Meklēt", exact: true }).click();

@@ -247,7 +247,7 @@ function staffCard(parent, ind) {
   heading.id = "staff-times-title";
   section.appendChild(heading);
   section.appendChild(el("p", "chart-note", "Laiks no pieteikuma izveides. Parasti – puse pieteikumu ātrāk, puse lēnāk (mediāna); gandrīz visi – 9 no 10 pieteikumiem (90. procentile)."));
-  const table = dataTable(["", "Parasti", "Gandrīz visi", "Pieteikumi"], rows, "Darbinieku atbildes laiks");
+  const table = dataTable(["Laiks līdz", "Parasti", "Gandrīz visi", "Pieteikumi"], rows, "Darbinieku atbildes laiks");
   table.classList.add("times-table");
   section.appendChild(table);
   parent.appendChild(section);
