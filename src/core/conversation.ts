@@ -333,11 +333,12 @@ export class Conversation implements Core {
 
   /**
    * Speech around a turn: a spoken message is answered first with what was understood (masked,
-   * in the language of the answer), and guide answers and flow steps are marked worth listening to.
+   * in the language of the answer), and guide answers and flow steps — the replies of such a turn
+   * that carry their own buttons, not a greeting or a "saved" line — are marked worth listening to.
    */
   private speech(d: Draft, input: Input): void {
     if (d.guideId !== undefined || d.stepId !== undefined) {
-      d.replies = d.replies.map((r) => (r.from || r.text.trim() === "" ? r : { ...r, listen: true }));
+      d.replies = d.replies.map((r) => (r.from || r.buttons.length === 0 || r.text.trim() === "" ? r : { ...r, listen: true }));
     }
     if (input.kind === "text" && input.spoken) {
       d.replies.unshift({ text: VOICE_TEXTS[d.lang].heard(maskPersonalData(input.text.trim()).slice(0, 1000)), buttons: [] });

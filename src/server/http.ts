@@ -219,6 +219,8 @@ export function createHttpApp(options: HttpOptions): Hono {
         direction: l.direction, kind: l.kind ?? (l.direction === "in" ? "text" : "bot"), text: l.text,
         buttons: toJsonButtons(l.buttons ?? (i === lastOut ? lastButtons : [])),
         ...(l.author ? { from: l.author } : {}),
+        // Guide answers and flow steps can be listened to again after a reload (not the "🎤 Sapratu" line).
+        ...(options.voice?.canSpeak && l.kind === "bot" && (l.guideId || l.stepId) && !l.text.startsWith("🎤 ") ? { listen: true } : {}),
       })),
     });
   });

@@ -109,6 +109,26 @@ describe("speech in the web chat (Chromium with a fake microphone)", () => {
     expect(speech!.calls("transcriptions").length).toBe(before);
   });
 
+  it("records while the button is held and sends when it is let go", async () => {
+    const before = speech!.calls("transcriptions").length;
+    const bubbles = await page.locator(".msg-user").count();
+    const mic = page.getByRole("button", { name: "Ierunāt jautājumu" });
+    await mic.hover();
+    await page.mouse.down();
+    await page.getByRole("button", { name: "Beigt un nosūtīt" }).waitFor({ timeout: STEP_MS });
+    await page.getByRole("status").filter({ hasText: /Ieraksta… 0:0[1-9]/ }).waitFor({ timeout: STEP_MS });
+    await page.mouse.up();
+    await expect.poll(() => page.locator(".msg-user").count(), { timeout: STEP_MS }).toBe(bubbles + 1);
+    await expect.poll(() => speech!.calls("transcriptions").length, { timeout: STEP_MS }).toBe(before + 1);
+    await page.getByRole("button", { name: "Ierunāt jautājumu" }).waitFor({ timeout: STEP_MS });
+  });
+
+  it("still offers 🔊 on answers after a reload", async () => {
+    await page.reload();
+    await page.getByRole("button", { name: "🔊 Noklausīties" }).first().waitFor({ timeout: STEP_MS });
+    expect(await page.getByText(/🎤 Sapratu/).count()).toBeGreaterThan(0);
+  });
+
   it("has no accessibility violations with the speech buttons (axe-core)", async () => {
     // Evaluated over the DevTools protocol: the page's Content-Security-Policy stays on.
     await page.evaluate(readFileSync(path.join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8"));

@@ -141,6 +141,15 @@ describe("Telegram voice notes with a speech service", () => {
     await fake.waitForMessages(330, before + 3);
     expect(speech.calls("speech")).toHaveLength(1);
   });
+
+  it("offers 🔊 on a flow step as well", async () => {
+    const before = fake.messages(331).length;
+    fake.sendText(331, "/start e-invoices");
+    const replies = (await fake.waitForMessages(331, before + 2)).slice(before);
+    const step = replies.find((m) => /Kuru rēķinu/.test(m.plainText));
+    expect(labels(step)).toContain("🔊 Noklausīties");
+    expect(labels(replies[0])).not.toContain("🔊 Noklausīties");
+  });
 });
 
 describe("Telegram voice notes without a speech service", () => {

@@ -54,8 +54,11 @@ describe("web chat voice messages with a speech service", () => {
     expect(body.replies[1]?.listen).toBe(true);
     expect(body.replies[0]?.listen).toBeUndefined();
     expect(speech.calls("transcriptions")[0]?.file?.name).toBe("voice.webm");
-    const history = (await (await fetch(`${app.url}/api/chat/sessions/${s.id}`, { headers: { authorization: `Bearer ${s.token}` } })).json()) as { messages: { direction: string; kind: string; text: string }[] };
+    const history = (await (await fetch(`${app.url}/api/chat/sessions/${s.id}`, { headers: { authorization: `Bearer ${s.token}` } })).json()) as { messages: { direction: string; kind: string; text: string; listen?: true }[] };
     expect(history.messages.find((m) => m.direction === "in" && m.kind === "voice")?.text).toBe(LV);
+    // After a reload the answer can still be listened to; the "Sapratu" line cannot.
+    expect(history.messages.find((m) => m.text === body.replies[1]?.text)?.listen).toBe(true);
+    expect(history.messages.find((m) => m.text.startsWith("🎤 Sapratu"))?.listen).toBeUndefined();
   });
 
   it("answers a Russian WAV recording in Russian", async () => {
