@@ -14,7 +14,7 @@ import { localTime, TIME_ZONE } from "../core/hours.js";
 import {
   computeIndicators, indicatorsToCsv, unansweredReport, unansweredToCsv,
   type Indicators, type KeyCount, type ReportPeriod, type UnansweredGroup,
-} from "../staff/reports.js";
+} from "../staff/reports/index.js";
 import { openDatabase } from "../store/database.js";
 import { migrate } from "../store/migrate.js";
 

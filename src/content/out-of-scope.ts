@@ -8,7 +8,7 @@
 import { Assistant, type AskContext, type AssistantOptions, type Outcome } from "../core/assistant.js";
 import { isLang, type Lang } from "../core/types.js";
 import { analyze } from "../nlp/stem.js";
-import { SIMILARITY } from "../staff/reports.js";
+import { SIMILARITY } from "../staff/reports/index.js";
 
 /** A question marked as out of scope. */
 export interface Dismissal {

@@ -59,3 +59,16 @@ export function maskDeep<T>(value: T): T {
   if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v)])) as T;
   return value;
 }
+
+const PHONE = /(?<![\p{L}\p{N}+])(?:(?:\+|00)\s?371[\s-]?)?[268](?:[\s-]?\d){7}(?![\p{N}])/gu;
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
+
+/**
+ * Masks what personal-data masking at storage time leaves: e-mail addresses ("[e-pasts]") and
+ * Latvian phone numbers ("[tālrunis]": 8 digits starting with 2, 6 or 8, optionally after +371 or
+ * 00371, spaces or hyphens allowed between digits).
+ * @example maskContacts("zvaniet +371 29 123 456, raksti a@b.lv") // "zvaniet [tālrunis], raksti [e-pasts]"
+ */
+export function maskContacts(text: string): string {
+  return text.replace(EMAIL, "[e-pasts]").replace(PHONE, "[tālrunis]");
+}

@@ -19,7 +19,7 @@ import { LANGS, type Lang } from "../core/types.js";
 import type { Centres } from "../knowledge/centres.js";
 import type { Logger } from "../log.js";
 import type { StaffAccounts } from "../staff/accounts.js";
-import { computeIndicators, indicatorsToCsv, unansweredReport, unansweredToCsv } from "../staff/reports.js";
+import { computeIndicators, indicatorsToCsv, unansweredReport, unansweredToCsv } from "../staff/reports/index.js";
 import type { Desk } from "../staff/desk.js";
 import type { Attachment } from "../staff/tickets.js";
 import type { StaffMember, TicketEvent } from "../staff/types.js";

@@ -41,7 +41,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Lang } from "../../src/core/types.js";
 import {
   computeIndicators, indicatorsToCsv, maskContacts, unansweredReport, unansweredToCsv, type UnansweredGroup,
-} from "../../src/staff/reports.js";
+} from "../../src/staff/reports/index.js";
 import type { StaffMember, TicketContext } from "../../src/staff/types.js";
 import { ConversationStore, type StoredEvent, type TranscriptLine as Turn } from "../../src/store/conversation-store.js";
 import { openDatabase, type Database } from "../../src/store/database.js";
