@@ -265,11 +265,11 @@ export class Assistant {
     };
   }
 
-  /** The guides worth offering (at most three): those scoring at least a third of the best. */
+  /** The guides worth offering (at most three): those scoring at least half the best. */
   suggestions(guides: Outcome["guides"]): string[] {
     const top = guides[0]?.score ?? 0;
     // Only guides that could be meant: a far weaker second guide is no real choice.
-    return guides.filter((g) => g.coverage > 0 && g.score >= top / 3).slice(0, MAX_SUGGESTIONS).map((g) => g.id);
+    return guides.filter((g) => g.coverage > 0 && g.score >= top / 2).slice(0, MAX_SUGGESTIONS).map((g) => g.id);
   }
 
   /** "Vai Jūs jautājat par:" with the guides as buttons, "Cits jautājums" and a person. */
