@@ -16,7 +16,9 @@ import type { Lang } from "./core/types.js";
 import { LiveContent } from "./content/live.js";
 import { ScopedAssistant } from "./content/out-of-scope.js";
 import { ContentStore } from "./content/store.js";
+import { Teacher } from "./content/teach.js";
 import type { Logger } from "./log.js";
+import { contentRoutes } from "./server/content-http.js";
 import { createHttpApp } from "./server/http.js";
 import { clientAddress, isHttps } from "./server/limits.js";
 import { createStaffRoutes } from "./server/staff-http.js";
@@ -220,6 +222,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     clientAddress: (c) => clientAddress(c, config.trustProxy),
     accounts: staffAccounts, desk: tickets, centres, log, attachments: tickets,
     content: { conversation: serving, status: () => live.status },
+    extend: contentRoutes({ store: contentStore, live: () => live, teacher: new Teacher(database.pool, contentStore, notifier), pool: database.pool, log, conversation: serving }),
     reports: database.pool,
     presence,
     files: async (attachment) => {

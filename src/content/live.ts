@@ -143,7 +143,7 @@ export class LiveContent {
         return;
       }
       if (published.texts.size === 0) return;
-      const content = buildContent(published.texts, this.#o.load);
+      const content = this.#o.store.checkedContent(published.revision) ?? buildContent(published.texts, this.#o.load);
       const errors = content.diagnostics.filter((d) => d.severity === "error");
       if (errors.length > 0 && this.#content) {
         // Published content always passed the check; a rule that depends on the date can change that.

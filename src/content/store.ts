@@ -17,6 +17,7 @@
  */
 import { createHash } from "node:crypto";
 import type pg from "pg";
+import type { Content } from "../content.js";
 import { ContentEditError, type ContentProblem } from "../core/errors.js";
 import { formatDiagnostic, type Diagnostic } from "../knowledge/diagnostics.js";
 import type { LoadOptions } from "../knowledge/load.js";
@@ -127,7 +128,7 @@ export class ContentStore {
   readonly #notifier: Notifier;
   readonly #options: LoadOptions;
   /** The check's findings for the content at a newest revision id (revisions are only added, so the id names the content). */
-  #checked: { revision: number; diagnostics: readonly Diagnostic[] } | undefined;
+  #checked: { revision: number; diagnostics: readonly Diagnostic[]; content?: Content } | undefined;
 
   /** `options.today` fixes "today" for review-date rules (tests). */
   constructor(pool: pg.Pool, notifier: Notifier, options: LoadOptions = {}) {
@@ -149,6 +150,11 @@ export class ContentStore {
     const diagnostics = texts.size > 0 ? buildContent(texts, this.#options).diagnostics : [];
     this.#checked = { revision, diagnostics };
     return diagnostics;
+  }
+
+  /** The content this store last checked, when it is the content at `revision` (saves building it again). */
+  checkedContent(revision: number): Content | undefined {
+    return this.#checked?.revision === revision ? this.#checked.content : undefined;
   }
 
   /** The published texts by path (deleted paths left out) and the newest revision id. */
@@ -225,7 +231,7 @@ export class ContentStore {
       }
       const revisions: Revision[] = [];
       for (const c of real) revisions.push(await this.#insert(tx, c.path, c.text, options));
-      this.#checked = { revision: Math.max(...revisions.map((r) => r.id)), diagnostics: checked.diagnostics };
+      this.#checked = { revision: Math.max(...revisions.map((r) => r.id)), diagnostics: checked.diagnostics, content: checked };
       return { revisions, warnings: problems(checked.diagnostics.filter((d) => d.severity === "warning" && changed.has(d.file))), inserted: true };
     });
     if ("inserted" in result) await this.#announce(result.revisions);
@@ -288,7 +294,7 @@ export class ContentStore {
       for (const i of imports) {
         const revision = await this.#insert(tx, i.path, i.text, { source: "repository", author: { name: "repository" } });
         revisions.push(revision);
-        if (checked) this.#checked = { revision: revision.id, diagnostics: checked.diagnostics };
+        if (checked) this.#checked = { revision: revision.id, diagnostics: checked.diagnostics, content: checked };
         await tx.query(
           `INSERT INTO content_repository (path, hash, revision_id, imported_at) VALUES ($1, $2, $3, now())
            ON CONFLICT (path) DO UPDATE SET hash = $2, revision_id = $3, imported_at = now(), pending_hash = NULL, pending_text = NULL, pending_since = NULL`,

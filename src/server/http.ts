@@ -47,7 +47,7 @@ const MESSAGES_PER_MINUTE = 30;
 const KEEP_ALIVE_MS = 25_000;
 
 /** Largest request body in bytes: webhooks (Telegram, Slack), the staff login, everything else. */
-export const BODY_LIMITS = { webhook: 1024 * 1024, login: 4 * 1024, default: 64 * 1024 } as const;
+export const BODY_LIMITS = { webhook: 1024 * 1024, login: 4 * 1024, content: 1024 * 1024, default: 64 * 1024 } as const;
 
 const CreateBody = z.object({ lang: z.enum(["lv", "ru", "en"]).optional() }).strict();
 /** A client message id: the page's own id for one message, the same when it sends it again. */
@@ -116,6 +116,7 @@ export function createHttpApp(options: HttpOptions): Hono {
     if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS") return next();
     const p = c.req.path;
     const maxSize = p === "/telegram/webhook" || p.startsWith("/slack/") ? BODY_LIMITS.webhook : p === "/api/staff/login" ? BODY_LIMITS.login
+      : p.startsWith("/api/staff/content/") || p.startsWith("/api/staff/unanswered/") ? BODY_LIMITS.content
       : VOICE_PATH.test(p) ? VOICE_BODY_LIMIT : BODY_LIMITS.default;
     return bodyLimit({ maxSize, onError: tooLarge })(c, next);
   });

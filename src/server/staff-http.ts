@@ -6,7 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { Hono, type Context } from "hono";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { streamSSE } from "hono/streaming";
@@ -82,6 +82,8 @@ export interface StaffRoutesOptions {
   readonly keepAliveMs?: number;
   /** Told of every signed-in request and of every keep-alive of an open event stream (staff presence). */
   readonly presence?: { seen(staffId: number): void };
+  /** More routes on the staff API, given the guards (the content editor: src/server/content-http.ts). */
+  readonly extend?: (api: Hono<StaffEnv>, guards: { signedIn: MiddlewareHandler<StaffEnv>; editorsOnly: MiddlewareHandler<StaffEnv> }) => void;
 }
 
 /** The staff API under `/api/staff` and the console under `/staff`. */
@@ -372,6 +374,7 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
       }
     });
   });
+  options.extend?.(api, { signedIn, editorsOnly });
   api.all("*", () => {
     throw new RequestError("not_found", "Unknown staff API address.");
   });

@@ -1,0 +1,114 @@
+/**
+ * "Teach the bot" and "out of scope" from the unanswered report: a wording added to a guide's
+ * example questions (`questions:` front matter, in its language) as a new published revision, or
+ * a question marked as out of scope; and the list of what editors handled, with whether the bot
+ * now answers it.
+ * @module
+ */
+import type pg from "pg";
+import { ContentEditError } from "../core/errors.js";
+import type { Lang } from "../core/types.js";
+import type { Notifier } from "../store/notifier.js";
+import { CONTENT_TOPIC, type Author, type ContentStore, type Revision } from "./store.js";
+import { contentPath } from "./texts.js";
+
+/**
+ * The guide text with `question` added to its `questions:` list (a YAML double-quoted item at the
+ * list's end; the list is created before the closing `---` when the front matter has none).
+ * Returns the text unchanged when the list already holds the wording (ignoring case and spaces).
+ */
+export function addExampleQuestion(text: string, question: string): string {
+  const wording = question.replace(/\s+/g, " ").trim();
+  const lines = text.split("\n");
+  if (lines[0]?.trim() !== "---") throw new ContentEditError("content_rejected", "", "the guide has no front matter", { problems: [{ file: "", line: 1, message: "the guide does not start with '---'" }] });
+  const end = lines.findIndex((l, i) => i > 0 && l.trim() === "---");
+  if (end < 0) throw new ContentEditError("content_rejected", "", "the guide's front matter is not closed", { problems: [{ file: "", line: 1, message: "no closing '---'" }] });
+  const item = `  - ${JSON.stringify(wording)}`;
+  const start = lines.findIndex((l, i) => i > 0 && i < end && /^questions:\s*(\[\s*\])?\s*$/.test(l));
+  if (start < 0) {
+    lines.splice(end, 0, "questions:", item);
+    return lines.join("\n");
+  }
+  if (/\[\s*\]/.test(lines[start] as string)) {
+    lines.splice(start, 1, "questions:", item);
+    return lines.join("\n");
+  }
+  let last = start;
+  const norm = (s: string): string => s.replace(/\s+/g, " ").trim().toLowerCase();
+  for (let i = start + 1; i < end; i++) {
+    const line = lines[i] as string;
+    if (/^\s+-\s/.test(line) || (/^\s+\S/.test(line) && last > start)) {
+      last = i;
+      const value = line.replace(/^\s+-\s+/, "").trim();
+      const unquoted = /^".*"$/.test(value) ? (() => {
+        try {
+          return JSON.parse(value) as string;
+        } catch {
+          return value.slice(1, -1);
+        }
+      })() : value.replace(/^'(.*)'$/, "$1");
+      if (norm(unquoted) === norm(wording)) return text;
+    } else if (line.trim() !== "") break;
+  }
+  const indent = /^(\s+)-/.exec(lines[start + 1] ?? "")?.[1] ?? "  ";
+  lines.splice(last + 1, 0, `${indent}- ${JSON.stringify(wording)}`);
+  return lines.join("\n");
+}
+
+/** One handled group of the unanswered report. */
+export interface Handled {
+  readonly id: number;
+  readonly question: string;
+  readonly lang: string;
+  readonly action: "teach" | "dismiss";
+  readonly guideId: string | null;
+  readonly revision: number | null;
+  readonly by: string;
+  readonly at: string;
+}
+
+/** Teaching and dismissing unanswered questions. */
+export class Teacher {
+  constructor(private readonly pool: pg.Pool, private readonly store: ContentStore, private readonly notifier: Notifier) {}
+
+  /**
+   * Adds `question` to the example questions of guide `guideId` in `lang`, publishes it, and
+   * records the group as handled (an earlier out-of-scope mark of the same wording is undone).
+   * @throws {ContentEditError} when the guide does not exist or the result fails the check.
+   */
+  async teach(question: string, lang: Lang, guideId: string, author: Author): Promise<{ revision: Revision; changed: boolean }> {
+    const path = contentPath({ kind: "guide", lang, id: guideId });
+    const latest = await this.store.latest(path);
+    if (!latest || latest.text === null) {
+      throw new ContentEditError("content_rejected", path, `there is no guide '${guideId}' in '${lang}'`, { problems: [{ file: path, line: 1, message: `no guide '${guideId}' in '${lang}'` }] });
+    }
+    const text = addExampleQuestion(latest.text, question);
+    const { revisions } = await this.store.publish([{ path, text, baseRevision: latest.id }], { author, source: "teach", note: `example question: ${question}` });
+    const revision = revisions[0] as Revision;
+    await this.pool.query("UPDATE content_unanswered SET undone_at = now() WHERE action = 'dismiss' AND undone_at IS NULL AND lang = $1 AND lower(question) = lower($2)", [lang, question]);
+    await this.pool.query(
+      "INSERT INTO content_unanswered (question, lang, action, guide_id, revision_id, staff_id, author) VALUES ($1, $2, 'teach', $3, $4, $5, $6)",
+      [question, lang, guideId, revision.id, author.staffId ?? null, author.name]);
+    return { revision, changed: text !== latest.text };
+  }
+
+  /** Marks `question` as out of scope: similar questions get the honest fallback; every instance is told. */
+  async dismiss(question: string, lang: Lang, author: Author): Promise<Handled> {
+    const { rows } = await this.pool.query<{ id: string; created_at: Date }>(
+      "INSERT INTO content_unanswered (question, lang, action, staff_id, author) VALUES ($1, $2, 'dismiss', $3, $4) RETURNING id, created_at",
+      [question, lang, author.staffId ?? null, author.name]);
+    await this.pool.query("INSERT INTO audit_log (staff_id, action, detail) VALUES ($1, 'content-dismissed', $2::jsonb)", [author.staffId ?? null, JSON.stringify({ question, lang })]);
+    await this.notifier.publish(CONTENT_TOPIC, { dismissed: Number(rows[0]?.id) });
+    return { id: Number(rows[0]?.id), question, lang, action: "dismiss", guideId: null, revision: null, by: author.name, at: (rows[0]?.created_at as Date).toISOString() };
+  }
+
+  /** The handled groups, newest first (undone marks left out). */
+  async handled(limit = 500): Promise<Handled[]> {
+    const { rows } = await this.pool.query<{ id: string; question: string; lang: string; action: "teach" | "dismiss"; guide_id: string | null; revision_id: string | null; author: string; created_at: Date }>(
+      "SELECT id, question, lang, action, guide_id, revision_id, author, created_at FROM content_unanswered WHERE undone_at IS NULL ORDER BY id DESC LIMIT $1", [limit]);
+    return rows.map((r) => ({
+      id: Number(r.id), question: r.question, lang: r.lang, action: r.action, guideId: r.guide_id,
+      revision: r.revision_id === null ? null : Number(r.revision_id), by: r.author, at: r.created_at.toISOString(),
+    }));
+  }
+}

@@ -1,0 +1,307 @@
+/**
+ * The editors' content API under `/api/staff` (docs/staff-api.md): read, publish, delete, preview,
+ * history and restore of guides, flows, `centres.yaml` and `holidays.yaml`; drafts; reviews of
+ * newer repository versions; teaching the bot from the unanswered report. Mounted on the staff API
+ * (signed in, editors and admins only, CSRF header on every change).
+ * @module
+ */
+import type { Context, Hono, MiddlewareHandler } from "hono";
+import type pg from "pg";
+import { z } from "zod";
+import type { LiveContent } from "../content/live.js";
+import { OutOfScope, ScopedAssistant } from "../content/out-of-scope.js";
+import type { ContentStore, Revision } from "../content/store.js";
+import type { Teacher } from "../content/teach.js";
+import { buildContent, contentPath, ID_PATTERN, newErrors, parseContentPath, type ContentPath } from "../content/texts.js";
+import { Conversation, NEW_SESSION } from "../core/conversation.js";
+import { buttonIds } from "../core/button-ids.js";
+import { ContentEditError, RequestError } from "../core/errors.js";
+import { LANGS, type Lang } from "../core/types.js";
+import type { Logger } from "../log.js";
+import type { StaffMember } from "../staff/types.js";
+
+/** The staff API's context: the signed-in member of staff. */
+export type ContentEnv = { Variables: { staff: StaffMember; csrfToken: string } };
+
+/** The staff API's guards, handed over by the staff routes. */
+export interface StaffGuards {
+  readonly signedIn: MiddlewareHandler<ContentEnv>;
+  readonly editorsOnly: MiddlewareHandler<ContentEnv>;
+}
+
+/** Options of {@link contentRoutes}. */
+export interface ContentRoutesOptions {
+  readonly store: ContentStore;
+  readonly live: () => LiveContent;
+  readonly teacher: Teacher;
+  readonly pool: pg.Pool;
+  readonly log: Logger;
+  /** The conversation serving now (for "does the bot answer it now"). */
+  readonly conversation: () => Conversation;
+}
+
+const Lng = z.enum(["lv", "ru", "en"]);
+const MAX_TEXT = 400_000;
+const Put = z.object({ text: z.string().min(1).max(MAX_TEXT), baseRevision: z.number().int().nonnegative().nullable() }).strict();
+const Restore = z.object({ revision: z.number().int().positive() }).strict();
+const Draft = z.object({ text: z.string().max(MAX_TEXT), baseRevision: z.number().int().nonnegative().nullable() }).strict();
+const Remove = z.object({ baseRevisions: z.record(z.string(), z.number().int().nonnegative().nullable()).optional() }).strict();
+const Preview = z.object({
+  kind: z.enum(["guide", "flow", "data"]), lang: Lng.optional(), id: z.string().min(1).max(80), text: z.string().min(1).max(MAX_TEXT),
+  question: z.string().min(1).max(1000).optional(),
+}).strict();
+const Teach = z.object({ question: z.string().min(1).max(1000), lang: Lng, guideId: z.string().regex(ID_PATTERN) }).strict();
+const Dismiss = z.object({ question: z.string().min(1).max(1000), lang: Lng }).strict();
+const Review = z.object({ path: z.string().min(1).max(200), decision: z.enum(["accept", "keep"]) }).strict();
+
+const revisionInfo = (r: Revision) => ({
+  revision: r.id, source: r.source, publishedAt: r.createdAt, publishedBy: r.author, note: r.note, deleted: r.text === null,
+});
+
+/** The editors' routes, mounted on the staff API by `createStaffRoutes({ extend })`. */
+export function contentRoutes(options: ContentRoutesOptions): (api: Hono<ContentEnv>, guards: StaffGuards) => void {
+  const { store, teacher, log } = options;
+  return (api, { signedIn, editorsOnly }) => {
+    const json = async (c: Context): Promise<unknown> => {
+      try {
+        return JSON.parse(await c.req.text()) as unknown;
+      } catch {
+        return undefined;
+      }
+    };
+    const body = async <T>(c: Context, schema: z.ZodType<T>, help: string): Promise<T> => {
+      const parsed = schema.safeParse(await json(c));
+      if (!parsed.success) throw new RequestError("bad_request", help);
+      return parsed.data;
+    };
+    const author = (c: Context<ContentEnv>) => ({ staffId: c.var.staff.id, name: c.var.staff.displayName || c.var.staff.username });
+    /** A refused publish: 422 with the errors at their lines, 409 with the latest revision. */
+    const refusal = async (c: Context, error: unknown): Promise<Response> => {
+      if (!(error instanceof ContentEditError)) throw error;
+      if (error.code === "content_rejected") {
+        return c.json({ error: { code: error.code, message: error.message }, errors: error.problems.map((p) => ({ file: p.file, line: p.line, message: p.message })) }, 422);
+      }
+      const latest = await store.latest(error.path);
+      return c.json({
+        error: { code: error.code, message: "Someone published this file meanwhile. Compare the texts, then publish again from the latest revision." },
+        current: latest ? { ...revisionInfo(latest), text: latest.text } : null,
+      }, 409);
+    };
+
+    // Each kind of content at its own address.
+    const kinds: { prefix: string; path: (c: Context) => ContentPath }[] = [
+      {
+        prefix: "/content/guides/:lang/:id",
+        path: (c) => {
+          const lang = c.req.param("lang") as string;
+          const id = c.req.param("id") as string;
+          if (!(LANGS as readonly string[]).includes(lang) || !ID_PATTERN.test(id)) throw new RequestError("not_found", "No such guide address: /content/guides/<lv|ru|en>/<id>.");
+          return { kind: "guide", lang: lang as Lang, id };
+        },
+      },
+      {
+        prefix: "/content/flows/:id",
+        path: (c) => {
+          const id = c.req.param("id") as string;
+          if (!ID_PATTERN.test(id)) throw new RequestError("not_found", "No such flow address.");
+          return { kind: "flow", id };
+        },
+      },
+      {
+        prefix: "/content/data/:name",
+        path: (c) => {
+          const name = c.req.param("name");
+          if (name !== "centres" && name !== "holidays") throw new RequestError("not_found", "Data files are centres and holidays.");
+          return { kind: "data", name };
+        },
+      },
+    ];
+
+    for (const kind of kinds) {
+      const where = (c: Context): string => contentPath(kind.path(c));
+      api.get(kind.prefix, signedIn, editorsOnly, async (c) => {
+        const p = where(c);
+        const latest = await store.latest(p);
+        const { rows } = await options.pool.query<{ text: string; base_revision: string | null; updated_at: Date }>(
+          "SELECT text, base_revision, updated_at FROM content_drafts WHERE staff_id = $1 AND path = $2", [c.var.staff.id, p]);
+        const draft = rows[0] ? { text: rows[0].text, baseRevision: rows[0].base_revision === null ? null : Number(rows[0].base_revision), savedAt: rows[0].updated_at.toISOString() } : null;
+        if (!latest && !draft) throw new RequestError("not_found", `There is no ${p} yet.`);
+        return c.json({
+          path: p,
+          text: latest?.text ?? null,
+          revision: latest?.id ?? null,
+          publishedAt: latest?.createdAt ?? null,
+          publishedBy: latest?.author ?? null,
+          deleted: latest ? latest.text === null : false,
+          draft,
+        });
+      });
+      api.put(kind.prefix, signedIn, editorsOnly, async (c) => {
+        const p = where(c);
+        const b = await body(c, Put, "Send {\"text\": \"...\", \"baseRevision\": <the revision you edited, or null for a new file>}.");
+        try {
+          const result = await store.publish([{ path: p, text: b.text, baseRevision: b.baseRevision }], { author: author(c), source: "editor" });
+          await options.pool.query("DELETE FROM content_drafts WHERE staff_id = $1 AND path = $2", [c.var.staff.id, p]);
+          const revision = result.revisions[0] as Revision;
+          log.info("content published", { path: p, revision: revision.id, by: c.var.staff.username });
+          return c.json({ revision: revision.id, publishedAt: revision.createdAt, warnings: result.warnings });
+        } catch (error) {
+          return refusal(c, error);
+        }
+      });
+      api.get(`${kind.prefix}/history`, signedIn, editorsOnly, async (c) => {
+        const history = await store.history(where(c));
+        return c.json({ revisions: history.map(revisionInfo) });
+      });
+      api.get(`${kind.prefix}/revisions/:revision`, signedIn, editorsOnly, async (c) => {
+        const r = await store.revision(where(c), Number(c.req.param("revision")));
+        if (!r) throw new RequestError("not_found", "No such revision of this file.");
+        return c.json({ ...revisionInfo(r), text: r.text });
+      });
+      api.post(`${kind.prefix}/restore`, signedIn, editorsOnly, async (c) => {
+        const p = where(c);
+        const b = await body(c, Restore, "Send {\"revision\": <the revision to bring back>}.");
+        const old = await store.revision(p, b.revision);
+        if (!old) throw new RequestError("not_found", "No such revision of this file.");
+        try {
+          const result = await store.publish([{ path: p, text: old.text }], { author: author(c), source: "restore", note: `restored revision ${old.id}` });
+          const revision = result.revisions[0] as Revision;
+          return c.json({ revision: revision.id, publishedAt: revision.createdAt, restored: old.id, warnings: result.warnings });
+        } catch (error) {
+          return refusal(c, error);
+        }
+      });
+      api.put(`${kind.prefix}/draft`, signedIn, editorsOnly, async (c) => {
+        const p = where(c);
+        const b = await body(c, Draft, "Send {\"text\": \"...\", \"baseRevision\": <revision or null>}.");
+        await options.pool.query(
+          `INSERT INTO content_drafts (staff_id, path, text, base_revision, updated_at) VALUES ($1, $2, $3, $4, now())
+           ON CONFLICT (staff_id, path) DO UPDATE SET text = $3, base_revision = $4, updated_at = now()`,
+          [c.var.staff.id, p, b.text, b.baseRevision]);
+        return c.json({ saved: true });
+      });
+      api.delete(`${kind.prefix}/draft`, signedIn, editorsOnly, async (c) => {
+        await options.pool.query("DELETE FROM content_drafts WHERE staff_id = $1 AND path = $2", [c.var.staff.id, where(c)]);
+        return c.body(null, 204);
+      });
+    }
+
+    // Deleting a guide removes it in every language; refused while anything links to it.
+    const deleteGuide = async (c: Context<ContentEnv>): Promise<Response> => {
+      const id = c.req.param("id") as string;
+      if (!ID_PATTERN.test(id)) throw new RequestError("not_found", "No such guide.");
+      const b = await body(c, Remove, "Send {} or {\"baseRevisions\": {\"<path>\": <revision>}}.");
+      const paths = LANGS.map((lang) => contentPath({ kind: "guide", lang, id }));
+      const existing = (await Promise.all(paths.map((p) => store.latest(p)))).filter((r): r is Revision => r !== undefined && r.text !== null);
+      if (existing.length === 0) throw new RequestError("not_found", `There is no guide '${id}'.`);
+      try {
+        const result = await store.publish(existing.map((r) => ({ path: r.path, text: null, ...(b.baseRevisions && r.path in b.baseRevisions ? { baseRevision: b.baseRevisions[r.path] ?? null } : {}) })), { author: author(c), source: "editor", note: `deleted guide ${id}` });
+        return c.json({ deleted: result.revisions.map((r) => ({ path: r.path, revision: r.id })) });
+      } catch (error) {
+        return refusal(c, error);
+      }
+    };
+    api.delete("/content/guides/:id", signedIn, editorsOnly, deleteGuide);
+    api.delete("/content/flows/:id", signedIn, editorsOnly, async (c) => {
+      const id = c.req.param("id");
+      if (!ID_PATTERN.test(id)) throw new RequestError("not_found", "No such flow.");
+      const p = contentPath({ kind: "flow", id });
+      const latest = await store.latest(p);
+      if (!latest || latest.text === null) throw new RequestError("not_found", `There is no flow '${id}'.`);
+      try {
+        const result = await store.publish([{ path: p, text: null }], { author: author(c), source: "editor", note: `deleted flow ${id}` });
+        return c.json({ deleted: result.revisions.map((r) => ({ path: r.path, revision: r.id })) });
+      } catch (error) {
+        return refusal(c, error);
+      }
+    });
+
+    // Check-as-you-type and the resident's view of a draft, from the draft (nothing is published).
+    api.post("/content/preview", signedIn, editorsOnly, async (c) => {
+      const b = await body(c, Preview, "Send {\"kind\": \"guide\"|\"flow\"|\"data\", \"lang\"?, \"id\", \"text\", \"question\"?}.");
+      const what: ContentPath = b.kind === "guide" ? { kind: "guide", lang: b.lang ?? "lv", id: b.id }
+        : b.kind === "flow" ? { kind: "flow", id: b.id } : { kind: "data", name: b.id === "holidays" ? "holidays" : "centres" };
+      if ((b.kind !== "data" && !ID_PATTERN.test(b.id)) || (b.kind === "data" && b.id !== "centres" && b.id !== "holidays")) throw new RequestError("bad_request", "Give a valid id.");
+      const p = contentPath(what);
+      const published = await store.published();
+      const texts = new Map(published.texts);
+      texts.set(p, b.text);
+      const content = buildContent(texts);
+      const mine = content.diagnostics.filter((d) => d.file === p);
+      // Errors this draft causes in other files (a flow pointing at a section it removes).
+      const others = newErrors(options.live().content.diagnostics, content.diagnostics, new Set([p])).filter((d) => d.file !== p);
+      const lang = b.lang ?? "lv";
+      const conversation = new Conversation({ assistant: new ScopedAssistant({ knowledge: content.knowledge }, options.live().outOfScope ?? new OutOfScope([])), flows: content.flows });
+      const input = b.question ? { kind: "text" as const, text: b.question }
+        : what.kind === "guide" ? { kind: "button" as const, id: buttonIds.guide(what.id) }
+          : what.kind === "flow" ? { kind: "button" as const, id: buttonIds.startFlow(what.id) } : undefined;
+      let replies: { text: string; buttons: { id: string; label: string }[] }[] = [];
+      let answered: unknown = null;
+      if (input) {
+        try {
+          const result = conversation.handle(NEW_SESSION, input, { lang });
+          replies = result.replies.map((r) => ({ text: r.text, buttons: r.buttons.map((x) => ({ id: x.id, label: x.label })) }));
+          answered = result.outcome?.answered ?? null;
+        } catch (error) {
+          log.warn("preview failed", { error });
+        }
+      }
+      return c.json({
+        path: p,
+        errors: mine.filter((d) => d.severity === "error").map((d) => ({ line: d.line, message: d.message })),
+        warnings: mine.filter((d) => d.severity === "warning").map((d) => ({ line: d.line, message: d.message })),
+        elsewhere: others.map((d) => ({ file: d.file, line: d.line, message: d.message })),
+        replies,
+        answered,
+      });
+    });
+
+    // Newer repository versions that an editor's revision kept from going live.
+    api.get("/content/reviews", signedIn, editorsOnly, async (c) => {
+      const notices = await store.notices();
+      const published = await store.published();
+      return c.json({ reviews: notices.map((n) => ({ path: n.path, since: n.since, publishedRevision: n.publishedRevision, repositoryText: n.text, publishedText: published.texts.get(n.path) ?? null })) });
+    });
+    api.post("/content/reviews", signedIn, editorsOnly, async (c) => {
+      const b = await body(c, Review, "Send {\"path\": \"knowledge/…\", \"decision\": \"accept\" | \"keep\"}.");
+      if (!parseContentPath(b.path)) throw new RequestError("not_found", "Not a content path.");
+      try {
+        const revision = await store.resolveNotice(b.path, b.decision, author(c));
+        if (!revision && b.decision === "accept") throw new RequestError("not_found", "There is no repository version waiting for review.");
+        return c.json({ path: b.path, decision: b.decision, revision: revision?.id ?? null });
+      } catch (error) {
+        return refusal(c, error);
+      }
+    });
+
+    // Teach the bot from the unanswered report.
+    const answersNow = (question: string, lang: Lang): { answered: string | null; fallback: boolean } => {
+      const outcome = options.conversation().assistant.ask(question, { lang });
+      return { answered: outcome.answered?.id ?? null, fallback: outcome.intent === "fallback" };
+    };
+    api.post("/unanswered/teach", signedIn, editorsOnly, async (c) => {
+      const b = await body(c, Teach, "Send {\"question\", \"lang\": \"lv\"|\"ru\"|\"en\", \"guideId\"}.");
+      try {
+        const { revision, changed } = await teacher.teach(b.question, b.lang, b.guideId, author(c));
+        log.info("unanswered question taught", { guide: b.guideId, lang: b.lang, revision: revision.id, by: c.var.staff.username });
+        return c.json({ revision: revision.id, changed, guideId: b.guideId });
+      } catch (error) {
+        return refusal(c, error);
+      }
+    });
+    api.post("/unanswered/dismiss", signedIn, editorsOnly, async (c) => {
+      const b = await body(c, Dismiss, "Send {\"question\", \"lang\": \"lv\"|\"ru\"|\"en\"}.");
+      const handled = await teacher.dismiss(b.question, b.lang, author(c));
+      return c.json(handled);
+    });
+    api.get("/unanswered/handled", signedIn, editorsOnly, async (c) => {
+      const handled = await teacher.handled();
+      return c.json({
+        handled: handled.map((h) => {
+          const now = answersNow(h.question, (LANGS as readonly string[]).includes(h.lang) ? h.lang as Lang : "lv");
+          return { ...h, answeredNow: now.answered, resolved: h.action === "teach" ? now.answered === h.guideId : now.fallback };
+        }),
+      });
+    });
+  };
+}
