@@ -18,10 +18,10 @@ import { buttonIds } from "../core/button-ids.js";
 import { ContentEditError, RequestError } from "../core/errors.js";
 import { LANGS, type Lang } from "../core/types.js";
 import type { Logger } from "../log.js";
-import type { StaffMember } from "../staff/types.js";
+import type { StaffEnv } from "./staff-http.js";
 
 /** The staff API's context: the signed-in member of staff. */
-export type ContentEnv = { Variables: { staff: StaffMember; csrfToken: string } };
+export type ContentEnv = StaffEnv;
 
 /** The staff API's guards, handed over by the staff routes. */
 export interface StaffGuards {

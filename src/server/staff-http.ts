@@ -28,7 +28,7 @@ import { PUBLIC_DIR } from "./http.js";
 const COOKIE = "dp_staff";
 
 /** What the sign-in check sets on the context: the staff member and their CSRF token. */
-type StaffEnv = { Variables: { staff: StaffMember; csrfToken: string; mustChangePassword: boolean } };
+export type StaffEnv = { Variables: { staff: StaffMember; csrfToken: string; mustChangePassword: boolean } };
 
 /** What a staff member with a one-time password may do before setting their own. */
 const BEFORE_OWN_PASSWORD = new Set(["/api/staff/me", "/api/staff/logout", "/api/staff/password"]);
