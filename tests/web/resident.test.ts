@@ -161,6 +161,7 @@ describe("the web chat's long pastes", () => {
     const context = await newContext();
     try {
       const page = await openChat(context);
+      await expectAccessible(page, "when the chat opens");
       const box = page.getByRole("textbox", { name: "Jūsu jautājums" });
       await box.fill("a".repeat(1900));
       expect(await page.locator("#char-count").textContent()).toBe("Atlikušas 100 rakstzīmes");
