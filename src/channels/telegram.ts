@@ -458,7 +458,7 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
   const download = async (fileId: string): Promise<{ bytes: Uint8Array; contentType: string }> => {
     const file = await deliveryApi.getFile(fileId);
     if (!file.file_path) throw new Error("Telegram gave no file path");
-    const response = await fetch(`${apiRoot}/file/bot${options.token}/${file.file_path}`);
+    const response = await fetch(`${apiRoot}/file/bot${options.token}/${file.file_path}`, { signal: AbortSignal.timeout(30_000) });
     if (!response.ok) throw new Error(`Telegram file download failed with HTTP ${response.status}`);
     return { bytes: new Uint8Array(await response.arrayBuffer()), contentType: telegramFileType(file.file_path) };
   };

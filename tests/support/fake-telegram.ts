@@ -564,6 +564,17 @@ export class FakeTelegram {
     );
   }
 
+  /** The user sends an audio file (a music-player file, not a voice note). */
+  sendAudio(chatId: number, opts?: UserOptions & { duration?: number; data?: Uint8Array; fileName?: string; mimeType?: string }): Update {
+    const file = this.addFile("music", "mp3", opts?.data);
+    return this.userMessage(chatId, {
+      audio: {
+        file_id: file.file_id, file_unique_id: file.file_unique_id, duration: opts?.duration ?? 3,
+        mime_type: opts?.mimeType ?? "audio/mpeg", file_name: opts?.fileName ?? "recording.mp3", file_size: file.data.length,
+      },
+    }, opts);
+  }
+
   /** The bytes of a file the bot uploaded or a user sent (e.g. a voice message the bot sent). */
   fileData(fileId: string): Buffer | undefined {
     return this.files.get(fileId)?.data;

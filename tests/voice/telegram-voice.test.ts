@@ -61,6 +61,16 @@ describe("Telegram voice notes with a speech service", () => {
     expect(replies[1]?.plainText).toMatch(/[а-я]{4}/);
   });
 
+  it("transcribes an audio file (MP3) the same way", async () => {
+    const mp3 = await spokenAudio(LV, "lv", "mp3");
+    speech.learn(mp3, LV);
+    const before = fake.messages(304).length;
+    fake.sendAudio(304, { data: mp3 });
+    const replies = (await fake.waitForMessages(304, before + 2, 15_000)).slice(before);
+    expect(replies[0]?.plainText).toBe(`🎤 Sapratu: «${LV}»`);
+    expect(speech.calls("transcriptions")[0]?.file?.name).toBe("voice.mp3");
+  });
+
   it("tries once more after a 500 and then answers", async () => {
     speech.fail("transcriptions", { kind: "status", status: 500 });
     const replies = await voiceNote(fake, 303, lvNote, 2);
