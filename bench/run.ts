@@ -15,14 +15,12 @@
  * 4. Escalation (bench/escalation.ts; needs the PostgreSQL server): 100 web chat residents asking
  *    for a person at once against two instances; time until every ticket is visible to staff and
  *    every staff reply is delivered (p50/p95/max), each exactly once.
- * 5. Telegram limits (bench/telegram-burst.ts): 500 staff replies released at once from the outbox;
- *    the rate at which they reach the emulator, overall and per chat.
- * 6. With `--year` (bench/year.ts): a municipality's year of data seeded in SQL on both databases,
+ * 5. With `--year` (bench/year.ts): a municipality's year of data seeded in SQL on both databases,
  *    and what it does to turns, reports, the staff queue, retention and /forget.
  * 7. Voice (bench/voice.ts): the bot's own added latency of a voice turn against the fake speech
  *    service, and speech out (first and cached).
- * Options: `--json` (the last line is one JSON object with the figures), `--year`,
- * `--<section>-only` (retrieval, e2e, footprint, escalation, telegram, year, voice; several may be given),
+ * Options: `--json` (the last line is one JSON object with the figures), `--year` (`--year-scale 0.1` for a tenth),
+ * `--<section>-only` (retrieval, e2e, footprint, escalation, year, voice; several may be given),
  * `--residents N`, `--rounds N` (default 3).
  * @module
  */
@@ -32,6 +30,7 @@ import { runEndToEnd } from "./e2e/run.js";
 import { postgresReachable, runEscalationBench } from "./escalation.js";
 import { runFootprint } from "./footprint.js";
 import { runVoiceBench } from "./voice.js";
+import { FULL_YEAR, runYear } from "./year.js";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Assistant } from "../src/core/assistant.js";
@@ -114,10 +113,12 @@ const roundsArg = args.indexOf("--rounds");
 const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : 3;
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
-const SECTIONS = ["retrieval", "e2e", "footprint", "escalation", "voice"] as const;
+const SECTIONS = ["retrieval", "e2e", "footprint", "escalation", "year", "voice"] as const;
 type SectionName = (typeof SECTIONS)[number];
 const only = SECTIONS.filter((name) => args.includes(`--${name}-only`));
-const wanted = (name: SectionName): boolean => (only.length > 0 ? only.includes(name) : true);
+const wanted = (name: SectionName): boolean => (only.length > 0 ? only.includes(name) : name !== "year" || args.includes("--year"));
+const scaleArg = args.indexOf("--year-scale");
+const yearScale = scaleArg >= 0 ? Number(args[scaleArg + 1]) : 1;
 
 /** The figures `--json` prints (the issue's keys, and a few more). */
 const summary: Record<string, unknown> = {};
@@ -134,6 +135,7 @@ if (wanted("retrieval")) await retrieval();
 if (wanted("e2e")) await endToEnd();
 if (wanted("footprint")) await footprint();
 if (wanted("escalation")) await escalation();
+if (wanted("year")) await year();
 if (wanted("voice")) await voiceTable();
 if (args.includes("--json")) console.log(`\n${JSON.stringify(summary)}`);
 
@@ -202,6 +204,41 @@ async function footprint(): Promise<void> {
     restart_ms: Math.round(restartMs),
     restart_ms_all: r.restarts.map((x) => Math.round(x.answerMs)),
   };
+}
+
+/** Table 6: a year of a municipality's data on both databases. */
+async function year(): Promise<void> {
+  const size = { residents: Math.round(FULL_YEAR.residents * yearScale), turns: Math.round(FULL_YEAR.turns * yearScale), tickets: Math.round(FULL_YEAR.tickets * yearScale) };
+  const reachable = await postgresReachable(DATABASE_URL);
+  const results = await runYear(reachable ? DATABASE_URL : undefined, size);
+  for (const r of results) {
+    console.log(`\nA year of data on ${r.database} (${Object.entries(r.rows).map(([k, v]) => `${v.toLocaleString("en")} ${k}`).join(", ")}; seeded in ${(r.seedMs / 1000).toFixed(0)} s; database ${r.dbMb.toFixed(0)} MB; median of the runs, first run in brackets)\n`);
+    console.log("| what | ms | target | |");
+    console.log("|---|---:|---:|---|");
+    const within = (a: number, b: number): string => (a <= b * 1.1 ? "within 10 %" : `NO: ${((a / b - 1) * 100).toFixed(0)} % slower`);
+    console.log(`| a turn, p50 / p99 (empty database) | ${r.turnEmpty.p50.toFixed(1)} / ${r.turnEmpty.p99.toFixed(1)} | | |`);
+    console.log(`| a turn, p50 / p99 (a year of data) | ${r.turnYear.p50.toFixed(1)} / ${r.turnYear.p99.toFixed(1)} | ≤ empty + 10 % | ${within(r.turnYear.p99, r.turnEmpty.p99)} |`);
+    for (const m of r.measures) {
+      const verdict = m.targetMs === undefined ? "" : m.ms <= m.targetMs ? "yes" : `NO — ${m.worst ?? "no plan"}`;
+      console.log(`| ${m.name} | ${m.ms.toFixed(0)} (${m.firstMs.toFixed(0)}) | ${m.targetMs === undefined ? "" : `≤ ${m.targetMs}`} | ${verdict} |`);
+    }
+  }
+  const key = (r: (typeof results)[number], name: string): number | undefined => {
+    const m = r.measures.find((x) => x.name.startsWith(name));
+    return m ? Math.round(m.ms) : undefined;
+  };
+  const part = (r: (typeof results)[number]): Record<string, unknown> => ({
+    turn_p50_ms_empty: round2(r.turnEmpty.p50), turn_p99_ms_empty: round2(r.turnEmpty.p99), turn_p50_ms_year: round2(r.turnYear.p50), turn_p99_ms_year: round2(r.turnYear.p99),
+    indicators_year_ms: key(r, "indicators, the whole year"), indicators_month_ms: key(r, "indicators, one month"),
+    unanswered_month_ms: key(r, "unanswered report, one month"), unanswered_year_ms: key(r, "unanswered report, the whole year"),
+    queue_ms: key(r, "staff queue (an agent"), ticket_ms: key(r, "ticket view"), forget_ms: key(r, "/forget"),
+    retention_ms: key(r, "retention job, daily"), retention_first_90_days_ms: key(r, "retention job, first run"),
+    db_mb: Math.round(r.dbMb), seed_ms: Math.round(r.seedMs),
+  });
+  const server = results.find((r) => r.database.includes("PostgreSQL"));
+  const pglite = results.find((r) => r.database.includes("PGlite"));
+  // The issue's keys at the top level are the PostgreSQL server's (PGlite's when there is none).
+  summary.year = { ...part((server ?? pglite) as (typeof results)[number]), scale: yearScale, ...(server ? { pg: part(server) } : {}), ...(pglite ? { pglite: part(pglite) } : {}) };
 }
 
 async function retrieval(): Promise<void> {
