@@ -15,12 +15,14 @@
  * 4. Escalation (bench/escalation.ts; needs the PostgreSQL server): 100 web chat residents asking
  *    for a person at once against two instances; time until every ticket is visible to staff and
  *    every staff reply is delivered (p50/p95/max), each exactly once.
- * 5. With `--year` (bench/year.ts): a municipality's year of data seeded in SQL on both databases,
+ * 5. Telegram limits (bench/telegram-burst.ts): 1,000 staff messages to 500 chats released at once
+ *    from the outbox after an outage: how fast they reach the emulator, overall and per chat.
+ * 6. With `--year` (bench/year.ts): a municipality's year of data seeded in SQL on both databases,
  *    and what it does to turns, reports, the staff queue, retention and /forget.
  * 7. Voice (bench/voice.ts): the bot's own added latency of a voice turn against the fake speech
  *    service, and speech out (first and cached).
  * Options: `--json` (the last line is one JSON object with the figures), `--year` (`--year-scale 0.1` for a tenth),
- * `--<section>-only` (retrieval, e2e, footprint, escalation, year, voice; several may be given),
+ * `--<section>-only` (retrieval, e2e, footprint, escalation, telegram, year, voice; several may be given),
  * `--residents N`, `--rounds N` (default 3).
  * @module
  */
@@ -29,6 +31,7 @@ import { cpus, loadavg } from "node:os";
 import { runEndToEnd } from "./e2e/run.js";
 import { postgresReachable, runEscalationBench } from "./escalation.js";
 import { runFootprint } from "./footprint.js";
+import { runTelegramBurst } from "./telegram-burst.js";
 import { runVoiceBench } from "./voice.js";
 import { FULL_YEAR, runYear } from "./year.js";
 import path from "node:path";
@@ -113,7 +116,7 @@ const roundsArg = args.indexOf("--rounds");
 const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : 3;
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
-const SECTIONS = ["retrieval", "e2e", "footprint", "escalation", "year", "voice"] as const;
+const SECTIONS = ["retrieval", "e2e", "footprint", "escalation", "telegram", "year", "voice"] as const;
 type SectionName = (typeof SECTIONS)[number];
 const only = SECTIONS.filter((name) => args.includes(`--${name}-only`));
 const wanted = (name: SectionName): boolean => (only.length > 0 ? only.includes(name) : name !== "year" || args.includes("--year"));
@@ -135,6 +138,7 @@ if (wanted("retrieval")) await retrieval();
 if (wanted("e2e")) await endToEnd();
 if (wanted("footprint")) await footprint();
 if (wanted("escalation")) await escalation();
+if (wanted("telegram")) await telegramBurst();
 if (wanted("year")) await year();
 if (wanted("voice")) await voiceTable();
 if (args.includes("--json")) console.log(`\n${JSON.stringify(summary)}`);
@@ -204,6 +208,17 @@ async function footprint(): Promise<void> {
     restart_ms: Math.round(restartMs),
     restart_ms_all: r.restarts.map((x) => Math.round(x.answerMs)),
   };
+}
+
+/** Table 5: an outbox burst against Telegram's limits. */
+async function telegramBurst(): Promise<void> {
+  const r = await runTelegramBurst(500);
+  console.log(`\nTelegram limits under an outbox burst (${r.chats} Telegram residents; staff took and answered each ticket while sendMessage was down: ${r.messages} messages released at once when it came back; arrival times at the emulator)\n`);
+  console.log("| messages | delivered once | drained in (s) | mean rate (msg/s) | busiest second (msg) | shortest gap in one chat (ms) | Telegram's limits |");
+  console.log("|---:|---|---:|---:|---:|---:|---|");
+  console.log(`| ${r.messages} | ${r.delivered === r.messages && r.duplicates === 0 ? "yes" : `NO: ${r.delivered} delivered, ${r.duplicates} duplicates`} | ${(r.drainMs / 1000).toFixed(1)} | ${r.meanRate.toFixed(1)} | ${r.busiestSecond} | ${r.minChatGapMs.toFixed(0)} | ~30 msg/s per bot, 1 msg/s per chat |`);
+  summary.telegram = { messages: r.messages, delivered: r.delivered, duplicates: r.duplicates, drain_ms: Math.round(r.drainMs), mean_rate: round2(r.meanRate), busiest_second: r.busiestSecond, min_chat_gap_ms: Math.round(r.minChatGapMs) };
+  if (r.delivered !== r.messages || r.duplicates > 0) process.exitCode = 1;
 }
 
 /** Table 6: a year of a municipality's data on both databases. */

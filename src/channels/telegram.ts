@@ -7,7 +7,6 @@
  */
 import { createHash } from "node:crypto";
 import { run, sequentialize, type RunnerHandle } from "@grammyjs/runner";
-import { apiThrottler } from "@grammyjs/transformer-throttler";
 import { Api, Bot, GrammyError, HttpError, webhookCallback, type Context, type Transformer } from "grammy";
 import type { InlineKeyboardMarkup, ReplyKeyboardMarkup, Update, UserFromGetMe } from "grammy/types";
 import { sanitizeText } from "../core/sanitize.js";
@@ -19,6 +18,7 @@ import type { Resident } from "../store/conversation-store.js";
 import { isConnectionError } from "../store/database.js";
 import { hearTelegram, LISTEN_BUTTON_ID, speakTelegram, telegramFileType, withListenButton } from "../voice/telegram-voice.js";
 import type { Voice } from "../voice/voice.js";
+import { telegramLimits } from "./telegram-limits.js";
 
 /** Telegram's limit for one message, after entities are parsed. */
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -274,12 +274,14 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
   });
   // Each update gets its retry budget below (a transformer on its own API object); the runner
   // retries getUpdates itself, and the start retries its calls with startCall().
-  if (options.throttle !== false) bot.api.config.use(apiThrottler());
+  // One set of limits for both API objects: together they stay within Telegram's.
+  const limits = options.throttle !== false ? telegramLimits() : undefined;
+  if (limits) bot.api.config.use(limits);
 
   // Messages sent outside a turn come from the outbox, which retries with its own persistent
   // backoff: they use an API client without auto-retry, so a long outage does not hold them.
   const deliveryApi = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
-  if (options.throttle !== false) deliveryApi.config.use(apiThrottler());
+  if (limits) deliveryApi.config.use(limits);
 
   const sendOne = async (api: Api, chatId: number | string, message: TelegramMessage & { plain?: boolean }): Promise<void> => {
     await api.sendMessage(chatId, message.text, {
