@@ -7,7 +7,7 @@
 import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
 import { Hono } from "hono";
-import type { SlackChannel } from "./channels/slack.js";
+import type { SlackChannel } from "./staff/slack/index.js";
 import { createTelegramChannel, type TelegramChannel } from "./channels/telegram.js";
 import type { Config } from "./config.js";
 import { Conversation } from "./core/conversation.js";
@@ -31,7 +31,7 @@ import { TicketService, TICKET_TOPIC, type NewTicket } from "./staff/tickets.js"
 import type { ContactMode, TicketContext, TicketSummary } from "./staff/types.js";
 import { LocalNotifier, PgNotifier, type Notifier } from "./store/notifier.js";
 import { purgeOldData } from "./store/retention.js";
-import { PgSlackThreads } from "./store/slack-threads.js";
+import { PgSlackThreads } from "./staff/slack/threads.js";
 import { ConversationStore } from "./store/conversation-store.js";
 import { openDatabase, type Database } from "./store/database.js";
 import { migrate } from "./store/migrate.js";
@@ -155,7 +155,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     const threads = new PgSlackThreads(database.pool);
     const channels = config.slack.channels;
     // Bolt is loaded only when Slack is configured (about 20 MB of memory otherwise unused).
-    const { createSlackChannel } = await import("./channels/slack.js");
+    const { createSlackChannel } = await import("./staff/slack/index.js");
     slack = createSlackChannel({
       botToken: config.slack.botToken, signingSecret: config.slack.signingSecret,
       ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),

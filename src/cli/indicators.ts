@@ -1,6 +1,6 @@
 /**
  * `cli indicators --from YYYY-MM-DD --to YYYY-MM-DD [--json|--csv] [--unanswered] [--limit N]`:
- * the assistant's indicators for a period (see src/staff/reports.ts), or with `--unanswered` the
+ * the assistant's indicators for a period (see src/staff/reports/), or with `--unanswered` the
  * questions residents did not get answered, grouped. Both dates are included and read as days in
  * Latvia (Europe/Riga). Prints a readable summary, or JSON, or CSV (UTF-8 with BOM, for Excel).
  * Uses the configured database (PGlite in DATA_DIR — stop the app first, PGlite allows one

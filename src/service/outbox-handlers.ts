@@ -5,7 +5,7 @@
  * ({@link OutboxPayload}); a refusal for good is reported on the ticket.
  * @module
  */
-import type { SlackChannel, SlackThreads } from "../channels/slack.js";
+import type { SlackChannel, SlackThreads } from "../staff/slack/index.js";
 import type { Conversation } from "../core/conversation.js";
 import { MESSAGES } from "../core/messages.js";
 import { endTicketButton } from "../core/relay.js";

@@ -12,7 +12,7 @@ import {
   createSlackChannel,
   isValidSlackSignature,
   type SlackChannel,
-} from "../../src/channels/slack.js";
+} from "../../src/staff/slack/index.js";
 import { silentLogger } from "../../src/log.js";
 import { DeskError, SlackChannelError, SlackNetworkError, SlackRefusedError } from "../../src/core/errors.js";
 import type { Desk } from "../../src/staff/desk.js";

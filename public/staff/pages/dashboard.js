@@ -1,7 +1,7 @@
 /**
  * "Rādītāji" (editors and admins): the municipality's indicators for a period — headline figures,
  * charts with their numbers as tables, staff times, and CSV and JSON downloads. It reads the one
- * shape GET /api/staff/indicators sends (`Indicators` in src/staff/reports.ts, documented in
+ * shape GET /api/staff/indicators sends (`Indicators` in src/staff/reports/indicators.ts, documented in
  * docs/staff-api.md).
  */
 import { $, el, hideAlert, showAlert, str, working } from "../lib/dom.js";
