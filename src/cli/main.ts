@@ -5,6 +5,7 @@
  *   check                          validate guides, centres and flows (exit 1 on errors)
  *   chat                           a terminal conversation through the same core
  *   indicators --from … --to …     the assistant's figures for a period, or what went unanswered
+ *   content export|import <dir>    the published content as files, or files published
  * @module
  */
 import { readFile } from "node:fs/promises";
@@ -15,6 +16,7 @@ import { Assistant } from "../core/assistant.js";
 import { Conversation, NEW_SESSION } from "../core/conversation.js";
 import { loadFlows } from "../flows/load.js";
 import { STAFF_USAGE, staffCommand } from "./staff.js";
+import { CONTENT_USAGE, contentCommand } from "./content.js";
 import { INDICATORS_USAGE, indicatorsCommand } from "./indicators.js";
 import { asAppError, UsageError } from "../core/errors.js";
 import { renderReply, runTerminalChat } from "../channels/terminal.js";
@@ -32,7 +34,8 @@ const USAGE = `Usage: npm run --silent cli -- <command>
   check                                     validate guides, centres and flows
   chat                                      talk to the bot in this terminal
 ${STAFF_USAGE}
-${INDICATORS_USAGE}`;
+${INDICATORS_USAGE}
+${CONTENT_USAGE}`;
 
 /** Where a command reads its settings and input and writes its output (in tests: in-process buffers). */
 export interface CliIo {
@@ -185,6 +188,8 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Pro
       return staffCommand(rest, { input: io.stdin, output: io.stdout, env: io.env });
     case "indicators":
       return indicatorsCommand(rest, { output: io.stdout, env: io.env });
+    case "content":
+      return contentCommand(rest, { output: io.stdout, errors: io.stderr, env: io.env });
     default:
       throw new UsageError(USAGE);
   }
