@@ -274,6 +274,8 @@ describe("the web chat's layout", () => {
       // The end of the answer: the feedback question with 👍 / 👎 side by side, then the other buttons.
       await page.locator("#messages .choice-row").last().scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(ARTIFACTS, "web-chat-phone-buttons.png") });
+      // axe-core: on a phone, after a question.
+      expect(await axeViolations(page)).toEqual([]);
     } finally {
       await context.close();
     }
@@ -316,6 +318,8 @@ describe("the embeddable widget", () => {
       if (!frame) throw new Error("no iframe content");
       await chatReady(frame);
       await frame.locator("#messages .msg-bot").first().waitFor();
+      // axe-core: the page with the widget's panel open.
+      expect(await axeViolations(page)).toEqual([]);
       expect(await frame.evaluate(() => document.documentElement.classList.contains("embed"))).toBe(true);
 
       // The question field inside the iframe gets the focus; Escape there closes the panel.
