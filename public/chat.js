@@ -295,7 +295,8 @@ function addBotMessage(reply) {
   const bubble = el("div", "bubble");
   renderText(bubble, typeof reply.text === "string" ? reply.text : "", t().newTab);
   wrap.appendChild(bubble);
-  const buttons = validButtons(reply.buttons);
+  // "Runāt ar cilvēku" is always in the quick actions below the chat: not a second time here.
+  const buttons = validButtons(reply.buttons).filter((b) => b.id !== ACTION_IDS.person);
   if (buttons.length) {
     quietOlderChoices();
     const group = el("div", "choices");
