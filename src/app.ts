@@ -19,6 +19,7 @@ import { ContentStore } from "./content/store.js";
 import { Teacher } from "./content/teach.js";
 import type { Logger } from "./log.js";
 import { contentRoutes } from "./server/content-http.js";
+import { editorAssets } from "./server/editor-assets.js";
 import { createHttpApp } from "./server/http.js";
 import { clientAddress, isHttps } from "./server/limits.js";
 import { createStaffRoutes } from "./server/staff-http.js";
@@ -244,7 +245,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   const http = createHttpApp({
     service,
     log,
-    routes: [staffRoutes, slackRoutes],
+    routes: [staffRoutes, slackRoutes, editorAssets()],
     ...(telegram?.webhook ? { telegramWebhook: telegram.webhook } : {}),
     trustProxy: config.trustProxy,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),

@@ -23,6 +23,7 @@ import { hideAllPages, pageById, resetPages, routePage, router, setupPages } fro
 import "./pages/queue.js";
 import "./pages/try.js";
 import "./pages/guides.js";
+import "./pages/editor.js";
 import "./pages/unanswered.js";
 import "./pages/dashboard.js";
 import "./pages/accounts.js";
@@ -245,7 +246,7 @@ function wire() {
   window.addEventListener("hashchange", () => {
     if (session.staff) routePage(true);
   });
-  for (const id of ["queue", "try", "guides", "unanswered", "dashboard", "accounts"]) {
+  for (const id of ["queue", "try", "guides", "editor", "unanswered", "dashboard", "accounts"]) {
     const page = pageById(id);
     if (page && page.wire) page.wire();
   }

@@ -237,7 +237,11 @@ export function contentRoutes(options: ContentRoutesOptions): (api: Hono<Content
           : what.kind === "flow" ? { kind: "button" as const, id: buttonIds.startFlow(what.id) } : undefined;
       let replies: { text: string; buttons: { id: string; label: string }[] }[] = [];
       let answered: unknown = null;
-      if (input) {
+      const draftGuide = !b.question && what.kind === "guide" ? content.knowledge.guides.get(what.lang)?.get(what.id) : undefined;
+      if (draftGuide) {
+        // The whole guide, as "Visa instrukcija" shows it to a resident.
+        replies = conversation.assistant.fullGuide(draftGuide, lang).map((r) => ({ text: r.text, buttons: r.buttons.map((x) => ({ id: x.id, label: x.label })) }));
+      } else if (input) {
         try {
           const result = conversation.handle(NEW_SESSION, input, { lang });
           replies = result.replies.map((r) => ({ text: r.text, buttons: r.buttons.map((x) => ({ id: x.id, label: x.label })) }));

@@ -14,7 +14,7 @@
 import { $ } from "./dom.js";
 
 /** The header's order. */
-const ORDER = ["queue", "try", "guides", "unanswered", "dashboard", "accounts"];
+const ORDER = ["queue", "try", "guides", "editor", "unanswered", "dashboard", "accounts"];
 const registry = new Map();
 const root = document.documentElement;
 

@@ -97,6 +97,10 @@ function langCell(guide, lang) {
   review.appendChild(el("span", info.overdue ? "date-overdue" : "", lvDate(info.reviewBy) || "–"));
   td.appendChild(review);
   if (info.overdue) td.appendChild(el("span", "cell-flag", "⚠ Termiņš nokavēts"));
+  const edit = el("a", "edit-link", "Labot");
+  edit.href = `#redaktors/guide/${lang}/${encodeURIComponent(guide.id)}`;
+  edit.setAttribute("aria-label", `Labot ${guide.id} (${lang})`);
+  td.appendChild(edit);
   return td;
 }
 
@@ -140,6 +144,10 @@ function renderFlows(flows) {
     th.scope = "row";
     th.appendChild(el("span", "guide-title", str(titles.lv) || flow.id));
     th.appendChild(el("code", "guide-id", flow.id));
+    const edit = el("a", "edit-link", "Labot");
+    edit.href = `#redaktors/flow/${encodeURIComponent(flow.id)}`;
+    edit.setAttribute("aria-label", `Labot ceļvedi ${flow.id}`);
+    th.appendChild(edit);
     tr.appendChild(th);
     for (const lang of ["ru", "en"]) {
       const td = el("td", "", str(titles[lang]) || "");

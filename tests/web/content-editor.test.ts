@@ -1,0 +1,97 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT } from "../helpers.js";
+import { startTestApp } from "../support/app.js";
+import { axeViolations } from "../support/axe.js";
+import { launchBrowser, type LaunchedBrowser } from "../support/browser.js";
+import { consoleLog, logIn, openConsole } from "../support/console.js";
+
+const ARTIFACTS = path.join(ROOT, "test-artifacts");
+const EDITOR = { username: "ieva.editor", password: "Saturs-2026-redaktors", displayName: "Ieva Kalniņa", role: "editor" as const };
+type App = Awaited<ReturnType<typeof startTestApp>>;
+
+let app: App | undefined;
+let launched: LaunchedBrowser | undefined;
+
+beforeAll(async () => {
+  const [started, browser] = await Promise.allSettled([startTestApp(), launchBrowser()]);
+  if (started.status === "fulfilled") app = started.value;
+  if (browser.status === "fulfilled") launched = browser.value;
+  if (started.status === "rejected") throw started.reason;
+  if (browser.status === "rejected") throw browser.reason;
+  await started.value.staffAccounts.add(EDITOR);
+  await mkdir(ARTIFACTS, { recursive: true });
+}, 60_000);
+afterAll(async () => {
+  await launched?.close();
+  await app?.close();
+});
+
+async function residentAsks(text: string): Promise<string> {
+  const a = app as App;
+  const chat = (await (await fetch(`${a.url}/api/chat/sessions`, { method: "POST", body: "{}" })).json()) as { id: string; token: string };
+  const res = await fetch(`${a.url}/api/chat/sessions/${chat.id}/messages`, { method: "POST", headers: { authorization: `Bearer ${chat.token}` }, body: JSON.stringify({ text }) });
+  return ((await res.json()) as { replies: { text: string }[] }).replies.map((r) => r.text).join("\n");
+}
+
+describe("the content editor in the console", () => {
+  it("edits a guide with the check as you type, previews it, publishes it for residents, and restores the old version from the history", async () => {
+    const a = app as App;
+    const { context, page } = await openConsole((launched as LaunchedBrowser).browser, a.url, { viewport: { width: 1400, height: 1000 }, stepMs: 15_000 });
+    page.on("dialog", (d) => void d.accept());
+    try {
+      await logIn(page, EDITOR);
+      await page.getByRole("link", { name: "Instrukcijas" }).first().click();
+      await page.getByRole("link", { name: "Labot meter-readings (lv)" }).click();
+      const editor = page.locator("#editor-host >> .cm-content");
+      await editor.waitFor();
+      await expect.poll(() => page.locator("#editor-check").textContent(), { timeout: 15_000 }).toMatch(/kļūdu nav/);
+      expect(await page.locator("#editor-host >> .cm-gutters").textContent()).toMatch(/1\s*2\s*3/);
+
+      // An error at its line: the id line broken.
+      await page.locator("#editor-host >> .cm-line", { hasText: /^id: meter-readings$/ }).click();
+      await page.keyboard.press("End");
+      await page.keyboard.type(" X");
+      await expect.poll(() => page.locator("#editor-check").textContent(), { timeout: 15_000 }).toMatch(/Kļūdas: \d/);
+      expect(await page.locator("#editor-check").textContent()).toMatch(/\d+\. rinda/);
+      await page.screenshot({ path: path.join(ARTIFACTS, "content-editor-error.png"), fullPage: true });
+      await page.keyboard.press("Backspace");
+      await page.keyboard.press("Backspace");
+      await expect.poll(() => page.locator("#editor-check").textContent(), { timeout: 15_000 }).toMatch(/kļūdu nav/);
+
+      // A new keyword, previewed with a question.
+      await page.locator("#editor-host >> .cm-line", { hasText: /^keywords:$/ }).click();
+      await page.keyboard.press("End");
+      await page.keyboard.press("Enter");
+      await page.keyboard.type("- zilonis ūdensvads");
+      await page.getByLabel("Jautājums (neobligāti)").fill("zilonis ūdensvads");
+      await page.getByRole("button", { name: "Izmēģināt" }).click();
+      await expect.poll(() => page.locator("#editor-preview").textContent(), { timeout: 15_000 }).toMatch(/📘/);
+      expect(await residentAsks("zilonis ūdensvads")).toMatch(/Atvainojiet, par šo es vēl nezinu/);
+      expect(await axeViolations(page)).toEqual([]);
+      await page.screenshot({ path: path.join(ARTIFACTS, "content-editor-preview.png"), fullPage: true });
+
+      await page.getByRole("button", { name: "Publicēt", exact: true }).click();
+      await expect.poll(() => page.locator("#editor-check").textContent(), { timeout: 15_000 }).toMatch(/Publicēts/);
+      await expect.poll(() => residentAsks("zilonis ūdensvads"), { timeout: 5000 }).toMatch(/📘/);
+
+      // History: compare the repository's version and restore it.
+      await page.getByRole("button", { name: "Vēsture" }).click();
+      const items = page.locator(".history-item");
+      await expect.poll(() => items.count()).toBe(2);
+      await items.nth(1).getByRole("button", { name: "Salīdzināt ar redaktorā" }).click();
+      await expect.poll(() => page.locator("#editor-diff").textContent()).toMatch(/\+\s*- zilonis ūdensvads/);
+      expect(await axeViolations(page)).toEqual([]);
+      await page.screenshot({ path: path.join(ARTIFACTS, "content-editor-history.png"), fullPage: true });
+      await items.nth(1).getByRole("button", { name: "Atjaunot šo versiju" }).click();
+      await expect.poll(() => residentAsks("zilonis ūdensvads"), { timeout: 5000 }).toMatch(/Atvainojiet, par šo es vēl nezinu/);
+      expect(consoleLog(page).filter((l) => !/favicon/.test(l))).toEqual([]);
+    } catch (error) {
+      await page.screenshot({ path: path.join(ARTIFACTS, "content-editor-failure.png"), fullPage: true });
+      throw new Error(`${String(error)}\nconsole: ${consoleLog(page).join("\n")}`, { cause: error });
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
