@@ -104,7 +104,7 @@ async function listen(url: string, headers: Record<string, string>, signal: Abor
   await isReady;
 }
 
-interface ApiReply { text: string; buttons: { id: string }[] }
+interface ApiReply { text: string; buttons: { id: string }[]; from?: { name: string } }
 
 /** A web chat resident with an open event stream. */
 class Resident {
@@ -120,20 +120,20 @@ class Resident {
   }
 
   static async start(index: number, app: RunningApp, signal: AbortSignal): Promise<Resident> {
-    const res = await fetch(`${app.url}/api/chat/sessions`, { method: "POST", body: "{}" });
+    const res = await fetch(`${app.url}/api/chat/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     if (res.status !== 201) throw new Error(`new session: HTTP ${res.status}`);
     const body = (await res.json()) as { id: string; token: string };
     const resident = new Resident(index, app, body.id, body.token);
     await listen(`${app.url}/api/chat/sessions/${body.id}/events?token=${encodeURIComponent(body.token)}`, {}, signal, (event, data, at) => {
       if (event !== "message") return;
-      for (const reply of (JSON.parse(data) as { replies: ApiReply[] }).replies) if (reply.text.startsWith("👤") && reply.text.endsWith(resident.answer)) resident.staffReplies.push(at);
+      for (const reply of (JSON.parse(data) as { replies: ApiReply[] }).replies) if (reply.from && reply.text.endsWith(resident.answer)) resident.staffReplies.push(at);
     });
     return resident;
   }
 
   async send(body: { text: string } | { button: string }): Promise<ApiReply[]> {
     const res = await fetch(`${this.app.url}/api/chat/sessions/${this.id}/messages`, {
-      method: "POST", headers: { authorization: `Bearer ${this.token}` }, body: JSON.stringify(body),
+      method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${this.token}` }, body: JSON.stringify(body),
     });
     if (res.status !== 200) throw new Error(`resident ${this.index}: ${JSON.stringify(body)} → HTTP ${res.status}`);
     return ((await res.json()) as { replies: ApiReply[] }).replies;
@@ -155,7 +155,7 @@ class Staff {
   private constructor(readonly app: RunningApp, readonly cookie: string, readonly csrf: string) {}
 
   static async login(app: RunningApp, username: string, password: string): Promise<Staff> {
-    const res = await fetch(`${app.url}/api/staff/login`, { method: "POST", body: JSON.stringify({ username, password }) });
+    const res = await fetch(`${app.url}/api/staff/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password }) });
     if (res.status !== 200) throw new Error(`staff login: HTTP ${res.status}`);
     const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] as string;
     return new Staff(app, cookie, ((await res.json()) as { csrfToken: string }).csrfToken);
@@ -164,7 +164,7 @@ class Staff {
   async call(method: "GET" | "POST", urlPath: string, body?: unknown): Promise<Record<string, unknown>> {
     const res = await fetch(`${this.app.url}/api/staff${urlPath}`, {
       method,
-      headers: { cookie: this.cookie, ...(method === "POST" ? { "x-csrf-token": this.csrf } : {}) },
+      headers: { cookie: this.cookie, ...(method === "POST" ? { "x-csrf-token": this.csrf, "content-type": "application/json" } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     if (res.status !== 200) throw new Error(`${method} ${urlPath}: HTTP ${res.status} ${await res.text()}`);
