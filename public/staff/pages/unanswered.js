@@ -11,6 +11,7 @@ import { focusHeading, registerPage } from "../lib/router.js";
 import { api, pageErrorText, session } from "../lib/session.js";
 import { LANG_SHORT, langName } from "../lib/words.js";
 import { tryFromElsewhere } from "./try.js";
+import { forgetHandled, teachControls } from "./editor-teach.js";
 
 /** The default period: the last 30 days. */
 const DAYS = 30;
@@ -116,6 +117,7 @@ function languagesCell(group) {
 }
 
 function renderUnanswered(data, period) {
+  forgetHandled();
   const groups = (data && Array.isArray(data.groups) ? data.groups : [])
     .filter((g) => g && typeof g === "object")
     .map((g) => ({ ...g, question: str(g.question) || str(g.representative) }))
@@ -151,6 +153,7 @@ function renderUnanswered(data, period) {
     // Asked inside a flow: which flow and step (so editors can make that step clearer).
     const inFlows = Array.isArray(group.inFlows) ? group.inFlows.filter((f) => typeof f === "string" && f) : [];
     if (inFlows.length) closest.appendChild(el("div", "in-flow", `Norādījumos: ${inFlows.slice(0, 3).join(", ")}`));
+    closest.appendChild(teachControls(group));
     tr.appendChild(closest);
     const examples = Array.isArray(group.examples) ? group.examples.filter((e) => typeof e === "string" && e.trim()) : [];
     const exCell = el("td", "examples-cell");
