@@ -13,8 +13,8 @@ import { OutOfScope, ScopedAssistant } from "../content/out-of-scope.js";
 import type { ContentStore, Revision } from "../content/store.js";
 import type { Teacher } from "../content/teach.js";
 import { buildContent, contentPath, ID_PATTERN, newErrors, parseContentPath, type ContentPath } from "../content/texts.js";
-import { Conversation, NEW_SESSION } from "../core/conversation.js";
 import { buttonIds } from "../core/button-ids.js";
+import { Conversation, NEW_SESSION } from "../core/conversation.js";
 import { ContentEditError, RequestError } from "../core/errors.js";
 import { LANGS, type Lang } from "../core/types.js";
 import type { Logger } from "../log.js";
@@ -53,6 +53,9 @@ const Preview = z.object({
 const Teach = z.object({ question: z.string().min(1).max(1000), lang: Lng, guideId: z.string().regex(ID_PATTERN) }).strict();
 const Dismiss = z.object({ question: z.string().min(1).max(1000), lang: Lng }).strict();
 const Review = z.object({ path: z.string().min(1).max(200), decision: z.enum(["accept", "keep"]) }).strict();
+
+/** How a resident starts a flow in a new chat: its deep link (`/start <name>`). */
+const flowStart = (deepLink: string | undefined) => (deepLink ? { kind: "command" as const, name: "start", arg: deepLink } : undefined);
 
 const revisionInfo = (r: Revision) => ({
   revision: r.id, source: r.source, publishedAt: r.createdAt, publishedBy: r.author, note: r.note, deleted: r.text === null,
@@ -234,7 +237,7 @@ export function contentRoutes(options: ContentRoutesOptions): (api: Hono<Content
       const conversation = new Conversation({ assistant: new ScopedAssistant({ knowledge: content.knowledge }, options.live().outOfScope ?? new OutOfScope([])), flows: content.flows });
       const input = b.question ? { kind: "text" as const, text: b.question }
         : what.kind === "guide" ? { kind: "button" as const, id: buttonIds.guide(what.id) }
-          : what.kind === "flow" ? { kind: "button" as const, id: buttonIds.startFlow(what.id) } : undefined;
+          : what.kind === "flow" ? flowStart(content.flows.get(what.id)?.triggers.deepLinks[0]) : undefined;
       let replies: { text: string; buttons: { id: string; label: string }[] }[] = [];
       let answered: unknown = null;
       const draftGuide = !b.question && what.kind === "guide" ? content.knowledge.guides.get(what.lang)?.get(what.id) : undefined;

@@ -130,6 +130,12 @@ describe.each(setups)("content API on $name", ({ target, instances }) => {
     expect(broken.errors[0]?.line).toBeGreaterThan(1);
     expect(await ask(a, "melnraksta vārds")).toMatch(/Atvainojiet, par šo es vēl nezinu/);
     expect(((await (await editor.get(GUIDE)).json()) as { revision: number }).revision).toBe(current.revision);
+    // A flow's draft: its first step as a resident who follows its link sees it.
+    const flow = (await (await editor.get("/content/flows/e-invoice-setup")).json()) as { text: string };
+    const changed = flow.text.replace(/(\n\s+lv: )Kuru rēķinu/, "$1Labi! Kuru rēķinu");
+    const flowPreview = (await (await editor.send("POST", "/content/preview", { kind: "flow", id: "e-invoice-setup", lang: "lv", text: changed })).json()) as { errors: unknown[]; replies: { text: string }[] };
+    expect(flowPreview.errors).toEqual([]);
+    expect(flowPreview.replies.map((r) => r.text).join("\n")).toMatch(/Labi! Kuru rēķinu/);
   });
 
   it("teaches a question to a guide so that the next resident gets that guide, and marks another out of scope", async () => {
