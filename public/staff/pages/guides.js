@@ -8,6 +8,7 @@ import { isNum, lvDate, num, plural, timeText } from "../lib/format.js";
 import { focusHeading, registerPage } from "../lib/router.js";
 import { pageErrorText, session } from "../lib/session.js";
 import { LANG_ORDER } from "../lib/words.js";
+import { reviewList } from "./editor-reviews.js";
 
 const ui = {
   guidesAlert: $("guides-alert"),
@@ -66,6 +67,8 @@ function renderContentStatus(status) {
       box.appendChild(list);
     }
   }
+  const reviews = reviewList(status.reviews, () => void loadGuides(true));
+  if (reviews) box.appendChild(reviews);
   if (warnings.length) {
     const details = el("details", "warnings");
     details.appendChild(el("summary", "", `${warnings.length} ${plural(warnings.length, "brīdinājums", "brīdinājumi")} – DigiPalīgs darbojas, bet tos vēlams izlabot`));
