@@ -10,6 +10,7 @@
 import { ApiError, requestJson } from "./api-client.js";
 import { renderText } from "./render-text.js";
 import { initVoice } from "./voice.js";
+import { ACTION_EMOJI, ACTION_IDS, T } from "./chat-texts.js";
 
 const LANGS = ["lv", "ru", "en"];
 const SESSION_KEY = "digipaligs.session";
@@ -18,120 +19,6 @@ const MAX_INPUT = 2000;
 const COUNT_FROM = 1500;
 const REQUEST_TIMEOUT_MS = 30000;
 const TYPING_DELAY_MS = 250;
-
-/** The page's own texts. Latvian uses the polite "Jūs". */
-const T = {
-  lv: {
-    title: "DigiPalīgs – Jelgavas novada digitālais palīgs",
-    subtitle: "Jelgavas novada digitālais palīgs",
-    language: "Valoda",
-    langName: "Latviešu",
-    conversation: "Saruna",
-    skipToInput: "Pāriet uz jautājuma lauku",
-    quickActions: "Ātrās darbības",
-    menu: "Galvenā izvēlne",
-    person: "Runāt ar cilvēku",
-    inputLabel: "Jūsu jautājums",
-    askForm: "Uzdot jautājumu",
-    placeholder: "Rakstiet šeit…",
-    send: "Sūtīt",
-    typing: "DigiPalīgs raksta…",
-    you: "Jūs",
-    choices: "Izvēlieties",
-    newTab: "(atvērsies jaunā cilnē)",
-    call: "Zvanīt",
-    retry: "Mēģināt vēlreiz",
-    notSent: "Nav nosūtīts",
-    offline: "Jūsu ierīcei nav interneta savienojuma. Lūdzu, pārbaudiet savienojumu un mēģiniet vēlreiz.",
-    network: "Neizdevās sazināties ar palīgu. Lūdzu, pārbaudiet interneta savienojumu un mēģiniet vēlreiz.",
-    rateLimited: "Pārāk daudz ziņu īsā laikā. Lūdzu, pagaidiet mirkli un mēģiniet vēlreiz.",
-    tooLong: "Šī ziņa ir pārāk gara. Lūdzu, saīsiniet to un mēģiniet vēlreiz.",
-    server: "Atvainojiet, kaut kas nogāja greizi. Lūdzu, mēģiniet vēlreiz.",
-    unavailable: "Atvainojiet, palīgs uz brīdi nav pieejams. Lūdzu, pēc minūtes mēģiniet vēlreiz.",
-    startFailed: "Atvainojiet, sarunu neizdevās sākt. Lūdzu, mēģiniet vēlreiz vai zvaniet pašvaldības informatīvajam tālrunim 63022238.",
-    charsLeft: (n) => (n >= 0 ? `Atlikušas ${n} rakstzīmes` : `Par ${-n} rakstzīmēm par daudz`),
-    tooLongNotice: (length, max) => `Jūsu teksts ir ${length} rakstzīmes garš, bet vienā ziņā var nosūtīt līdz ${max}. Lūdzu, saīsiniet to vai sūtiet pa daļām.`,
-    olderChoices: "Agrākas ziņas pogas",
-    staff: "Darbinieks",
-    forget: "Beigt un dzēst sarunu",
-    forgotten: "Saruna ir dzēsta arī no šīs ierīces.",
-  },
-  ru: {
-    title: "DigiPalīgs – цифровой помощник Елгавского края",
-    subtitle: "Цифровой помощник Елгавского края",
-    language: "Язык",
-    langName: "Русский",
-    conversation: "Разговор",
-    skipToInput: "Перейти к полю вопроса",
-    quickActions: "Быстрые действия",
-    menu: "Главное меню",
-    person: "Поговорить с человеком",
-    inputLabel: "Ваш вопрос",
-    askForm: "Задать вопрос",
-    placeholder: "Пишите здесь…",
-    send: "Отправить",
-    typing: "DigiPalīgs печатает…",
-    you: "Вы",
-    choices: "Выберите",
-    newTab: "(откроется в новой вкладке)",
-    call: "Позвонить",
-    retry: "Попробовать ещё раз",
-    notSent: "Не отправлено",
-    offline: "Ваше устройство не подключено к интернету. Пожалуйста, проверьте подключение и попробуйте ещё раз.",
-    network: "Не удалось связаться с помощником. Пожалуйста, проверьте подключение к интернету и попробуйте ещё раз.",
-    rateLimited: "Слишком много сообщений за короткое время. Пожалуйста, подождите немного и попробуйте ещё раз.",
-    tooLong: "Это сообщение слишком длинное. Пожалуйста, сократите его и попробуйте ещё раз.",
-    server: "Извините, что-то пошло не так. Пожалуйста, попробуйте ещё раз.",
-    unavailable: "Извините, помощник ненадолго недоступен. Пожалуйста, попробуйте ещё раз через минуту.",
-    startFailed: "Извините, не удалось начать разговор. Пожалуйста, попробуйте ещё раз или позвоните на информационный телефон самоуправления 63022238.",
-    charsLeft: (n) => (n >= 0 ? `Осталось символов: ${n}` : `Лишних символов: ${-n}`),
-    tooLongNotice: (length, max) => `В Вашем тексте ${length} символов, а в одном сообщении можно отправить до ${max}. Пожалуйста, сократите его или отправьте по частям.`,
-    olderChoices: "Кнопки более раннего сообщения",
-    staff: "Сотрудник",
-    forget: "Закончить и удалить разговор",
-    forgotten: "Разговор удалён и с этого устройства.",
-  },
-  en: {
-    title: "DigiPalīgs – Jelgava Municipality's digital assistant",
-    subtitle: "Jelgava Municipality's digital assistant",
-    language: "Language",
-    langName: "English",
-    conversation: "Conversation",
-    skipToInput: "Skip to the question field",
-    quickActions: "Quick actions",
-    menu: "Main menu",
-    person: "Talk to a person",
-    inputLabel: "Your question",
-    askForm: "Ask a question",
-    placeholder: "Type here…",
-    send: "Send",
-    typing: "DigiPalīgs is typing…",
-    you: "You",
-    choices: "Choose",
-    newTab: "(opens in a new tab)",
-    call: "Call",
-    retry: "Try again",
-    notSent: "Not sent",
-    offline: "Your device is not connected to the internet. Please check the connection and try again.",
-    network: "Could not reach the assistant. Please check your internet connection and try again.",
-    rateLimited: "Too many messages in a short time. Please wait a moment and try again.",
-    tooLong: "This message is too long. Please shorten it and try again.",
-    server: "Sorry, something went wrong. Please try again.",
-    unavailable: "Sorry, the assistant is briefly unavailable. Please try again in a minute.",
-    startFailed: "Sorry, the conversation could not be started. Please try again, or call the municipality's information line 63022238.",
-    charsLeft: (n) => (n >= 0 ? `${n} characters left` : `${-n} characters too many`),
-    tooLongNotice: (length, max) => `Your text is ${length} characters long, but one message can carry up to ${max}. Please shorten it or send it in parts.`,
-    olderChoices: "Buttons of an earlier message",
-    staff: "Member of staff",
-    forget: "End and delete the conversation",
-    forgotten: "The conversation has been deleted from this device too.",
-  },
-};
-
-const ACTION_EMOJI = { menu: "🏠", person: "🙋" };
-/** The action bar's buttons and the button ids they send. */
-const ACTION_IDS = { menu: "menu", person: "person", forget: "forget:ask" };
-ACTION_EMOJI.forget = "🗑️";
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers

@@ -31,6 +31,7 @@ const STATIC_FILES: Readonly<Record<string, { file: string; type: string }>> = {
   "/": { file: "index.html", type: "text/html; charset=utf-8" },
   "/widget.js": { file: "widget.js", type: "text/javascript; charset=utf-8" },
   "/static/chat.js": { file: "chat.js", type: "text/javascript; charset=utf-8" },
+  "/static/chat-texts.js": { file: "chat-texts.js", type: "text/javascript; charset=utf-8" },
   "/static/render-text.js": { file: "render-text.js", type: "text/javascript; charset=utf-8" },
   "/static/api-client.js": { file: "api-client.js", type: "text/javascript; charset=utf-8" },
   "/static/chat.css": { file: "chat.css", type: "text/css; charset=utf-8" },
