@@ -92,7 +92,7 @@ describe("the app process on an embedded database folder", () => {
       expect(r.status).toBe(201);
       sessions.push({ id: String(r.json.id), token: String(r.json.token) });
     }
-    const perResident = 6;
+    const perResident = 8;
     const answered = new Map<string, unknown>();
     let retried = 0;
     const load = Promise.all(sessions.map(async (s, n) => {
@@ -112,7 +112,9 @@ describe("the app process on an embedded database folder", () => {
         }
       }
     }));
-    await new Promise((r) => setTimeout(r, 600));
+    // Kill while the residents are mid-way: some answered, the rest waiting or in flight (a fixed
+    // delay let a fast machine finish everything first).
+    while (answered.size < sessions.length) await new Promise((r) => setTimeout(r, 5));
     app?.kill("SIGKILL");
     expect((await app?.exited())?.signal).toBe("SIGKILL");
     // The stale lock of the killed process is taken over.
