@@ -11,9 +11,9 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_FAILURES } from "../../src/staff/accounts.js";
 import { ROOT } from "../helpers.js";
-import { startTestApp } from "../support/app.js";
 import { axeViolations } from "../support/axe.js";
-import { launchBrowser, type LaunchedBrowser } from "../support/browser.js";
+import type { LaunchedBrowser } from "../support/browser.js";
+import { startAppAndBrowser, type TestApp } from "../support/app-and-browser.js";
 import { consoleLog, logIn, openConsole } from "../support/console.js";
 import { StaffClient } from "../support/staff-client.js";
 
@@ -22,18 +22,14 @@ const STEP_MS = 10_000;
 const LAPTOP = { width: 1366, height: 900 };
 const ADMIN = { username: "ilze.admin", password: "Pirma-admina-parole", displayName: "Ilze Ozola", role: "admin" } as const;
 
-type App = Awaited<ReturnType<typeof startTestApp>>;
+type App = TestApp;
 let app: App | undefined;
 let launched: LaunchedBrowser | undefined;
 
 beforeAll(async () => {
-  const [started, browser] = await Promise.allSettled([startTestApp(), launchBrowser()]);
-  if (started.status === "fulfilled") app = started.value;
-  if (browser.status === "fulfilled") launched = browser.value;
-  if (started.status === "rejected") throw started.reason;
-  if (browser.status === "rejected") throw browser.reason;
+  ({ app, launched } = await startAppAndBrowser());
   // The first admin, as `cli staff add` creates it.
-  await started.value.staffAccounts.add(ADMIN);
+  await app.staffAccounts.add(ADMIN);
   await mkdir(ARTIFACTS, { recursive: true });
 }, 60_000);
 afterAll(async () => {

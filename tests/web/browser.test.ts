@@ -11,9 +11,9 @@ import path from "node:path";
 import type { BrowserContext, BrowserContextOptions, Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers.js";
-import { startTestApp } from "../support/app.js";
 import { axeViolations } from "../support/axe.js";
-import { launchBrowser, type LaunchedBrowser } from "../support/browser.js";
+import type { LaunchedBrowser } from "../support/browser.js";
+import { startAppAndBrowser, type TestApp } from "../support/app-and-browser.js";
 
 const ARTIFACTS = path.join(ROOT, "test-artifacts");
 /** The longest wait for one step; a step normally takes well under a second. */
@@ -27,7 +27,7 @@ const PHONE: BrowserContextOptions = {
 };
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
 
-type App = Awaited<ReturnType<typeof startTestApp>>;
+type App = TestApp;
 
 // The callbacks given to page.evaluate() run in the browser. The project is type-checked
 // without the DOM library, so the little of the DOM they use is declared here.
@@ -61,11 +61,7 @@ let launched: LaunchedBrowser | undefined;
 
 beforeAll(async () => {
   // Start both at once; keep whichever started so that afterAll stops it if the other failed.
-  const [started, browser] = await Promise.allSettled([startTestApp(), launchBrowser()]);
-  if (started.status === "fulfilled") app = started.value;
-  if (browser.status === "fulfilled") launched = browser.value;
-  if (started.status === "rejected") throw started.reason;
-  if (browser.status === "rejected") throw browser.reason;
+  ({ app, launched } = await startAppAndBrowser());
   await mkdir(ARTIFACTS, { recursive: true });
 }, 60_000);
 

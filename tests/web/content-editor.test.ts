@@ -2,25 +2,21 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers.js";
-import { startTestApp } from "../support/app.js";
 import { axeViolations } from "../support/axe.js";
-import { launchBrowser, type LaunchedBrowser } from "../support/browser.js";
+import type { LaunchedBrowser } from "../support/browser.js";
+import { startAppAndBrowser, type TestApp } from "../support/app-and-browser.js";
 import { consoleLog, logIn, openConsole } from "../support/console.js";
 
 const ARTIFACTS = path.join(ROOT, "test-artifacts");
 const EDITOR = { username: "ieva.editor", password: "Saturs-2026-redaktors", displayName: "Ieva Kalniņa", role: "editor" as const };
-type App = Awaited<ReturnType<typeof startTestApp>>;
+type App = TestApp;
 
 let app: App | undefined;
 let launched: LaunchedBrowser | undefined;
 
 beforeAll(async () => {
-  const [started, browser] = await Promise.allSettled([startTestApp(), launchBrowser()]);
-  if (started.status === "fulfilled") app = started.value;
-  if (browser.status === "fulfilled") launched = browser.value;
-  if (started.status === "rejected") throw started.reason;
-  if (browser.status === "rejected") throw browser.reason;
-  await started.value.staffAccounts.add(EDITOR);
+  ({ app, launched } = await startAppAndBrowser());
+  await app.staffAccounts.add(EDITOR);
   await mkdir(ARTIFACTS, { recursive: true });
 }, 60_000);
 afterAll(async () => {

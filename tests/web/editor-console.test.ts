@@ -16,9 +16,9 @@ import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers.js";
-import { startTestApp } from "../support/app.js";
 import { axeViolations } from "../support/axe.js";
-import { launchBrowser, type LaunchedBrowser } from "../support/browser.js";
+import type { LaunchedBrowser } from "../support/browser.js";
+import { startAppAndBrowser, type TestApp } from "../support/app-and-browser.js";
 import { consoleLog, logIn, openConsole } from "../support/console.js";
 
 const ARTIFACTS = path.join(ROOT, "test-artifacts");
@@ -40,18 +40,14 @@ const UNANSWERED_AGAIN = "kur var nodot vecas riepas";
 /** The header's links to the editors' pages. */
 const CONTENT_PAGES = ["Izmēģināt jautājumu", "Instrukcijas", "Neatbildētie", "Rādītāji"] as const;
 
-type App = Awaited<ReturnType<typeof startTestApp>>;
+type App = TestApp;
 
 let app: App | undefined;
 let launched: LaunchedBrowser | undefined;
 
 beforeAll(async () => {
-  const [started, browser] = await Promise.allSettled([startTestApp(), launchBrowser()]);
-  if (started.status === "fulfilled") app = started.value;
-  if (browser.status === "fulfilled") launched = browser.value;
-  if (started.status === "rejected") throw started.reason;
-  if (browser.status === "rejected") throw browser.reason;
-  const running = started.value;
+  ({ app, launched } = await startAppAndBrowser());
+  const running = app;
   await running.staffAccounts.add(EDITOR);
   await running.staffAccounts.add(AGENT);
   await running.staffAccounts.add(ADMIN);

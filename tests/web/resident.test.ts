@@ -10,14 +10,14 @@ import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers.js";
-import { startTestApp } from "../support/app.js";
-import { launchBrowser, type LaunchedBrowser } from "../support/browser.js";
+import type { LaunchedBrowser } from "../support/browser.js";
+import { startAppAndBrowser, type TestApp } from "../support/app-and-browser.js";
 
 const ARTIFACTS = path.join(ROOT, "test-artifacts");
 const AXE = path.join(ROOT, "node_modules", "axe-core", "axe.min.js");
 const STEP_MS = 10_000;
 
-type App = Awaited<ReturnType<typeof startTestApp>>;
+type App = TestApp;
 
 // What the callbacks given to page.evaluate() use of the DOM (the project has no DOM types).
 interface DomNode {
@@ -38,11 +38,7 @@ let app: App | undefined;
 let launched: LaunchedBrowser | undefined;
 
 beforeAll(async () => {
-  const [started, browser] = await Promise.allSettled([startTestApp(), launchBrowser()]);
-  if (started.status === "fulfilled") app = started.value;
-  if (browser.status === "fulfilled") launched = browser.value;
-  if (started.status === "rejected") throw started.reason;
-  if (browser.status === "rejected") throw browser.reason;
+  ({ app, launched } = await startAppAndBrowser());
   await mkdir(ARTIFACTS, { recursive: true });
 }, 60_000);
 

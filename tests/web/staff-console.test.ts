@@ -17,8 +17,8 @@ import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers.js";
-import { startTestApp } from "../support/app.js";
-import { launchBrowser, type LaunchedBrowser } from "../support/browser.js";
+import type { LaunchedBrowser } from "../support/browser.js";
+import { startAppAndBrowser, type TestApp } from "../support/app-and-browser.js";
 import { axeViolations } from "../support/axe.js";
 import { consoleLog, logIn, openConsole } from "../support/console.js";
 
@@ -34,7 +34,7 @@ const CENTRE_NAME = /Cenu un Ozolnieku/;
 const AGENT = { username: "anna.berzina", password: "Ozolnieki-2026-pults", displayName: "Anna Bērziņa", role: "agent", centres: [CENTRE] } as const;
 const SECOND_AGENT = { username: "janis.kalnins", password: "Cenas-2026-pults", displayName: "Jānis Kalniņš", role: "agent", centres: [CENTRE] } as const;
 
-type App = Awaited<ReturnType<typeof startTestApp>>;
+type App = TestApp;
 
 // Callbacks given to evaluate() run in the browser; the project is type-checked without the
 // DOM library, so the little they use is declared here.
@@ -124,13 +124,9 @@ let app: App | undefined;
 let launched: LaunchedBrowser | undefined;
 
 beforeAll(async () => {
-  const [started, browser] = await Promise.allSettled([startTestApp(), launchBrowser()]);
-  if (started.status === "fulfilled") app = started.value;
-  if (browser.status === "fulfilled") launched = browser.value;
-  if (started.status === "rejected") throw started.reason;
-  if (browser.status === "rejected") throw browser.reason;
-  await started.value.staffAccounts.add(AGENT);
-  await started.value.staffAccounts.add(SECOND_AGENT);
+  ({ app, launched } = await startAppAndBrowser());
+  await app.staffAccounts.add(AGENT);
+  await app.staffAccounts.add(SECOND_AGENT);
   await mkdir(ARTIFACTS, { recursive: true });
 }, 60_000);
 
