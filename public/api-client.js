@@ -15,14 +15,16 @@ export class ApiError extends Error {
 }
 
 /**
- * Sends a JSON request to `url` and returns the parsed answer (`{}` for 204).
+ * Sends a request to `url` and returns the parsed JSON answer (`{}` for 204). `body` is sent as
+ * JSON; `raw` (a Blob, e.g. a voice recording) is sent as it is, with its own type.
  * `headers` are added to Accept/Content-Type; throws {@link ApiError} on failure.
  */
-export async function requestJson(url, { method, body, headers = {}, timeoutMs }) {
+export async function requestJson(url, { method, body, raw, headers = {}, timeoutMs }) {
   const all = { Accept: "application/json", ...headers };
   // Every change is sent as JSON (the staff API refuses anything else: no cross-site forms).
-  const sendsBody = body !== undefined || (method !== "GET" && method !== "HEAD");
+  const sendsBody = raw === undefined && (body !== undefined || (method !== "GET" && method !== "HEAD"));
   if (sendsBody) all["Content-Type"] = "application/json";
+  if (raw !== undefined) all["Content-Type"] = raw.type || "application/octet-stream";
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   let response;
@@ -30,7 +32,7 @@ export async function requestJson(url, { method, body, headers = {}, timeoutMs }
     response = await fetch(url, {
       method,
       headers: all,
-      body: sendsBody ? JSON.stringify(body === undefined ? {} : body) : undefined,
+      body: raw !== undefined ? raw : sendsBody ? JSON.stringify(body === undefined ? {} : body) : undefined,
       cache: "no-store",
       credentials: "same-origin",
       signal: controller.signal,

@@ -11,7 +11,7 @@
  * itself at 2 minutes (the server's limit).
  */
 
-import { ApiError } from "./api-client.js";
+import { requestJson } from "./api-client.js";
 
 const MAX_SECONDS = 120;
 /** Held longer than this, letting go sends (press-and-hold); shorter is a tap that toggles. */
@@ -223,26 +223,12 @@ export function initVoice(chat) {
   async function upload(session, messageId, blob) {
     const url = new URL(`${chat.sessionPath(session.id)}/voice`, document.baseURI);
     url.searchParams.set("messageId", messageId);
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
-    let response;
-    try {
-      response = await fetch(url.href, {
-        method: "POST", cache: "no-store", signal: controller.signal, body: blob,
-        headers: { Authorization: `Bearer ${session.token}`, "Content-Type": blob.type || "audio/webm", Accept: "application/json" },
-      });
-    } catch (error) {
-      throw new ApiError(0, "network", error && error.message);
-    } finally {
-      clearTimeout(timer);
-    }
-    const data = await response.json().catch(() => null);
-    if (!response.ok) {
-      const err = data && data.error ? data.error : {};
-      throw new ApiError(response.status, err.code || `http_${response.status}`, err.message);
-    }
-    if (!data || typeof data !== "object") throw new ApiError(response.status, "bad_response");
-    return data;
+    return requestJson(url.href, {
+      method: "POST",
+      raw: blob.type ? blob : new Blob([blob], { type: "audio/webm" }),
+      headers: { Authorization: `Bearer ${session.token}` },
+      timeoutMs: REQUEST_TIMEOUT_MS,
+    });
   }
 
   function addMic() {
