@@ -35,8 +35,11 @@ export type DeliveryErrorCode = "delivery_refused";
  * a recording longer than allowed, larger than allowed, or not audio at all.
  */
 export type VoiceErrorCode = "voice_unavailable" | "voice_too_long" | "voice_too_large" | "voice_unreadable";
-/** Codes of a refused content edit: the check failed; the revision it was based on is no longer the latest. */
-export type ContentEditErrorCode = "content_rejected" | "stale_revision";
+/**
+ * Codes of a refused content edit: the check failed; the revision it was based on is no longer the
+ * latest; a deletion while other files link to what it deletes.
+ */
+export type ContentEditErrorCode = "content_rejected" | "stale_revision" | "content_linked";
 
 /** Every stable error code. */
 export type ErrorCode =

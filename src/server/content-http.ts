@@ -81,8 +81,9 @@ export function contentRoutes(options: ContentRoutesOptions): (api: Hono<Content
     /** A refused publish: 422 with the errors at their lines, 409 with the latest revision. */
     const refusal = async (c: Context, error: unknown): Promise<Response> => {
       if (!(error instanceof ContentEditError)) throw error;
-      if (error.code === "content_rejected") {
-        return c.json({ error: { code: error.code, message: error.message }, errors: error.problems.map((p) => ({ file: p.file, line: p.line, message: p.message })) }, 422);
+      if (error.code === "content_rejected" || error.code === "content_linked") {
+        const errors = error.problems.map((p) => ({ file: p.file, line: p.line, message: p.message }));
+        return c.json({ error: { code: error.code, message: error.message }, errors, ...(error.code === "content_linked" ? { linkedFrom: errors } : {}) }, 422);
       }
       const latest = await store.latest(error.path);
       return c.json({
@@ -189,6 +190,18 @@ export function contentRoutes(options: ContentRoutesOptions): (api: Hono<Content
       });
     }
 
+    /**
+     * A deletion the check refused because other files point at what it deletes: those files, by
+     * name (each problem in a file outside the deleted ones is a link to them).
+     */
+    const linked = (error: unknown, what: string, deleted: ReadonlySet<string>): unknown => {
+      if (!(error instanceof ContentEditError) || error.code !== "content_rejected") return error;
+      const from = error.problems.filter((p) => !deleted.has(p.file));
+      if (from.length === 0) return error;
+      const files = [...new Set(from.map((p) => p.file))];
+      return new ContentEditError("content_linked", error.path, `${what} cannot be deleted while ${files.join(", ")} ${files.length === 1 ? "links" : "link"} to it: remove those links first`, { problems: from });
+    };
+
     // Deleting a guide removes it in every language; refused while anything links to it.
     const deleteGuide = async (c: Context<ContentEnv>): Promise<Response> => {
       const id = c.req.param("id") as string;
@@ -199,9 +212,10 @@ export function contentRoutes(options: ContentRoutesOptions): (api: Hono<Content
       if (existing.length === 0) throw new RequestError("not_found", `There is no guide '${id}'.`);
       try {
         const result = await store.publish(existing.map((r) => ({ path: r.path, text: null, ...(b.baseRevisions && r.path in b.baseRevisions ? { baseRevision: b.baseRevisions[r.path] ?? null } : {}) })), { author: author(c), source: "editor", note: `deleted guide ${id}` });
+        log.info("content deleted", { guide: id, by: c.var.staff.username });
         return c.json({ deleted: result.revisions.map((r) => ({ path: r.path, revision: r.id })) });
       } catch (error) {
-        return refusal(c, error);
+        return refusal(c, linked(error, `Guide '${id}'`, new Set(existing.map((r) => r.path))));
       }
     };
     api.delete("/content/guides/:id", signedIn, editorsOnly, deleteGuide);
@@ -213,9 +227,10 @@ export function contentRoutes(options: ContentRoutesOptions): (api: Hono<Content
       if (!latest || latest.text === null) throw new RequestError("not_found", `There is no flow '${id}'.`);
       try {
         const result = await store.publish([{ path: p, text: null }], { author: author(c), source: "editor", note: `deleted flow ${id}` });
+        log.info("content deleted", { flow: id, by: c.var.staff.username });
         return c.json({ deleted: result.revisions.map((r) => ({ path: r.path, revision: r.id })) });
       } catch (error) {
-        return refusal(c, error);
+        return refusal(c, linked(error, `Flow '${id}'`, new Set([p])));
       }
     });
 

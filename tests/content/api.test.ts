@@ -159,10 +159,89 @@ describe.each(setups)("content API on $name", ({ target, instances }) => {
     ]));
   });
 
-  it("refuses to delete a guide that flows link to", async () => {
+  it("refuses to delete a guide or a flow that others link to, naming what links to it", async () => {
     const res = await editor.send("DELETE", "/content/guides/e-invoices", {});
     expect(res.status).toBe(422);
-    const body = (await res.json()) as { errors: { file: string; message: string }[] };
-    expect(body.errors.some((e) => e.file.startsWith("flows/"))).toBe(true);
+    const body = (await res.json()) as { error: { code: string; message: string }; errors: { file: string }[]; linkedFrom: { file: string; line: number; message: string }[] };
+    expect(body.error.code).toBe("content_linked");
+    expect(body.error.message).toMatch(/^Guide 'e-invoices' cannot be deleted while .*flows\/e-invoice-setup\.yaml.* link to it/);
+    expect(body.linkedFrom.map((l) => l.file)).toEqual(expect.arrayContaining(["flows/e-invoice-setup.yaml", "knowledge/lv/meter-readings.md"]));
+    expect(body.linkedFrom.every((l) => l.line > 1 && l.message.includes("e-invoices"))).toBe(true);
+    const flow = await editor.send("DELETE", "/content/flows/scam-check", {});
+    expect(flow.status).toBe(422);
+    expect(((await flow.json()) as { linkedFrom: { file: string }[] }).linkedFrom.map((l) => l.file)).toContain("flows/main-menu.yaml");
+    expect(((await (await editor.get("/content/guides/lv/e-invoices")).json()) as { deleted: boolean }).deleted).toBe(false);
   });
+
+  it("publishes a new guide in Latvian only with its translations as to-dos; Russian residents get the Latvian text with a note; delete removes it on every instance", async () => {
+    const ID = "zilonu-registrs";
+    expect((await editor.get(`/content/guides/lv/${ID}`)).status).toBe(404);
+    const guide = (lang: "lv" | "ru", related = "[]", id = ID): string => [
+      "---", `id: ${id}`, `lang: ${lang}`,
+      lang === "lv" ? "title: Ziloņu reģistrs – kā pieteikt ziloni" : "title: Реестр слонов – как заявить слона",
+      lang === "lv" ? "summary: Kā pieteikt ziloni reģistrā." : "summary: Как заявить слона в реестр.",
+      "keywords:", "  - zilonis", "  - ziloņu reģistrs",
+      "sources:", "  - https://www.jelgavasnovads.lv/", "checked: 2026-11-20", "review_by: 2027-05-20", `related: ${related}`,
+      "---", "", lang === "lv" ? "Ziloni piesaka reģistrā." : "Слона заявляют в реестр.", "",
+      "## Kas Jums vajadzīgs {#need}", "- Zilonis.", "", "## Pieteikšana {#apply}", "1. Aizpildiet pieteikumu.", "",
+      "## Ja neizdodas {#trouble}", "- Zvaniet 63022238.", "", "## Palīdzība klātienē {#help}", "- Jautājiet pagastā.", "",
+    ].join("\n");
+    const created = await editor.send("PUT", `/content/guides/lv/${ID}`, { text: guide("lv"), baseRevision: null });
+    expect(created.status).toBe(200);
+    const { warnings } = (await created.json()) as { warnings: { file: string; line: number; message: string }[] };
+    expect(warnings.filter((w) => w.message.includes("translation to do"))).toEqual([
+      expect.objectContaining({ file: `knowledge/lv/${ID}.md`, line: 2, message: expect.stringContaining(`missing in 'ru'`) }),
+      expect.objectContaining({ file: `knowledge/lv/${ID}.md`, line: 2, message: expect.stringContaining(`missing in 'en'`) }),
+    ]);
+    // The id is taken now: a second "new" guide with it is refused.
+    expect((await editor.send("PUT", `/content/guides/lv/${ID}`, { text: guide("lv"), baseRevision: null })).status).toBe(409);
+    await within(2000, async () => /📘 Ziloņu reģistrs/.test(await ask(b, "ziloņu reģistrs")));
+    const listed = ((await (await editor.get("/content")).json()) as { guides: { id: string; missing: string[] }[] }).guides.find((g) => g.id === ID);
+    expect(listed?.missing).toEqual(["ru", "en"]);
+    // Residents writing Russian or English get the Latvian text with a note in their language;
+    // a question that matches nothing gets the honest fallback in their language.
+    expect(await ask(b, "что такое zilonis")).toMatch(/^Этой инструкции пока нет на русском языке.*\n\n📘 Ziloņu reģistrs/);
+    expect(await ask(b, "how do I register a zilonis")).toMatch(/^This guide is not available in English yet.*\n\n📘 Ziloņu reģistrs/);
+    expect(await ask(b, "как заявить слона")).toMatch(/^Извините/);
+
+    // The Russian translation: the to-do for ru is done.
+    expect((await editor.send("PUT", `/content/guides/ru/${ID}`, { text: guide("ru"), baseRevision: null })).status).toBe(200);
+    await within(2000, async () => /📘 Реестр слонов/.test(await ask(b, "как заявить zilonis в реестр")));
+    const after = ((await (await editor.get("/content")).json()) as { guides: { id: string; missing: string[] }[] }).guides.find((g) => g.id === ID);
+    expect(after?.missing).toEqual(["en"]);
+
+    // Another guide links to it: the delete is refused, naming that guide; unlinked, it goes.
+    expect((await editor.send("PUT", "/content/guides/lv/zilonu-bariba", { text: guide("lv", `\n  - ${ID}`, "zilonu-bariba"), baseRevision: null })).status).toBe(200);
+    const refused = await editor.send("DELETE", `/content/guides/${ID}`, {});
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { linkedFrom: { file: string; line: number }[] }).linkedFrom).toEqual([{ file: "knowledge/lv/zilonu-bariba.md", line: 14, message: `related id '${ID}' points to no guide` }]);
+    expect((await editor.send("DELETE", "/content/guides/zilonu-bariba", {})).status).toBe(200);
+    const deleted = await editor.send("DELETE", `/content/guides/${ID}`, {});
+    expect(deleted.status).toBe(200);
+    expect(((await deleted.json()) as { deleted: { path: string }[] }).deleted.map((d) => d.path).sort()).toEqual([`knowledge/lv/${ID}.md`, `knowledge/ru/${ID}.md`]);
+    await within(2000, async () => /Atvainojiet, par šo es vēl nezinu/.test(await ask(b, "ziloņu reģistrs")));
+    expect(await ask(b, "что такое zilonis")).not.toMatch(/📘/);
+    expect((await editor.send("DELETE", `/content/guides/${ID}`, {})).status).toBe(404);
+    const { rows } = await (dbs[0] as Database).pool.query<{ detail: { path: string } }>("SELECT detail FROM audit_log WHERE action = 'content-deleted' ORDER BY id");
+    expect(rows.map((r) => r.detail.path)).toEqual(expect.arrayContaining([`knowledge/lv/${ID}.md`, `knowledge/ru/${ID}.md`, "knowledge/lv/zilonu-bariba.md"]));
+    // A deleted id can be used again for a new guide, from its deletion revision.
+    const gone = (await (await editor.get(`/content/guides/lv/${ID}`)).json()) as { deleted: boolean; revision: number };
+    expect(gone.deleted).toBe(true);
+    expect((await editor.send("PUT", `/content/guides/lv/${ID}`, { text: guide("lv"), baseRevision: gone.revision })).status).toBe(200);
+    expect((await editor.send("DELETE", `/content/guides/${ID}`, {})).status).toBe(200);
+  }, 90_000);
+
+  it("deletes a flow nothing links to, on every instance", async () => {
+    const text = ["id: zilonu-celvedis", "title: { lv: \"Ziloņu ceļvedis\", ru: \"Слоны\", en: \"Elephants\" }", "triggers:", "  deep-links: [zilonis]", "start: only",
+      "steps:", "  only:", "    type: end", "    say: { lv: \"Ziloņu ceļveža sākums.\", ru: \"Начало.\", en: \"Start.\" }", ""].join("\n");
+    expect((await editor.send("PUT", "/content/flows/zilonu-celvedis", { text, baseRevision: null })).status).toBe(200);
+    const onB = await login(b, "ieva", "an editor password");
+    const flows = async () => ((await (await onB.get("/content")).json()) as { flows: { id: string }[] }).flows.map((f) => f.id);
+    await within(2000, async () => (await flows()).includes("zilonu-celvedis"));
+    const res = await editor.send("DELETE", "/content/flows/zilonu-celvedis", {});
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ deleted: [{ path: "flows/zilonu-celvedis.yaml", revision: expect.any(Number) }] });
+    await within(2000, async () => !(await flows()).includes("zilonu-celvedis"));
+    expect(((await (await editor.get("/content/flows/zilonu-celvedis/history")).json()) as { revisions: { deleted: boolean }[] }).revisions.map((r) => r.deleted)).toEqual([true, false]);
+  }, 60_000);
 });

@@ -4,7 +4,7 @@ import path from "node:path";
 import { formatDiagnostic } from "../../src/knowledge/diagnostics.js";
 import { buildKnowledge, type SourceFile } from "../../src/knowledge/load.js";
 import type { Lang } from "../../src/core/types.js";
-import { ROOT } from "../helpers.js";
+import { ROOT, shippedKnowledge } from "../helpers.js";
 
 const CENTRES: SourceFile = { file: "knowledge/centres.yaml", text: readFileSync(path.join(ROOT, "knowledge/centres.yaml"), "utf8") };
 
@@ -69,9 +69,32 @@ describe("knowledge check", () => {
     expect(out.some((l) => l.includes("duplicate id 'a'"))).toBe(true);
   });
 
-  it("reports a guide missing in a language", () => {
-    const out = check(all("a").slice(0, 2));
-    expect(out).toContain("knowledge/lv/a.md:2: guide 'a' is missing in 'en': add knowledge/en/a.md");
+  it("warns (a translation to do, not an error) at the id line when a guide is missing in a language", () => {
+    const kb = buildKnowledge(all("a").slice(0, 1), CENTRES, { today: new Date("2026-11-22") });
+    const out = kb.diagnostics.map(formatDiagnostic);
+    expect(out).toEqual([
+      "knowledge/lv/a.md:2: warning: guide 'a' is missing in 'ru' (translation to do: residents writing in this language get the Latvian text with a note): add knowledge/ru/a.md",
+      "knowledge/lv/a.md:2: warning: guide 'a' is missing in 'en' (translation to do: residents writing in this language get the Latvian text with a note): add knowledge/en/a.md",
+    ]);
+    expect(kb.ids).toEqual(["a"]);
+    expect(kb.guides.get("lv")?.has("a")).toBe(true);
+    const noLatvian = check(all("b").slice(1));
+    expect(noLatvian).toContain("knowledge/ru/b.md:2: warning: guide 'b' is missing in 'lv' (translation to do: residents writing in Latvian (and in languages without a translation) do not get it): add knowledge/lv/b.md");
+  });
+
+  it("keeps the shipped guides complete: every guide in all three languages", async () => {
+    const kb = await shippedKnowledge();
+    expect(kb.diagnostics.filter((d) => d.message.includes("translation to do")).map(formatDiagnostic)).toEqual([]);
+    for (const lang of ["lv", "ru", "en"] as const) expect([...(kb.guides.get(lang)?.keys() ?? [])].sort()).toEqual(kb.ids);
+  });
+
+  it("refuses a guide that still holds a template's [[…]] text, at each such line", () => {
+    const files = all("a", { title: "\"[[Nosaukums]]\"" }, "## Need {#need}\n- [[ko vajag]]\n\n## Steps {#steps}\n1. Do it.\n\n## Trouble {#trouble}\n- Call.\n\n## Help {#help}\n- Ask.\n");
+    const kb = buildKnowledge(files, CENTRES, { today: new Date("2026-11-22") });
+    const out = kb.diagnostics.map(formatDiagnostic);
+    expect(out).toContain("knowledge/lv/a.md:4: template text [[Nosaukums]] is still here: replace it with the guide's own text");
+    expect(out).toContain("knowledge/lv/a.md:17: template text [[ko vajag]] is still here: replace it with the guide's own text");
+    expect(kb.ids).toEqual([]);
   });
 
   it("reports related ids that point nowhere, on the item's line", () => {
