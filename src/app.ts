@@ -16,6 +16,8 @@ import type { Lang } from "./core/types.js";
 import { LiveContent } from "./content/live.js";
 import { ScopedAssistant } from "./content/out-of-scope.js";
 import { ContentStore } from "./content/store.js";
+import { HandledGroups } from "./content/handled.js";
+import { MissingGuides } from "./content/missing-guides.js";
 import { Teacher } from "./content/teach.js";
 import type { Logger } from "./log.js";
 import { contentRoutes } from "./server/content-http.js";
@@ -217,13 +219,18 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   }
   const channels = ["web", ...(telegram ? [`telegram (${telegram.mode})`] : []), ...(slack ? ["slack (staff)"] : [])];
   const origins = { ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}), trustProxy: config.trustProxy };
+  // Teaching the bot from the unanswered report, the to-do list of missing guides, and which groups are handled.
+  const teacher = new Teacher(database.pool, contentStore, notifier);
+  const missingGuides = new MissingGuides(database.pool);
+  const handled = new HandledGroups(teacher, missingGuides, serving);
   const staffRoutes = createStaffRoutes({
     // Over https (PUBLIC_URL, or a trusted TLS proxy) the console cookie is Secure.
     secureCookies: (c) => isHttps(c, origins),
     clientAddress: (c) => clientAddress(c, config.trustProxy),
     accounts: staffAccounts, desk: tickets, centres, log, attachments: tickets,
     content: { conversation: serving, status: () => live.status },
-    extend: contentRoutes({ store: contentStore, live: () => live, teacher: new Teacher(database.pool, contentStore, notifier), pool: database.pool, log, conversation: serving }),
+    extend: contentRoutes({ store: contentStore, live: () => live, teacher, missing: missingGuides, handled, pool: database.pool, log }),
+    handled,
     reports: database.pool,
     presence,
     files: async (attachment) => {

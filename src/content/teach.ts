@@ -9,6 +9,7 @@ import type pg from "pg";
 import { ContentEditError } from "../core/errors.js";
 import type { Lang } from "../core/types.js";
 import type { Notifier } from "../store/notifier.js";
+import { storedWording } from "./missing-guides.js";
 import { CONTENT_TOPIC, type Author, type ContentStore, type Revision } from "./store.js";
 import { contentPath } from "./texts.js";
 
@@ -55,7 +56,7 @@ export function addExampleQuestion(text: string, question: string): string {
   return lines.join("\n");
 }
 
-/** One handled group of the unanswered report. */
+/** One handled group of the unanswered report: taught to a guide, or marked out of scope. */
 export interface Handled {
   readonly id: number;
   readonly question: string;
@@ -74,9 +75,11 @@ export class Teacher {
   /**
    * Adds `question` to the example questions of guide `guideId` in `lang`, publishes it, and
    * records the group as handled (an earlier out-of-scope mark of the same wording is undone).
+   * Personal data and contacts in the wording are masked first.
    * @throws {ContentEditError} when the guide does not exist or the result fails the check.
    */
-  async teach(question: string, lang: Lang, guideId: string, author: Author): Promise<{ revision: Revision; changed: boolean }> {
+  async teach(wording: string, lang: Lang, guideId: string, author: Author): Promise<{ revision: Revision; changed: boolean }> {
+    const question = storedWording(wording);
     const path = contentPath({ kind: "guide", lang, id: guideId });
     const latest = await this.store.latest(path);
     if (!latest || latest.text === null) {
@@ -92,8 +95,9 @@ export class Teacher {
     return { revision, changed: text !== latest.text };
   }
 
-  /** Marks `question` as out of scope: similar questions get the honest fallback; every instance is told. */
-  async dismiss(question: string, lang: Lang, author: Author): Promise<Handled> {
+  /** Marks `wording` as out of scope (masked): similar questions get the honest fallback; every instance is told. */
+  async dismiss(wording: string, lang: Lang, author: Author): Promise<Handled> {
+    const question = storedWording(wording);
     const { rows } = await this.pool.query<{ id: string; created_at: Date }>(
       "INSERT INTO content_unanswered (question, lang, action, staff_id, author) VALUES ($1, $2, 'dismiss', $3, $4) RETURNING id, created_at",
       [question, lang, author.staffId ?? null, author.name]);

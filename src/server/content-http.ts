@@ -11,6 +11,8 @@ import { z } from "zod";
 import type { LiveContent } from "../content/live.js";
 import { OutOfScope, ScopedAssistant } from "../content/out-of-scope.js";
 import type { ContentStore, Revision } from "../content/store.js";
+import { handledJson, type HandledGroups } from "../content/handled.js";
+import { storedWording, type MissingGuides } from "../content/missing-guides.js";
 import type { Teacher } from "../content/teach.js";
 import { buildContent, contentPath, ID_PATTERN, newErrors, parseContentPath, type ContentPath } from "../content/texts.js";
 import { buttonIds } from "../core/button-ids.js";
@@ -34,10 +36,12 @@ export interface ContentRoutesOptions {
   readonly store: ContentStore;
   readonly live: () => LiveContent;
   readonly teacher: Teacher;
+  /** The to-do list of missing guides ("Vajag jaunu instrukciju"). */
+  readonly missing: MissingGuides;
+  /** The handled groups of the unanswered report and whether the bot answers them now. */
+  readonly handled: HandledGroups;
   readonly pool: pg.Pool;
   readonly log: Logger;
-  /** The conversation serving now (for "does the bot answer it now"). */
-  readonly conversation: () => Conversation;
 }
 
 const Lng = z.enum(["lv", "ru", "en"]);
@@ -52,6 +56,10 @@ const Preview = z.object({
 }).strict();
 const Teach = z.object({ question: z.string().min(1).max(1000), lang: Lng, guideId: z.string().regex(ID_PATTERN) }).strict();
 const Dismiss = z.object({ question: z.string().min(1).max(1000), lang: Lng }).strict();
+const NeedsGuide = z.object({
+  question: z.string().min(1).max(1000), lang: Lng, examples: z.array(z.string().max(1000)).max(50).optional(), asked: z.number().int().nonnegative().max(1_000_000).optional(),
+}).strict();
+const Done = z.object({ guideId: z.string().regex(ID_PATTERN) }).strict();
 const Review = z.object({ path: z.string().min(1).max(200), decision: z.enum(["accept", "keep"]) }).strict();
 
 /** How a resident starts a flow in a new chat: its deep link (`/start <name>`). */
@@ -297,14 +305,15 @@ export function contentRoutes(options: ContentRoutesOptions): (api: Hono<Content
     });
 
     // Teach the bot from the unanswered report.
-    const answersNow = (question: string, lang: Lang): { answered: string | null; fallback: boolean } => {
-      const outcome = options.conversation().assistant.ask(question, { lang });
-      return { answered: outcome.answered?.id ?? null, fallback: outcome.intent === "fallback" };
+    const wording = (question: string): string => {
+      const cleaned = storedWording(question);
+      if (!/[\p{L}\p{N}]/u.test(cleaned)) throw new RequestError("bad_request", "The question has nothing to read.");
+      return cleaned;
     };
     api.post("/unanswered/teach", signedIn, editorsOnly, async (c) => {
       const b = await body(c, Teach, "Send {\"question\", \"lang\": \"lv\"|\"ru\"|\"en\", \"guideId\"}.");
       try {
-        const { revision, changed } = await teacher.teach(b.question, b.lang, b.guideId, author(c));
+        const { revision, changed } = await teacher.teach(wording(b.question), b.lang, b.guideId, author(c));
         log.info("unanswered question taught", { guide: b.guideId, lang: b.lang, revision: revision.id, by: c.var.staff.username });
         return c.json({ revision: revision.id, changed, guideId: b.guideId });
       } catch (error) {
@@ -313,17 +322,43 @@ export function contentRoutes(options: ContentRoutesOptions): (api: Hono<Content
     });
     api.post("/unanswered/dismiss", signedIn, editorsOnly, async (c) => {
       const b = await body(c, Dismiss, "Send {\"question\", \"lang\": \"lv\"|\"ru\"|\"en\"}.");
-      const handled = await teacher.dismiss(b.question, b.lang, author(c));
+      const handled = await teacher.dismiss(wording(b.question), b.lang, author(c));
       return c.json(handled);
     });
     api.get("/unanswered/handled", signedIn, editorsOnly, async (c) => {
-      const handled = await teacher.handled();
-      return c.json({
-        handled: handled.map((h) => {
-          const now = answersNow(h.question, (LANGS as readonly string[]).includes(h.lang) ? h.lang as Lang : "lv");
-          return { ...h, answeredNow: now.answered, resolved: h.action === "teach" ? now.answered === h.guideId : now.fallback };
-        }),
-      });
+      return c.json({ handled: (await options.handled.list()).map(handledJson) });
+    });
+
+    // "Vajag jaunu instrukciju": the to-do list of missing guides.
+    const todoJson = async (): Promise<unknown[]> => (await options.handled.list()).flatMap((h) => (h.todo ? [{
+      id: h.todo.id, question: h.question, lang: h.lang, examples: h.wordings, by: h.by, at: h.at, done: h.todo.done,
+      guideId: h.guideId, guideTitle: h.guideTitle, answersNow: h.answersNow, resolved: h.resolved,
+    }] : []));
+    const todoId = (c: Context): number => {
+      const id = Number(c.req.param("id"));
+      if (!Number.isSafeInteger(id) || id <= 0) throw new RequestError("not_found", "No such item on the list of missing guides.");
+      return id;
+    };
+    api.get("/unanswered/missing-guides", signedIn, editorsOnly, async (c) => c.json({ items: await todoJson() }));
+    api.post("/unanswered/missing-guides", signedIn, editorsOnly, async (c) => {
+      const b = await body(c, NeedsGuide, "Send {\"question\", \"lang\": \"lv\"|\"ru\"|\"en\", \"examples\"?: [\"...\"], \"asked\"?: <times asked>}.");
+      const { item, created } = await options.missing.add({ question: wording(b.question), lang: b.lang, examples: b.examples ?? [], asked: b.asked ?? 0 }, author(c));
+      log.info("missing guide noted", { id: item.id, lang: b.lang, created, by: c.var.staff.username });
+      return c.json({ item }, created ? 201 : 200);
+    });
+    api.post("/unanswered/missing-guides/:id/done", signedIn, editorsOnly, async (c) => {
+      const id = todoId(c);
+      const b = await body(c, Done, "Send {\"guideId\": \"<the guide that now covers it>\"}.");
+      if (!options.live().content.knowledge.ids.includes(b.guideId)) {
+        return c.json({ error: { code: "content_rejected", message: `There is no guide '${b.guideId}'.` }, errors: [{ file: "", line: 1, message: `no guide '${b.guideId}'` }] }, 422);
+      }
+      const item = await options.missing.done(id, b.guideId, author(c));
+      if (!item) throw new RequestError("not_found", "No such item on the list of missing guides.");
+      return c.json({ item });
+    });
+    api.delete("/unanswered/missing-guides/:id", signedIn, editorsOnly, async (c) => {
+      if (!(await options.missing.remove(todoId(c), author(c)))) throw new RequestError("not_found", "No such item on the list of missing guides.");
+      return c.body(null, 204);
     });
   };
 }

@@ -13,13 +13,14 @@ import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type pg from "pg";
 import type { ContentStatus } from "../content-watch.js";
+import { handledJson, type HandledStatus } from "../content/handled.js";
 import { NEW_SESSION, type Conversation } from "../core/conversation.js";
 import { AuthError, DeskError, RequestError } from "../core/errors.js";
 import { LANGS, type Lang } from "../core/types.js";
 import type { Centres } from "../knowledge/centres.js";
 import type { Logger } from "../log.js";
 import type { StaffAccounts } from "../staff/accounts.js";
-import { computeIndicators, indicatorsToCsv, unansweredReport, unansweredToCsv } from "../staff/reports/index.js";
+import { computeIndicators, indicatorsToCsv, unansweredReport, unansweredToCsv, type UnansweredGroup } from "../staff/reports/index.js";
 import type { Desk } from "../staff/desk.js";
 import type { Attachment } from "../staff/tickets.js";
 import type { StaffMember, TicketEvent } from "../staff/types.js";
@@ -77,6 +78,8 @@ export interface StaffRoutesOptions {
   readonly attachments?: { attachment(staff: StaffMember, ticketId: number, messageId: number): Promise<Attachment> };
   /** The serving content, for the editors' views. */
   readonly content?: { conversation(): Conversation; status(): ContentStatus };
+  /** The handled groups of the unanswered report (content/handled.ts): which groups editors handled, and whether the bot answers them now. */
+  readonly handled?: { annotate(groups: readonly UnansweredGroup[]): Promise<(HandledStatus | null)[]> };
   /** The database, for reports (indicators, unanswered questions). */
   readonly reports?: pg.Pool;
   readonly keepAliveMs?: number;
@@ -319,18 +322,22 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
   api.get("/unanswered", signedIn, editorsOnly, async (c) => {
     const db = reportsDb();
     const p = period(c, 30);
-    const groups = await unansweredReport(db, { from: p.from, to: p.to });
     if (c.req.query("format") === "csv") {
+      const groups = await unansweredReport(db, { from: p.from, to: p.to });
       c.header("Content-Type", "text/csv; charset=utf-8");
       c.header("Content-Disposition", `attachment; filename="digipaligs-unanswered-${p.label}.csv"`);
       return c.body(unansweredToCsv(groups));
     }
-    return c.json({
-      groups: groups.map((g) => ({
-        question: g.representative, count: g.count, langs: Object.keys(g.languages), languages: g.languages,
-        reasons: g.reasons, closestGuide: g.closestGuide, examples: g.examples, ...(g.inFlows ? { inFlows: g.inFlows } : {}),
-      })),
+    // Handled groups no longer count as open: the open ones (at most 50) and the handled ones apart.
+    const groups = await unansweredReport(db, { from: p.from, to: p.to, limit: options.handled ? 250 : 50 });
+    const marks = options.handled ? await options.handled.annotate(groups) : groups.map(() => null);
+    const json = (g: (typeof groups)[number]) => ({
+      question: g.representative, count: g.count, langs: Object.keys(g.languages), languages: g.languages,
+      reasons: g.reasons, closestGuide: g.closestGuide, examples: g.examples, ...(g.inFlows ? { inFlows: g.inFlows } : {}),
     });
+    const open = groups.filter((_, i) => !marks[i]);
+    const handled = groups.flatMap((g, i) => { const m = marks[i]; return m ? [{ ...json(g), handled: handledJson(m) }] : []; });
+    return c.json({ groups: open.slice(0, 50).map(json), open: open.length, handled: handled.slice(0, 100) });
   });
 
   api.get("/events", signedIn, (c) => {

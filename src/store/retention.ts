@@ -12,7 +12,8 @@
  *   failed outbox work, and residents who have been inactive that long (with their sessions and
  *   web sessions); web chat sessions that never got a message after a day; and short-lived
  *   records (expired staff sessions, old login failures, processed update ids after a week, web
- *   chat voice messages a week after their ticket closed).
+ *   chat voice messages a week after their ticket closed); items of the to-do list of missing
+ *   guides that were marked done (their example questions are residents' wordings).
  *
  * **Adding a table?** Give it `resident_id BIGINT REFERENCES residents (id) ON DELETE CASCADE`
  * (or a cascading reference to a table that has one, like `ticket_id … REFERENCES tickets (id)
@@ -32,6 +33,7 @@ export const TABLES_WITHOUT_RESIDENT_DATA: Readonly<Record<string, string>> = {
   content_repository: "which repository version of each content file was imported",
   content_drafts: "editors' unpublished drafts",
   content_unanswered: "wordings an editor taught to a guide or marked out of scope (from the masked unanswered report)",
+  content_missing_guides: "the to-do list of missing guides: wordings from the unanswered report, masked again when stored (done items go after the retention period)",
 };
 
 /** Tables whose reference to a resident is cleared, not deleted, on `/forget` (no text in them). */
@@ -75,6 +77,8 @@ export async function purgeOldData(pool: pg.Pool, days: number): Promise<Retenti
   const other = await count("DELETE FROM staff_sessions WHERE expires_at < now()", [])
     + await count("DELETE FROM login_failures WHERE at < now() - interval '1 day'", [])
     + await count("DELETE FROM processed_updates WHERE processed_at < now() - interval '7 days'", [])
+    // Missing guides an editor marked done: residents' wordings are not kept longer than their turns.
+    + await count("DELETE FROM content_missing_guides WHERE done_at < now() - make_interval(days => $1)")
     // Voice messages are kept only while their ticket needs them: a week after it closed at most.
     + await count("DELETE FROM voice_clips v USING tickets k WHERE v.ticket_id = k.id AND k.status = 'closed' AND k.closed_at < now() - interval '7 days'", []);
   return { turns, tickets, webEvents, outbox, residents, other };

@@ -17,6 +17,7 @@ import type { Database } from "../../src/store/database.js";
 import { ANONYMISED_ON_FORGET, TABLES_WITHOUT_RESIDENT_DATA, purgeOldData } from "../../src/store/retention.js";
 import { startTestApp } from "../support/app.js";
 import { databaseTargets } from "../support/databases.js";
+import { StaffClient } from "../support/staff-client.js";
 import { around, secret, survives, type Secret } from "../support/secrets.js";
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
@@ -106,6 +107,14 @@ describe.each(targets)("personal data on $name", (target) => {
     };
     await conversation(texts);
     await conversation(texts);
+    // An editor handling the unanswered report copies residents' wordings: taught, out of scope, missing guides.
+    await app.staffAccounts.add({ username: "pdata-ieva", password: "an editor password", displayName: "Ieva", role: "editor" });
+    const ieva = await StaffClient.login(app.url, "pdata-ieva", "an editor password");
+    expect((await ieva.call("POST", "/unanswered/teach", { question: texts(), lang: "lv", guideId: "meter-readings" })).status).toBe(200);
+    expect((await ieva.call("POST", "/unanswered/dismiss", { question: texts(), lang: "lv" })).status).toBe(200);
+    const todo = await ieva.call("POST", "/unanswered/missing-guides", { question: texts(), lang: "lv", examples: [texts(), texts()] });
+    expect(todo.status).toBe(201);
+    expect((await ieva.call("POST", `/unanswered/missing-guides/${(todo.json.item as { id: number }).id}/done`, { guideId: "meter-readings" })).status).toBe(200);
     const dump = await dumpAll(db.pool);
     for (const [table, rows] of dump) {
       for (const s of secrets) expect(rows.some((row) => survives(row, s)), `${s.kind} ${s.text} in ${table}`).toBe(false);
@@ -184,4 +193,14 @@ describe.each(targets)("personal data on $name", (target) => {
     expect(await left("residents", "id", activeId)).toBe(1);
     expect(await left("web_sessions", "resident_id", activeId)).toBe(1);
   }, 60_000);
+
+  it("deletes missing guides marked done after the retention period, and keeps open ones", async () => {
+    const insert = "INSERT INTO content_missing_guides (question, lang, author, done_at, done_guide_id) VALUES ($1, 'lv', 'Ieva', $2, $3) RETURNING id";
+    const old = await db.pool.query<{ id: string }>(insert, ["kur nopirkt makšķerēšanas karti", new Date(Date.now() - 100 * 86_400_000), "e-identity"]);
+    const recent = await db.pool.query<{ id: string }>(insert, ["kur iegūt medību atļauju", new Date(Date.now() - 10 * 86_400_000), "e-identity"]);
+    const open = await db.pool.query<{ id: string }>("INSERT INTO content_missing_guides (question, lang, author, created_at) VALUES ('kā reģistrēt laivu', 'lv', 'Ieva', now() - interval '400 days') RETURNING id");
+    await purgeOldData(db.pool, 90);
+    const { rows } = await db.pool.query<{ id: string }>("SELECT id FROM content_missing_guides WHERE id = ANY($1::bigint[]) ORDER BY id", [[old.rows[0]?.id, recent.rows[0]?.id, open.rows[0]?.id]]);
+    expect(rows.map((r) => r.id)).toEqual([recent.rows[0]?.id, open.rows[0]?.id].map(String));
+  });
 });

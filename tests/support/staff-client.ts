@@ -28,7 +28,7 @@ export class StaffClient {
   }
 
   /** A request to `/api/staff<path>`. */
-  async call(method: "GET" | "POST" | "PATCH", path: string, body?: unknown): Promise<StaffAnswer> {
+  async call(method: "GET" | "POST" | "PATCH" | "DELETE", path: string, body?: unknown): Promise<StaffAnswer> {
     const res = await fetch(`${this.url}/api/staff${path}`, {
       method,
       headers: { cookie: this.cookie, ...(method !== "GET" ? { "x-csrf-token": this.csrf, "content-type": "application/json" } : {}) },

@@ -49,12 +49,30 @@ export interface Occurrence {
   readonly inFlow?: string;
 }
 
-const jaccard = (a: ReadonlySet<string>, b: ReadonlySet<string>): number => {
+/** The Jaccard similarity of two stem sets (0 when both are empty). */
+export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   let shared = 0;
   for (const x of a) if (b.has(x)) shared++;
   const union = a.size + b.size - shared;
   return union === 0 ? 0 : shared / union;
-};
+}
+
+/** What a wording is compared by: its stems in `lang`, or (without informative words) its folded text. */
+export interface WordingKey {
+  readonly stems: ReadonlySet<string>;
+  readonly folded: string;
+}
+
+/** The {@link WordingKey} of a wording in `lang` (an unknown language reads as Latvian). */
+export function wordingKey(text: string, lang: string): WordingKey {
+  return { stems: new Set(analyze(text, isLang(lang) ? lang : "lv")), folded: fold(text).replace(/[^\p{L}\p{N}]+/gu, " ").trim() };
+}
+
+/** True when two wordings would fall into one group: stems similar by {@link SIMILARITY}, or (without stems) the same folded text. */
+export function similarWordings(a: WordingKey, b: WordingKey): boolean {
+  if (a.stems.size > 0 && b.stems.size > 0) return jaccard(a.stems, b.stems) >= SIMILARITY;
+  return a.stems.size === 0 && b.stems.size === 0 && a.folded !== "" && a.folded === b.folded;
+}
 
 /** Distinct `values`, most frequent first (ties: the first seen). */
 function ranked(values: readonly string[]): string[] {
