@@ -164,14 +164,20 @@ async function endToEnd(): Promise<void> {
   const echo = series[0]?.best;
   if (!echo) return;
   console.log(`\nEnd to end on the local Telegram emulator (${residents} residents × 10 messages, each waiting for its replies; ${rounds} alternating rounds, the fastest shown, the ratio to the echo bot per round as median (best–worst); ${cpus().length} cores, shared with whatever else runs)\n`);
-  console.log("| bot | messages | replies | msg/s | vs echo | vs echo, median (best–worst) | p50 (ms) | p95 (ms) | bot CPU/msg (ms) | emulator CPU/msg (ms) | peak RSS (MB) | answered once, in order |");
-  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+  console.log("| bot | messages | replies | msg/s | vs echo | vs echo, median (best–worst) | p50 (ms) | p95 (ms) | bot CPU/msg (ms) | DB statements/msg | emulator CPU/msg (ms) | peak RSS (MB) | answered once, in order |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
   for (const { best: r, ratios, rounds: all } of series) {
     const problems = all.flatMap((x) => x.problems);
     const ok = problems.length === 0 ? "yes" : `NO: ${problems.slice(0, 3).join("; ")}`;
     const spread = `${median(ratios).toFixed(2)} (${Math.max(...ratios).toFixed(2)}–${Math.min(...ratios).toFixed(2)})`;
     const peak = Math.max(...all.map((x) => x.peakRssMb));
-    console.log(`| ${r.bot} | ${r.messages} | ${r.replies} | ${r.throughput.toFixed(0)} | ${(r.throughput / echo.throughput).toFixed(2)} | ${spread} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} | ${r.botCpuPerMessage.toFixed(2)} | ${r.emulatorCpuPerMessage.toFixed(2)} | ${peak.toFixed(0)} | ${ok} |`);
+    console.log(`| ${r.bot} | ${r.messages} | ${r.replies} | ${r.throughput.toFixed(0)} | ${(r.throughput / echo.throughput).toFixed(2)} | ${spread} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} | ${r.botCpuPerMessage.toFixed(2)} | ${r.bot.startsWith("DigiPal") ? r.queriesPerMessage.toFixed(2) : "—"} | ${r.emulatorCpuPerMessage.toFixed(2)} | ${peak.toFixed(0)} | ${ok} |`);
+  }
+  if (args.includes("--queries")) {
+    for (const { best: r } of series.filter((x) => x.best.bot.startsWith("DigiPal"))) {
+      console.log(`\nStatements of ${r.bot} (${r.messages} messages):`);
+      for (const [text, n] of Object.entries(r.queries).sort((a, b) => b[1] - a[1])) console.log(`${String(n).padStart(7)}  ${text}`);
+    }
   }
   if (!reachable) console.log(`\n(No PostgreSQL at ${DATABASE_URL}: the server row is left out.)`);
   const find = (word: string) => series.find((x) => x.best.bot.includes(word));
@@ -180,8 +186,8 @@ async function endToEnd(): Promise<void> {
   pglitePeakRssMb = pglite ? Math.max(...pglite.rounds.map((x) => x.peakRssMb)) : undefined;
   summary.e2e = {
     echo_msgs: Math.round(echo.throughput),
-    ...(server ? { pg_ratio: round2(server.best.throughput / echo.throughput), pg_ratio_median: round2(median(server.ratios)), pg_ratio_best: round2(Math.max(...server.ratios)), pg_ratio_worst: round2(Math.min(...server.ratios)), pg_cpu_ms_per_msg: round2(server.best.botCpuPerMessage) } : {}),
-    ...(pglite ? { pglite_ratio: round2(pglite.best.throughput / echo.throughput), pglite_ratio_median: round2(median(pglite.ratios)), pglite_ratio_best: round2(Math.max(...pglite.ratios)), pglite_ratio_worst: round2(Math.min(...pglite.ratios)), pglite_cpu_ms_per_msg: round2(pglite.best.botCpuPerMessage) } : {}),
+    ...(server ? { pg_ratio: round2(server.best.throughput / echo.throughput), pg_ratio_median: round2(median(server.ratios)), pg_ratio_best: round2(Math.max(...server.ratios)), pg_ratio_worst: round2(Math.min(...server.ratios)), pg_cpu_ms_per_msg: round2(server.best.botCpuPerMessage), pg_statements_per_msg: round2(server.best.queriesPerMessage) } : {}),
+    ...(pglite ? { pglite_ratio: round2(pglite.best.throughput / echo.throughput), pglite_ratio_median: round2(median(pglite.ratios)), pglite_ratio_best: round2(Math.max(...pglite.ratios)), pglite_ratio_worst: round2(Math.min(...pglite.ratios)), pglite_cpu_ms_per_msg: round2(pglite.best.botCpuPerMessage), pglite_statements_per_msg: round2(pglite.best.queriesPerMessage) } : {}),
     echo_cpu_ms_per_msg: round2(echo.botCpuPerMessage),
     rounds,
   };

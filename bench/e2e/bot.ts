@@ -13,6 +13,7 @@ import { startApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { silentLogger } from "../../src/log.js";
 import { openDatabase } from "../../src/store/database.js";
+import { countStatements } from "./statements.js";
 
 const [kind, apiRoot, token, botInfoJson, databaseUrl] = process.argv.slice(2) as [string, string, string, string, string | undefined];
 const botInfo = JSON.parse(botInfoJson) as UserFromGetMe;
@@ -22,6 +23,9 @@ let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
 }, 100);
+
+/** Statements the bot sends to the database while it is measured. */
+const statements = countStatements();
 
 let stop: () => Promise<void>;
 if (kind === "echo") {
@@ -66,6 +70,7 @@ if (profiler) {
 process.on("message", (m: { type: string }) => {
   if (m.type !== "stop") return;
   clearInterval(sampler);
+  statements.stop();
   if (profiler) {
     void profiler.post("Profiler.stop").then(async ({ profile }) => {
       const { writeFile, mkdir } = await import("node:fs/promises");
@@ -75,9 +80,10 @@ process.on("message", (m: { type: string }) => {
   }
   void stop().finally(() => {
     const cpu = process.cpuUsage(cpuAtReady);
-    process.send?.({ type: "stopped", peakRssMb: peakRss / 2 ** 20, cpuMs: (cpu.user + cpu.system) / 1000 });
+    process.send?.({ type: "stopped", peakRssMb: peakRss / 2 ** 20, cpuMs: (cpu.user + cpu.system) / 1000, queries: Object.fromEntries(statements.counts) });
     setTimeout(() => process.exit(0), 50);
   });
 });
 const cpuAtReady = process.cpuUsage();
+statements.start();
 process.send?.({ type: "ready" });

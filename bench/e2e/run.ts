@@ -9,7 +9,7 @@ import type { Update } from "grammy/types";
 import { planMessages, toInput } from "../../src/channels/telegram.js";
 import { Assistant } from "../../src/core/assistant.js";
 import { Conversation, NEW_SESSION, type SessionState } from "../../src/core/conversation.js";
-import { isLang, type Lang } from "../../src/core/types.js";
+import { isLang, type Input, type Lang } from "../../src/core/types.js";
 import { loadContent } from "../../src/content.js";
 import type { LoadResult, ResidentScript } from "./load.js";
 
@@ -35,6 +35,10 @@ export interface EndToEndRow {
   readonly peakRssMb: number;
   /** CPU time of the bot process per message (ms). */
   readonly botCpuPerMessage: number;
+  /** Database statements the bot sent per message (BEGIN and COMMIT count). */
+  readonly queriesPerMessage: number;
+  /** The statements by their first line, with how many times each was sent. */
+  readonly queries: Readonly<Record<string, number>>;
   /** CPU time of the emulator and simulated residents per message (ms). */
   readonly emulatorCpuPerMessage: number;
   readonly problems: readonly string[];
@@ -44,14 +48,12 @@ function plain(html: string): string {
   return html.replace(/<[^>]+>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, "\"").replace(/&amp;/g, "&").trim();
 }
 
-/** The replies DigiPalīgs must send, computed with the same pure core the bot runs. */
-function expectedScripts(conversation: Conversation, residents: number): ResidentScript[] {
+/** A resident's messages as the Telegram channel turns them into inputs (the same scripts as the residents type). */
+export function residentInputs(residents: number): { chatId: number; lang: Lang; texts: readonly string[]; inputs: Input[] }[] {
   return Array.from({ length: residents }, (_, r) => {
     const script = SCRIPTS[r % SCRIPTS.length] as (typeof SCRIPTS)[number];
-    let state: SessionState = NEW_SESSION;
-    let lang: Lang = script.lang;
     const chatId = 500_000 + r;
-    const messages = script.texts.map((text) => {
+    const inputs = script.texts.map((text) => {
       const update = {
         update_id: 1,
         message: {
@@ -61,13 +63,25 @@ function expectedScripts(conversation: Conversation, residents: number): Residen
       } as unknown as Update;
       const input = toInput(update);
       if (!input) throw new Error(`no input for ${text}`);
+      return input;
+    });
+    return { chatId, lang: script.lang, texts: script.texts, inputs };
+  });
+}
+
+/** The replies DigiPalīgs must send, computed with the same pure core the bot runs. */
+function expectedScripts(conversation: Conversation, residents: number): ResidentScript[] {
+  return residentInputs(residents).map(({ chatId, lang: scriptLang, texts, inputs }) => {
+    let state: SessionState = NEW_SESSION;
+    let lang: Lang = scriptLang;
+    const messages = inputs.map((input, i) => {
       const result = conversation.handle(state, input, { lang });
       state = JSON.parse(JSON.stringify(result.state)) as SessionState;
       lang = isLang(result.lang) ? result.lang : lang;
       const planned = planMessages(result.replies, result.showActions ? conversation.mainActions(result.lang) : undefined);
-      return { text, expect: planned.map((m) => plain(m.text).slice(0, 30)) };
+      return { text: texts[i] as string, expect: planned.map((m) => plain(m.text).slice(0, 30)) };
     });
-    return { chatId, languageCode: script.lang, messages };
+    return { chatId, languageCode: scriptLang, messages };
   });
 }
 
@@ -107,7 +121,7 @@ async function measure(name: string, kind: "echo" | "digipaligs", scripts: Resid
     load.send({ type: "run", scripts, timeoutMs: 120_000 });
     const { result } = await once<{ result: LoadResult }>(load, "result");
     bot.send({ type: "stop" });
-    const { peakRssMb, cpuMs } = await once<{ peakRssMb: number; cpuMs: number }>(bot, "stopped");
+    const { peakRssMb, cpuMs, queries } = await once<{ peakRssMb: number; cpuMs: number; queries: Record<string, number> }>(bot, "stopped");
     const sorted = [...result.latencies].sort((a, b) => a - b);
     return {
       bot: name,
@@ -118,6 +132,8 @@ async function measure(name: string, kind: "echo" | "digipaligs", scripts: Resid
       p95: percentile(sorted, 95),
       peakRssMb,
       botCpuPerMessage: cpuMs / result.messages,
+      queriesPerMessage: Object.values(queries).reduce((a, b) => a + b, 0) / result.messages,
+      queries,
       emulatorCpuPerMessage: result.cpuMs / result.messages,
       problems: result.problems,
     };

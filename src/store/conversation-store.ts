@@ -217,11 +217,13 @@ export class ConversationStore {
          SELECT * FROM jsonb_to_recordset($1::jsonb)
            AS x(i int, resident_id bigint, expected int, state jsonb, lang text, channel text, update_id text, replies jsonb)
        ), fresh AS (
-         SELECT x.* FROM input x WHERE x.update_id IS NULL
-           OR NOT EXISTS (SELECT 1 FROM processed_updates p WHERE p.channel = x.channel AND p.update_id = x.update_id)
+         SELECT x.*, s.ctid AS session FROM input x
+           LEFT JOIN LATERAL (SELECT true AS seen FROM processed_updates p WHERE p.channel = x.channel AND p.update_id = x.update_id LIMIT 1) p ON true
+           LEFT JOIN LATERAL (SELECT s.ctid FROM sessions s WHERE s.resident_id = x.resident_id AND s.version = x.expected LIMIT 1) s ON x.expected > 0
+         WHERE p.seen IS NULL
        ), upd AS (
          UPDATE sessions s SET state = x.state, version = s.version + 1, updated_at = now()
-         FROM fresh x WHERE s.resident_id = x.resident_id AND s.version = x.expected AND x.expected > 0
+         FROM fresh x WHERE s.ctid = x.session AND s.resident_id = x.resident_id AND s.version = x.expected AND x.expected > 0
          RETURNING x.i
        ), ins AS (
          INSERT INTO sessions (resident_id, state, version)
