@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { ESLint } from "eslint";
+import tseslint from "typescript-eslint";
 import { ROOT } from "./helpers.js";
 
 describe("architecture", () => {
-  const eslint = new ESLint({ cwd: ROOT });
+  // The import and console rules need no type information: without it a made-up file can be
+  // linted and the real core is read in seconds.
+  const eslint = new ESLint({ cwd: ROOT, overrideConfig: { files: ["**/*.ts"], ...tseslint.configs.disableTypeChecked } });
   it("forbids the core from importing SDKs or channel code", async () => {
     const [result] = await eslint.lintText('import { Bot } from "grammy";\nimport x from "../channels/telegram.js";\nexport { Bot, x };\n', { filePath: `${ROOT}/src/core/example.ts` });
     const rules = result?.messages.map((m) => m.ruleId);

@@ -8,7 +8,7 @@ import { MESSAGES } from "./messages.js";
 import { maskPersonalData } from "./privacy.js";
 import type { OutcomeReason } from "./assistant.js";
 import type { Core, Draft } from "./turn.js";
-import { MAX_REPLY_LENGTH, type Reply } from "./types.js";
+import { MAX_REPLY_LENGTH } from "./types.js";
 
 /** A guide button: the whole guide or one section. */
 export type GuidePress = Extract<ButtonPress, { kind: "guide" | "section" }>;
@@ -68,7 +68,7 @@ export class Answers {
     d.replies.push(...out.replies);
     if (out.reason === "unsure" && out.suggestions) {
       // Counted, so that editors see which wordings needed a "Vai Jūs jautājat par …?".
-      d.events.push({ kind: "clarify-offered", guide: out.suggestions[0] as string });
+      d.events.push({ kind: "clarify-offered", guide: out.suggestions[0] });
       return;
     }
     if (out.reason === "answered" && out.answered) {
@@ -128,8 +128,8 @@ export class Answers {
     const flow = this.core.flows.forGuide(guideId);
     if (!flow || d.state.flow?.flow === flow.id) return;
     const i = d.replies.findIndex((r) => r.buttons.length > 0);
-    if (i < 0) return;
-    const reply = d.replies[i] as Reply;
+    const reply = d.replies[i];
+    if (!reply) return;
     d.replies[i] = { ...reply, buttons: [{ id: buttonIds.startFlow(flow.id), label: MESSAGES[d.lang].stepByStep }, ...reply.buttons] };
   }
 

@@ -168,19 +168,19 @@ export class Assistant {
     const detection = hasWords ? this.detection(text, ctx) : undefined;
     const lang = detection?.lang ?? ctx.lang ?? "lv";
     const t = MESSAGES[lang];
-    if (!hasWords) {
+    if (!detection) {
       return { lang, intent: "fallback", reason: "empty", guides: [], replies: [{ text: t.emptyMessage, buttons: this.menuButtons(lang) }] };
     }
     const truncated = trimmed.length > MAX_QUESTION_LENGTH;
     const prefix: Reply[] = truncated ? [{ text: t.tooLong, buttons: [] }] : [];
-    const query = this.query(text, detection as Detection);
+    const query = this.query(text, detection);
     const found = this.search(query, lang);
     const p = found.guides[0] ? confidence(this.signals(found.guides, query.words.length, found.unknown), this.calibration) : 0;
     const outcome = { ...found, confidence: round(p), ...(truncated ? { truncated } : {}) };
-    if (asksForCallback(text) || (detection?.translit === true && asksForCallback(query.text))) {
+    if (asksForCallback(text) || (detection.translit === true && asksForCallback(query.text))) {
       return { ...outcome, intent: "escalate", reason: "askedForPerson", callback: true, replies: [...prefix, ...this.escalation(lang)] };
     }
-    if (asksForPerson(text) || (detection?.translit === true && asksForPerson(query.text))) {
+    if (asksForPerson(text) || (detection.translit === true && asksForPerson(query.text))) {
       return { ...outcome, intent: "escalate", reason: "askedForPerson", replies: [...prefix, ...this.escalation(lang)] };
     }
     const talk = smallTalk(text);
@@ -206,8 +206,9 @@ export class Assistant {
       return { ...outcome, intent: "fallback", reason: "noMatch", replies: [...prefix, ...this.fallback(lang)] };
     }
     const guide = this.guide(best.id, lang);
-    if (!guide) return { ...outcome, intent: "fallback", reason: "noMatch", replies: [...prefix, ...this.fallback(lang)] };
-    const section = this.pickSection(query.text, guide);
+    // A guide without sections never passes the content checker; it is answered like no match.
+    const section = guide ? this.pickSection(query.text, guide) : undefined;
+    if (!guide || !section) return { ...outcome, intent: "fallback", reason: "noMatch", replies: [...prefix, ...this.fallback(lang)] };
     return {
       ...outcome,
       intent: "guide",
@@ -245,9 +246,9 @@ export class Assistant {
     const base = { lang, guides: [] } as const;
     if (choice === "person") return { ...base, intent: "escalate", reason: "askedForPerson", replies: this.escalation(lang) };
     const guide = choice === "other" ? undefined : this.guide(choice.guide, lang);
-    if (!guide) return { ...base, intent: "fallback", reason: "rephrase", replies: [{ text: CLARIFY_TEXT[lang].rephrase, buttons: [] }] };
-    const section = question ? this.pickSection(this.query(question, { lang, scores: { lv: 0, ru: 0, en: 0 }, ...(this.detection(question, { lang }).translit ? { translit: true } : {}) }).text, guide)
-      : (guide.sections.find((s) => s.kind === "steps") ?? (guide.sections[0] as Section));
+    const section = !guide ? undefined : question ? this.pickSection(this.query(question, { lang, scores: { lv: 0, ru: 0, en: 0 }, ...(this.detection(question, { lang }).translit ? { translit: true } : {}) }).text, guide)
+      : firstSteps(guide);
+    if (!guide || !section) return { ...base, intent: "fallback", reason: "rephrase", replies: [{ text: CLARIFY_TEXT[lang].rephrase, buttons: [] }] };
     return { ...base, intent: "guide", reason: "answered", answered: { id: guide.id, anchor: section.anchor }, replies: this.answerReplies(guide, section, lang, { short: true }) };
   }
 
@@ -338,12 +339,11 @@ export class Assistant {
     return [{ text: `${t.fallback}\n${t.fallbackTopics}`, buttons: this.menuButtons(lang) }];
   }
 
-  /** The best-matching section; general questions get the first step section. */
-  pickSection(text: string, guide: Guide): Section {
-    const firstSteps = guide.sections.find((s) => s.kind === "steps") ?? (guide.sections[0] as Section);
+  /** The best-matching section; general questions get the first step section (none: no sections). */
+  pickSection(text: string, guide: Guide): Section | undefined {
     const best = this.index.bestSection(text, this.index.has(guide.id, guide.lang) ? guide.lang : "lv", guide.id);
     const section = best ? guide.sections.find((s) => s.anchor === best.anchor) : undefined;
-    return section && section.kind !== "intro" ? section : firstSteps;
+    return section && section.kind !== "intro" ? section : firstSteps(guide);
   }
 
   /**
@@ -412,4 +412,9 @@ function fitText(head: string, body: string, tail: string): string {
   const room = MAX_REPLY_LENGTH - head.length - tail.length;
   const fitted = body.length <= room ? body : `${splitText(body, room - 2)[0] ?? ""} …`;
   return `${head}${fitted}${tail}`;
+}
+
+/** The section a general question about a guide is answered with: its first step section. */
+function firstSteps(guide: Guide): Section | undefined {
+  return guide.sections.find((s) => s.kind === "steps") ?? guide.sections[0];
 }

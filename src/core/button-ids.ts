@@ -67,27 +67,35 @@ export type ButtonKind = ButtonPress["kind"];
 
 /** Ids of flows, steps, guides, anchors and parishes (checked by the content checker). */
 const SLUG = "[a-z0-9-]+";
-const PATTERNS: readonly [RegExp, (m: RegExpExecArray) => ButtonPress | undefined][] = [
-  [/^lang:(\w+)$/, (m) => (isLang(m[1]) ? { kind: "language", lang: m[1] } : undefined)],
-  [new RegExp(`^flow:(${SLUG})$`), (m) => ({ kind: "startFlow", flow: m[1] as string })],
-  [new RegExp(`^guide:(${SLUG})$`), (m) => ({ kind: "guide", guide: m[1] as string })],
-  [new RegExp(`^section:(${SLUG})#(${SLUG})$`), (m) => ({ kind: "section", guide: m[1] as string, anchor: m[2] as string })],
-  [new RegExp(`^f:(${SLUG}):resume$`), (m) => ({ kind: "flowResume", flow: m[1] as string })],
-  [new RegExp(`^f:(${SLUG}):(${SLUG}):(\\d{1,2}|done|failed|repeat|back)$`), (m) => {
-    const [flow, step, action] = [m[1] as string, m[2] as string, m[3] as string];
+/** Reads the capture groups of one pattern (up to three; a pattern's own groups always match). */
+type ReadGroups = (groups: readonly [string, string, string]) => ButtonPress | undefined;
+const PATTERNS: readonly [RegExp, ReadGroups][] = [
+  [/^lang:(\w+)$/, ([lang]) => (isLang(lang) ? { kind: "language", lang } : undefined)],
+  [new RegExp(`^flow:(${SLUG})$`), ([flow]) => ({ kind: "startFlow", flow })],
+  [new RegExp(`^guide:(${SLUG})$`), ([guide]) => ({ kind: "guide", guide })],
+  [new RegExp(`^section:(${SLUG})#(${SLUG})$`), ([guide, anchor]) => ({ kind: "section", guide, anchor })],
+  [new RegExp(`^f:(${SLUG}):resume$`), ([flow]) => ({ kind: "flowResume", flow })],
+  [new RegExp(`^f:(${SLUG}):(${SLUG}):(\\d{1,2}|done|failed|repeat|back)$`), ([flow, step, action]) => {
     // "07" is not how an index is written: only the builder's own form is accepted.
     if (/^\d+$/.test(action)) return String(Number(action)) === action ? { kind: "flowChoice", flow, step, index: Number(action) } : undefined;
-    return { kind: "flowAction", flow, step, action: action as InstructionAction };
+    return isInstructionAction(action) ? { kind: "flowAction", flow, step, action } : undefined;
   }],
-  [/^intake:(yes|no)$/, (m) => ({ kind: "intakeConfirm", yes: m[1] === "yes" })],
-  [new RegExp(`^parish:(${SLUG})$`), (m) => ({ kind: "parish", parish: m[1] === "other" ? undefined : m[1] })],
-  [/^contact:(chat|phone)$/, (m) => ({ kind: "contact", mode: m[1] as "chat" | "phone" })],
-  [/^consent:(yes|no)$/, (m) => ({ kind: "consent", yes: m[1] === "yes" })],
-  [/^ticket:(end|resume)$/, (m) => ({ kind: "ticket", action: m[1] as "end" | "resume" })],
-  [/^rate:([1-9]\d{0,14}):([1-5]|skip)$/, (m) => ({ kind: "rate", ticketId: Number(m[1]), score: m[2] === "skip" ? "skip" : (Number(m[2]) as Score) })],
-  [/^forget:(yes|no)$/, (m) => ({ kind: "forget", yes: m[1] === "yes" })],
-  [new RegExp(`^clarify:(${SLUG})$`), (m) => ({ kind: "clarify", choice: m[1] === "other" || m[1] === "person" ? m[1] : { guide: m[1] as string } })],
+  [/^intake:(yes|no)$/, ([answer]) => ({ kind: "intakeConfirm", yes: answer === "yes" })],
+  [new RegExp(`^parish:(${SLUG})$`), ([parish]) => ({ kind: "parish", parish: parish === "other" ? undefined : parish })],
+  [/^contact:(chat|phone)$/, ([mode]) => ({ kind: "contact", mode: mode === "chat" ? "chat" : "phone" })],
+  [/^consent:(yes|no)$/, ([answer]) => ({ kind: "consent", yes: answer === "yes" })],
+  [/^ticket:(end|resume)$/, ([action]) => ({ kind: "ticket", action: action === "end" ? "end" : "resume" })],
+  [/^rate:([1-9]\d{0,14}):([1-5]|skip)$/, ([ticketId, score]) => {
+    const value = score === "skip" ? "skip" : SCORES.find((s) => String(s) === score);
+    return value === undefined ? undefined : { kind: "rate", ticketId: Number(ticketId), score: value };
+  }],
+  [/^forget:(yes|no)$/, ([answer]) => ({ kind: "forget", yes: answer === "yes" })],
+  [new RegExp(`^clarify:(${SLUG})$`), ([choice]) => ({ kind: "clarify", choice: choice === "other" || choice === "person" ? choice : { guide: choice } })],
 ];
+
+const ACTIONS: ReadonlySet<string> = new Set<InstructionAction>(["done", "failed", "repeat", "back"]);
+const isInstructionAction = (value: string): value is InstructionAction => ACTIONS.has(value);
+const SCORES: readonly Score[] = [1, 2, 3, 4, 5];
 
 /** Reads a button id. Never throws: anything not built by {@link buttonIds} is `unknown`. */
 export function parseButtonId(id: string): ButtonPress {
@@ -100,7 +108,10 @@ export function parseButtonId(id: string): ButtonPress {
   }
   for (const [pattern, read] of PATTERNS) {
     const m = pattern.exec(id);
-    if (m) return read(m) ?? { kind: "unknown", id };
+    if (m) {
+      const [, first = "", second = "", third = ""] = m;
+      return read([first, second, third]) ?? { kind: "unknown", id };
+    }
   }
   return { kind: "unknown", id };
 }

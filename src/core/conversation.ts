@@ -130,7 +130,7 @@ export class Conversation implements Core {
     const ticket = d.state.ticket;
     if (command) this.command(d, command);
     else if (press && this.anytimeButton(d, press, input)) { /* handled */ }
-    else if (d.state.intake && this.intake.input(d, input)) { /* handled */ }
+    else if (d.state.intake && this.intake.input(d, d.state.intake, input)) { /* handled */ }
     else if (ticket?.relay && (input.kind === "text" || input.kind === "media" || input.kind === "contact")) this.tickets.relay(d, ticket, input);
     else if (d.state.ratingComment !== undefined && input.kind === "text") this.tickets.comment(d, d.state.ratingComment, input.text);
     else if (press) this.button(d, press);
@@ -148,8 +148,8 @@ export class Conversation implements Core {
     if (input.kind === "command") return input.arg ? { name: input.name, arg: input.arg } : { name: input.name };
     if (input.kind !== "text") return undefined;
     const text = input.text.trim();
-    const m = /^\/([A-Za-z_]+)(?:@\w+)?(?:\s+(.+))?$/s.exec(text);
-    if (m) return { name: (m[1] as string).toLowerCase(), ...(m[2] ? { arg: m[2].trim() } : {}) };
+    const [, name, arg] = /^\/([A-Za-z_]+)(?:@\w+)?(?:\s+(.+))?$/s.exec(text) ?? [];
+    if (name) return { name: name.toLowerCase(), ...(arg ? { arg: arg.trim() } : {}) };
     const simple = simplify(text);
     if (simple === "") return undefined;
     for (const lang of LANGS) {
@@ -253,7 +253,7 @@ export class Conversation implements Core {
    * ratings and the `/forget` confirmation. False for every other button.
    */
   private anytimeButton(d: Draft, press: ButtonPress, input: Input): boolean {
-    if (d.state.intake && isIntakePress(press)) return this.intake.input(d, input);
+    if (d.state.intake && isIntakePress(press)) return this.intake.input(d, d.state.intake, input);
     switch (press.kind) {
       case "ticket":
         this.tickets.ticketButton(d, press.action);
@@ -328,7 +328,7 @@ export class Conversation implements Core {
     const t = MESSAGES[d.lang];
     d.intent = "fallback";
     const buttons = media === "sticker" ? this.assistant.menuButtons(d.lang) : this.mainButtons(d.lang);
-    d.replies.push({ text: problem ? voiceProblemText(d.lang, problem) : t.media[media] ?? t.media.other, buttons });
+    d.replies.push({ text: problem ? voiceProblemText(d.lang, problem) : t.media[media], buttons });
   }
 
   /**

@@ -12,7 +12,7 @@ import { MESSAGES } from "./messages.js";
 import { maskPersonalData } from "./privacy.js";
 import { hasWords, isLabel, isWord, simplify } from "./text-match.js";
 import type { Core, Draft, FlowPosition } from "./turn.js";
-import { LANGS, type Button, type Reply } from "./types.js";
+import { LANGS, type Button } from "./types.js";
 
 /** Labels up to this many characters count as short (see `Button.inline`). */
 const SHORT_LABEL = 12;
@@ -79,12 +79,11 @@ export class FlowRunner {
    * False when the text is not for the flow (the router then handles it as a new message).
    */
   text(d: Draft, pos: FlowPosition, text: string): boolean {
-    const flow = this.current(d, pos);
+    const live = this.current(d, pos);
     // Restarted after an update: its first step is the reply (the text was meant for the old
     // step). Gone: the text is handled as a new message.
-    if (!flow) return this.core.flows.get(pos.flow) !== undefined;
-    const current = d.state.flow as FlowPosition;
-    const step = flow.steps.get(current.step) as Step;
+    if (!live) return this.core.flows.get(pos.flow) !== undefined;
+    const { flow, pos: current, step } = live;
     if (step.type === "question") {
       if (!hasWords(text)) {
         d.replies.push({ text: MESSAGES[d.lang].emptyMessage, buttons: [] });
@@ -101,7 +100,7 @@ export class FlowRunner {
     if (step.type === "instruction") {
       const action = this.typedAction(simple);
       if (action) {
-        this.action(d, flow, step, action);
+        this.action(d, flow, step, current, action);
         return true;
       }
       // A number or an e-mail address typed here is meant for the form the step talks about.
@@ -112,13 +111,13 @@ export class FlowRunner {
       }
     }
     if (step.type === "message") {
-      const index = this.typedChoice(step, simple);
-      if (index >= 0) {
-        this.choose(d, flow, step, index);
+      const choice = step.choices[this.typedChoice(step, simple)];
+      if (choice) {
+        this.choose(d, flow, step, current, choice);
         return true;
       }
       if ((isWord(simple, "back") || isLabel(simple, LANGS.map((l) => MESSAGES[l].back))) && current.history.length > 0) {
-        this.action(d, flow, step, "back");
+        this.action(d, flow, step, current, "back");
         return true;
       }
     }
@@ -156,8 +155,8 @@ export class FlowRunner {
       // Answered (or "did you mean…?"): the way back into the flow comes first.
       d.state = { ...d.state, flow: { ...current, paused: true } };
       const t = MESSAGES[d.lang];
-      const last = d.replies[d.replies.length - 1] as Reply;
-      d.replies[d.replies.length - 1] = { ...last, buttons: [{ id: buttonIds.resume(flow.id), label: t.continueFlow(flow.title[d.lang]) }, ...last.buttons] };
+      const last = d.replies.pop();
+      if (last) d.replies.push({ ...last, buttons: [{ id: buttonIds.resume(flow.id), label: t.continueFlow(flow.title[d.lang]) }, ...last.buttons] });
     } else if (d.intent === "fallback") {
       // Not understood: keep the resident where they were, in their language. The turn stays a
       // fallback with its flow and step, so that editors see it in the unanswered report.
@@ -204,7 +203,7 @@ export class FlowRunner {
   }
 
   /** The active flow, updated to its current version, or undefined when it had to end. */
-  private current(d: Draft, pos: FlowPosition): Flow | undefined {
+  private current(d: Draft, pos: FlowPosition): { flow: Flow; pos: FlowPosition; step: Step } | undefined {
     const flow = this.core.flows.get(pos.flow);
     const t = MESSAGES[d.lang];
     if (!flow) {
@@ -212,10 +211,12 @@ export class FlowRunner {
       d.replies.push({ text: t.flowGone, buttons: [] });
       return undefined;
     }
-    if (flow.version === pos.version) return flow;
-    if (flow.steps.has(pos.step) && pos.history.every((s) => flow.steps.has(s))) {
-      d.state = { ...d.state, flow: { ...pos, version: flow.version } };
-      return flow;
+    const step = flow.steps.get(pos.step);
+    if (step && flow.version === pos.version) return { flow, pos, step };
+    if (step && pos.history.every((s) => flow.steps.has(s))) {
+      const updated = { ...pos, version: flow.version };
+      d.state = { ...d.state, flow: updated };
+      return { flow, pos: updated, step };
     }
     d.replies.push({ text: t.flowChanged, buttons: [] });
     this.start(d, flow);
@@ -235,11 +236,11 @@ export class FlowRunner {
     }
     const pos = d.state.flow;
     if (press.kind === "flowResume") {
-      if (pos && pos.flow === press.flow) {
+      if (pos?.flow === press.flow) {
         const resumed = { ...pos, paused: false };
         d.state = { ...d.state, flow: resumed };
         const live = this.current(d, resumed);
-        if (live) this.render(d, live, live.steps.get((d.state.flow as FlowPosition).step) as Step, d.state.flow as FlowPosition);
+        if (live) this.render(d, live.flow, live.step, live.pos);
       } else {
         this.start(d, flow);
       }
@@ -255,13 +256,14 @@ export class FlowRunner {
     if (pos?.flow === press.flow && pos.version !== flow.version && press.kind === "flowChoice") {
       // The choices may have moved: show the step again rather than guess.
       d.replies.push({ text: t.flowChanged, buttons: [] });
-      d.state = { ...d.state, flow: { ...pos, version: flow.version, step: step.id, paused: false, history: pos.history.filter((s) => flow.steps.has(s)) } };
-      this.render(d, flow, step, d.state.flow as FlowPosition);
+      const shown = { ...pos, version: flow.version, step: step.id, paused: false, history: pos.history.filter((s) => flow.steps.has(s)) };
+      d.state = { ...d.state, flow: shown };
+      this.render(d, flow, step, shown);
       return;
     }
     // A press on an older message of this flow continues from that step; of another flow, starts there.
     let position: FlowPosition;
-    if (pos && pos.flow === press.flow && (sameVersion || flow.steps.has(pos.step))) {
+    if (pos?.flow === press.flow && (sameVersion || flow.steps.has(pos.step))) {
       const at = pos.history.lastIndexOf(step.id);
       const history = step.id === pos.step ? pos.history : at >= 0 ? pos.history.slice(0, at) : pos.history;
       position = { ...pos, version: flow.version, step: step.id, history, paused: false };
@@ -270,20 +272,20 @@ export class FlowRunner {
     }
     d.state = { ...d.state, flow: position };
     if (press.kind === "flowChoice") {
-      if (step.type !== "message" || !step.choices[press.index]) {
+      const choice = step.type === "message" ? step.choices[press.index] : undefined;
+      if (step.type !== "message" || !choice) {
         this.render(d, flow, step, position);
         return;
       }
-      this.choose(d, flow, step, press.index);
+      this.choose(d, flow, step, position, choice);
       return;
     }
-    this.action(d, flow, step, press.action);
+    this.action(d, flow, step, position, press.action);
   }
 
-  private action(d: Draft, flow: Flow, step: Step, action: InstructionAction): void {
+  private action(d: Draft, flow: Flow, step: Step, pos: FlowPosition, action: InstructionAction): void {
     // Understood: the resident is back on track, so earlier misses no longer count.
     d.state = { ...d.state, misses: 0 };
-    const pos = d.state.flow as FlowPosition;
     d.flowId = flow.id;
     d.stepId = step.id;
     const t = MESSAGES[d.lang];
@@ -326,10 +328,8 @@ export class FlowRunner {
     }
   }
 
-  private choose(d: Draft, flow: Flow, step: Extract<Step, { type: "message" }>, index: number): void {
-    const choice = step.choices[index] as Choice;
+  private choose(d: Draft, flow: Flow, step: Extract<Step, { type: "message" }>, pos: FlowPosition, choice: Choice): void {
     d.state = { ...d.state, misses: 0 };
-    const pos = d.state.flow as FlowPosition;
     d.flowId = flow.id;
     d.stepId = step.id;
     if (choice.record) d.events.push({ kind: choice.record, flow: flow.id, step: step.id, ...(d.state.lastGuide ? { guide: d.state.lastGuide.id } : {}) });
@@ -423,6 +423,7 @@ export class FlowRunner {
     switch (step.type) {
       case "message": {
         // Two or three short answers (👍 Jā / 👎 Nē, languages) sit side by side.
+        // eslint-disable-next-line @typescript-eslint/no-misused-spread -- a label's length in code points (an emoji is one), as Telegram's narrow buttons count it
         const short = step.choices.length >= 2 && step.choices.length <= 3 && step.choices.every((c) => [...c.label[d.lang]].length <= SHORT_LABEL);
         d.replies.push({
           text: step.say[d.lang],

@@ -88,25 +88,21 @@ export class IntakeRunner {
     // The step where the resident got stuck: the last instruction on the way, not an automatic step.
     const stuck = pos ? this.stuckStep(pos) : undefined;
     const titles = this.titles(pos?.flow, stuck, d.state.lastGuide?.id);
-    d.state = {
-      ...d.state,
-      flow: undefined,
-      misses: 0,
-      intake: {
-        step: "confirm",
-        ...(cause.callback ? { contact: "phone" as const } : {}),
-        context: {
-          reason: cause.reason,
-          ...(cause.note ? { note: cause.note } : {}),
-          ...(pos ? { flow: pos.flow } : {}), ...(stuck ? { step: stuck } : {}),
-          ...(pos && Object.keys(pos.vars).length > 0 ? { vars: pos.vars } : {}),
-          ...(d.state.lastGuide ? { guide: d.state.lastGuide.id } : {}),
-          ...(d.state.lastQuestion ? { lastQuestion: d.state.lastQuestion } : {}),
-          ...(titles ? { titles } : {}),
-        },
+    const intake: Intake = {
+      step: "confirm",
+      ...(cause.callback ? { contact: "phone" as const } : {}),
+      context: {
+        reason: cause.reason,
+        ...(cause.note ? { note: cause.note } : {}),
+        ...(pos ? { flow: pos.flow } : {}), ...(stuck ? { step: stuck } : {}),
+        ...(pos && Object.keys(pos.vars).length > 0 ? { vars: pos.vars } : {}),
+        ...(d.state.lastGuide ? { guide: d.state.lastGuide.id } : {}),
+        ...(d.state.lastQuestion ? { lastQuestion: d.state.lastQuestion } : {}),
+        ...(titles ? { titles } : {}),
       },
     };
-    this.show(d);
+    d.state = { ...d.state, flow: undefined, misses: 0, intake };
+    this.show(d, intake);
   }
 
   /** The Latvian titles of the flow, the step and the guide, for staff; undefined when none is known. */
@@ -132,8 +128,7 @@ export class IntakeRunner {
   }
 
   /** Shows the current intake step. */
-  show(d: Draft): void {
-    const intake = d.state.intake as Intake;
+  show(d: Draft, intake: Intake): void {
     const t = MESSAGES[d.lang].escalation;
     const centres = this.core.assistant.knowledge.centres;
     d.intent = "escalate";
@@ -170,15 +165,15 @@ export class IntakeRunner {
   }
 
   /** An answer during the intake. False when the input is not for the intake (it then ends). */
-  input(d: Draft, input: Input): boolean {
-    const intake = d.state.intake as Intake;
+  input(d: Draft, intake: Intake, input: Input): boolean {
     const t = MESSAGES[d.lang].escalation;
     const press: ButtonPress | undefined = input.kind === "button" ? parseButtonId(input.id) : undefined;
     const text = input.kind === "text" ? input.text.trim() : undefined;
     const simple = text !== undefined ? simplify(text) : "";
     const set = (next: Partial<Intake>): true => {
-      d.state = { ...d.state, intake: { ...intake, ...next } };
-      this.show(d);
+      const updated = { ...intake, ...next };
+      d.state = { ...d.state, intake: updated };
+      this.show(d, updated);
       return true;
     };
     const yes = (label: string): boolean => isLabel(simple, [label]) || isWord(simple, "done");
@@ -260,7 +255,7 @@ export class IntakeRunner {
       return false;
     }
     d.intent = "escalate";
-    this.show(d);
+    this.show(d, intake);
     return true;
   }
 }

@@ -16,7 +16,7 @@ const ANY_DIGIT = /\p{Nd}/gu;
 
 /** The ASCII digit for a decimal digit of any script (runs of ten code points, zero first). */
 function asciiDigit(char: string): string {
-  const cp = char.codePointAt(0) as number;
+  const cp = char.codePointAt(0) ?? 0;
   let start = cp;
   while (start > 0 && /\p{Nd}/u.test(String.fromCodePoint(start - 1))) start--;
   return String((cp - start) % 10);

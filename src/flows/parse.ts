@@ -115,7 +115,7 @@ function stringList(r: Reader, value: unknown, path: Path, what: string): string
     r.error(path, `${what} must be a list of names`);
     return [];
   }
-  return list as string[];
+  return list.filter((x): x is string => typeof x === "string");
 }
 
 /**
@@ -137,7 +137,7 @@ export function parseFlow(text: string, file: string, expectedId?: string): Flow
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       // Without prettyErrors the parser sets no linePos: find the line from the error's offset.
-      const line = e.linePos?.[0]?.line ?? (typeof e.pos?.[0] === "number" ? lines.linePos(e.pos[0]).line : 1);
+      const line = e.linePos?.[0].line ?? lines.linePos(e.pos[0]).line;
       r.diagnostics.push({ file, line, severity: "error", message: `not valid YAML: ${e.message.split("\n")[0]}` });
     }
     return { diagnostics: r.diagnostics };
@@ -289,14 +289,14 @@ function parseChoice(r: Reader, raw: unknown, path: Path, stepId: string): Choic
   }
   r.unknownFields(raw, CHOICE_FIELDS, path, what);
   const label = r.texts(raw.label, [...path, "label"], `${what} label`, MAX_LABEL_LENGTH);
-  const targets = ["next", "flow", "guide", "escalate", "menu"].filter((k) => raw[k] !== undefined && raw[k] !== false);
-  if (targets.length !== 1) {
+  const targets = (["next", "flow", "guide", "escalate", "menu"] as const).filter((k) => raw[k] !== undefined && raw[k] !== false);
+  const [kind, ...more] = targets;
+  if (kind === undefined || more.length > 0) {
     r.error(path, `${what} needs exactly one of next, flow, guide, escalate, menu (has ${targets.length === 0 ? "none" : targets.join(", ")})`);
     return undefined;
   }
   let target: ChoiceTarget | undefined;
-  const kind = targets[0];
-  const value = raw[kind as string];
+  const value = raw[kind];
   if (kind === "next") {
     const step = r.stepRef(value, [...path, "next"], `${what} next`);
     if (step) target = { kind, step };
@@ -305,12 +305,12 @@ function parseChoice(r: Reader, raw: unknown, path: Path, stepId: string): Choic
     else r.error([...path, "flow"], `${what} flow must be a flow id`);
   } else if (kind === "guide") {
     const m = typeof value === "string" ? /^([a-z0-9-]+)(?:#([a-z0-9-]+))?$/.exec(value) : null;
-    if (m) target = { kind, guide: m[1] as string, ...(m[2] ? { anchor: m[2] } : {}) };
+    if (m?.[1]) target = { kind, guide: m[1], ...(m[2] ? { anchor: m[2] } : {}) };
     else r.error([...path, "guide"], `${what} guide must be 'guide-id' or 'guide-id#anchor'`);
   } else if (value === true) {
     target = kind === "escalate" ? { kind: "escalate" } : { kind: "menu" };
   } else {
-    r.error([...path, kind as string], `${what} ${String(kind)} must be true`);
+    r.error([...path, kind], `${what} ${kind} must be true`);
   }
   let set: Record<string, string> | undefined;
   if (raw.set !== undefined) {
@@ -362,8 +362,7 @@ function checkSteps(r: Reader, raw: Record<string, unknown>, steps: ReadonlyMap<
   if (!start || !known.has(start)) return;
   const seen = new Set<string>();
   const queue = [start];
-  while (queue.length > 0) {
-    const id = queue.pop() as string;
+  for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
     if (seen.has(id)) continue;
     seen.add(id);
     const s = steps.get(id);
@@ -371,7 +370,8 @@ function checkSteps(r: Reader, raw: Record<string, unknown>, steps: ReadonlyMap<
     queue.push(...refs(s).map((x) => x.step));
     // A choice that did not parse (e.g. a label missing a language) still leads somewhere:
     // its own error is reported, and its target must not be called unreachable too.
-    const rawChoices = isRecord(raw[id]) ? (raw[id] as Record<string, unknown>).choices : undefined;
+    const entry = raw[id];
+    const rawChoices = isRecord(entry) ? entry.choices : undefined;
     if (Array.isArray(rawChoices)) for (const c of rawChoices) if (isRecord(c) && typeof c.next === "string") queue.push(c.next);
   }
   for (const id of known) if (!seen.has(id)) r.error(["steps", id], `step '${id}' cannot be reached from start '${start}'`);

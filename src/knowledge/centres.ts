@@ -26,7 +26,7 @@ const Hours = z.object({
   /** Whether the hours were confirmed by an official source. */
   confirmed: z.boolean(),
   /** The page that gives the hours (required when confirmed). */
-  source: z.string().url().optional(),
+  source: z.url().optional(),
   /** When an editor last compared the hours with the source (required when confirmed). */
   checked: IsoDate.optional(),
   note: z.string().optional(),
@@ -58,7 +58,7 @@ const Parish = z.object({ id: z.string().regex(/^[a-z0-9-]+$/), name: Localised 
 
 const CentresFile = z.object({
   information_line: z.string(),
-  sources: z.array(z.string().url()),
+  sources: z.array(z.url()),
   parishes: z.array(Parish),
   centres: z.array(Centre),
 });

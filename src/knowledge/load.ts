@@ -199,14 +199,18 @@ export function buildKnowledge(
     }
   }
   for (const id of seenIds) {
-    const present = LANGS.filter((l) => byLang.get(l)?.has(id));
-    const first = byLang.get(present[0] as Lang)?.get(id) as Guide;
+    const versions = LANGS.flatMap((lang) => {
+      const guide = byLang.get(lang)?.get(id);
+      return guide ? [{ lang, guide }] : [];
+    });
+    const [version, ...others] = versions;
+    if (!version) continue;
+    const first = version.guide;
     for (const lang of LANGS) {
-      if (!present.includes(lang)) diagnostics.push({ file: first.file, line: first.lines.id ?? 1, severity: "warning", message: missingTranslation(id, lang, dirLabel) });
+      if (!versions.some((v) => v.lang === lang)) diagnostics.push({ file: first.file, line: first.lines.id ?? 1, severity: "warning", message: missingTranslation(id, lang, dirLabel) });
     }
     const anchors = (g: Guide): string => g.sections.map((s) => s.anchor).filter((a) => a !== "intro").sort().join(",");
-    for (const lang of present.slice(1)) {
-      const other = byLang.get(lang)?.get(id) as Guide;
+    for (const { guide: other } of others) {
       if (anchors(other) !== anchors(first)) {
         diagnostics.push({ file: other.file, line: other.lines.body ?? 1, severity: "warning", message: `section anchors differ from ${first.file}` });
       }

@@ -172,8 +172,8 @@ export function parseGuide(text: string, file: string): ParseResult {
     if (body === "") error(current.line, `section '${current.heading}' is empty`);
     sections.push({ anchor: current.anchor, heading: current.heading, body, kind: kindOf(current.anchor), line: current.line });
   };
-  for (let i = end + 1; i < lines.length; i++) {
-    const line = lines[i] as string;
+  for (const [i, line] of lines.entries()) {
+    if (i <= end) continue;
     const m = HEADING.exec(line);
     if (m && !line.startsWith("###")) {
       flush();
@@ -204,7 +204,7 @@ export function parseGuide(text: string, file: string): ParseResult {
   }
   const guide: Guide = {
     id: fm.id,
-    lang: fm.lang as Guide["lang"],
+    lang: fm.lang,
     title: fm.title.trim(),
     summary: fm.summary.trim(),
     keywords: fm.keywords.map((k) => k.trim()),

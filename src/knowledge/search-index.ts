@@ -112,10 +112,14 @@ function fieldScore(field: FieldCounts, term: string, length: number, average: n
     let hi = sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((sorted[mid] as string) < term) lo = mid + 1;
+      if ((sorted[mid] ?? term) < term) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo; i < sorted.length && (sorted[i] as string).startsWith(term); i++) tf += (field.tf.get(sorted[i] as string) ?? 0) * PREFIX_WEIGHT;
+    for (let i = lo; i < sorted.length; i++) {
+      const candidate = sorted[i];
+      if (!candidate?.startsWith(term)) break;
+      tf += (field.tf.get(candidate) ?? 0) * PREFIX_WEIGHT;
+    }
   }
   if (tf === 0) return 0;
   const norm = 1 - BM25.b + (BM25.b * length) / Math.max(1, average);
@@ -127,7 +131,7 @@ const fuzzy = (term: string): number | false => (term.length >= 5 ? 0.2 : false)
 
 /** A searchable index of guides in every language. */
 export class GuideIndex {
-  readonly #byLang = new Map<Lang, LangIndex>();
+  readonly #byLang: Readonly<Record<Lang, LangIndex>>;
   readonly #stem: StemMode;
   #collecting: Set<string> | undefined;
 
@@ -137,38 +141,7 @@ export class GuideIndex {
    */
   constructor(guides: Iterable<Guide>, options: IndexOptions = {}) {
     this.#stem = options.stem ?? "light";
-    for (const lang of LANGS) {
-      // While a guide is added, its analysed terms are also collected for the IDF table.
-      const tokenize = (text: string): string[] => {
-        const terms = analyze(text, lang, this.#stem);
-        if (this.#collecting) for (const t of terms) this.#collecting.add(t);
-        return terms;
-      };
-      // Queries are analysed once by `search`; MiniSearch only splits the analysed terms.
-      const split = (text: string): string[] => text.split(" ").filter(Boolean);
-      // Headings and bodies arrive analysed (see `add`): split them and collect their terms.
-      const byField = (text: string, field?: string): string[] => {
-        if (field !== "headings" && field !== "body") return tokenize(text);
-        const terms = split(text);
-        if (this.#collecting) for (const t of terms) this.#collecting.add(t);
-        return terms;
-      };
-      this.#byLang.set(lang, {
-        guides: new MiniSearch<GuideDoc>({
-          fields: ["title", "keywords", "questions", "summary", "headings", "body"],
-          tokenize: byField,
-          processTerm: (t) => t,
-          searchOptions: { boost: { ...GUIDE_BOOSTS }, prefix, fuzzy, tokenize: split, processTerm: (t) => t },
-        }),
-        sections: new Map(),
-        sectionDf: new Map(),
-        sectionCount: 0,
-        headingTerms: 0,
-        bodyTerms: 0,
-        df: new Map(),
-        count: 0,
-      });
-    }
+    this.#byLang = { lv: this.#emptyIndex("lv"), ru: this.#emptyIndex("ru"), en: this.#emptyIndex("en") };
     const list = [...guides];
     for (const guide of list) this.add(guide);
     for (const lang of LANGS) {
@@ -179,9 +152,43 @@ export class GuideIndex {
     }
   }
 
+  /** An empty index for `lang` whose tokenizer collects terms while a guide is added. */
+  #emptyIndex(lang: Lang): LangIndex {
+    // While a guide is added, its analysed terms are also collected for the IDF table.
+    const tokenize = (text: string): string[] => {
+      const terms = analyze(text, lang, this.#stem);
+      if (this.#collecting) for (const t of terms) this.#collecting.add(t);
+      return terms;
+    };
+    // Queries are analysed once by `search`; MiniSearch only splits the analysed terms.
+    const split = (text: string): string[] => text.split(" ").filter(Boolean);
+    // Headings and bodies arrive analysed (see `add`): split them and collect their terms.
+    const byField = (text: string, field?: string): string[] => {
+      if (field !== "headings" && field !== "body") return tokenize(text);
+      const terms = split(text);
+      if (this.#collecting) for (const t of terms) this.#collecting.add(t);
+      return terms;
+    };
+    return {
+      guides: new MiniSearch<GuideDoc>({
+        fields: ["title", "keywords", "questions", "summary", "headings", "body"],
+        tokenize: byField,
+        processTerm: (t) => t,
+        searchOptions: { boost: { ...GUIDE_BOOSTS }, prefix, fuzzy, tokenize: split, processTerm: (t) => t },
+      }),
+      sections: new Map(),
+      sectionDf: new Map(),
+      sectionCount: 0,
+      headingTerms: 0,
+      bodyTerms: 0,
+      df: new Map(),
+      count: 0,
+    };
+  }
+
   /** Adds one guide (all its sections) to the index of `lang` (default: the guide's own). */
   add(guide: Guide, lang: Lang = guide.lang): void {
-    const index = this.#byLang.get(lang) as LangIndex;
+    const index = this.#byLang[lang];
     // Each section is analysed once: its counts choose sections, its terms feed the guide index.
     const stats: SectionStats[] = guide.sections.map((sec: Section) => {
       const heading = analyze(sec.heading, lang, this.#stem);
@@ -192,7 +199,7 @@ export class GuideIndex {
       id: guide.id,
       title: guide.title,
       keywords: guide.keywords.join(" \n "),
-      questions: (guide.questions ?? []).join(" \n "),
+      questions: guide.questions.join(" \n "),
       summary: guide.summary,
       headings: stats.flatMap((st) => [...st.heading.tf].flatMap(([t, n]) => Array<string>(n).fill(t))).join(" "),
       body: stats.flatMap((st) => [...st.body.tf].flatMap(([t, n]) => Array<string>(n).fill(t))).join(" "),
@@ -217,7 +224,7 @@ export class GuideIndex {
 
   /** Inverse document frequency of a term among the guides of `lang`; unseen terms weigh most. */
   idf(term: string, lang: Lang): number {
-    const index = this.#byLang.get(lang) as LangIndex;
+    const index = this.#byLang[lang];
     const df = index.df.get(term) ?? 0;
     return Math.log(1 + (index.count + 1) / (df + 0.5));
   }
@@ -227,7 +234,7 @@ export class GuideIndex {
    * {@link Query} brings its own forms and weights (story words weigh less than the request).
    */
   search(query: string | Query, lang: Lang, limit = 10): SearchOutcome {
-    const index = this.#byLang.get(lang) as LangIndex;
+    const index = this.#byLang[lang];
     const q = typeof query === "string" ? prepareQuery(query, lang, { stem: this.#stem }) : query;
     const terms = [...new Set(q.words.flatMap((w) => w.forms))];
     if (terms.length === 0) return { lang, terms, unknown: 0, hits: [] };
@@ -260,7 +267,7 @@ export class GuideIndex {
 
   /** The section of guide `guideId` that best matches `query`, if any matches at all. */
   bestSection(query: string, lang: Lang, guideId: string): { anchor: string; score: number } | undefined {
-    const index = this.#byLang.get(lang) as LangIndex;
+    const index = this.#byLang[lang];
     const list = index.sections.get(guideId);
     if (!list) return undefined;
     const terms = [...new Set(analyze(query, lang, this.#stem))];
@@ -283,12 +290,12 @@ export class GuideIndex {
 
   /** True when guide `id` is indexed in `lang` in that language's own text. */
   has(id: string, lang: Lang): boolean {
-    return (this.#byLang.get(lang) as LangIndex).guides.has(id);
+    return this.#byLang[lang].guides.has(id);
   }
 
   /** Number of guides and sections indexed per language. */
   size(lang: Lang): { guides: number; sections: number } {
-    const index = this.#byLang.get(lang) as LangIndex;
+    const index = this.#byLang[lang];
     return { guides: index.guides.documentCount, sections: index.sectionCount };
   }
 }

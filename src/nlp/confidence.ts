@@ -94,20 +94,19 @@ export function fitLogistic(rows: readonly (readonly number[])[], labels: readon
   const sd = Array.from({ length: k }, (_, j) => Math.sqrt(rows.reduce((s, r) => s + ((r[j] ?? 0) - (mean[j] ?? 0)) ** 2, 0) / Math.max(1, n)) || 1);
   const x = rows.map((r) => r.map((v, j) => (v - (mean[j] ?? 0)) / (sd[j] ?? 1)));
   let b = 0;
-  const w = new Array<number>(k).fill(0);
+  let w = new Array<number>(k).fill(0);
   const rate = 0.5;
   for (let step = 0; step < steps; step++) {
     let gb = 0;
     const gw = new Array<number>(k).fill(0);
-    for (let i = 0; i < n; i++) {
-      const xi = x[i] as number[];
-      const z = xi.reduce((s, v, j) => s + v * (w[j] as number), b);
+    for (const [i, xi] of x.entries()) {
+      const z = xi.reduce((s, v, j) => s + v * (w[j] ?? 0), b);
       const err = 1 / (1 + Math.exp(-z)) - (labels[i] ? 1 : 0);
       gb += err;
-      for (let j = 0; j < k; j++) gw[j] = (gw[j] as number) + err * (xi[j] as number);
+      for (const [j, v] of xi.entries()) gw[j] = (gw[j] ?? 0) + err * v;
     }
     b -= (rate * gb) / n;
-    for (let j = 0; j < k; j++) w[j] = (w[j] as number) - rate * ((gw[j] as number) / n + l2 * (w[j] as number));
+    w = w.map((wj, j) => wj - rate * ((gw[j] ?? 0) / n + l2 * wj));
   }
   const weights = w.map((v, j) => v / (sd[j] ?? 1));
   const bias = b - w.reduce((s, v, j) => s + (v * (mean[j] ?? 0)) / (sd[j] ?? 1), 0);

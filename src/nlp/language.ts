@@ -163,7 +163,7 @@ export function detectLanguage(text: string, vocab?: Vocabulary, fallback: Lang 
     }
     if (RUSSIAN_SPELLINGS.test(term)) scores.ru += 0.75;
     // "y" is not Latvian but common in both English and Latin-typed Russian.
-    if (/y/.test(term) && reading) scores.ru += 0.5;
+    if (term.includes("y") && reading) scores.ru += 0.5;
   }
   // Not one known word (typos, nonsense, names): keep the resident's language.
   if (known === 0) return { lang: fallback, scores };

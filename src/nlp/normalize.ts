@@ -58,7 +58,7 @@ export function tidy(text: string): string {
       const lat = (word.match(/\p{Script=Latin}/gu) ?? []).length;
       if (cyr === 0 || lat === 0) return word;
       const table = cyr >= lat ? LATIN_TO_CYRILLIC : CYRILLIC_TO_LATIN;
-      return [...word].map((ch) => table[ch] ?? ch).join("");
+      return word.replace(/./gu, (ch) => table[ch] ?? ch);
     });
 }
 
@@ -80,12 +80,11 @@ const WORD = /[\p{L}\p{N}]+(?:[-‐‑–'’.][\p{L}\p{N}]+)*/gu;
 export function tokenize(text: string): Token[] {
   const words = fold(text).match(WORD) ?? [];
   const tokens: Token[] = [];
-  for (let i = 0; i < words.length; i++) {
-    let word = words[i] as string;
-    const next = words[i + 1];
-    if (JOINABLE_PREFIXES.has(word) && next !== undefined) {
-      word = `${word}-${next}`;
-      i++;
+  const rest = words.values();
+  for (let word of rest) {
+    if (JOINABLE_PREFIXES.has(word)) {
+      const next = rest.next();
+      if (!next.done) word = `${word}-${next.value}`;
     }
     const parts = word.split(/[-‐‑–'’.]/).filter((p) => p.length > 0);
     tokens.push({ joined: parts.join(""), parts: parts.length > 1 ? parts : [] });

@@ -52,8 +52,8 @@ export function prepareQuery(message: string, lang: Lang, options: QueryOptions 
     if (unique.length === 0) return;
     // The same word twice: keep its highest weight once.
     const seen = unique.map((f) => byForm.get(f)).find((i) => i !== undefined);
-    if (seen !== undefined) {
-      const word = words[seen] as QueryWord;
+    const word = seen === undefined ? undefined : words[seen];
+    if (seen !== undefined && word !== undefined) {
       if (weight > word.weight) words[seen] = { ...word, weight };
       return;
     }

@@ -12,8 +12,11 @@
  * @module
  */
 
+/** A Latin spelling and its Cyrillic readings, most usual first. */
+type Rule = readonly [latin: string, readings: readonly string[]];
+
 /** Latin spellings → Cyrillic readings, most usual first. Longest spellings are tried first. */
-const RULES: ReadonlyArray<readonly [string, readonly string[]]> = [
+const RULES: readonly Rule[] = [
   ["shch", ["щ", "сч"]], ["sch", ["щ", "сч"]], ["tsja", ["тся", "ться"]], ["tsya", ["тся", "ться"]],
   ["zh", ["ж"]], ["ch", ["ч"]], ["sh", ["ш", "щ"]], ["kh", ["х"]], ["ts", ["ц", "тс"]], ["tz", ["ц"]],
   ["ja", ["я", "ья", "ъя"]], ["ya", ["я", "ья", "ъя"]], ["ia", ["ия", "я"]],
@@ -29,9 +32,9 @@ const RULES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ["y", ["ы", "й", "и"]], ["'", ["ь", "ъ"]], ["`", ["ь", "ъ"]], ["’", ["ь", "ъ"]],
 ];
 
-const BY_FIRST = new Map<string, Array<readonly [string, readonly string[]]>>();
+const BY_FIRST = new Map<string, Rule[]>();
 for (const rule of RULES) {
-  const first = rule[0][0] as string;
+  const first = rule[0].charAt(0);
   const list = BY_FIRST.get(first) ?? [];
   list.push(rule);
   BY_FIRST.set(first, list);
@@ -63,7 +66,7 @@ export function cyrillicVariants(word: string): string[] {
   let previous = "";
   let i = 0;
   while (i < key.length) {
-    const ch = key[i] as string;
+    const ch = key.charAt(i);
     const rules = BY_FIRST.get(ch);
     // "ij"/"yj" read "ий"/"ый" only before a consonant or at the end ("pokazanija" → "показания").
     const rule = rules?.find(([latin]) => key.startsWith(latin, i) && !(/[jy]$/.test(latin) && latin.length > 1 && /[aeiouy]/.test(key[i + latin.length] ?? "")));
@@ -78,7 +81,7 @@ export function cyrillicVariants(word: string): string[] {
     let options = readings;
     const atStart = i === 0;
     const atEnd = i + latin.length === key.length;
-    const afterVowel = i > 0 && /[aeiouy]/.test(key[i - 1] as string);
+    const afterVowel = i > 0 && /[aeiouy]/.test(key.charAt(i - 1));
     if (latin === "e" && atStart) options = ["э", "е"];
     else if ((latin === "ja" || latin === "ya" || latin === "ju" || latin === "yu" || latin === "je" || latin === "ye" || latin === "jo" || latin === "yo") && (atStart || afterVowel)) {
       options = readings.filter((r) => !/^[ьъ]/.test(r));
