@@ -177,6 +177,8 @@ export function contentRoutes(options: ContentRoutesOptions): (api: Hono<Content
         if (!old) throw new RequestError("not_found", "No such revision of this file.");
         try {
           const result = await store.publish([{ path: p, text: old.text }], { author: author(c), source: "restore", note: `restored revision ${old.id}` });
+          // Like a publish, a restore replaces the restorer's draft of the file.
+          await options.pool.query("DELETE FROM content_drafts WHERE staff_id = $1 AND path = $2", [c.var.staff.id, p]);
           const revision = result.revisions[0] as Revision;
           return c.json({ revision: revision.id, publishedAt: revision.createdAt, restored: old.id, warnings: result.warnings });
         } catch (error) {

@@ -104,15 +104,18 @@ describe.each(setups)("content API on $name", ({ target, instances }) => {
     expect(await stale.json()).toMatchObject({ error: { code: "stale_revision" }, current: { revision, text, publishedBy: "Ieva" } });
   });
 
-  it("shows the history and restores an old revision, which every instance serves again", async () => {
+  it("shows the history and restores an old revision, which every instance serves again and which replaces the restorer's draft", async () => {
     const history = ((await (await editor.get(`${GUIDE}/history`)).json()) as { revisions: { revision: number; source: string; publishedBy: string }[] }).revisions;
     expect(history.map((h) => h.source)).toEqual(["editor", "repository"]);
     const original = history[1] as { revision: number };
-    const old = (await (await editor.get(`${GUIDE}/revisions/${original.revision}`)).json()) as { text: string };
+    const old = (await (await editor.get(`${GUIDE}/revisions/${original.revision}`)).json()) as { text: string; revision: number; source: string };
+    expect(old).toMatchObject({ revision: original.revision, source: "repository" });
+    expect((await editor.get(`${GUIDE}/revisions/999999`)).status).toBe(404);
+    expect((await editor.send("PUT", `${GUIDE}/draft`, { text: "a draft", baseRevision: history[0]?.revision ?? null })).status).toBe(200);
     const restored = await editor.send("POST", `${GUIDE}/restore`, { revision: original.revision });
     expect(restored.status).toBe(200);
     expect(await restored.json()).toMatchObject({ restored: original.revision });
-    expect(((await (await editor.get(GUIDE)).json()) as { text: string }).text).toBe(old.text);
+    expect(((await (await editor.get(GUIDE)).json()) as { text: string; draft: unknown })).toMatchObject({ text: old.text, draft: null });
     await within(2000, async () => /Atvainojiet, par šo es vēl nezinu/.test(await ask(b, "zilonis ūdensvads")));
     const after = ((await (await editor.get(`${GUIDE}/history`)).json()) as { revisions: { source: string }[] }).revisions;
     expect(after.map((h) => h.source)).toEqual(["restore", "editor", "repository"]);

@@ -18,7 +18,7 @@ beforeAll(async () => {
   ({ app, launched } = await startAppAndBrowser());
   await app.staffAccounts.add(EDITOR);
   await mkdir(ARTIFACTS, { recursive: true });
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await launched?.close();
   await app?.close();
@@ -72,15 +72,16 @@ describe("the content editor in the console", () => {
       await expect.poll(() => page.locator("#editor-check").textContent(), { timeout: 15_000 }).toMatch(/Publicēts/);
       await expect.poll(() => residentAsks("zilonis ūdensvads"), { timeout: 5000 }).toMatch(/📘/);
 
-      // History: compare the repository's version and restore it.
+      // History: the text in the editor, the published revision and the repository's; the
+      // previous revision (A) is compared with the latest (B) at first. Restore the repository's.
       await page.getByRole("button", { name: "Vēsture" }).click();
-      const items = page.locator(".history-item");
-      await expect.poll(() => items.count()).toBe(2);
-      await items.nth(1).getByRole("button", { name: "Salīdzināt ar redaktorā" }).click();
-      await expect.poll(() => page.locator("#editor-diff").textContent()).toMatch(/\+\s*- zilonis ūdensvads/);
+      const items = page.locator("#editor-history-table .history-item");
+      await expect.poll(() => items.count()).toBe(3);
+      await expect.poll(() => page.locator("#editor-diff").textContent()).toMatch(/Pievienota \d+\. rinda: \d+\+\s*- zilonis ūdensvads/);
       expect(await axeViolations(page)).toEqual([]);
-      await page.screenshot({ path: path.join(ARTIFACTS, "content-editor-history.png"), fullPage: true });
-      await items.nth(1).getByRole("button", { name: "Atjaunot šo versiju" }).click();
+      await page.locator("#editor-diff").scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(ARTIFACTS, "content-editor-history.png") });
+      await items.nth(2).getByRole("button", { name: /Atjaunot šo versiju/ }).click();
       await expect.poll(() => residentAsks("zilonis ūdensvads"), { timeout: 5000 }).toMatch(/Atvainojiet, par šo es vēl nezinu/);
       expect(consoleLog(page).filter((l) => !/favicon/.test(l))).toEqual([]);
     } catch (error) {

@@ -1,21 +1,27 @@
-/* global document, fetch, setTimeout, clearTimeout, location, confirm, console */
+/* global document, fetch, setTimeout, clearTimeout, location, confirm, console, window */
 /**
  * The content editor (editors and admins): one guide in one language, a flow, or centres/holidays,
  * in CodeMirror 6 with line numbers (served from the installed packages by the app, no CDN, no
  * build step). The check runs as you type (POST /api/staff/content/preview) and its errors are
  * marked at their lines; the phone-sized preview shows what a resident would see from the draft,
- * or the answer to a question. "Publicēt" publishes when the check passes; if someone published
- * meanwhile (409) the difference is shown. "Vēsture": who changed what and when, the difference
- * between any revision and the text in the editor, and "Atjaunot šo versiju".
+ * or the answer to a question. The draft is saved as you type (the editor's own, never live by
+ * itself) and comes back after a reload. "Publicēt" publishes when the check passes; if someone
+ * published meanwhile (409) their change is shown and the editor can take the latest revision
+ * with their own changes carried over (a three-way merge, lib/line-diff.js). "Vēsture"
+ * (editor-history.js): who changed what and when, any two revisions compared, and restore.
  * Address: #redaktors/guide/<lang>/<id>, #redaktors/flow/<id>, #redaktors/data/<centres|holidays>.
  */
 import { $, announce, el, hideAlert, showAlert, str } from "../lib/dom.js";
+import { mergeLines } from "../lib/line-diff.js";
 import { renderConversationPreview } from "../lib/preview.js";
 import { focusHeading, registerPage } from "../lib/router.js";
 import { appUrl, session } from "../lib/session.js";
+import { renderDiff } from "./editor-diff.js";
+import { createHistory } from "./editor-history.js";
 
 const VENDOR = "staff/vendor/esm/";
-const SOURCE_NAMES = { repository: "repozitorijs", editor: "redaktors", restore: "atjaunots", teach: "iemācīts", import: "imports" };
+/** How long after the last keystroke the draft is saved. */
+const DRAFT_DELAY_MS = 1500;
 
 /** The page's own section, added to the console's main element. */
 function buildSection() {
@@ -38,14 +44,11 @@ function buildSection() {
         <div class="actions">
           <button type="button" id="editor-publish" class="btn btn-primary">Publicēt</button>
           <button type="button" id="editor-draft" class="btn btn-secondary">Saglabāt melnrakstu</button>
+          <button type="button" id="editor-discard" class="btn btn-secondary" hidden>Atmest melnrakstu</button>
           <button type="button" id="editor-history-button" class="btn btn-secondary" aria-expanded="false" aria-controls="editor-history">Vēsture</button>
         </div>
+        <p id="editor-draft-status" class="draft-status" role="status"></p>
         <div id="editor-conflict" class="card conflict" hidden></div>
-        <section id="editor-history" class="history" aria-labelledby="editor-history-title" hidden>
-          <h3 id="editor-history-title" class="section-title">Vēsture</h3>
-          <ol id="editor-history-list" class="history-list"></ol>
-          <div id="editor-diff" class="diff" hidden></div>
-        </section>
       </div>
       <div class="card editor-preview-card">
         <h3 class="section-title" id="editor-preview-title">Kā to redz iedzīvotājs</h3>
@@ -56,24 +59,34 @@ function buildSection() {
         </form>
         <div class="phone" aria-labelledby="editor-preview-title"><div id="editor-preview" class="preview"></div></div>
       </div>
-    </div>`;
+    </div>
+    <section id="editor-history" class="card history" aria-labelledby="editor-history-title" hidden>
+      <h3 id="editor-history-title" class="section-title">Vēsture</h3>
+      <p class="card-summary">Izvēlieties A un B – divas versijas vai versiju un tekstu redaktorā –, lai redzētu, kas mainījās.</p>
+      <div class="table-wrap"><table id="editor-history-table" class="data-table history-table"></table></div>
+      <div id="editor-diff" class="diff" aria-live="polite" hidden></div>
+    </section>`;
   $("main").appendChild(section);
 }
 buildSection();
 
 const ui = {
   meta: $("editor-meta"), alert: $("editor-alert"), host: $("editor-host"), check: $("editor-check"), publish: $("editor-publish"),
-  draft: $("editor-draft"), historyButton: $("editor-history-button"), history: $("editor-history"), historyList: $("editor-history-list"),
-  diff: $("editor-diff"), conflict: $("editor-conflict"), ask: $("editor-ask"), question: $("editor-question"), preview: $("editor-preview"),
-  title: $("editor-title"),
+  draft: $("editor-draft"), discard: $("editor-discard"), draftStatus: $("editor-draft-status"), historyButton: $("editor-history-button"),
+  conflict: $("editor-conflict"), ask: $("editor-ask"), question: $("editor-question"), preview: $("editor-preview"), title: $("editor-title"),
 };
 
-const state = { target: null, revision: null, view: null, cm: null, timer: 0, errors: [], seq: 0 };
+/**
+ * `revision`: the revision the text in the editor is based on (sent as baseRevision), `baseText`
+ * its text (for carrying the editor's changes over to a newer revision); `savedDraft`: the text of
+ * the saved draft (null when there is none); `saving`: the draft save under way.
+ */
+const state = { target: null, revision: null, baseText: "", view: null, cm: null, timer: 0, draftTimer: 0, savedDraft: null, saving: null, errors: [], seq: 0 };
 
 /** Sends a JSON request and returns `{ status, body }` (422 and 409 carry details the page shows). */
-async function call(method, path, body) {
+async function call(method, path, body, { keepalive = false } = {}) {
   const res = await fetch(appUrl(`api/staff/${path}`), {
-    method, credentials: "same-origin",
+    method, credentials: "same-origin", keepalive,
     headers: { "content-type": "application/json", ...(method !== "GET" && session.csrf ? { "x-csrf-token": session.csrf } : {}) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
@@ -131,7 +144,10 @@ async function createEditor(initial) {
       cm.EditorView.lineWrapping,
       cm.EditorView.contentAttributes.of({ "aria-label": "Faila teksts (ar rindu numuriem)" }),
       cm.EditorView.updateListener.of((update) => {
-        if (update.docChanged) scheduleCheck();
+        if (update.docChanged) {
+          scheduleCheck();
+          scheduleDraft();
+        }
       }),
     ],
   });
@@ -162,11 +178,7 @@ function markProblems(errors, warnings) {
     const item = el("li", errors.includes(p) ? "problem-error" : "problem-warning");
     const go = el("button", "link-button", `${p.file && p.file !== "" ? `${p.file}:` : ""}${p.line}. rinda`);
     go.type = "button";
-    go.addEventListener("click", () => {
-      const line = state.view.state.doc.line(Math.min(p.line || 1, state.view.state.doc.lines));
-      state.view.dispatch({ selection: { anchor: line.from }, scrollIntoView: true });
-      state.view.focus();
-    });
+    go.addEventListener("click", () => goToLine(p.line));
     item.appendChild(go);
     item.appendChild(document.createTextNode(` ${str(p.message)}`));
     list.appendChild(item);
@@ -191,30 +203,66 @@ async function runCheck() {
   const elsewhere = Array.isArray(body.elsewhere) ? body.elsewhere : [];
   state.errors = [...(body.errors || []), ...elsewhere];
   markProblems(state.errors, body.warnings || []);
-  renderConversationPreview(ui.preview, question, Array.isArray(body.replies) ? body.replies : []);
+  const replies = Array.isArray(body.replies) ? body.replies : [];
+  renderConversationPreview(ui.preview, question, replies);
+  if (replies.length === 0 && !question) {
+    ui.preview.appendChild(el("p", "preview-hint", state.target.kind === "data"
+      ? "Šis fails nav teksts iedzīvotājam. Uzdodiet jautājumu (piemēram, par centru), lai redzētu atbildi no šī melnraksta."
+      : "Uzdodiet jautājumu, lai redzētu atbildi no šī melnraksta."));
+  }
 }
+
+/** Moves the cursor to a line of the editor and shows it. */
+function goToLine(number) {
+  const doc = state.view.state.doc;
+  const line = doc.line(Math.min(Math.max(1, number || 1), doc.lines));
+  state.view.dispatch({ selection: { anchor: line.from }, scrollIntoView: true });
+  state.view.focus();
+}
+
+/** Replaces the whole text in the editor (one undoable change). */
+function replaceText(next) {
+  state.view.dispatch({ changes: { from: 0, to: state.view.state.doc.length, insert: next } });
+}
+
+const clock = (iso) => new Date(iso || Date.now()).toLocaleString("lv-LV");
 
 function showMeta(info) {
   const who = info.publishedBy ? `publicēja ${info.publishedBy}` : "vēl nav publicēts";
-  const when = info.publishedAt ? new Date(info.publishedAt).toLocaleString("lv-LV") : "";
+  const when = info.publishedAt ? clock(info.publishedAt) : "";
   ui.meta.textContent = `${info.path || ""} · versija ${info.revision ?? "–"} · ${who}${when ? `, ${when}` : ""}`;
 }
 
-async function open(target) {
+/** The text of one revision of the open file ("" for none). */
+async function revisionText(revision) {
+  if (revision === null || revision === undefined) return "";
+  const { status, body } = await call("GET", `${state.target.path}/revisions/${revision}`);
+  return status === 200 ? str(body.text) : "";
+}
+
+async function open(target, { keepHistory = false } = {}) {
+  clearTimeout(state.draftTimer);
   state.target = target;
   hideAlert(ui.alert);
   ui.conflict.hidden = true;
-  ui.history.hidden = true;
-  ui.historyButton.setAttribute("aria-expanded", "false");
+  if (!keepHistory) history.close();
   ui.title.textContent = target.kind === "guide" ? `Instrukcija: ${target.id} (${target.lang})` : target.kind === "flow" ? `Ceļvedis: ${target.id}` : `Dati: ${target.id}.yaml`;
   const { status, body } = await call("GET", target.path);
+  if (target !== state.target) return;
   if (status !== 200) {
     showAlert(ui.alert, status === 404 ? "Šāda faila nav." : "Failu neizdevās ielādēt.");
     return;
   }
-  state.revision = body.revision;
   showMeta(body);
   const draft = body.draft && typeof body.draft.text === "string" ? body.draft : null;
+  state.revision = body.revision;
+  state.baseText = str(body.text);
+  state.savedDraft = draft ? draft.text : null;
+  if (draft && draft.baseRevision !== body.revision) {
+    // Someone published since the draft was begun: publishing it will show their change (409).
+    state.revision = draft.baseRevision;
+    state.baseText = await revisionText(draft.baseRevision);
+  }
   try {
     await createEditor(draft ? draft.text : str(body.text));
   } catch (error) {
@@ -222,25 +270,94 @@ async function open(target) {
     showAlert(ui.alert, "Redaktoru neizdevās ielādēt. Pārlādējiet lapu.");
     return;
   }
-  if (draft) announce("Atvērts Jūsu saglabātais melnraksts.");
+  ui.discard.hidden = !draft;
+  if (draft) {
+    const stale = draft.baseRevision !== body.revision ? ` Tas sākts no versijas ${draft.baseRevision ?? "–"}; kopš tā publicēta versija ${body.revision}.` : "";
+    ui.draftStatus.textContent = `Atvērts Jūsu melnraksts (saglabāts ${clock(draft.savedAt)}). Iedzīvotāji redz publicēto versiju ${body.revision ?? "–"}.${stale}`;
+    announce("Atvērts Jūsu saglabātais melnraksts.");
+  } else {
+    ui.draftStatus.textContent = "";
+  }
   void runCheck();
+}
+
+function scheduleDraft() {
+  clearTimeout(state.draftTimer);
+  const target = state.target;
+  ui.draftStatus.textContent = "Izmaiņas vēl nav saglabātas…";
+  state.draftTimer = setTimeout(() => void saveDraft(target, false), DRAFT_DELAY_MS);
+}
+
+/** Saves the text in the editor as the editor's own draft of `target` (never published by itself). */
+async function saveDraft(target, manual) {
+  clearTimeout(state.draftTimer);
+  if (!target || target !== state.target || !state.view) return;
+  const draft = { text: text(), baseRevision: state.revision };
+  if (!manual && (draft.text === state.savedDraft || (state.savedDraft === null && draft.text === state.baseText))) {
+    ui.draftStatus.textContent = state.savedDraft === null ? "" : ui.draftStatus.textContent;
+    return;
+  }
+  const before = state.saving;
+  const run = (async () => {
+    await before;
+    return call("PUT", `${target.path}/draft`, draft);
+  })();
+  state.saving = run.catch(() => undefined);
+  const status = await run.then((res) => res.status, () => 0);
+  if (target !== state.target) return;
+  if (status === 200) {
+    state.savedDraft = draft.text;
+    ui.discard.hidden = false;
+    ui.draftStatus.textContent = `Melnraksts saglabāts ${clock()}. Iedzīvotāji to neredz, kamēr to nepublicējat.`;
+    if (manual) announce("Melnraksts saglabāts. Tas netiek publicēts.");
+  } else {
+    ui.draftStatus.textContent = "Melnrakstu neizdevās saglabāt. Mēģiniet vēlreiz.";
+    if (manual) announce("Melnrakstu neizdevās saglabāt.");
+  }
+}
+
+/** Waits for a draft save under way, so that it cannot land after a publish. */
+async function settleDraft() {
+  clearTimeout(state.draftTimer);
+  await state.saving;
+}
+
+async function discardDraft() {
+  if (!confirm("Atmest melnrakstu? Jūsu nepublicētās izmaiņas tiks dzēstas, redaktorā būs publicētā versija.")) return;
+  await settleDraft();
+  const res = await call("DELETE", `${state.target.path}/draft`);
+  if (res.status !== 204 && res.status !== 200) {
+    showAlert(ui.alert, "Melnrakstu neizdevās atmest. Mēģiniet vēlreiz.");
+    return;
+  }
+  await open(state.target, { keepHistory: true });
+  announce("Melnraksts atmests. Redaktorā ir publicētā versija.");
 }
 
 async function publish() {
   hideAlert(ui.alert);
+  // A check still waiting from the last keystroke would redraw the result over "Publicēts".
+  clearTimeout(state.timer);
+  await settleDraft();
   await runCheck();
   if (state.errors.length) {
     announce("Vispirms izlabojiet kļūdas.");
     return;
   }
-  const { status, body } = await call("PUT", state.target.path, { text: text(), baseRevision: state.revision });
+  const published = text();
+  const { status, body } = await call("PUT", state.target.path, { text: published, baseRevision: state.revision });
   if (status === 200) {
     state.revision = body.revision;
+    state.baseText = published;
+    state.savedDraft = null;
+    ui.discard.hidden = true;
+    ui.draftStatus.textContent = "";
     ui.conflict.hidden = true;
     const info = await call("GET", state.target.path);
     if (info.status === 200) showMeta(info.body);
     ui.check.insertBefore(el("p", "check-ok", `✓ Publicēts (versija ${body.revision}). Iedzīvotāji to saņem uzreiz.`), ui.check.firstChild);
     announce("Publicēts.");
+    await history.refresh();
   } else if (status === 422) {
     markProblems(body.errors || [], []);
     announce("Publicēt nevar: ir kļūdas.");
@@ -251,116 +368,96 @@ async function publish() {
   }
 }
 
-/** Someone published meanwhile: the difference, and a way to continue from the latest revision. */
+function actionButton(label, className, run) {
+  const button = el("button", `btn ${className}`, label);
+  button.type = "button";
+  button.addEventListener("click", () => void run());
+  return button;
+}
+
+/** Someone published meanwhile: what they changed, and the ways on from the latest revision. */
 function showConflict(current) {
+  const latest = current ? str(current.text) : "";
+  const latestRevision = current ? current.revision : null;
+  const who = current && current.publishedBy ? current.publishedBy : "kāds cits";
+  void saveDraft(state.target, false);
   ui.conflict.textContent = "";
-  ui.conflict.appendChild(el("h3", "section-title", "Kamēr Jūs labojāt, kāds cits publicēja šo failu"));
-  ui.conflict.appendChild(el("p", "", `Jaunākā versija ${current ? current.revision : ""}${current && current.publishedBy ? ` (${current.publishedBy})` : ""}. Zemāk: kas jaunākajā versijā atšķiras no Jūsu teksta.`));
-  ui.conflict.appendChild(renderDiff(str(current && current.text), text(), "Jaunākā versija", "Jūsu teksts"));
-  const keep = el("button", "btn btn-primary", "Publicēt manu tekstu virs jaunākās versijas");
-  keep.type = "button";
-  keep.addEventListener("click", () => {
-    state.revision = current ? current.revision : state.revision;
-    void publish();
-  });
-  const reload = el("button", "btn btn-secondary", "Ielādēt jaunāko versiju");
-  reload.type = "button";
-  reload.addEventListener("click", () => void open(state.target));
-  ui.conflict.appendChild(keep);
-  ui.conflict.appendChild(reload);
+  const heading = el("h3", "section-title", `Kamēr Jūs labojāt, ${who} publicēja šo failu`);
+  heading.tabIndex = -1;
+  ui.conflict.appendChild(heading);
+  ui.conflict.appendChild(el("p", "", `Jūsu teksts ir veidots no versijas ${state.revision ?? "–"}, jaunākā ir versija ${latestRevision ?? "–"}${current && current.publishedAt ? ` (${clock(current.publishedAt)})` : ""}. Jūsu teksts nav zudis: tas ir redaktorā un saglabāts kā melnraksts.`));
+  ui.conflict.appendChild(el("h4", "diff-title", `Ko mainīja ${who}`));
+  ui.conflict.appendChild(renderDiff(state.baseText, latest, { before: `versija ${state.revision ?? "–"}`, after: `versija ${latestRevision ?? "–"}` }));
+  const details = el("details", "diff-details");
+  details.appendChild(el("summary", "", "Jaunākā versija pret Jūsu tekstu"));
+  details.appendChild(renderDiff(latest, text(), { before: `versija ${latestRevision ?? "–"}`, after: "Jūsu teksts" }));
+  ui.conflict.appendChild(details);
+  const actions = el("div", "actions");
+  const take = actionButton("Pārņemt jaunāko versiju un pārnest manas izmaiņas", "btn-primary", () => takeLatest(latest, latestRevision, who));
+  actions.appendChild(take);
+  actions.appendChild(actionButton("Publicēt manu tekstu virs jaunākās versijas", "btn-secondary", () => {
+    if (!confirm(`Publicēt Jūsu tekstu? ${who} izmaiņas tiks aizstātas.`)) return undefined;
+    state.revision = latestRevision;
+    state.baseText = latest;
+    return publish();
+  }));
+  actions.appendChild(actionButton("Atmest manas izmaiņas", "btn-secondary", discardDraft));
+  ui.conflict.appendChild(actions);
   ui.conflict.hidden = false;
-  keep.focus();
+  heading.focus();
+  announce(`Kamēr Jūs labojāt, ${who} publicēja šo failu.`);
 }
 
-/** A line-by-line difference (longest common subsequence) as a list: removed, added, unchanged context. */
-function renderDiff(before, after, beforeName, afterName) {
-  const a = before.split("\n");
-  const b = after.split("\n");
-  const n = a.length;
-  const m = b.length;
-  const lcs = Array.from({ length: n + 1 }, () => new Uint16Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-  const rows = [];
-  let i = 0;
-  let j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && a[i] === b[j]) {
-      rows.push({ kind: "same", text: a[i] });
-      i++;
-      j++;
-    } else if (j < m && (i >= n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      rows.push({ kind: "add", text: b[j] });
-      j++;
-    } else {
-      rows.push({ kind: "del", text: a[i] });
-      i++;
+/** The latest revision in the editor with the editor's own changes carried over. */
+function takeLatest(latest, latestRevision, who) {
+  const merged = mergeLines(state.baseText, text(), latest);
+  state.revision = latestRevision;
+  state.baseText = latest;
+  replaceText(merged.text);
+  ui.conflict.textContent = "";
+  const heading = el("h3", "section-title", `Redaktorā ir versija ${latestRevision ?? "–"} ar Jūsu izmaiņām`);
+  heading.tabIndex = -1;
+  ui.conflict.appendChild(heading);
+  if (merged.conflicts.length === 0) {
+    ui.conflict.appendChild(el("p", "check-ok", "✓ Visas Jūsu izmaiņas pārnestas. Pārbaudiet tekstu un publicējiet."));
+  } else {
+    ui.conflict.appendChild(el("p", "check-error", `${merged.conflicts.length} ${merged.conflicts.length === 1 ? "vietā" : "vietās"} Jūs un ${who} mainījāt tās pašas rindas. Tur atstāts jaunākās versijas teksts; Jūsu variants ir zemāk – pārnesiet to ar roku, ja vajag.`));
+    const list = el("ul", "merge-conflicts");
+    for (const c of merged.conflicts) {
+      const li = el("li", "");
+      const go = el("button", "link-button", `${c.line}. rinda`);
+      go.type = "button";
+      go.addEventListener("click", () => goToLine(c.line));
+      li.appendChild(go);
+      li.appendChild(el("p", "merge-label", "Jūsu teksts bija:"));
+      li.appendChild(el("pre", "merge-text", c.mine.join("\n") || "(tukšs)"));
+      li.appendChild(el("p", "merge-label", `Versijā ${latestRevision ?? "–"}:`));
+      li.appendChild(el("pre", "merge-text", c.theirs.join("\n") || "(tukšs)"));
+      list.appendChild(li);
     }
+    ui.conflict.appendChild(list);
   }
-  const box = el("div", "diff-box");
-  const changed = rows.filter((r) => r.kind !== "same").length;
-  box.appendChild(el("p", "diff-legend", changed === 0 ? "Teksti ir vienādi." : `− ${beforeName} · + ${afterName} · mainītas rindas: ${changed}`));
-  const list = el("ol", "diff-lines");
-  rows.forEach((r, k) => {
-    const near = rows.slice(Math.max(0, k - 2), k + 3).some((x) => x.kind !== "same");
-    if (r.kind === "same" && !near) return;
-    const li = el("li", `diff-${r.kind}`);
-    li.appendChild(el("span", "visually-hidden", r.kind === "add" ? "Pievienots: " : r.kind === "del" ? "Izņemts: " : ""));
-    li.appendChild(el("span", "diff-mark", r.kind === "add" ? "+" : r.kind === "del" ? "−" : " "));
-    li.appendChild(el("span", "diff-text", r.text || " "));
-    list.appendChild(li);
-  });
-  box.appendChild(list);
-  return box;
+  heading.focus();
+  announce(merged.conflicts.length === 0 ? "Jūsu izmaiņas pārnestas uz jaunāko versiju." : "Dažas Jūsu izmaiņas jāpārnes ar roku.");
 }
 
-async function showHistory() {
-  const open = ui.history.hidden;
-  ui.history.hidden = !open;
-  ui.historyButton.setAttribute("aria-expanded", String(open));
-  if (!open) return;
-  ui.historyList.textContent = "";
-  ui.diff.hidden = true;
-  const { status, body } = await call("GET", `${state.target.path}/history`);
-  if (status !== 200) return;
-  for (const r of body.revisions || []) {
-    const li = el("li", "history-item");
-    const when = new Date(r.publishedAt).toLocaleString("lv-LV");
-    li.appendChild(el("span", "", `Versija ${r.revision} · ${when} · ${r.publishedBy} (${SOURCE_NAMES[r.source] || r.source})${r.note ? ` · ${r.note}` : ""}${r.deleted ? " · dzēsts" : ""}`));
-    const compare = el("button", "btn btn-small", "Salīdzināt ar redaktorā");
-    compare.type = "button";
-    compare.addEventListener("click", async () => {
-      const old = await call("GET", `${state.target.path}/revisions/${r.revision}`);
-      if (old.status !== 200) return;
-      ui.diff.textContent = "";
-      ui.diff.appendChild(el("h4", "", `Versija ${r.revision} pret tekstu redaktorā`));
-      ui.diff.appendChild(renderDiff(str(old.body.text), text(), `versija ${r.revision}`, "redaktorā"));
-      ui.diff.hidden = false;
-    });
-    const restore = el("button", "btn btn-small", "Atjaunot šo versiju");
-    restore.type = "button";
-    restore.addEventListener("click", async () => {
-      if (!confirm(`Atjaunot versiju ${r.revision}? Tā tiks publicēta kā jauna versija.`)) return;
-      const res = await call("POST", `${state.target.path}/restore`, { revision: r.revision });
-      if (res.status === 200) {
-        announce(`Versija ${r.revision} atjaunota.`);
-        await openTarget(state.target);
-      } else if (res.status === 422) {
-        markProblems(res.body.errors || [], []);
-      } else {
-        showAlert(ui.alert, "Atjaunot neizdevās.");
-      }
-    });
-    li.appendChild(compare);
-    li.appendChild(restore);
-    ui.historyList.appendChild(li);
-  }
-}
+const history = createHistory({
+  ui: { section: $("editor-history"), table: $("editor-history-table"), diff: $("editor-diff"), button: ui.historyButton, alert: ui.alert },
+  call,
+  editorText: text,
+  restored: async () => {
+    await open(state.target, { keepHistory: true });
+    await history.refresh();
+  },
+});
 
-const openTarget = (t) => open(t);
-
-async function saveDraft() {
-  const res = await call("PUT", `${state.target.path}/draft`, { text: text(), baseRevision: state.revision });
-  announce(res.status === 200 ? "Melnraksts saglabāts. Tas netiek publicēts." : "Melnrakstu neizdevās saglabāt.");
+/** A draft still waiting for its save is sent as the page goes away (a reload or a closed tab). */
+function saveOnLeave() {
+  if (!state.target || !state.view || !state.draftTimer) return;
+  const draft = text();
+  if (draft === state.savedDraft || (state.savedDraft === null && draft === state.baseText)) return;
+  clearTimeout(state.draftTimer);
+  void call("PUT", `${state.target.path}/draft`, { text: draft, baseRevision: state.revision }, { keepalive: true });
 }
 
 registerPage({
@@ -381,17 +478,22 @@ registerPage({
     void open(target);
   },
   reset() {
+    clearTimeout(state.draftTimer);
+    state.draftTimer = 0;
     if (state.view) state.view.destroy();
     state.view = null;
     state.target = null;
+    history.close();
   },
   wire() {
     ui.publish.addEventListener("click", () => void publish());
-    ui.draft.addEventListener("click", () => void saveDraft());
-    ui.historyButton.addEventListener("click", () => void showHistory());
+    ui.draft.addEventListener("click", () => void saveDraft(state.target, true));
+    ui.discard.addEventListener("click", () => void discardDraft());
+    ui.historyButton.addEventListener("click", () => void history.toggle(state.target));
     ui.ask.addEventListener("submit", (event) => {
       event.preventDefault();
       void runCheck();
     });
+    window.addEventListener("pagehide", saveOnLeave);
   },
 });
