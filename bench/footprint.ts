@@ -11,6 +11,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { containerStart } from "./start-command.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -22,6 +23,14 @@ export interface StartMeasure {
   readonly idleRssMb: number;
   /** The highest VmRSS seen while starting (VmHWM). */
   readonly startPeakRssMb: number;
+  /** CPU time (user + system, all threads) the process used until it answered: less noisy than the wall time on a busy machine. */
+  readonly startCpuMs: number;
+}
+
+/** How to start the app: the program, its arguments and extra environment. */
+export interface StartCommand {
+  readonly command: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** What {@link runFootprint} measured. */
@@ -52,6 +61,14 @@ export async function procMemory(pid: number): Promise<{ rssMb: number; hwmMb: n
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** CPU time (user + system) of a process so far, in ms (Linux: /proc/<pid>/stat, clock ticks of 10 ms). */
+export async function procCpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  // The fields after the command name (which may hold spaces) in parentheses: utime is the 14th, stime the 15th.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** Sends one web chat message and resolves when it got a reply; rejects while the app is not up. */
 async function chatOnce(base: string): Promise<void> {
   const created = await fetch(`${base}/api/chat/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: "{\"lang\":\"lv\"}" });
@@ -64,12 +81,13 @@ async function chatOnce(base: string): Promise<void> {
   if (answered.status !== 200 || !body.replies?.length) throw new Error(`message: ${answered.status}`);
 }
 
-async function startOnce(dataDir: string, idleMs: number): Promise<StartMeasure> {
+async function startOnce(dataDir: string, idleMs: number, start: StartCommand): Promise<StartMeasure> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" };
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...start.env, NODE_ENV: "production", DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" };
+  const [program, ...args] = start.command;
+  const child = spawn(program === "node" ? process.execPath : program as string, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout?.on("data", (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
@@ -93,9 +111,10 @@ async function startOnce(dataDir: string, idleMs: number): Promise<StartMeasure>
       }
     }
     const answerMs = performance.now() - t0;
+    const startCpuMs = await procCpuMs(child.pid as number);
     await sleep(idleMs);
     const { rssMb, hwmMb } = await procMemory(child.pid as number);
-    return { answerMs, idleRssMb: rssMb, startPeakRssMb: hwmMb };
+    return { answerMs, idleRssMb: rssMb, startPeakRssMb: hwmMb, startCpuMs };
   } finally {
     await stopChild(child, () => exited);
   }
@@ -114,12 +133,12 @@ async function stopChild(child: ChildProcess, exited: () => boolean): Promise<vo
  * Starts the app on a new empty data folder, then `restarts` more times on the same folder.
  * `idleMs` is how long it idles before its memory is read.
  */
-export async function runFootprint(restarts = 3, idleMs = 3000): Promise<FootprintResult> {
+export async function runFootprint(restarts = 3, idleMs = 3000, start: StartCommand = containerStart()): Promise<FootprintResult> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "digipaligs-footprint-"));
   try {
-    const first = await startOnce(dataDir, idleMs);
+    const first = await startOnce(dataDir, idleMs, start);
     const later: StartMeasure[] = [];
-    for (let i = 0; i < Math.max(1, restarts); i++) later.push(await startOnce(dataDir, idleMs));
+    for (let i = 0; i < Math.max(1, restarts); i++) later.push(await startOnce(dataDir, idleMs, start));
     return { first, restart: later[0] as StartMeasure, restarts: later };
   } finally {
     await rm(dataDir, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
 import { Hono } from "hono";
 import type { SlackChannel } from "./staff/slack/index.js";
-import { createTelegramChannel, type TelegramChannel } from "./channels/telegram.js";
+import type { TelegramChannel } from "./channels/telegram.js";
 import type { Config } from "./config.js";
 import { Conversation } from "./core/conversation.js";
 import { openingStatus, waitingNotice, type StaffPresence } from "./core/hours.js";
@@ -204,6 +204,8 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   const voiceClips = new PgVoiceClips(database.pool);
   let telegram: TelegramChannel | undefined;
   if (config.telegram) {
+    // grammY is loaded only when Telegram is configured (a web-only start does without it).
+    const { createTelegramChannel } = await import("./channels/telegram.js");
     telegram = createTelegramChannel({
       token: config.telegram.token,
       service,

@@ -6,6 +6,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import type { Update } from "grammy/types";
+import { containerStart } from "../start-command.js";
 import { planMessages, toInput } from "../../src/channels/telegram.js";
 import { Assistant } from "../../src/core/assistant.js";
 import { Conversation, NEW_SESSION, type SessionState } from "../../src/core/conversation.js";
@@ -113,8 +114,12 @@ async function measure(name: string, kind: "echo" | "digipaligs", scripts: Resid
   const tsx = ["--import", "tsx"];
   const load = fork(path.join(HERE, "load.ts"), [], { execArgv: tsx, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const ready = await once<{ apiRoot: string; token: string; botInfo: unknown }>(load, "ready");
+  // The bot runs with the node flags and memory settings the app starts with (the Dockerfile's).
+  const start = containerStart();
+  const flags = kind === "digipaligs" ? start.command.slice(1, start.command.indexOf("--import")) : [];
+  const memory = kind === "digipaligs" ? Object.fromEntries(Object.entries(start.env ?? {}).filter(([k]) => k.startsWith("MALLOC_"))) : {};
   const bot = fork(path.join(HERE, "bot.ts"), [kind, ready.apiRoot, ready.token, JSON.stringify(ready.botInfo), ...(databaseUrl ? [databaseUrl] : [])], {
-    execArgv: tsx, cwd: ROOT, stdio: ["ignore", "inherit", "inherit", "ipc"],
+    execArgv: [...flags, ...tsx], cwd: ROOT, env: { ...process.env, ...memory }, stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   try {
     await once(bot, "ready");

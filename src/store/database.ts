@@ -14,7 +14,7 @@ import path from "node:path";
 import pg from "pg";
 import type { Logger } from "../log.js";
 import { DataDirLock } from "./data-dir-lock.js";
-import { extractTemplate, loadTemplate, TEMPLATE_FILE } from "./pglite-template.js";
+import { extractTemplate, loadTemplate, staleMigrations, TEMPLATE_FILE } from "./pglite-template.js";
 
 /** Where the data lives. */
 export type DatabaseTarget =
@@ -136,11 +136,17 @@ async function openPglite(dataDir: string | undefined, log: Logger | undefined, 
     }
     return db;
   };
+  if (dataDir && !await DataDirLock.isEmpty(dataDir)) return start();
+  // A template whose migrations were changed since it was made would hold the old schema.
+  const stale = await staleMigrations(undefined, templateFile).catch(() => ["(the template's manifest)"]);
+  if (stale.length > 0) {
+    log?.warn(`the prepared database template holds migrations that changed since (${stale.join(", ")}); running initdb instead (npm run db:template renews it)`);
+    return start();
+  }
   if (!dataDir) {
     const template = await loadTemplate(templateFile);
     return template ? start(template).catch(() => start()) : start();
   }
-  if (!await DataDirLock.isEmpty(dataDir)) return start();
   const before = await entries(dataDir);
   try {
     if (await extractTemplate(dataDir, templateFile)) return await start();

@@ -9,13 +9,16 @@ import { fileURLToPath } from "node:url";
 import type pg from "pg";
 import { inTransaction } from "./transaction.js";
 
-const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
+/** Where the migrations live. */
+export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
+/** A migration's file name: `NNN_name.sql`. */
+export const MIGRATION_FILE = /^\d{3}_[\w-]+\.sql$/;
 /** Arbitrary constant identifying our migration lock. */
 const LOCK_ID = 7_420_301;
 
 /** Applies every migration not applied yet; returns the versions applied now. */
-export async function migrate(pool: pg.Pool, dir = DIR): Promise<number[]> {
-  const files = (await readdir(dir)).filter((f) => /^\d{3}_[\w-]+\.sql$/.test(f)).sort();
+export async function migrate(pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<number[]> {
+  const files = (await readdir(dir)).filter((f) => MIGRATION_FILE.test(f)).sort();
   const client = await pool.connect();
   const applied: number[] = [];
   try {

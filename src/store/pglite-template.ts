@@ -5,21 +5,59 @@
  *
  * PGlite's own first start runs `initdb` in a second WebAssembly instance and copies its result
  * over: 5–10 s and about 450 MB of memory that stay with the process. Loading the tarball takes
- * a fraction of that and keeps the first start as light as a restart. The template holds no
- * schema of ours (the migrations run after it as after any start), so it only needs rebuilding
- * when PGlite's PostgreSQL changes: `npm run db:template` (tests/store/pglite-template.test.ts
- * compares it with a fresh `initdb`).
+ * a fraction of that and keeps the first start as light as a restart.
+ *
+ * The template also holds the schema: the migrations that existed when it was made are applied
+ * in it, and `pglite-template.json` lists them with a hash of each file. A new database made
+ * from it only runs the migrations added since (as any restart would). When a migration the
+ * template holds no longer matches its file, the template is not used (PGlite's `initdb`, then
+ * every migration). Rebuild it with `npm run db:template` when PGlite's PostgreSQL changes, or to
+ * include new migrations (tests/store/pglite-template.test.ts compares it with a fresh `initdb`
+ * plus the same migrations).
  * @module
  */
+import { createHash } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
-import { mkdir, open, readFile, writeFile, type FileHandle } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, writeFile, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { brotliCompress, brotliDecompress, constants, createBrotliDecompress } from "node:zlib";
+import { migrate, MIGRATION_FILE, MIGRATIONS_DIR } from "./migrate.js";
 
 /** Where the template lives (next to this module, shipped with the sources). */
 export const TEMPLATE_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), "pglite-template.tar.br");
+
+/** The migrations applied in a template: file name → SHA-256 of its text. */
+export type TemplateMigrations = Readonly<Record<string, string>>;
+
+/** The manifest next to a template file (`….tar.br` → `….json`). */
+export function manifestFile(file = TEMPLATE_FILE): string {
+  return file.replace(/\.tar\.br$/, "") + ".json";
+}
+
+const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+
+/** The migrations a template holds (none when it has no manifest). */
+export async function templateMigrations(file = TEMPLATE_FILE): Promise<TemplateMigrations> {
+  const manifest = manifestFile(file);
+  if (!existsSync(manifest)) return {};
+  const parsed = JSON.parse(await readFile(manifest, "utf8")) as { migrations?: TemplateMigrations };
+  return parsed.migrations ?? {};
+}
+
+/**
+ * The template's migrations that no longer match the files in `dir` (changed or removed since it
+ * was made); empty when the template may be used.
+ */
+export async function staleMigrations(dir = MIGRATIONS_DIR, file = TEMPLATE_FILE): Promise<string[]> {
+  const stale: string[] = [];
+  for (const [name, hash] of Object.entries(await templateMigrations(file))) {
+    const text = await readFile(path.join(dir, name), "utf8").catch(() => undefined);
+    if (text === undefined || sha256(text) !== hash) stale.push(name);
+  }
+  return stale;
+}
 
 const unpack = promisify(brotliDecompress);
 const pack = promisify(brotliCompress);
@@ -95,11 +133,23 @@ export async function extractTemplate(dir: string, file = TEMPLATE_FILE): Promis
   return true;
 }
 
-/** Runs PGlite's `initdb` in memory and writes its cluster to `file`; returns the compressed size. */
-export async function buildTemplate(file = TEMPLATE_FILE): Promise<number> {
+/**
+ * Runs PGlite's `initdb` in memory, applies the migrations in `dir`, and writes the cluster to
+ * `file` and their list to its manifest; returns the compressed size.
+ */
+export async function buildTemplate(file = TEMPLATE_FILE, dir = MIGRATIONS_DIR): Promise<number> {
   const { PGlite } = await import("@electric-sql/pglite");
+  const { createPgConfig } = await import("@electric-sql/pglite/node-postgres");
+  const { default: pg } = await import("pg");
   const db = new PGlite();
   await db.waitReady;
+  const pool = new pg.Pool({ ...(createPgConfig(db) as unknown as import("pg").PoolConfig), max: 1 });
+  const applied = await migrate(pool, dir);
+  await pool.end();
+  const migrations: Record<string, string> = {};
+  for (const name of (await readdir(dir)).sort()) {
+    if (applied.includes(Number(name.slice(0, 3))) && MIGRATION_FILE.test(name)) migrations[name] = sha256(await readFile(path.join(dir, name), "utf8"));
+  }
   const dump = await db.dumpDataDir("none");
   await db.close();
   const tar = Buffer.from(await dump.arrayBuffer());
@@ -107,6 +157,7 @@ export async function buildTemplate(file = TEMPLATE_FILE): Promise<number> {
     params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24, [constants.BROTLI_PARAM_SIZE_HINT]: tar.length },
   });
   await writeFile(file, compressed);
+  await writeFile(manifestFile(file), `${JSON.stringify({ migrations }, null, 2)}\n`);
   return compressed.length;
 }
 

@@ -14,7 +14,7 @@ import type { Logger } from "../log.js";
 import { measureSeconds, type AudioClip, type SpeechAudio } from "./audio.js";
 import { espeakAvailable, EspeakTextToSpeech } from "./espeak.js";
 import { CachedTextToSpeech } from "./speech-cache.js";
-import { OpenAISpeechToText, OpenAITextToSpeech, type SpeechToText, type TextToSpeech } from "./speech.js";
+import type { SpeechToText, TextToSpeech } from "./speech.js";
 import { prepareForSpeech } from "./speech-text.js";
 
 /** The longest voice message transcribed, in seconds. */
@@ -139,9 +139,11 @@ export class Voice {
  * speech is cached.
  */
 export async function createVoice(config: VoiceConfig, log: Logger): Promise<Voice> {
-  const stt = config.stt ? new OpenAISpeechToText({ ...config.stt }) : undefined;
+  // The OpenAI SDK is loaded only when a speech service is configured.
+  const openai = config.stt || config.tts ? await import("./speech.js") : undefined;
+  const stt = config.stt && openai ? new openai.OpenAISpeechToText({ ...config.stt }) : undefined;
   let tts: TextToSpeech | undefined;
-  if (config.tts) tts = new OpenAITextToSpeech({ ...config.tts, voices: config.voices, ...(config.stt ? { timeoutMs: config.stt.timeoutMs } : {}) });
+  if (config.tts && openai) tts = new openai.OpenAITextToSpeech({ ...config.tts, voices: config.voices, ...(config.stt ? { timeoutMs: config.stt.timeoutMs } : {}) });
   else if (config.offline && await espeakAvailable()) tts = new EspeakTextToSpeech({ voices: config.voices });
   const voice = new Voice({ ...(stt ? { stt } : {}), ...(tts ? { tts: new CachedTextToSpeech(tts) } : {}), log });
   log.info("speech", { transcription: stt ? "on" : "off (set STT_BASE_URL to transcribe voice messages)", speech: tts?.name ?? "off" });
