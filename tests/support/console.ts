@@ -1,14 +1,30 @@
 /**
- * Shared steps of the staff console's browser tests: open the console in a fresh context that
- * records what the page logs, and log in.
+ * Shared steps of the browser tests: record what a page logs, open the staff console in a fresh
+ * context and log in.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
 
-const logs = new WeakMap<Page, string[]>();
+const logs = new WeakMap<Page | Frame, string[]>();
 
 /** What a page logged as warnings or errors (and uncaught page errors), to explain a failure. */
-export function consoleLog(page: Page): string[] {
+export function consoleLog(page: Page | Frame): string[] {
   return logs.get(page) ?? [];
+}
+
+/** The uncaught errors of the page's scripts (`page error: …` lines of {@link consoleLog}). */
+export function pageErrors(page: Page): string[] {
+  return consoleLog(page).filter((line) => line.startsWith("page error"));
+}
+
+/** Starts recording the page's warnings, errors (less those matching `expected`) and uncaught errors. */
+export function watchPage(page: Page, expected?: RegExp): void {
+  const logged: string[] = [];
+  logs.set(page, logged);
+  page.on("pageerror", (error) => logged.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    const type = message.type();
+    if (type === "warning" || (type === "error" && !expected?.test(message.text()))) logged.push(message.text());
+  });
 }
 
 /** Opens `/staff` of `baseUrl` in a new context (Latvian locale, Riga time, no motion). */
@@ -16,13 +32,8 @@ export async function openConsole(browser: Browser, baseUrl: string, options: { 
   const context = await browser.newContext({ viewport: options.viewport, locale: "lv-LV", timezoneId: "Europe/Riga", reducedMotion: "reduce" });
   context.setDefaultTimeout(options.stepMs);
   const page = await context.newPage();
-  const logged: string[] = [];
-  logs.set(page, logged);
-  page.on("pageerror", (error) => logged.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    // A 401 from GET /api/staff/me before the login is expected; the browser logs it.
-    if (message.type() === "warning" || (message.type() === "error" && !/status of 401/.test(message.text()))) logged.push(message.text());
-  });
+  // A 401 from GET /api/staff/me before the login is expected; the browser logs it.
+  watchPage(page, /status of 401/);
   await page.goto(`${baseUrl}/staff`);
   return { context, page };
 }

@@ -3,15 +3,11 @@
  * a player that fetches the recording only when played. Screenshot:
  * test-artifacts/staff-console-voice.png.
  */
-import { mkdir } from "node:fs/promises";
-import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "../helpers.js";
-import { startTestApp } from "../support/app.js";
+import { browserSuite } from "../support/app-and-browser.js";
 import { axeViolations } from "../support/axe.js";
-import { launchBrowser, type LaunchedBrowser } from "../support/browser.js";
-import { consoleLog, logIn, openConsole } from "../support/console.js";
+import { consoleLog, logIn } from "../support/console.js";
 import { FakeSpeechServer } from "../support/fake-openai.js";
 import { spokenAudio } from "../support/speech-audio.js";
 
@@ -23,36 +19,40 @@ const SAID = "Lūdzu, piezvaniet man rīt no rīta.";
 interface AudioNode { readonly src: string; readonly preload: string; readonly readyState: number; play(): Promise<void> }
 declare const document: { querySelector(selector: string): AudioNode | null };
 
+let speech: FakeSpeechServer | undefined;
+let note: Buffer;
+const suite = browserSuite({
+  app: async () => {
+    speech = await FakeSpeechServer.start();
+    note = await spokenAudio(SAID, "lv", "webm");
+    speech.learn(note, SAID);
+    return { env: { STT_BASE_URL: speech.url } };
+  },
+  stepMs: STEP_MS,
+  teardown: async () => speech?.close(),
+});
+
 describe("voice messages in the staff console", () => {
-  let app: Awaited<ReturnType<typeof startTestApp>> | undefined;
-  let speech: FakeSpeechServer | undefined;
-  let launched: LaunchedBrowser | undefined;
   let context: BrowserContext | undefined;
   let page: Page;
 
   beforeAll(async () => {
-    speech = await FakeSpeechServer.start();
-    const note = await spokenAudio(SAID, "lv", "webm");
-    speech.learn(note, SAID);
-    [app, launched] = await Promise.all([startTestApp({ env: { STT_BASE_URL: speech.url } }), launchBrowser()]);
+    const app = suite.app();
     await app.staffAccounts.add({ username: "ilze-voice", password: "correct horse battery", displayName: "Ilze", role: "agent", centres: ["cenu-ozolnieku"] });
     // A web chat resident asks for a person, then speaks to the ticket.
     const s = (await (await fetch(`${app.url}/api/chat/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).json()) as { id: string; token: string };
-    const post = (body: unknown) => fetch(`${app!.url}/api/chat/sessions/${s.id}/messages`, {
+    const post = (body: unknown) => fetch(`${app.url}/api/chat/sessions/${s.id}/messages`, {
       method: "POST", headers: { authorization: `Bearer ${s.token}`, "content-type": "application/json" }, body: JSON.stringify(body),
     });
     await post({ text: QUESTION });
     for (const button of ["person", "intake:yes", "parish:ozolnieku", "contact:chat", "consent:yes", "question:keep"]) await post({ button });
     const sent = await fetch(`${app.url}/api/chat/sessions/${s.id}/voice`, { method: "POST", headers: { authorization: `Bearer ${s.token}`, "content-type": "audio/webm" }, body: note });
     expect(sent.status).toBe(200);
-    ({ context, page } = await openConsole(launched.browser, app.url, { viewport: { width: 1366, height: 900 }, stepMs: STEP_MS }));
+    ({ context, page } = await suite.openConsole());
     await logIn(page, { username: "ilze-voice", password: "correct horse battery" });
-  }, 90_000);
+  }, 30_000);
   afterAll(async () => {
     await context?.close();
-    await launched?.close();
-    await app?.close();
-    await speech?.close();
   });
 
   it("shows the transcript with a player that loads the recording only when played", async () => {
@@ -71,8 +71,7 @@ describe("voice messages in the staff console", () => {
     await page.waitForFunction(() => (document.querySelector("audio.msg-audio")?.readyState ?? 0) >= 1, undefined, { timeout: STEP_MS });
     expect(fetched.length).toBeGreaterThan(0);
     // Decodable audio (metadata loaded); a browser's WebM carries no duration, so none is asserted.
-    await mkdir(path.join(ROOT, "test-artifacts"), { recursive: true });
-    await page.screenshot({ path: path.join(ROOT, "test-artifacts", "staff-console-voice.png") });
+    await suite.screenshot(page, "staff-console-voice");
     expect(await axeViolations(page)).toEqual([]);
     expect(consoleLog(page)).toEqual([]);
   });

@@ -5,47 +5,20 @@
  * the account. axe-core finds no violations on the page, in its dialogs and on the password form.
  * Screenshots: test-artifacts/accounts-list.png, accounts-password.png, accounts-first-login.png.
  */
-import { mkdir } from "node:fs/promises";
-import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_FAILURES } from "../../src/staff/accounts.js";
-import { ROOT } from "../helpers.js";
 import { axeViolations } from "../support/axe.js";
-import type { LaunchedBrowser } from "../support/browser.js";
-import { startAppAndBrowser, type TestApp } from "../support/app-and-browser.js";
-import { consoleLog, logIn, openConsole } from "../support/console.js";
+import { browserSuite } from "../support/app-and-browser.js";
+import { logIn, pageErrors } from "../support/console.js";
 import { StaffClient } from "../support/staff-client.js";
 
-const ARTIFACTS = path.join(ROOT, "test-artifacts");
-const STEP_MS = 10_000;
-const LAPTOP = { width: 1366, height: 900 };
 const ADMIN = { username: "ilze.admin", password: "Pirma-admina-parole", displayName: "Ilze Ozola", role: "admin" } as const;
 
-type App = TestApp;
-let app: App | undefined;
-let launched: LaunchedBrowser | undefined;
-
-beforeAll(async () => {
-  ({ app, launched } = await startAppAndBrowser());
-  // The first admin, as `cli staff add` creates it.
-  await app.staffAccounts.add(ADMIN);
-  await mkdir(ARTIFACTS, { recursive: true });
-}, 60_000);
-afterAll(async () => {
-  await launched?.close();
-  await app?.close();
-});
-
-function running(): App {
-  if (!app) throw new Error("the test app did not start");
-  return app;
-}
-async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-  if (!launched) throw new Error("the browser did not start");
-  return openConsole(launched.browser, running().url, { viewport: LAPTOP, stepMs: STEP_MS });
-}
-const pageErrors = (page: Page) => consoleLog(page).filter((line) => line.startsWith("page error"));
+// The first admin, as `cli staff add` creates it.
+const suite = browserSuite({ setup: (app) => app.staffAccounts.add(ADMIN) });
+const running = suite.app;
+const newPage = () => suite.openConsole();
 const row = (page: Page, username: string) => page.locator("#accounts-body tr").filter({ hasText: username });
 
 describe("accounts in the staff console", () => {
@@ -92,7 +65,7 @@ describe("accounts in the staff console", () => {
     expect(oneTime).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
     expect(await shown.innerText()).toContain("Anna Bērziņa (anna.berzina)");
     expect(await axeViolations(page)).toEqual([]);
-    await page.screenshot({ path: path.join(ARTIFACTS, "accounts-password.png") });
+    await suite.screenshot(page, "accounts-password");
     await shown.getByRole("button", { name: "Aizvērt" }).click();
     await shown.waitFor({ state: "hidden" });
     // Shown once: gone from the page.
@@ -102,7 +75,7 @@ describe("accounts in the staff console", () => {
     expect(await row(page, "anna.berzina").innerText()).toMatch(/Darbinieks[\s\S]*Cenu un Ozolnieku[\s\S]*Vēl nav izvēlējies savu paroli/);
     await page.getByRole("status").filter({ hasText: "Konts anna.berzina izveidots." }).waitFor();
     await page.locator("#accounts-log li").filter({ hasText: "Ilze Ozola izveidoja kontu anna.berzina" }).waitFor();
-    await page.screenshot({ path: path.join(ARTIFACTS, "accounts-list.png") });
+    await suite.screenshot(page, "accounts-list");
   });
 
   it("makes the new agent choose their own password at the first login", async () => {
@@ -117,7 +90,7 @@ describe("accounts in the staff console", () => {
       await agent.page.getByRole("button", { name: "Saglabāt paroli" }).click();
       await agent.page.getByRole("alert").filter({ hasText: "nesakrīt" }).waitFor();
       await agent.page.getByLabel("Jaunā parole vēlreiz").fill("Annas-pasas-parole");
-      await agent.page.screenshot({ path: path.join(ARTIFACTS, "accounts-first-login.png") });
+      await suite.screenshot(agent.page, "accounts-first-login");
       await agent.page.getByRole("button", { name: "Saglabāt paroli" }).click();
       await agent.page.getByRole("tab", { name: /Gaida/ }).waitFor();
       expect(pageErrors(agent.page)).toEqual([]);

@@ -6,28 +6,11 @@
  * press a button, switch language, reload. Screenshots for a look by eye are written to
  * test-artifacts/web-chat-phone.png and test-artifacts/web-chat-desktop.png.
  */
-import { mkdir } from "node:fs/promises";
-import path from "node:path";
-import type { BrowserContext, BrowserContextOptions, Frame, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "../helpers.js";
 import { axeViolations } from "../support/axe.js";
-import type { LaunchedBrowser } from "../support/browser.js";
-import { startAppAndBrowser, type TestApp } from "../support/app-and-browser.js";
-
-const ARTIFACTS = path.join(ROOT, "test-artifacts");
-/** The longest wait for one step; a step normally takes well under a second. */
-const STEP_MS = 10_000;
-
-const PHONE: BrowserContextOptions = {
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-};
-const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
-
-type App = TestApp;
+import { browserSuite, DESKTOP, PHONE, STEP_MS } from "../support/app-and-browser.js";
+import { answerTo, bots, chatReady, openChat as openChatAt } from "../support/chat-page.js";
 
 // The callbacks given to page.evaluate() run in the browser. The project is type-checked
 // without the DOM library, so the little of the DOM they use is declared here.
@@ -56,82 +39,10 @@ declare const document: {
 declare function getComputedStyle(node: DomNode): { readonly fontSize: string };
 declare const window: { readonly DigiPaligs?: unknown };
 
-let app: App | undefined;
-let launched: LaunchedBrowser | undefined;
-
-beforeAll(async () => {
-  // Start both at once; keep whichever started so that afterAll stops it if the other failed.
-  ({ app, launched } = await startAppAndBrowser());
-  await mkdir(ARTIFACTS, { recursive: true });
-}, 60_000);
-
-afterAll(async () => {
-  await launched?.close();
-  await app?.close();
-});
-
-function baseUrl(): string {
-  if (!app) throw new Error("the test app did not start");
-  return app.url;
-}
-
-/** A new context (no stored session) that reports page errors as test failures. */
-async function newContext(options: BrowserContextOptions): Promise<BrowserContext> {
-  if (!launched) throw new Error("the browser did not start");
-  const context = await launched.browser.newContext({ reducedMotion: "reduce", locale: "lv-LV", ...options });
-  context.setDefaultTimeout(STEP_MS);
-  return context;
-}
-
-/** What each page logged as warnings or errors, to explain a failure. */
-const logs = new WeakMap<Page | Frame, string[]>();
-
-async function openChat(context: BrowserContext, query = "?lang=lv"): Promise<Page> {
-  const page = await context.newPage();
-  const logged: string[] = [];
-  logs.set(page, logged);
-  page.on("console", (message) => {
-    if (message.type() === "warning" || message.type() === "error") logged.push(message.text());
-  });
-  page.on("pageerror", (error) => logged.push(`page error: ${error.message}`));
-  await page.goto(`${baseUrl()}/${query}`);
-  await chatReady(page);
-  expect(logged.filter((line) => line.startsWith("page error"))).toEqual([]);
-  return page;
-}
-
-/** Fails with the page's own error notice (and what it logged) instead of a bare time-out. */
-async function failWithNotice(page: Page | Frame, what: string): Promise<never> {
-  const notice = await page.locator("#notice-text").textContent();
-  const logged = logs.get(page) ?? [];
-  throw new Error(`${what}: the page says "${notice ?? ""}"${logged.length ? `; it logged: ${logged.join(" | ")}` : ""}`);
-}
-
-/** Waits until the chat has started and no message is on its way. */
-async function chatReady(page: Page | Frame): Promise<void> {
-  await page.waitForFunction(() => ["ready", "error"].includes(document.documentElement.dataset.chat ?? ""), undefined, { timeout: STEP_MS });
-  if ((await page.evaluate(() => document.documentElement.dataset.chat)) !== "ready") await failWithNotice(page, "the chat did not start");
-}
-
-const bots = (page: Page) => page.locator("#messages .msg-bot");
-
-/** Does `act` and waits for the bot's answer; returns the text of the new bot messages. */
-async function answerTo(page: Page, act: () => Promise<void>): Promise<string> {
-  const before = await bots(page).count();
-  await act();
-  await page.waitForFunction(
-    (n) => {
-      const notice = document.querySelector("#notice");
-      const failed = notice !== null && !notice.hidden;
-      return failed || (document.documentElement.dataset.chat === "ready" && document.querySelectorAll("#messages .msg-bot").length > n);
-    },
-    before,
-    { timeout: STEP_MS },
-  );
-  if (await page.locator("#notice").isVisible()) await failWithNotice(page, "no answer");
-  const texts = await bots(page).evaluateAll((nodes, n) => nodes.slice(n).map((node) => node.textContent ?? ""), before);
-  return texts.join("\n");
-}
+const suite = browserSuite();
+const baseUrl = () => suite.app().url;
+const newContext = suite.newContext;
+const openChat = (context: BrowserContext, query = "?lang=lv") => openChatAt(context, `${baseUrl()}/${query}`);
 
 async function ask(page: Page, label: string | RegExp, question: string): Promise<string> {
   return answerTo(page, async () => {
@@ -266,10 +177,10 @@ describe("the web chat's layout", () => {
       expect(layout.minHeight).toBeGreaterThanOrEqual(48);
       expect(layout.font).toBeGreaterThanOrEqual(18);
       expect(layout.base).toBeGreaterThanOrEqual(18);
-      await page.screenshot({ path: path.join(ARTIFACTS, "web-chat-phone.png") });
+      await suite.screenshot(page, "web-chat-phone");
       // The end of the answer: the feedback question with 👍 / 👎 side by side, then the other buttons.
       await page.locator("#messages .choice-row").last().scrollIntoViewIfNeeded();
-      await page.screenshot({ path: path.join(ARTIFACTS, "web-chat-phone-buttons.png") });
+      await suite.screenshot(page, "web-chat-phone-buttons");
       // axe-core: on a phone, after a question.
       expect(await axeViolations(page)).toEqual([]);
     } finally {
@@ -284,7 +195,7 @@ describe("the web chat's layout", () => {
       await ask(page, "Jūsu jautājums", "Kā saņemt e-rēķinu par ūdeni?");
       const width = await page.locator("#messages").evaluate((node) => node.getBoundingClientRect().width);
       expect(width).toBeLessThanOrEqual(900);
-      await page.screenshot({ path: path.join(ARTIFACTS, "web-chat-desktop.png") });
+      await suite.screenshot(page, "web-chat-desktop");
     } finally {
       await context.close();
     }

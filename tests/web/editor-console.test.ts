@@ -11,22 +11,14 @@
  * look by eye (1366×900): test-artifacts/editor-try.png, editor-guides.png, editor-unanswered.png
  * and editor-dashboard.png.
  */
-import { mkdir } from "node:fs/promises";
-import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "../helpers.js";
 import { axeViolations } from "../support/axe.js";
-import type { LaunchedBrowser } from "../support/browser.js";
-import { startAppAndBrowser, type TestApp } from "../support/app-and-browser.js";
-import { consoleLog, logIn, openConsole } from "../support/console.js";
+import { browserSuite, STEP_MS } from "../support/app-and-browser.js";
+import { consoleLog, logIn } from "../support/console.js";
 
-const ARTIFACTS = path.join(ROOT, "test-artifacts");
-/** The longest wait for one step; a step normally takes well under a second. */
-const STEP_MS = 10_000;
 /** Reports run several queries over the stored turns. */
 const REPORT_MS = 20_000;
-const LAPTOP = { width: 1366, height: 900 };
 
 const EDITOR = { username: "ilze.ozola", password: "Saturs-2026-redaktors", displayName: "Ilze Ozola", role: "editor", centres: [] as string[] } as const;
 const AGENT = { username: "anna.berzina", password: "Ozolnieki-2026-pults", displayName: "Anna Bērziņa", role: "agent", centres: ["cenu-ozolnieku"] } as const;
@@ -40,43 +32,22 @@ const UNANSWERED_AGAIN = "kur var nodot vecas riepas";
 /** The header's links to the editors' pages. */
 const CONTENT_PAGES = ["Izmēģināt jautājumu", "Instrukcijas", "Neatbildētie", "Rādītāji"] as const;
 
-type App = TestApp;
-
-let app: App | undefined;
-let launched: LaunchedBrowser | undefined;
-
-beforeAll(async () => {
-  ({ app, launched } = await startAppAndBrowser());
-  const running = app;
-  await running.staffAccounts.add(EDITOR);
-  await running.staffAccounts.add(AGENT);
-  await running.staffAccounts.add(ADMIN);
+const suite = browserSuite({ setup: async (app) => {
+  await app.staffAccounts.add(EDITOR);
+  await app.staffAccounts.add(AGENT);
+  await app.staffAccounts.add(ADMIN);
   for (const [chatId, text] of [["editor-web-1", ANSWERED], ["editor-web-2", UNANSWERED], ["editor-web-3", UNANSWERED_AGAIN]] as const) {
-    await running.store.resident("web", chatId);
-    await running.service.handle("web", chatId, { kind: "text", text });
+    await app.store.resident("web", chatId);
+    await app.service.handle("web", chatId, { kind: "text", text });
   }
   // The second resident then asked for a person: a ticket for the Ozolnieku centre.
-  await running.desk.createTicket({
+  await app.desk.createTicket({
     channel: "web", chatId: "editor-web-2", lang: "lv", parish: "ozolnieku", contact: "chat", question: UNANSWERED,
     context: { reason: "askedForPerson", lastQuestion: UNANSWERED },
   });
-  await mkdir(ARTIFACTS, { recursive: true });
-}, 60_000);
-
-afterAll(async () => {
-  await launched?.close();
-  await app?.close();
-});
-
-function running(): App {
-  if (!app) throw new Error("the test app did not start");
-  return app;
-}
-
-async function newConsolePage(): Promise<{ context: BrowserContext; page: Page }> {
-  if (!launched) throw new Error("the browser did not start");
-  return openConsole(launched.browser, running().url, { viewport: LAPTOP, stepMs: STEP_MS });
-}
+} });
+const running = suite.app;
+const newConsolePage = () => suite.openConsole();
 
 /** Page errors and anything the browser refused (the page's Content-Security-Policy). */
 const problems = (page: Page) => consoleLog(page).filter((line) => line.startsWith("page error") || /Content Security Policy|Refused to/i.test(line));
@@ -143,7 +114,7 @@ describe("the editors' pages of the staff console", () => {
     expect(await preview.locator(".pv-user").innerText()).toContain("ka sanemt e-rekinu");
     expect(await preview.locator(".pv-bot").first().innerText()).toContain("📘 E-rēķini");
     expect(await preview.locator(".chip").count()).toBeGreaterThan(0);
-    await page.screenshot({ path: path.join(ARTIFACTS, "editor-try.png") });
+    await suite.screenshot(page, "editor-try");
 
     // A question no guide can answer is explained as such.
     await page.getByLabel("Iedzīvotāja jautājums").fill("kāds laiks būs rīt");
@@ -179,7 +150,7 @@ describe("the editors' pages of the staff console", () => {
     const flows = page.getByRole("table", { name: /Soli-pa-solim ceļveži/ }).locator("tbody tr");
     expect(await flows.count()).toBeGreaterThan(0);
     expect(await flows.filter({ hasText: "e-invoice-setup" }).count()).toBe(1);
-    await page.screenshot({ path: path.join(ARTIFACTS, "editor-guides.png") });
+    await suite.screenshot(page, "editor-guides");
 
     // The page is in the address: a reload comes back to it.
     expect(new URL(page.url()).hash).toBe("#instrukcijas");
@@ -200,7 +171,7 @@ describe("the editors' pages of the staff console", () => {
     expect(await row.innerText()).toContain("Nezināja atbildi");
     // The answered question is not there.
     expect(await page.locator(".unanswered-table").innerText()).not.toContain("ūdeni");
-    await page.screenshot({ path: path.join(ARTIFACTS, "editor-unanswered.png") });
+    await suite.screenshot(page, "editor-unanswered");
 
     // The default period is the last 30 days, and the CSV link downloads that period.
     const period = page.locator("#page-unanswered");
@@ -275,7 +246,7 @@ describe("the editors' pages of the staff console", () => {
     await page.locator("#page-dashboard").evaluate((node) => {
       (node as unknown as { scrollTop: number }).scrollTop = 0;
     });
-    await page.screenshot({ path: path.join(ARTIFACTS, "editor-dashboard.png") });
+    await suite.screenshot(page, "editor-dashboard");
     expect(await axeViolations(page)).toEqual([]);
     expect(problems(page)).toEqual([]);
   });

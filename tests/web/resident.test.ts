@@ -5,19 +5,11 @@
  * app; every state is checked with axe-core, and screenshots for a look by eye are written to
  * test-artifacts/resident-*.png.
  */
-import { mkdir } from "node:fs/promises";
-import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "../helpers.js";
-import type { LaunchedBrowser } from "../support/browser.js";
-import { startAppAndBrowser, type TestApp } from "../support/app-and-browser.js";
-
-const ARTIFACTS = path.join(ROOT, "test-artifacts");
-const AXE = path.join(ROOT, "node_modules", "axe-core", "axe.min.js");
-const STEP_MS = 10_000;
-
-type App = TestApp;
+import { axeViolations } from "../support/axe.js";
+import { browserSuite, PHONE } from "../support/app-and-browser.js";
+import { answerTo, bots, chatReady, openChat as openChatAt } from "../support/chat-page.js";
 
 // What the callbacks given to page.evaluate() use of the DOM (the project has no DOM types).
 interface DomNode {
@@ -31,60 +23,10 @@ declare const document: {
   querySelectorAll(selector: string): ArrayLike<DomNode>;
 };
 declare const localStorage: { getItem(key: string): string | null };
-interface AxeResult { readonly violations: readonly { readonly id: string; readonly impact: string | null; readonly nodes: readonly { readonly target: readonly unknown[] }[] }[] }
-declare const axe: { run(context: unknown, options: unknown): Promise<AxeResult> };
 
-let app: App | undefined;
-let launched: LaunchedBrowser | undefined;
-
-beforeAll(async () => {
-  ({ app, launched } = await startAppAndBrowser());
-  await mkdir(ARTIFACTS, { recursive: true });
-}, 60_000);
-
-afterAll(async () => {
-  await launched?.close();
-  await app?.close();
-});
-
-async function newContext(): Promise<BrowserContext> {
-  if (!launched) throw new Error("the browser did not start");
-  const context = await launched.browser.newContext({ bypassCSP: true, reducedMotion: "reduce", locale: "lv-LV", viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-  context.setDefaultTimeout(STEP_MS);
-  return context;
-}
-
-async function chatReady(page: Page): Promise<void> {
-  await page.waitForFunction(() => ["ready", "error"].includes(document.documentElement.dataset.chat ?? ""), undefined, { timeout: STEP_MS });
-  expect(await page.evaluate(() => document.documentElement.dataset.chat)).toBe("ready");
-}
-
-async function openChat(context: BrowserContext): Promise<Page> {
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  if (!app) throw new Error("the app did not start");
-  await page.goto(`${app.url}/?lang=lv`);
-  await chatReady(page);
-  await page.locator("#messages .msg-bot").first().waitFor();
-  expect(errors).toEqual([]);
-  return page;
-}
-
-const bots = (page: Page) => page.locator("#messages .msg-bot");
-
-/** Does `act` and waits for the bot's answer; returns the text of the new bot messages. */
-async function answerTo(page: Page, act: () => Promise<void>): Promise<string> {
-  const before = await bots(page).count();
-  await act();
-  await page.waitForFunction(
-    (n) => document.documentElement.dataset.chat === "ready" && document.querySelectorAll("#messages .msg-bot").length > n,
-    before,
-    { timeout: STEP_MS },
-  );
-  expect(await page.locator("#notice").isVisible()).toBe(false);
-  return (await bots(page).evaluateAll((nodes, n) => nodes.slice(n).map((node) => node.textContent ?? ""), before)).join("\n");
-}
+const suite = browserSuite();
+const newContext = () => suite.newContext(PHONE);
+const openChat = (context: BrowserContext) => openChatAt(context, `${suite.app().url}/?lang=lv`);
 
 const type = (page: Page, text: string) => answerTo(page, async () => {
   await page.locator("#message-input").fill(text);
@@ -96,15 +38,10 @@ const press = (page: Page, label: string | RegExp) => answerTo(page, () => page.
 
 /** axe-core on the page as it is now: no violations at all. */
 async function expectAccessible(page: Page, state: string): Promise<void> {
-  if (!(await page.evaluate(() => typeof (globalThis as { axe?: unknown }).axe !== "undefined"))) await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() => axe.run(document, { resultTypes: ["violations"] }));
-  const found = result.violations.map((v) => `${v.id} (${v.impact ?? "?"}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
-  expect(found, `axe-core violations ${state}`).toEqual([]);
+  expect(await axeViolations(page), `axe-core violations ${state}`).toEqual([]);
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(ARTIFACTS, `resident-${name}.png`) });
-}
+const shot = (page: Page, name: string) => suite.screenshot(page, `resident-${name}`);
 
 describe("the web chat inside a flow step", () => {
   let context: BrowserContext;
@@ -236,7 +173,7 @@ describe("the web chat's hand-over", () => {
       const created = await press(page, "Sūtīt tā, kā ir");
       expect(created).toMatch(/Cenu un Ozolnieku pagasta apvienības pārvalde/);
 
-      if (!app) throw new Error("no app");
+      const app = suite.app();
       const session = JSON.parse((await page.evaluate(() => localStorage.getItem("digipaligs.session"))) ?? "{}") as { id: string };
       const resident = await app.store.resident("web", session.id);
       const ticket = await app.desk.openTicketOf(resident.id);

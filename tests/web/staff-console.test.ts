@@ -12,20 +12,11 @@
  * Besides the web chat API, the test uses the app's `staffAccounts.add()` (the accounts) and
  * `desk.createTicket()` (a ticket as the bot opens it when a resident asks for a person).
  */
-import { mkdir } from "node:fs/promises";
-import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "../helpers.js";
-import type { LaunchedBrowser } from "../support/browser.js";
-import { startAppAndBrowser, type TestApp } from "../support/app-and-browser.js";
+import { browserSuite, LAPTOP, STEP_MS } from "../support/app-and-browser.js";
 import { axeViolations } from "../support/axe.js";
-import { consoleLog, logIn, openConsole } from "../support/console.js";
-
-const ARTIFACTS = path.join(ROOT, "test-artifacts");
-/** The longest wait for one step; a step normally takes well under a second. */
-const STEP_MS = 10_000;
-const LAPTOP = { width: 1366, height: 900 };
+import { logIn, pageErrors } from "../support/console.js";
 
 /** The centre that serves Ozolnieku parish, as named in knowledge/centres.yaml. */
 const CENTRE = "cenu-ozolnieku";
@@ -33,8 +24,6 @@ const CENTRE_NAME = /Cenu un Ozolnieku/;
 
 const AGENT = { username: "anna.berzina", password: "Ozolnieki-2026-pults", displayName: "Anna Bērziņa", role: "agent", centres: [CENTRE] } as const;
 const SECOND_AGENT = { username: "janis.kalnins", password: "Cenas-2026-pults", displayName: "Jānis Kalniņš", role: "agent", centres: [CENTRE] } as const;
-
-type App = TestApp;
 
 // Callbacks given to evaluate() run in the browser; the project is type-checked without the
 // DOM library, so the little they use is declared here.
@@ -120,32 +109,15 @@ async function listenAsResident(url: string, session: ChatSession): Promise<Resi
 // ---------------------------------------------------------------------------------------------
 // Browser and app
 
-let app: App | undefined;
-let launched: LaunchedBrowser | undefined;
-
-beforeAll(async () => {
-  ({ app, launched } = await startAppAndBrowser());
-  await app.staffAccounts.add(AGENT);
-  await app.staffAccounts.add(SECOND_AGENT);
-  await mkdir(ARTIFACTS, { recursive: true });
-}, 60_000);
-
-afterAll(async () => {
-  await launched?.close();
-  await app?.close();
+const suite = browserSuite({
+  setup: async (app) => {
+    await app.staffAccounts.add(AGENT);
+    await app.staffAccounts.add(SECOND_AGENT);
+  },
 });
+const running = suite.app;
+const newConsolePage = () => suite.openConsole();
 
-function running(): App {
-  if (!app) throw new Error("the test app did not start");
-  return app;
-}
-
-async function newConsolePage(): Promise<{ context: BrowserContext; page: Page }> {
-  if (!launched) throw new Error("the browser did not start");
-  return openConsole(launched.browser, running().url, { viewport: LAPTOP, stepMs: STEP_MS });
-}
-
-const pageErrors = (page: Page) => consoleLog(page).filter((line) => line.startsWith("page error"));
 const queue = (page: Page) => page.getByRole("region", { name: "Pieteikumu rinda" });
 const queueItem = (page: Page, text: string) => queue(page).getByRole("link").filter({ hasText: text });
 const conversation = (page: Page) => page.getByRole("region", { name: "Sarakste" });
@@ -242,7 +214,7 @@ describe("the staff console", () => {
     expect(await announcer.textContent()).toContain("Jauns pieteikums");
     expect(await page.title()).toMatch(/^\(1 gaida\)/);
     expect(await tabCount(page, /Gaida/).innerText()).toBe("1");
-    await page.screenshot({ path: path.join(ARTIFACTS, "staff-console-queue.png") });
+    await suite.screenshot(page, "staff-console-queue");
     expect(await axeViolations(page)).toEqual([]);
   });
 
@@ -300,7 +272,7 @@ describe("the staff console", () => {
     await shown.waitFor();
     expect(await shown.innerText()).toMatch(/Iekšēja piezīme/);
     expect(await shown.innerText()).toMatch(/iedzīvotājs neredz/);
-    await page.screenshot({ path: path.join(ARTIFACTS, "staff-console-ticket.png") });
+    await suite.screenshot(page, "staff-console-ticket");
     // axe-core: the note tab selected, and the transfer panel open.
     expect(await axeViolations(page)).toEqual([]);
     await page.getByRole("button", { name: "Nodot citam centram" }).click();
@@ -350,7 +322,7 @@ describe("the staff console", () => {
     await results.getByRole("link").filter({ hasText: ticketNumber }).waitFor();
     expect(await page.getByRole("tab", { name: "Slēgtie" }).isVisible()).toBe(false);
     await expect.poll(() => results.getByRole("status").innerText(), { timeout: STEP_MS }).toMatch(/^Atrasts 1 pieteikums pēc «atkritumu izvesana»/);
-    await page.screenshot({ path: path.join(ARTIFACTS, "staff-console-search.png") });
+    await suite.screenshot(page, "staff-console-search");
     expect(await axeViolations(page)).toEqual([]);
 
     await search.fill(ticketNumber);
@@ -405,8 +377,7 @@ describe("the staff console", () => {
   });
 
   it("opens at /staff/ too, with its styles and script", async () => {
-    if (!launched) throw new Error("the browser did not start");
-    const other = await launched.browser.newContext({ viewport: LAPTOP });
+    const other = await suite.browser().newContext({ viewport: LAPTOP });
     try {
       const page = await other.newPage();
       await page.goto(`${running().url}/staff/`);
