@@ -316,6 +316,8 @@ export function contentRoutes(options: ContentRoutesOptions): (api: Hono<Content
       const b = await body(c, Teach, "Send {\"question\", \"lang\": \"lv\"|\"ru\"|\"en\", \"guideId\"}.");
       try {
         const { revision, changed } = await teacher.teach(wording(b.question), b.lang, b.guideId, author(c));
+        // This instance serves it before answering (the report then shows whether the bot answers it).
+        await options.live().reload();
         log.info("unanswered question taught", { guide: b.guideId, lang: b.lang, revision: revision.id, by: c.var.staff.username });
         return c.json({ revision: revision.id, changed, guideId: b.guideId });
       } catch (error) {
@@ -325,6 +327,7 @@ export function contentRoutes(options: ContentRoutesOptions): (api: Hono<Content
     api.post("/unanswered/dismiss", signedIn, editorsOnly, async (c) => {
       const b = await body(c, Dismiss, "Send {\"question\", \"lang\": \"lv\"|\"ru\"|\"en\"}.");
       const handled = await teacher.dismiss(wording(b.question), b.lang, author(c));
+      await options.live().reload();
       return c.json(handled);
     });
     api.get("/unanswered/handled", signedIn, editorsOnly, async (c) => {

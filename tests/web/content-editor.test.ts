@@ -91,27 +91,4 @@ describe("the content editor in the console", () => {
       await context.close();
     }
   }, 120_000);
-
-  it("teaches an unanswered question to a guide from the report, and the next resident gets that guide", async () => {
-    const a = app as App;
-    const question = "kā pieteikt suni dzīvnieku reģistrā";
-    await a.store.resident("web", "teach-web-1");
-    await a.service.handle("web", "teach-web-1", { kind: "text", text: question });
-    const { context, page } = await openConsole((launched as LaunchedBrowser).browser, a.url, { viewport: { width: 1400, height: 1000 }, stepMs: 15_000 });
-    try {
-      await logIn(page, EDITOR);
-      await page.getByRole("link", { name: "Neatbildētie" }).first().click();
-      const row = page.locator("#unanswered-body tr", { hasText: question });
-      await row.waitFor();
-      await row.getByLabel(`Instrukcija jautājumam: ${question}`).selectOption("municipal-application");
-      await row.getByRole("button", { name: "Pievienot instrukcijai" }).click();
-      await expect.poll(() => row.locator(".teach-status").textContent()).toMatch(/pievienots instrukcijai/);
-      await expect.poll(() => residentAsks(question), { timeout: 5000 }).toMatch(/📘/);
-      expect(await axeViolations(page)).toEqual([]);
-      await page.screenshot({ path: path.join(ARTIFACTS, "content-editor-teach.png"), fullPage: true });
-      expect(consoleLog(page)).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  }, 120_000);
 });

@@ -11,7 +11,8 @@ import { focusHeading, registerPage } from "../lib/router.js";
 import { api, pageErrorText, session } from "../lib/session.js";
 import { LANG_SHORT, langName } from "../lib/words.js";
 import { tryFromElsewhere } from "./try.js";
-import { forgetHandled, teachControls } from "./editor-teach.js";
+import { teachControls } from "./editor-teach.js";
+import { loadMissing, renderHandled, resetHandled } from "./unanswered-handled.js";
 
 /** The default period: the last 30 days. */
 const DAYS = 30;
@@ -68,6 +69,8 @@ async function loadUnanswered(submitted) {
     if (seq !== state.seq || !session.staff) return;
     period.links();
     renderUnanswered(data, chosen);
+    renderHandled(data && data.handled);
+    await loadMissing(() => void loadUnanswered(false));
   } catch (error) {
     if (seq !== state.seq || !session.staff) return;
     ui.unansweredSummary.textContent = "";
@@ -117,7 +120,6 @@ function languagesCell(group) {
 }
 
 function renderUnanswered(data, period) {
-  forgetHandled();
   const groups = (data && Array.isArray(data.groups) ? data.groups : [])
     .filter((g) => g && typeof g === "object")
     .map((g) => ({ ...g, question: str(g.question) || str(g.representative) }))
@@ -153,7 +155,7 @@ function renderUnanswered(data, period) {
     // Asked inside a flow: which flow and step (so editors can make that step clearer).
     const inFlows = Array.isArray(group.inFlows) ? group.inFlows.filter((f) => typeof f === "string" && f) : [];
     if (inFlows.length) closest.appendChild(el("div", "in-flow", `Norādījumos: ${inFlows.slice(0, 3).join(", ")}`));
-    closest.appendChild(teachControls(group));
+    closest.appendChild(teachControls(group, () => void loadUnanswered(false)));
     tr.appendChild(closest);
     const examples = Array.isArray(group.examples) ? group.examples.filter((e) => typeof e === "string" && e.trim()) : [];
     const exCell = el("td", "examples-cell");
@@ -176,11 +178,15 @@ function renderUnanswered(data, period) {
     body.appendChild(tr);
   }
   ui.unansweredCount.textContent = String(groups.length);
+  const handled = data && Array.isArray(data.handled) ? data.handled.length : 0;
+  const handledText = handled ? ` Apstrādāti: ${num(handled)} (zemāk).` : "";
   ui.unansweredSummary.textContent = groups.length
-    ? `${groups.length} ${plural(groups.length, "jautājums", "jautājumi")}, kopā ${num(total)} ${plural(total, "reize", "reizes")} (${periodText(period)}). Biežākie augšā.`
-    : `Laikā no ${lvDate(period.from)} līdz ${lvDate(period.to)} neatbildētu jautājumu nav.`;
+    ? `${groups.length} ${plural(groups.length, "neapstrādāts jautājums", "neapstrādāti jautājumi")}, kopā ${num(total)} ${plural(total, "reize", "reizes")} (${periodText(period)}). Biežākie augšā.${handledText}`
+    : `Laikā no ${lvDate(period.from)} līdz ${lvDate(period.to)} neapstrādātu neatbildētu jautājumu nav.${handledText}`;
   ui.unansweredEmpty.hidden = groups.length > 0;
-  ui.unansweredEmpty.textContent = "Šajā laika posmā DigiPalīgs atbildēja uz visiem jautājumiem. Izvēlieties garāku laika posmu, lai redzētu vairāk.";
+  ui.unansweredEmpty.textContent = handled
+    ? "Visi šī laika posma neatbildētie jautājumi jau ir apstrādāti."
+    : "Šajā laika posmā DigiPalīgs atbildēja uz visiem jautājumiem. Izvēlieties garāku laika posmu, lai redzētu vairāk.";
 }
 
 
@@ -203,6 +209,7 @@ registerPage({
     hideAlert(ui.unansweredAlert);
     ui.unansweredBody.textContent = "";
     ui.unansweredSummary.textContent = "";
+    resetHandled();
   },
   wire() {
     ui.unansweredForm.addEventListener("submit", (event) => {
