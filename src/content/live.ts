@@ -115,11 +115,15 @@ export class LiveContent {
     return this.#revision;
   }
 
-  /** Loads the published content from the database now (coalesces concurrent calls). */
+  /**
+   * Loads the published content from the database now (coalesces concurrent calls). Resolves once
+   * a load that began after this call has finished, so that it saw every change made before it.
+   */
   async reload(): Promise<void> {
     if (this.#loading) {
       this.#again = true;
-      return this.#loading;
+      // The load under way may have read before the caller's change; the next one has not.
+      return this.#loading.then(() => this.#loading);
     }
     this.#loading = this.#load().finally(() => {
       this.#loading = undefined;

@@ -345,6 +345,9 @@ export class ContentStore {
     await this.#pool.query(
       "UPDATE content_repository SET hash = pending_hash, revision_id = $2, imported_at = now(), pending_hash = NULL, pending_text = NULL, pending_since = NULL WHERE path = $1",
       [path, revision?.id ?? null]);
+    // Every instance re-reads its list of reviews (a "keep" publishes nothing, and an accept's
+    // publish was announced before the notice was settled).
+    await this.#notifier.publish(CONTENT_TOPIC, { revision: revision?.id ?? 0 });
     return revision;
   }
 }

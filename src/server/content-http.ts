@@ -300,6 +300,8 @@ export function contentRoutes(options: ContentRoutesOptions): (api: Hono<Content
       try {
         const revision = await store.resolveNotice(b.path, b.decision, author(c));
         if (!revision && b.decision === "accept") throw new RequestError("not_found", "There is no repository version waiting for review.");
+        // This instance's status (GET /content) no longer lists the file when the answer arrives.
+        await options.live().reload();
         return c.json({ path: b.path, decision: b.decision, revision: revision?.id ?? null });
       } catch (error) {
         return refusal(c, error);
