@@ -260,7 +260,7 @@ async function year(): Promise<void> {
     unanswered_month_ms: key(r, "unanswered report, one month"), unanswered_year_ms: key(r, "unanswered report, the whole year"),
     queue_ms: key(r, "staff queue (an agent"), ticket_ms: key(r, "ticket view"), forget_ms: key(r, "/forget"),
     retention_ms: key(r, "retention job, daily"), retention_first_90_days_ms: key(r, "retention job, first run"),
-    db_mb: Math.round(r.dbMb), seed_ms: Math.round(r.seedMs),
+    aggregates_build_ms: key(r, "indicators' aggregates"), db_mb: Math.round(r.dbMb), seed_ms: Math.round(r.seedMs),
   });
   const server = results.find((r) => r.database.includes("PostgreSQL"));
   const pglite = results.find((r) => r.database.includes("PGlite"));

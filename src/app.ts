@@ -34,6 +34,7 @@ import { TicketService, TICKET_TOPIC, type NewTicket } from "./staff/tickets.js"
 import type { ContactMode, TicketContext, TicketSummary } from "./staff/types.js";
 import { LocalNotifier, PgNotifier, type Notifier } from "./store/notifier.js";
 import { purgeOldData } from "./store/retention.js";
+import { refreshReportAggregates } from "./staff/reports/aggregates.js";
 import { PgSlackThreads } from "./staff/slack/threads.js";
 import { ConversationStore } from "./store/conversation-store.js";
 import { openDatabase, type Database } from "./store/database.js";
@@ -190,6 +191,11 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     retention.unref();
   };
   scheduleRetention(24 * 3600 * 1000);
+  // The indicators' aggregates catch up every few minutes, so that a report finds little to do.
+  const aggregates = setInterval(() => {
+    refreshReportAggregates(database.pool).catch((error: unknown) => log.warn("report aggregates catch-up failed; trying again later", { error }));
+  }, 5 * 60 * 1000);
+  aggregates.unref();
   const desk: AppDesk = Object.assign(tickets, {
     createTicket: async (input: Parameters<AppDesk["createTicket"]>[0]): Promise<TicketSummary> => {
       const resident = await store.resident(input.channel, input.chatId, input.lang);
@@ -310,6 +316,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
       unreconnect();
       await live.stop();
       clearTimeout(retention);
+      clearInterval(aggregates);
       await telegram?.stop();
       // 2. Finish the turns being handled (their replies are sent or queued).
       await service.idle();

@@ -22,6 +22,7 @@
  * @module
  */
 import type pg from "pg";
+import { beforeRetention, refreshReportAggregates } from "../staff/reports/aggregates.js";
 
 /** Tables that hold nothing about a resident, and why (checked against the schema by a test). */
 export const TABLES_WITHOUT_RESIDENT_DATA: Readonly<Record<string, string>> = {
@@ -34,6 +35,9 @@ export const TABLES_WITHOUT_RESIDENT_DATA: Readonly<Record<string, string>> = {
   content_drafts: "editors' unpublished drafts",
   content_unanswered: "wordings an editor taught to a guide or marked out of scope (from the masked unanswered report)",
   content_missing_guides: "the to-do list of missing guides: wordings from the unanswered report, masked again when stored (done items go after the retention period)",
+  report_day_counts: "the indicators' sums per day (no residents; triggers keep them equal to the resident rows, so they follow /forget)",
+  report_conversation_counts: "the indicators' conversation sums per day (no residents; kept equal to the resident rows by triggers)",
+  report_state: "the oldest instant the retention job kept (for the indicators' aggregates)",
 };
 
 /** Tables whose reference to a resident is cleared, not deleted, on `/forget` (no text in them). */
@@ -55,6 +59,9 @@ export interface RetentionResult {
 /** Deletes data older than `days` days (and short-lived records). */
 export async function purgeOldData(pool: pg.Pool, days: number): Promise<RetentionResult> {
   const count = async (sql: string, values: unknown[] = [days]): Promise<number> => (await pool.query(sql, values)).rowCount ?? 0;
+  // The indicators' aggregates leave with the turns (src/staff/reports/aggregates.ts).
+  const cutoff = (await pool.query<{ at: Date }>("SELECT now() - make_interval(days => $1) AS at", [days])).rows[0]?.at as Date;
+  await beforeRetention(pool, cutoff);
   const turns = await count("DELETE FROM turns WHERE created_at < now() - make_interval(days => $1)");
   const tickets = await count("DELETE FROM tickets WHERE status = 'closed' AND closed_at < now() - make_interval(days => $1)");
   const webEvents = await count("DELETE FROM web_events WHERE created_at < now() - make_interval(days => $1)");
@@ -81,5 +88,6 @@ export async function purgeOldData(pool: pg.Pool, days: number): Promise<Retenti
     + await count("DELETE FROM content_missing_guides WHERE done_at < now() - make_interval(days => $1)")
     // Voice messages are kept only while their ticket needs them: a week after it closed at most.
     + await count("DELETE FROM voice_clips v USING tickets k WHERE v.ticket_id = k.id AND k.status = 'closed' AND k.closed_at < now() - interval '7 days'", []);
+  await refreshReportAggregates(pool);
   return { turns, tickets, webEvents, outbox, residents, other };
 }

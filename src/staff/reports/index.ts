@@ -8,6 +8,8 @@ export {
   type ReportDb, type ReportPeriod,
 } from "./definitions.js";
 export { computeIndicators, type Durations, type FlowUse, type GuideUse, type Indicators, type KeyCount, type WeekFigures } from "./indicators.js";
+export { computeIndicatorsFromTurns } from "./indicators-raw.js";
+export { beforeRetention, refreshReportAggregates, type RefreshResult } from "./aggregates.js";
 export { groupQuestions, type Occurrence, type UnansweredGroup, type UnansweredReason } from "./grouping.js";
 export { unansweredReport, type UnansweredOptions } from "./unanswered.js";
 export { indicatorsToCsv, unansweredToCsv } from "./csv.js";

@@ -4,10 +4,11 @@
  * @module
  */
 import { TIME_ZONE } from "../../core/hours.js";
+import { refreshReportAggregates, type AggregatesDb } from "./aggregates.js";
 import {
-  APPLICATION_FLOW, APPLICATION_GUIDE, checkPeriod, CONVERSATION_GAP_MINUTES, E_INVOICE_FLOW, E_INVOICE_GUIDE, isQuestion,
-  smallTalkIds, type ReportDb, type ReportPeriod,
+  APPLICATION_GUIDE, checkPeriod, CONVERSATION_GAP_MINUTES, E_INVOICE_GUIDE, FREE_TEXT, isQuestion, notAQuestion, type ReportDb, type ReportPeriod,
 } from "./definitions.js";
+import { activitySql, conversationsSql, EVENT_KEY_PREFIX, FLOWS_SQL, rigaDay, TICKETS_SQL, TIMES_SQL, WEEKS_SQL } from "./indicators-sql.js";
 
 /** A label with how many times it occurred. */
 export interface KeyCount {
@@ -165,159 +166,61 @@ const round = (value: number | string | null, digits: number): number | null => 
 };
 
 const byCount = (a: KeyCount, b: KeyCount): number => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/**
- * Computes the indicators for `[from, to)`; every definition is documented on {@link Indicators}
- * and in the module comment.
- * @throws {RangeError} when the period is invalid or empty.
- */
-export async function computeIndicators(db: ReportDb, period: ReportPeriod): Promise<Indicators> {
-  checkPeriod(period);
-  const excluded = await smallTalkIds(db, period);
-  const base = [period.from, period.to, excluded];
-  const q = isQuestion("t", "$3");
+/** A ticket created in the period, as the report reads it. */
+export interface TicketRow { readonly topic: string; readonly parish: string; readonly centre: string; readonly rating: number | null }
+/** Staff times and ratings of the period's tickets, as the report reads them. */
+export interface TimesRow {
+  readonly responded: number; readonly response_median: number | null; readonly response_p90: number | null;
+  readonly closed: number; readonly resolution_median: number | null; readonly resolution_p90: number | null;
+  readonly ratings: number; readonly average: number | null;
+}
+/** One week's activity while the figures are summed. */
+export interface WeekCounts { conversations: number; residents: number; questions: number }
 
-  const weeksSql = `
-    SELECT DISTINCT to_char(d, 'IYYY-"W"IW') AS week, to_char(date_trunc('week', d), 'YYYY-MM-DD') AS week_start
-    FROM generate_series(date_trunc('day', $1::timestamptz AT TIME ZONE '${TIME_ZONE}'),
-                         ($2::timestamptz AT TIME ZONE '${TIME_ZONE}') - interval '1 microsecond', interval '1 day') AS d
-    ORDER BY week`;
-  const conversationsSql = `
-    WITH inbound AS (
-      SELECT t.id, t.resident_id, t.created_at, t.intent, ${q} AS is_question,
-        CASE WHEN lag(t.created_at) OVER w IS NULL OR t.created_at - lag(t.created_at) OVER w >= make_interval(mins => $4) THEN 1 ELSE 0 END AS starts
-      FROM turns t
-      WHERE t.direction = 'in' AND t.created_at >= $1 AND t.created_at < $2
-      WINDOW w AS (PARTITION BY t.resident_id ORDER BY t.created_at, t.id)
-    ), numbered AS (
-      SELECT *, sum(starts) OVER (PARTITION BY resident_id ORDER BY created_at, id) AS conversation FROM inbound
-    ), conversations AS (
-      SELECT resident_id, conversation, min(created_at) AS start_at, max(created_at) AS end_at,
-        count(*) FILTER (WHERE is_question) AS questions, bool_or(intent = 'guide') AS guided,
-        bool_or(is_question AND intent = 'fallback') AS fell_back,
-        COALESCE(max(id) FILTER (WHERE intent = 'clarify') > COALESCE(max(id) FILTER (WHERE intent = 'guide'), 0), false) AS unclarified
-      FROM numbered GROUP BY resident_id, conversation
-    ), judged AS (
-      SELECT c.*,
-        EXISTS (SELECT 1 FROM tickets k WHERE k.resident_id = c.resident_id
-          AND k.created_at >= c.start_at AND k.created_at < c.end_at + make_interval(mins => $4)) AS escalated,
-        EXISTS (SELECT 1 FROM events e WHERE e.resident_id = c.resident_id AND e.kind = 'feedback-down'
-          AND e.created_at >= c.start_at AND e.created_at < c.end_at + make_interval(mins => $4)) AS disliked
-      FROM conversations c
-    )
-    SELECT to_char(start_at AT TIME ZONE '${TIME_ZONE}', 'IYYY-"W"IW') AS week,
-      count(*)::int AS conversations,
-      count(*) FILTER (WHERE questions > 0)::int AS with_questions,
-      count(*) FILTER (WHERE questions > 0 AND guided)::int AS with_guide,
-      count(*) FILTER (WHERE questions > 0 AND guided AND NOT fell_back AND NOT unclarified AND NOT escalated AND NOT disliked)::int AS resolved
-    FROM judged GROUP BY week`;
-  const activitySql = `
-    SELECT to_char(t.created_at AT TIME ZONE '${TIME_ZONE}', 'IYYY-"W"IW') AS week,
-      count(DISTINCT t.resident_id)::int AS residents, count(*) FILTER (WHERE ${q})::int AS questions
-    FROM turns t WHERE t.direction = 'in' AND t.created_at >= $1 AND t.created_at < $2 GROUP BY week`;
-  const totalsSql = `
-    SELECT count(DISTINCT t.resident_id)::int AS residents, count(*)::int AS inbound, count(*) FILTER (WHERE ${q})::int AS questions
-    FROM turns t WHERE t.direction = 'in' AND t.created_at >= $1 AND t.created_at < $2`;
-  const ticketsSql = `
-    SELECT COALESCE(context->>'guide', context->>'flow', 'unknown') AS topic, COALESCE(parish, 'unknown') AS parish, centre_id AS centre,
-      EXTRACT(EPOCH FROM first_response_at - created_at) / 60 AS first_response, EXTRACT(EPOCH FROM closed_at - created_at) / 60 AS resolution, rating
-    FROM tickets WHERE created_at >= $1 AND created_at < $2`;
-  const timesSql = `
-    SELECT count(first_response_at)::int AS responded,
-      percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM first_response_at - created_at) / 60) AS response_median,
-      percentile_cont(0.9) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM first_response_at - created_at) / 60) AS response_p90,
-      count(closed_at)::int AS closed,
-      percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM closed_at - created_at) / 60) AS resolution_median,
-      percentile_cont(0.9) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM closed_at - created_at) / 60) AS resolution_p90,
-      count(rating)::int AS ratings, avg(rating)::float8 AS average
-    FROM tickets WHERE created_at >= $1 AND created_at < $2`;
-  const languagesSql = `
-    SELECT COALESCE(t.lang, 'unknown') AS lang, count(DISTINCT t.resident_id)::int AS residents, count(*)::int AS turns
-    FROM turns t WHERE t.direction = 'in' AND t.created_at >= $1 AND t.created_at < $2 GROUP BY 1`;
-  const guidesSql = `
-    SELECT t.guide_id AS id, count(*)::int AS answers, count(DISTINCT t.resident_id)::int AS residents
-    FROM turns t WHERE t.direction = 'in' AND t.intent = 'guide' AND t.guide_id IS NOT NULL AND t.created_at >= $1 AND t.created_at < $2
-    GROUP BY t.guide_id ORDER BY answers DESC, id`;
-  const flowsSql = `
-    SELECT flow_id AS id, count(*) FILTER (WHERE kind = 'flow-started')::int AS started, count(*) FILTER (WHERE kind = 'flow-completed')::int AS completed
-    FROM events WHERE kind IN ('flow-started', 'flow-completed') AND flow_id IS NOT NULL AND created_at >= $1 AND created_at < $2
-    GROUP BY flow_id ORDER BY started DESC, completed DESC, id`;
-  // Who was guided to an e-service: answered from its guide, or started its flow.
-  const outcomesSql = `
-    WITH touched AS (
-      SELECT t.resident_id, t.guide_id AS guide, NULL::text AS flow, NULL::text AS kind FROM turns t
-      WHERE t.direction = 'in' AND t.intent = 'guide' AND t.guide_id IN ($4, $6) AND t.created_at >= $1 AND t.created_at < $2
-      UNION ALL
-      SELECT e.resident_id, NULL, e.flow_id, e.kind FROM events e
-      WHERE e.kind IN ('flow-started', 'e-invoice-done', 'application-done') AND e.created_at >= $1 AND e.created_at < $2
-    )
-    SELECT
-      count(DISTINCT resident_id) FILTER (WHERE guide = $4 OR (kind = 'flow-started' AND flow = $3))::int AS invoice_guided,
-      count(DISTINCT resident_id) FILTER (WHERE guide = $4)::int AS invoice_answered,
-      count(DISTINCT resident_id) FILTER (WHERE kind = 'flow-started' AND flow = $3)::int AS invoice_started,
-      count(DISTINCT resident_id) FILTER (WHERE kind = 'e-invoice-done')::int AS invoice_done,
-      count(DISTINCT resident_id) FILTER (WHERE guide = $6 OR (kind = 'flow-started' AND flow = $5))::int AS application_guided,
-      count(DISTINCT resident_id) FILTER (WHERE guide = $6)::int AS application_answered,
-      count(DISTINCT resident_id) FILTER (WHERE kind = 'flow-started' AND flow = $5)::int AS application_started,
-      count(DISTINCT resident_id) FILTER (WHERE kind = 'application-done')::int AS application_done
-    FROM touched WHERE resident_id IS NOT NULL`;
+/** What {@link assembleIndicators} puts together, however it was computed. */
+export interface IndicatorParts {
+  readonly weeks: readonly { readonly week: string; readonly week_start: string }[];
+  /** By ISO week (`2026-W45`). */
+  readonly byWeek: ReadonlyMap<string, WeekCounts>;
+  readonly conversations: { readonly conversations: number; readonly withQuestions: number; readonly withGuide: number; readonly resolved: number };
+  readonly residents: number;
+  readonly inbound: number;
+  readonly questions: number;
+  readonly tickets: readonly TicketRow[];
+  readonly times: TimesRow | undefined;
+  readonly languages: readonly { readonly lang: string; readonly residents: number; readonly turns: number }[];
+  readonly guides: readonly GuideUse[];
+  readonly flows: readonly FlowUse[];
+  readonly outcomes: Indicators["outcomes"];
+}
 
-  const range = [period.from, period.to];
-  const [weekRows, conversationRows, activityRows, totalRows, ticketRows, timeRows, languageRows, guideRows, flowRows, outcomeRows] = await Promise.all([
-    db.query<{ week: string; week_start: string }>(weeksSql, range),
-    db.query<{ week: string; conversations: number; with_questions: number; with_guide: number; resolved: number }>(conversationsSql, [...base, CONVERSATION_GAP_MINUTES]),
-    db.query<{ week: string; residents: number; questions: number }>(activitySql, base),
-    db.query<{ residents: number; inbound: number; questions: number }>(totalsSql, base),
-    db.query<{ topic: string; parish: string; centre: string; rating: number | null }>(ticketsSql, range),
-    db.query<{ responded: number; response_median: number | null; response_p90: number | null; closed: number; resolution_median: number | null; resolution_p90: number | null; ratings: number; average: number | null }>(timesSql, range),
-    db.query<{ lang: string; residents: number; turns: number }>(languagesSql, range),
-    db.query<{ id: string; answers: number; residents: number }>(guidesSql, range),
-    db.query<{ id: string; started: number; completed: number }>(flowsSql, range),
-    db.query<{
-      invoice_guided: number; invoice_answered: number; invoice_started: number; invoice_done: number;
-      application_guided: number; application_answered: number; application_started: number; application_done: number;
-    }>(outcomesSql, [...range, E_INVOICE_FLOW, E_INVOICE_GUIDE, APPLICATION_FLOW, APPLICATION_GUIDE]),
-  ]);
-
-  const conversationsByWeek = new Map(conversationRows.rows.map((r) => [r.week, r]));
-  const activityByWeek = new Map(activityRows.rows.map((r) => [r.week, r]));
-  const weeks: WeekFigures[] = weekRows.rows.map((w) => ({
-    week: w.week,
-    weekStart: w.week_start,
-    conversations: conversationsByWeek.get(w.week)?.conversations ?? 0,
-    residents: activityByWeek.get(w.week)?.residents ?? 0,
-    questions: activityByWeek.get(w.week)?.questions ?? 0,
-  }));
-  const sum = (key: "conversations" | "with_questions" | "with_guide" | "resolved"): number => conversationRows.rows.reduce((n, r) => n + r[key], 0);
-  const withQuestions = sum("with_questions");
-  const resolved = sum("resolved");
-
+/** The indicators from their parts (rounding, tallies and orders in one place). */
+export function assembleIndicators(period: ReportPeriod, parts: IndicatorParts): Indicators {
   const tally = (values: readonly string[]): KeyCount[] => {
     const counts = new Map<string, number>();
     for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
     return [...counts].map(([key, count]) => ({ key, count })).sort(byCount);
   };
-  const tickets = ticketRows.rows;
+  const { tickets, times, conversations: c } = parts;
   const distribution = { "1": 0, "2": 0, "3": 0, "4": 0, "5": 0 };
   for (const t of tickets) if (t.rating !== null) distribution[String(t.rating) as keyof typeof distribution]++;
-  const times = timeRows.rows[0];
-  const totals = totalRows.rows[0];
-  const outcomes = outcomeRows.rows[0];
-
   return {
     period: { from: period.from.toISOString(), to: period.to.toISOString(), timeZone: TIME_ZONE, conversationGapMinutes: CONVERSATION_GAP_MINUTES },
-    totals: {
-      conversations: sum("conversations"),
-      residents: totals?.residents ?? 0,
-      inboundMessages: totals?.inbound ?? 0,
-      questions: totals?.questions ?? 0,
-    },
-    weeks,
+    totals: { conversations: c.conversations, residents: parts.residents, inboundMessages: parts.inbound, questions: parts.questions },
+    weeks: parts.weeks.map((w) => ({
+      week: w.week,
+      weekStart: w.week_start,
+      conversations: parts.byWeek.get(w.week)?.conversations ?? 0,
+      residents: parts.byWeek.get(w.week)?.residents ?? 0,
+      questions: parts.byWeek.get(w.week)?.questions ?? 0,
+    })),
     resolvedByBot: {
-      conversationsWithQuestions: withQuestions,
-      conversationsWithGuideAnswer: sum("with_guide"),
-      conversationsResolved: resolved,
-      share: withQuestions > 0 ? round(resolved / withQuestions, 3) : null,
+      conversationsWithQuestions: c.withQuestions,
+      conversationsWithGuideAnswer: c.withGuide,
+      conversationsResolved: c.resolved,
+      share: c.withQuestions > 0 ? round(c.resolved / c.withQuestions, 3) : null,
     },
     escalations: {
       tickets: tickets.length,
@@ -331,20 +234,209 @@ export async function computeIndicators(db: ReportDb, period: ReportPeriod): Pro
     },
     satisfaction: { ratings: times?.ratings ?? 0, average: round(times?.average ?? null, 2), distribution },
     languages: {
-      residents: languageRows.rows.map((r) => ({ key: r.lang, count: r.residents })).sort(byCount),
-      inboundMessages: languageRows.rows.map((r) => ({ key: r.lang, count: r.turns })).sort(byCount),
+      residents: parts.languages.map((r) => ({ key: r.lang, count: r.residents })).sort(byCount),
+      inboundMessages: parts.languages.map((r) => ({ key: r.lang, count: r.turns })).sort(byCount),
     },
-    guides: guideRows.rows.map((r) => ({ id: r.id, answers: r.answers, residents: r.residents })),
-    flows: flowRows.rows.map((r) => ({ id: r.id, started: r.started, completed: r.completed })),
+    guides: [...parts.guides].sort((a, b) => b.answers - a.answers || byText(a.id, b.id)).map((g) => ({ id: g.id, answers: g.answers, residents: g.residents })),
+    flows: parts.flows.map((r) => ({ id: r.id, started: r.started, completed: r.completed })),
+    outcomes: parts.outcomes,
+  };
+}
+
+/** Runs the queries one after another on one connection (a client runs one query at a time). */
+async function inTurn<const T extends readonly (() => Promise<unknown>)[]>(queries: T): Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+  const out: unknown[] = [];
+  for (const q of queries) out.push(await q());
+  return out as { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
+}
+
+const DAY_MS = 86_400_000;
+const addDays = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+const mondayOf = (day: string): string => addDays(day, -((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7));
+
+/** SQL: `[$1, $2)` minus the whole days `[$3, $4)` (the period's partial days) for the instant `at`. */
+const edges = (at: string): string => `((${at} >= $1 AND ${at} < $3) OR (${at} >= $4 AND ${at} < $2))`;
+const EDGE_TURNS = `turns t WHERE ${edges("t.created_at")}`;
+const EDGE_EVENTS = `events e WHERE ${edges("e.created_at")}`;
+
+/** The period's whole days in Latvia `[p, q)` (none when it spans no whole day: p = q = to) and the oldest day the day bits are read from. */
+const SPLIT_SQL = `
+  WITH local AS (
+    SELECT $1::timestamptz AT TIME ZONE '${TIME_ZONE}' AS f, date_trunc('day', $1::timestamptz AT TIME ZONE '${TIME_ZONE}') AS f0,
+           date_trunc('day', $2::timestamptz AT TIME ZONE '${TIME_ZONE}') AS t0
+  ), days AS (SELECT CASE WHEN f0 = f THEN f0 ELSE f0 + interval '1 day' END AS p, t0 AS q FROM local)
+  SELECT CASE WHEN p < q THEN p AT TIME ZONE '${TIME_ZONE}' ELSE $2 END AS p_at, CASE WHEN p < q THEN q AT TIME ZONE '${TIME_ZONE}' ELSE $2 END AS q_at,
+    (CASE WHEN p < q THEN p ELSE q END)::date::text AS p_day, q::date::text AS q_day,
+    GREATEST((CASE WHEN p < q THEN p ELSE q END)::date, (SELECT ${rigaDay("data_from")} FROM report_state))::text AS bits_day
+  FROM days`;
+
+/** Conversations that the period's start or end cuts (from the kept ones), and the part of each inside the period. */
+const STRADDLERS = `
+  longest AS (SELECT COALESCE(max(end_at - start_at), interval '0') AS d FROM report_conversations),
+  straddlers AS (
+    SELECT c.* FROM report_conversations c, longest l WHERE c.start_at < $1 AND c.end_at >= $1 AND c.start_at >= $1::timestamptz - l.d
+    UNION ALL
+    SELECT c.* FROM report_conversations c, longest l WHERE c.start_at >= GREATEST($1::timestamptz, $2::timestamptz - l.d) AND c.start_at < $2 AND c.end_at >= $2
+  ),
+  windows AS (SELECT s.resident_id, GREATEST(s.start_at, $1::timestamptz) AS lo, s.end_at AS hi FROM straddlers s)`;
+const WINDOW_TURNS = "windows w JOIN turns t ON t.resident_id = w.resident_id AND t.created_at >= w.lo AND t.created_at <= w.hi AND t.created_at < $2";
+const FALLBACK_TEXT = `t.direction = 'in' AND t.intent = 'fallback' AND t.score IS NULL AND ${FREE_TEXT("t")}`;
+
+/**
+ * Computes the indicators for `[from, to)`; every definition is documented on {@link Indicators}
+ * and in the module comment. Reads the kept aggregates (aggregates.ts) for the period's whole
+ * days and its conversations, and the stored turns for its partial days and the conversations
+ * its start or end cuts; brings the aggregates up to date first. The figures equal
+ * `computeIndicatorsFromTurns` (indicators-raw.ts).
+ * @throws {RangeError} when the period is invalid or empty.
+ */
+export async function computeIndicators(pool: AggregatesDb, period: ReportPeriod): Promise<Indicators> {
+  checkPeriod(period);
+  await refreshReportAggregates(pool);
+  // One snapshot for every part, so that the parts add up even while residents write.
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    await client.query("SET LOCAL jit = off");
+    const indicators = await readIndicators(client, period);
+    await client.query("COMMIT");
+    return indicators;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function readIndicators(db: ReportDb, period: ReportPeriod): Promise<Indicators> {
+  const range = [period.from, period.to];
+  const split = (await db.query<{ p_at: Date; q_at: Date; p_day: string; q_day: string; bits_day: string }>(SPLIT_SQL, range)).rows[0];
+  if (!split) throw new Error("the period split returned no row");
+  const { p_day: pd, q_day: qd } = split;
+  const cut = [...range, split.p_at, split.q_at];
+
+  const fallbacks = await db.query<{ id: string; text: string }>(
+    `WITH ${STRADDLERS}
+     SELECT t.id, t.text FROM turns t WHERE ${FALLBACK_TEXT} AND ${edges("t.created_at")}
+     UNION SELECT t.id, t.text FROM ${WINDOW_TURNS} WHERE ${FALLBACK_TEXT}`, cut);
+  const excluded = fallbacks.rows.filter((r) => notAQuestion(r.text)).map((r) => r.id);
+  const question = isQuestion("t", "$5");
+  const firstFull = pd === mondayOf(pd) ? pd : addDays(mondayOf(pd), 7);
+  const lastFull = mondayOf(qd);
+  const counted = `bit_count(substring(b.bits FROM GREATEST(1, (LO) - b.first_day + 1) FOR GREATEST(0, $6::date - GREATEST(LO, b.first_day)))) > 0`
+    .replaceAll("LO", `CASE WHEN b.key LIKE '${EVENT_KEY_PREFIX}%' THEN $5::date ELSE $7::date END`);
+
+  type ConversationRow = { day: string; questions: number; guided: boolean; resolved: boolean };
+  const [weekRows, dayRows, conversationDays, edgeConversations, straddlers, edgeActivity, distinct, partialWeeks, ticketRows, timeRows, flowRows] = await inTurn([
+    () => db.query<{ week: string; week_start: string }>(WEEKS_SQL, range),
+    () => db.query<{ day: string; key: string; n: string; q: string; residents: string }>(
+      "SELECT day::text AS day, key, n, q, residents FROM report_day_counts WHERE day >= $1::date AND day < $2::date AND n > 0", [pd, qd]),
+    () => db.query<{ day: string; conversations: string; with_questions: string; with_guide: string; resolved: string }>(
+      "SELECT day::text AS day, conversations, with_questions, with_guide, resolved FROM report_conversation_counts WHERE day >= $1::date AND day < $2::date", [pd, qd]),
+    () => db.query<ConversationRow>(
+      `SELECT day::text AS day, questions, guided, resolved FROM report_conversations WHERE ${edges("start_at")} AND end_at < $2`, cut),
+    () => db.query<ConversationRow & { sign: number }>(
+      `SELECT 1 AS sign, j.day::text AS day, j.questions, j.guided, j.resolved FROM (${conversationsSql(`
+         WITH ${STRADDLERS}
+         SELECT w.resident_id::text || '/' || w.lo::text AS grp, t.resident_id, t.id, t.created_at, t.intent, ${question} AS is_question
+         FROM ${WINDOW_TURNS} WHERE t.direction = 'in'`)}) j
+       UNION ALL
+       (WITH ${STRADDLERS} SELECT -1, s.day::text, s.questions, s.guided, s.resolved FROM straddlers s WHERE s.start_at >= $3 AND s.start_at < $4)`,
+      [...cut, excluded]),
+    () => db.query<{ key: string; day: string; n: number; q: number }>(
+      `SELECT a.key, ${rigaDay("a.created_at")}::text AS day, count(*)::int AS n, sum(a.q)::int AS q
+       FROM (${activitySql(EDGE_TURNS, EDGE_EVENTS, question)}) a GROUP BY 1, 2`, [...cut, excluded]),
+    () => db.query<{ key: string; residents: number }>(
+      `WITH edge AS (
+         SELECT DISTINCT a.key, a.resident_id FROM (${activitySql(EDGE_TURNS, EDGE_EVENTS, "false")}) a
+         UNION SELECT '*', t.resident_id FROM turns t WHERE t.direction = 'in' AND ${edges("t.created_at")}
+       ), counted AS (
+         SELECT b.key, b.resident_id FROM report_resident_bits b WHERE ${counted}
+         UNION ALL
+         SELECT e.key, e.resident_id FROM edge e
+         WHERE NOT EXISTS (SELECT 1 FROM report_resident_bits b WHERE b.key = e.key AND b.resident_id = e.resident_id AND ${counted})
+       )
+       SELECT key, count(*)::int AS residents FROM counted GROUP BY key
+       UNION ALL SELECT 'guided:invoice', count(DISTINCT resident_id)::int FROM counted WHERE key IN ('guide:${E_INVOICE_GUIDE}', 'outcome:invoice-started')
+       UNION ALL SELECT 'guided:application', count(DISTINCT resident_id)::int FROM counted WHERE key IN ('guide:${APPLICATION_GUIDE}', 'outcome:application-started')`,
+      [...cut, pd, qd, split.bits_day]),
+    () => db.query<{ week_start: string; residents: number }>(
+      `SELECT w::text AS week_start, count(DISTINCT resident_id)::int AS residents FROM (
+         SELECT date_trunc('week', d.day::timestamp)::date AS w, d.resident_id FROM report_resident_days d
+         WHERE d.key LIKE 'lang:%' AND ((d.day >= $5::date AND d.day < $6::date) OR (d.day >= $7::date AND d.day < $8::date))
+         UNION ALL
+         SELECT date_trunc('week', ${rigaDay("t.created_at")}::timestamp)::date, t.resident_id FROM turns t WHERE t.direction = 'in' AND ${edges("t.created_at")}
+       ) x GROUP BY w`,
+      [...cut, pd, firstFull < qd ? firstFull : qd, lastFull > pd ? lastFull : pd, qd]),
+    () => db.query<TicketRow>(TICKETS_SQL, range),
+    () => db.query<TimesRow>(TIMES_SQL, range),
+    () => db.query<{ id: string; started: number; completed: number }>(FLOWS_SQL, range),
+  ]);
+
+  const labels = new Map(weekRows.rows.map((w) => [w.week_start, w.week]));
+  const byWeek = new Map<string, WeekCounts>();
+  const week = (day: string): WeekCounts => {
+    const label = labels.get(mondayOf(day)) ?? mondayOf(day);
+    const found = byWeek.get(label);
+    if (found) return found;
+    const fresh = { conversations: 0, residents: 0, questions: 0 };
+    byWeek.set(label, fresh);
+    return fresh;
+  };
+  const conversations = { conversations: 0, withQuestions: 0, withGuide: 0, resolved: 0 };
+  const addConversations = (day: string, n: number, withQuestions: number, withGuide: number, resolved: number): void => {
+    week(day).conversations += n;
+    conversations.conversations += n;
+    conversations.withQuestions += withQuestions;
+    conversations.withGuide += withGuide;
+    conversations.resolved += resolved;
+  };
+  for (const r of conversationDays.rows) addConversations(r.day, Number(r.conversations), Number(r.with_questions), Number(r.with_guide), Number(r.resolved));
+  for (const r of edgeConversations.rows) addConversations(r.day, 1, r.questions > 0 ? 1 : 0, r.questions > 0 && r.guided ? 1 : 0, r.resolved ? 1 : 0);
+  for (const r of straddlers.rows) addConversations(r.day, r.sign, r.questions > 0 ? r.sign : 0, r.questions > 0 && r.guided ? r.sign : 0, r.resolved ? r.sign : 0);
+
+  const turnsByKey = new Map<string, number>();
+  let questions = 0;
+  const addActivity = (day: string, key: string, n: number, q: number): void => {
+    turnsByKey.set(key, (turnsByKey.get(key) ?? 0) + n);
+    if (q === 0) return;
+    questions += q;
+    week(day).questions += q;
+  };
+  for (const r of dayRows.rows) {
+    addActivity(r.day, r.key, Number(r.n), Number(r.q));
+    // A whole week inside the whole days: its residents are the sum of their first active days.
+    const monday = mondayOf(r.day);
+    if (Number(r.residents) > 0 && monday >= pd && addDays(monday, 7) <= qd) week(r.day).residents += Number(r.residents);
+  }
+  for (const r of edgeActivity.rows) addActivity(r.day, r.key, r.n, r.q);
+  for (const r of partialWeeks.rows) week(r.week_start).residents += r.residents;
+
+  const residents = new Map(distinct.rows.map((r) => [r.key, r.residents]));
+  const prefixed = (prefix: string): [string, number][] => [...turnsByKey].filter(([k, n]) => k.startsWith(prefix) && n > 0).map(([k, n]) => [k.slice(prefix.length), n]);
+  const count = (key: string): number => residents.get(key) ?? 0;
+  return assembleIndicators(period, {
+    weeks: weekRows.rows,
+    byWeek,
+    conversations,
+    residents: count("*"),
+    inbound: prefixed("lang:").reduce((s, [, n]) => s + n, 0),
+    questions,
+    tickets: ticketRows.rows,
+    times: timeRows.rows[0],
+    languages: prefixed("lang:").map(([lang, turns]) => ({ lang, turns, residents: count(`lang:${lang}`) })),
+    guides: prefixed("guide:").map(([id, answers]) => ({ id, answers, residents: count(`guide:${id}`) })),
+    flows: flowRows.rows,
     outcomes: {
       eInvoices: {
-        residentsGuided: outcomes?.invoice_guided ?? 0, residentsAnswered: outcomes?.invoice_answered ?? 0,
-        residentsStartedSetup: outcomes?.invoice_started ?? 0, residentsCompleted: outcomes?.invoice_done ?? 0,
+        residentsGuided: count("guided:invoice"), residentsAnswered: count(`guide:${E_INVOICE_GUIDE}`),
+        residentsStartedSetup: count("outcome:invoice-started"), residentsCompleted: count("outcome:invoice-done"),
       },
       onlineApplications: {
-        residentsGuided: outcomes?.application_guided ?? 0, residentsAnswered: outcomes?.application_answered ?? 0,
-        residentsStartedFlow: outcomes?.application_started ?? 0, residentsCompleted: outcomes?.application_done ?? 0,
+        residentsGuided: count("guided:application"), residentsAnswered: count(`guide:${APPLICATION_GUIDE}`),
+        residentsStartedFlow: count("outcome:application-started"), residentsCompleted: count("outcome:application-done"),
       },
     },
-  };
+  });
 }
