@@ -5,12 +5,16 @@
  * caching.
  */
 
-/** An error from the API or the network. `status` is 0 for network errors and time-outs. */
+/**
+ * An error from the API or the network. `status` is 0 for network errors and time-outs; `body` is
+ * the answer's JSON, when it had one (some refusals carry details, e.g. `linkedFrom`).
+ */
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, body) {
     super(message || code);
     this.status = status;
     this.code = code;
+    this.body = body && typeof body === "object" ? body : null;
   }
 }
 
@@ -46,7 +50,7 @@ export async function requestJson(url, { method, body, raw, headers = {}, timeou
   const data = await response.json().catch(() => null);
   if (!response.ok) {
     const err = data && data.error ? data.error : {};
-    throw new ApiError(response.status, err.code || `http_${response.status}`, err.message);
+    throw new ApiError(response.status, err.code || `http_${response.status}`, err.message, data);
   }
   if (!data || typeof data !== "object") throw new ApiError(response.status, "bad_response");
   return data;

@@ -15,7 +15,6 @@ import { handledJson, type HandledGroups } from "../content/handled.js";
 import { storedWording, type MissingGuides } from "../content/missing-guides.js";
 import type { Teacher } from "../content/teach.js";
 import { buildContent, contentPath, ID_PATTERN, newErrors, parseContentPath, type ContentPath } from "../content/texts.js";
-import { buttonIds } from "../core/button-ids.js";
 import { Conversation, NEW_SESSION } from "../core/conversation.js";
 import { ContentEditError, RequestError } from "../core/errors.js";
 import { LANGS, type Lang } from "../core/types.js";
@@ -260,8 +259,9 @@ export function contentRoutes(options: ContentRoutesOptions): (api: Hono<Content
       const others = newErrors(options.live().content.diagnostics, content.diagnostics, new Set([p])).filter((d) => d.file !== p);
       const lang = b.lang ?? "lv";
       const conversation = new Conversation({ assistant: new ScopedAssistant({ knowledge: content.knowledge }, options.live().outOfScope ?? new OutOfScope([])), flows: content.flows });
+      // A guide draft the check refuses shows nothing (not "this button no longer works"): its errors say why.
       const input = b.question ? { kind: "text" as const, text: b.question }
-        : what.kind === "guide" ? { kind: "button" as const, id: buttonIds.guide(what.id) }
+        : what.kind === "guide" ? undefined
           : what.kind === "flow" ? flowStart(content.flows.get(what.id)?.triggers.deepLinks[0]) : undefined;
       let replies: { text: string; buttons: { id: string; label: string }[] }[] = [];
       let answered: unknown = null;
@@ -280,8 +280,8 @@ export function contentRoutes(options: ContentRoutesOptions): (api: Hono<Content
       }
       return c.json({
         path: p,
-        errors: mine.filter((d) => d.severity === "error").map((d) => ({ line: d.line, message: d.message })),
-        warnings: mine.filter((d) => d.severity === "warning").map((d) => ({ line: d.line, message: d.message })),
+        errors: mine.filter((d) => d.severity === "error").map((d) => ({ file: d.file, line: d.line, message: d.message })),
+        warnings: mine.filter((d) => d.severity === "warning").map((d) => ({ file: d.file, line: d.line, message: d.message })),
         elsewhere: others.map((d) => ({ file: d.file, line: d.line, message: d.message })),
         replies,
         answered,

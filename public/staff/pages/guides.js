@@ -1,14 +1,19 @@
 /**
  * "Instrukcijas" (editors and admins): whether the content loaded, every guide per language with
  * its `checked` and `review_by` dates (overdue and missing translations first), and the flows.
+ * A missing translation is a to-do ("trūkst tulkojuma") with a button that starts it; "Jauna
+ * instrukcija" starts a guide from a template; "Dzēst" deletes a guide or a flow after a
+ * confirmation (guides-new.js, guides-delete.js).
  */
 import { $, announce, el, hideAlert, isWorking, showAlert, str, working } from "../lib/dom.js";
-import { fetchContent, guideTitle, problemItem } from "../lib/content.js";
+import { fetchContent, flowTitle, forgetContent, guideTitle, problemItem } from "../lib/content.js";
 import { isNum, lvDate, num, plural, timeText } from "../lib/format.js";
 import { focusHeading, registerPage } from "../lib/router.js";
 import { pageErrorText, session } from "../lib/session.js";
-import { LANG_ORDER } from "../lib/words.js";
+import { LANG_NAMES, LANG_ORDER } from "../lib/words.js";
 import { reviewList } from "./editor-reviews.js";
+import { deleteDialog } from "./guides-delete.js";
+import { newGuideDialog, startTranslation } from "./guides-new.js";
 
 const ui = {
   guidesAlert: $("guides-alert"),
@@ -23,13 +28,50 @@ const ui = {
   flowsEmpty: $("flows-empty"),
 };
 
+const listed = { guides: [] };
+
+/** "Jauna instrukcija" next to "Pārbaudīt vēlreiz", and the page's dialogs. */
+function buildActions() {
+  const head = ui.guidesRefresh.parentNode;
+  const actions = el("div", "head-actions");
+  head.insertBefore(actions, ui.guidesRefresh);
+  ui.newGuide = el("button", "btn btn-primary", "Jauna instrukcija");
+  ui.newGuide.type = "button";
+  ui.newGuide.id = "guides-new";
+  actions.appendChild(ui.newGuide);
+  actions.appendChild(ui.guidesRefresh);
+  const section = $("page-guides");
+  ui.newDialog = newGuideDialog(section, () => listed.guides);
+  ui.deleteDialog = deleteDialog(section, (what) => {
+    forgetContent();
+    void loadGuides(false).then(() => showAlert(ui.guidesNotice, what));
+  });
+  ui.guidesNotice = el("div", "info");
+  ui.guidesNotice.id = "guides-notice";
+  ui.guidesNotice.setAttribute("role", "status");
+  ui.guidesNotice.hidden = true;
+  ui.guidesAlert.after(ui.guidesNotice);
+}
+buildActions();
+
+/** A small button in a row. */
+function rowButton(text, className, label, onClick) {
+  const button = el("button", `btn btn-small ${className}`, text);
+  button.type = "button";
+  button.setAttribute("aria-label", label);
+  button.addEventListener("click", onClick);
+  return button;
+}
+
 async function loadGuides(force) {
   hideAlert(ui.guidesAlert);
+  hideAlert(ui.guidesNotice);
   working(ui.guidesRefresh, true);
   try {
     const content = await fetchContent(true);
     if (!session.staff) return;
     renderContentStatus(content.status);
+    listed.guides = content.guides;
     renderGuides(content.guides);
     renderFlows(content.flows);
     if (force) announce(content.status && content.status.ok === false ? "Saturā ir kļūdas." : "Saturs pārbaudīts – kļūdu nav.");
@@ -88,6 +130,18 @@ function langCell(guide, lang) {
   if (missing) {
     td.classList.add("cell-missing");
     td.appendChild(el("span", "cell-flag", "⚠ Nav tulkojuma"));
+    const add = rowButton("Pievienot tulkojumu", "btn-secondary todo-button", `Pievienot tulkojumu: ${guide.id} (${lang})`, async () => {
+      if (isWorking(add)) return;
+      working(add, true);
+      try {
+        await startTranslation(guide, lang);
+      } catch (error) {
+        showAlert(ui.guidesAlert, `Tulkojumu neizdevās sākt. ${pageErrorText(error)}`);
+      } finally {
+        working(add, false);
+      }
+    });
+    td.appendChild(add);
     return td;
   }
   if (info.overdue) td.classList.add("cell-overdue");
@@ -125,6 +179,13 @@ function renderGuides(guides) {
     th.appendChild(el("span", "guide-title", guideTitle(guide.id)));
     if (late) th.appendChild(el("span", "badge badge-overdue", "Jāpārskata"));
     th.appendChild(el("code", "guide-id", guide.id));
+    if (gaps) {
+      const todo = el("span", "badge badge-todo", `trūkst tulkojuma: ${guide.missing.join(", ")}`);
+      todo.title = `Nav ${guide.missing.map((l) => LANG_NAMES[l] || l).join(", ")} valodā`;
+      th.appendChild(todo);
+    }
+    const title = guideTitle(guide.id);
+    th.appendChild(rowButton("Dzēst", "btn-danger row-delete", `Dzēst instrukciju ${guide.id}`, () => ui.deleteDialog.open({ kind: "guide", id: guide.id, title })));
     tr.appendChild(th);
     for (const lang of LANG_ORDER) tr.appendChild(langCell(guide, lang));
     body.appendChild(tr);
@@ -151,6 +212,7 @@ function renderFlows(flows) {
     edit.href = `#redaktors/flow/${encodeURIComponent(flow.id)}`;
     edit.setAttribute("aria-label", `Labot ceļvedi ${flow.id}`);
     th.appendChild(edit);
+    th.appendChild(rowButton("Dzēst", "btn-danger row-delete", `Dzēst ceļvedi ${flow.id}`, () => ui.deleteDialog.open({ kind: "flow", id: flow.id, title: flowTitle(flow.id) })));
     tr.appendChild(th);
     for (const lang of ["ru", "en"]) {
       const td = el("td", "", str(titles[lang]) || "");
@@ -181,12 +243,15 @@ registerPage({
     void loadGuides(again);
   },
   reset() {
-    for (const node of [ui.guidesAlert]) hideAlert(node);
+    for (const node of [ui.guidesAlert, ui.guidesNotice]) hideAlert(node);
+    ui.newDialog.close();
+    ui.deleteDialog.close();
     ui.contentStatus.hidden = true;
     ui.guidesBody.textContent = "";
     ui.flowsBody.textContent = "";
   },
   wire() {
+    ui.newGuide.addEventListener("click", () => ui.newDialog.open());
     ui.guidesRefresh.addEventListener("click", () => {
       if (!isWorking(ui.guidesRefresh)) void loadGuides(true);
     });
