@@ -121,7 +121,7 @@ describe("a new guide in the console", () => {
       await page.locator("#guides-body tr", { hasText: "e-invoices" }).getByRole("button", { name: "Dzēst instrukciju e-invoices" }).click();
       const confirm = page.getByRole("dialog", { name: /Dzēst instrukciju/ });
       await confirm.getByRole("button", { name: "Dzēst", exact: true }).click();
-      await expect.poll(() => confirm.getByRole("alert").textContent()).toMatch(/Nevar dzēst: uz šo instrukciju vēl norāda:.*ceļvedis “.+” \(flows\/e-invoice-setup\.yaml, \d+\. rinda\)/);
+      await expect.poll(() => confirm.getByRole("alert").textContent()).toMatch(/Nevar dzēst: uz šo instrukciju vēl norāda:.*ceļvedis “.+” \(flows\/e-invoice-setup\.yaml, \d+\., \d+\.(, \d+\.)* rindas\)/);
       expect(await confirm.getByRole("alert").textContent()).toMatch(/instrukcija “.+” latviski \(knowledge\/lv\/meter-readings\.md, \d+\. rinda\)/);
       expect(await axeViolations(page)).toEqual([]);
       await page.screenshot({ path: path.join(ARTIFACTS, "content-new-guide-delete-refused.png"), fullPage: true });
