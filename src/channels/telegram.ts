@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { run, sequentialize, type RunnerHandle } from "@grammyjs/runner";
-import { Api, Bot, GrammyError, HttpError, webhookCallback, type Context, type Transformer } from "grammy";
+import { Api, Bot, GrammyError, HttpError, webhookCallback, type ApiClientOptions, type Context, type Transformer } from "grammy";
 import type { InlineKeyboardMarkup, ReplyKeyboardMarkup, Update, UserFromGetMe } from "grammy/types";
 import { sanitizeText } from "../core/sanitize.js";
 import { isLang, type Button, type Input, type Lang, type MediaKind, type Reply } from "../core/types.js";
@@ -18,6 +18,7 @@ import type { Resident } from "../store/conversation-store.js";
 import { isConnectionError } from "../store/database.js";
 import { hearTelegram, LISTEN_BUTTON_ID, speakTelegram, telegramFileType, withListenButton } from "../voice/telegram-voice.js";
 import type { Voice } from "../voice/voice.js";
+import { botApiFetch } from "./telegram-fetch.js";
 import { telegramLimits } from "./telegram-limits.js";
 
 /** Telegram's limit for one message, after entities are parsed. */
@@ -105,6 +106,11 @@ export interface TelegramChannel {
   /** Starts receiving updates (polling) or registers the webhook. */
   start(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** How every API object of the channel talks to the Bot API (see telegram-fetch.ts). */
+function apiClient(apiRoot: string | undefined): ApiClientOptions {
+  return { ...(apiRoot ? { apiRoot } : {}), fetch: botApiFetch as unknown as NonNullable<ApiClientOptions["fetch"]> };
 }
 
 /** Escapes text for Telegram's HTML parse mode. */
@@ -270,7 +276,7 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
   const reserveMs = Math.min(SEND_RESERVE_MS, budgetMs / 3);
   const bot = new Bot(options.token, {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
-    client: { ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}) },
+    client: apiClient(options.apiRoot),
   });
   // Each update gets its retry budget below (a transformer on its own API object); the runner
   // retries getUpdates itself, and the start retries its calls with startCall().
@@ -280,7 +286,7 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
 
   // Messages sent outside a turn come from the outbox, which retries with its own persistent
   // backoff: they use an API client without auto-retry, so a long outage does not hold them.
-  const deliveryApi = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
+  const deliveryApi = new Api(options.token, apiClient(options.apiRoot));
   if (limits) deliveryApi.config.use(limits);
 
   const sendOne = async (api: Api, chatId: number | string, message: TelegramMessage & { plain?: boolean }): Promise<void> => {
@@ -440,7 +446,7 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
   /** A call at start (getMe, webhook, commands) with the same budget as an update. */
   const startCall = async <T>(call: (api: Api) => Promise<T>): Promise<T> => {
     const deadline = Date.now() + budgetMs;
-    const api = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
+    const api = new Api(options.token, apiClient(options.apiRoot));
     api.config.use(retryUntil(() => deadline));
     return call(api);
   };
