@@ -146,7 +146,9 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     const status = openingStatus(centre.hours, holidays, overrides.now?.() ?? new Date());
     return waitingNotice(status, online, lang, data?.information_line ? { informationLine: data.information_line } : {});
   };
-  const service = new ConversationService({ store, conversation: serving, log, defaultLang: config.defaultLang, tickets, notifier, opening });
+  const service = new ConversationService({
+    store, conversation: serving, log, defaultLang: config.defaultLang, tickets, notifier, opening, commitsInFlight: database.kind === "pglite" ? 1 : 2,
+  });
   const outbox = new OutboxWorker(database.pool, residentHandlers({
     tickets, service, conversation: serving,
     drained: async (residentId, jobId) => (await database.pool.query(

@@ -41,11 +41,28 @@ function luhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
+/** A decimal digit of another script than ASCII. */
+const NON_ASCII_DIGIT = /(?![0-9])\p{Nd}/u;
+
+/**
+ * True when `text` has fewer ASCII digits than the shortest number masked (an IBAN's six) and no
+ * digits of other scripts: masking would return it unchanged, so it is skipped.
+ */
+function nothingToMask(text: string): boolean {
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57 && ++digits >= 6) return false;
+  }
+  return !NON_ASCII_DIGIT.test(text);
+}
+
 /**
  * Replaces personal codes, IBANs and card numbers with placeholders.
  * @example maskPersonalData("mans kods 010190-12345") // "mans kods [personas kods]"
  */
 export function maskPersonalData(text: string): string {
+  if (nothingToMask(text)) return text;
   return asciiDigits(text)
     .replace(IBAN, (m) => (/\d{6,}/.test(m.replace(/[^A-Za-z0-9]/g, "")) ? "[IBAN]" : m))
     .replace(PERSONAL_CODE, "[personas kods]")

@@ -30,3 +30,13 @@ export function sanitizeDeep<T>(value: T): T {
 export function sanitizingReplacer(_key: string, value: unknown): unknown {
   return typeof value === "string" ? sanitizeText(value) : value;
 }
+
+/**
+ * `JSON.stringify(value, sanitizingReplacer)`, without calling the replacer for every value when
+ * nothing needs it: JSON escapes a NUL or a lone surrogate as `\u…`, so output without any `\u`
+ * holds neither, and is the same as the sanitized one.
+ */
+export function sanitizedJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  return json.includes("\\u") ? JSON.stringify(value, sanitizingReplacer) : json;
+}

@@ -70,6 +70,12 @@ export interface ConversationServiceOptions {
   readonly notifier?: Notifier;
   /** What to tell a resident about the wait for a person at a centre (see `waitingNotice` in core/hours.ts). */
   readonly opening?: (centreId: string, lang: Lang) => Promise<string | undefined> | string | undefined;
+  /**
+   * Group commits in flight at once. One suits an embedded database, which runs one statement at
+   * a time anyway: turns arriving meanwhile wait for the next, larger batch (each statement has
+   * a large fixed cost there). @default 2
+   */
+  readonly commitsInFlight?: number;
 }
 
 /** How many recently active chats keep their session in memory. */
@@ -164,7 +170,7 @@ export class ConversationService {
     this.#webEvents.setMaxListeners(0);
     // A batch fails as a whole only when the database is away; otherwise the bad turn fails alone.
     this.#commits = new Batcher((items) => this.#store.commitTurns(items), {
-      maxInFlight: 2,
+      maxInFlight: options.commitsInFlight ?? 2,
       isolate: (error) => !isConnectionError(error),
       itemError: (error) => {
         this.#log.warn("one turn could not be stored (the others of its batch were)", { error });

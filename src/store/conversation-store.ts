@@ -5,7 +5,7 @@
  * @module
  */
 import { maskDeep, maskPersonalData } from "../core/privacy.js";
-import { sanitizeText, sanitizingReplacer } from "../core/sanitize.js";
+import { sanitizedJson, sanitizeText, sanitizingReplacer } from "../core/sanitize.js";
 import type { Button, Lang, Reply, StaffAuthor, TranscriptKind } from "../core/types.js";
 import type { Queryable } from "./transaction.js";
 
@@ -143,7 +143,7 @@ export class ConversationStore {
   async pushWebEvent(residentId: number, replies: readonly Reply[]): Promise<number> {
     const payload = { replies: cleanReplies(replies) };
     const { rows } = await this.pool.query<{ id: string }>(
-      "INSERT INTO web_events (resident_id, payload) VALUES ($1, $2::jsonb) RETURNING id", [residentId, JSON.stringify(payload, sanitizingReplacer)]);
+      "INSERT INTO web_events (resident_id, payload) VALUES ($1, $2::jsonb) RETURNING id", [residentId, sanitizedJson(payload)]);
     return Number(rows[0]?.id);
   }
 
@@ -254,7 +254,7 @@ export class ConversationStore {
        )
        SELECT i FROM saved`,
       // Every string is sanitized: one resident's NUL byte must not fail everyone's statement.
-      values: [JSON.stringify(input, sanitizingReplacer), JSON.stringify(turns, sanitizingReplacer), JSON.stringify(events, sanitizingReplacer)],
+      values: [sanitizedJson(input), sanitizedJson(turns), sanitizedJson(events)],
     });
     const saved = new Set(rows.map((r) => Number(r.i)));
     return commits.map((_, i) => saved.has(i));

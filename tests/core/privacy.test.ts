@@ -12,6 +12,11 @@ describe("maskPersonalData", () => {
   ])("masks the personal code %s", (code, masked) => {
     expect(maskPersonalData(`kods: ${code}.`)).toBe(`kods: ${masked}.`);
   });
+  it("leaves texts with fewer than six digits as they are, still reading other scripts' digits as ASCII ones", () => {
+    for (const text of ["Labdien! Kā saņemt e-rēķinu?", "zvaniet 112", "12345 un vēl", "гражданин 2024 г."]) expect(maskPersonalData(text)).toBe(text);
+    expect(maskPersonalData("numurs ３４")).toBe("numurs 34");
+    expect(maskPersonalData("kods ０１０１９０-１２３４５")).toBe("kods [personas kods]");
+  });
   it("masks IBANs and card numbers that pass the Luhn check", () => {
     expect(maskPersonalData("LV80BANK0000435195001")).toBe("[IBAN]");
     expect(maskPersonalData("4111-1111-1111-1111")).toBe("[kartes numurs]");
