@@ -6,6 +6,7 @@ import { axeViolations } from "../support/axe.js";
 import type { LaunchedBrowser } from "../support/browser.js";
 import { startAppAndBrowser, type TestApp } from "../support/app-and-browser.js";
 import { consoleLog, logIn, openConsole } from "../support/console.js";
+import { residentAsks as asks } from "../support/resident-api.js";
 
 const ARTIFACTS = path.join(ROOT, "test-artifacts");
 const EDITOR = { username: "ieva.editor", password: "Saturs-2026-redaktors", displayName: "Ieva Kalniņa", role: "editor" as const };
@@ -24,12 +25,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function residentAsks(text: string): Promise<string> {
-  const a = app as App;
-  const chat = (await (await fetch(`${a.url}/api/chat/sessions`, { method: "POST", body: "{}" })).json()) as { id: string; token: string };
-  const res = await fetch(`${a.url}/api/chat/sessions/${chat.id}/messages`, { method: "POST", headers: { authorization: `Bearer ${chat.token}` }, body: JSON.stringify({ text }) });
-  return ((await res.json()) as { replies: { text: string }[] }).replies.map((r) => r.text).join("\n");
-}
+const residentAsks = (text: string): Promise<string> => asks((app as App).url, text);
 
 describe("the content editor in the console", () => {
   it("edits a guide with the check as you type, previews it, publishes it for residents, and restores the old version from the history", async () => {
