@@ -135,7 +135,7 @@ function actionIds(blocks: unknown): string[] {
 }
 
 describe("FakeDesk", () => {
-  it("should let exactly one of two concurrent claims win", async () => {
+  it("lets exactly one of two concurrent claims win", async () => {
     const desk = new FakeDesk();
     desk.add(1);
     const results = await Promise.allSettled([desk.claim(anna, 1), desk.claim(juris, 1)]);
@@ -147,7 +147,7 @@ describe("FakeDesk", () => {
 });
 
 describe("isValidSlackSignature", () => {
-  it("should accept Slack's v0 signature and reject a tampered body or an old timestamp", () => {
+  it("accepts Slack's v0 signature and rejects a tampered body or an old timestamp", () => {
     const now = 1_800_000_000;
     const body = "payload=%7B%7D";
     const signature = slackSignature(SECRET, now, body);
@@ -233,7 +233,7 @@ describe("Slack channel", () => {
   }
 
   describe("announce", () => {
-    it("should post the ticket once with claim and close buttons, even when retried", async () => {
+    it("posts the ticket once with claim and close buttons, even when retried", async () => {
       const ticket = desk.add(7, { parish: "Valgundes pagasts", lang: "ru", contact: "phone" });
       await Promise.all([slack.announce(ticket), slack.announce(ticket)]);
       await slack.announce(ticket);
@@ -251,13 +251,13 @@ describe("Slack channel", () => {
       expect(await threads.get(7)).toEqual({ channel: CHANNEL, ts: fake.messages[fake.messages.length - 1]?.ts });
     });
 
-    it("should do nothing for a centre without a Slack channel", async () => {
+    it("does nothing for a centre without a Slack channel", async () => {
       await slack.announce(desk.add(8, { centre: "ozolnieki" }));
       expect(fake.calls("chat.postMessage")).toHaveLength(0);
       expect(await threads.get(8)).toBeUndefined();
     });
 
-    it("should mask personal codes and neutralise mentions in posted text", async () => {
+    it("masks personal codes and neutralises mentions in posted text", async () => {
       const { ticket } = await announced(9, { question: "Mans kods 010190-12345, <!channel> palīdziet" });
       const post = fake.calls("chat.postMessage")[0];
       const all = `${String(post?.params.text)} ${blockTexts(post?.params.blocks)}`;
@@ -271,7 +271,7 @@ describe("Slack channel", () => {
       expect(reply?.params.text).toBe("*Iedzīvotājs:* Vēlreiz: [personas kods]");
     });
 
-    it("should throw a typed network error while Slack is down, then succeed once it is back", async () => {
+    it("throws a typed network error while Slack is down, then succeeds once it is back", async () => {
       const ticket = desk.add(10);
       fake.failNext("chat.postMessage", 1, "network");
       const error: unknown = await slack.announce(ticket).catch((e: unknown) => e);
@@ -285,7 +285,7 @@ describe("Slack channel", () => {
       expect(await threads.get(10)).toBeDefined();
     });
 
-    it("should throw a typed refusal with Slack's error code", async () => {
+    it("throws a typed refusal with Slack's error code", async () => {
       fake.failNext("chat.postMessage", 1, "channel_not_found");
       const error: unknown = await slack.announce(desk.add(11)).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SlackRefusedError);
@@ -301,7 +301,7 @@ describe("Slack channel", () => {
   });
 
   describe("buttons", () => {
-    it("should claim for a known agent and update the announcement", async () => {
+    it("claims for a known agent and updates the announcement", async () => {
       const { ts } = await announced(20);
       const response = await press("UANNA", CLAIM_ACTION, 20, ts);
       expect(response.status).toBe(200);
@@ -315,7 +315,7 @@ describe("Slack channel", () => {
       expect(fake.calls("chat.postEphemeral")).toHaveLength(0);
     });
 
-    it("should tell a second agent that the ticket was already claimed", async () => {
+    it("tells a second agent that the ticket was already claimed", async () => {
       const { ts } = await announced(21);
       await press("UANNA", CLAIM_ACTION, 21, ts);
       await press("UJURIS", CLAIM_ACTION, 21, ts);
@@ -324,7 +324,7 @@ describe("Slack channel", () => {
       expect(fake.calls("chat.update")).toHaveLength(1);
     });
 
-    it("should let exactly one of two simultaneous claims win", async () => {
+    it("lets exactly one of two simultaneous claims win", async () => {
       const { ts } = await announced(22);
       const responses = await Promise.all([
         fake.sendAction(url, SECRET, { user: "UANNA", actionId: CLAIM_ACTION, value: "22", channel: CHANNEL, messageTs: ts }),
@@ -340,14 +340,14 @@ describe("Slack channel", () => {
       expect(fake.calls("chat.update")).toHaveLength(1);
     });
 
-    it("should explain to an unlinked Slack user that their account is not linked", async () => {
+    it("explains to an unlinked Slack user that their account is not linked", async () => {
       const { ts } = await announced(23);
       await press("USTRANGER", CLAIM_ACTION, 23, ts);
       expect(desk.tickets.get(23)?.status).toBe("waiting");
       expect(ephemerals("USTRANGER")).toEqual([SLACK_TEXTS.unknownUser]);
     });
 
-    it("should close the ticket and show it as closed without buttons", async () => {
+    it("closes the ticket and shows it as closed without buttons", async () => {
       const { ts } = await announced(24);
       await press("UANNA", CLAIM_ACTION, 24, ts);
       await press("UANNA", CLOSE_ACTION, 24, ts);
@@ -359,7 +359,7 @@ describe("Slack channel", () => {
   });
 
   describe("thread replies", () => {
-    it("should send the claiming agent's reply to the resident", async () => {
+    it("sends the claiming agent's reply to the resident", async () => {
       const { ts } = await announced(30);
       await press("UANNA", CLAIM_ACTION, 30, ts);
       const response = await fake.sendThreadMessage(url, SECRET, { user: "UANNA", channel: CHANNEL, threadTs: ts, text: "Labdien! Zvaniet 63012345.", eventId: "Ev30" });
@@ -368,7 +368,7 @@ describe("Slack channel", () => {
       expect(desk.replies).toEqual([{ staffId: anna.id, ticketId: 30, text: "Labdien! Zvaniet 63012345." }]);
     });
 
-    it("should not send another user's reply, and tell them why", async () => {
+    it("does not send another user's reply, and tells them why", async () => {
       const { ts } = await announced(31);
       await press("UANNA", CLAIM_ACTION, 31, ts);
       await fake.sendThreadMessage(url, SECRET, { user: "UJURIS", channel: CHANNEL, threadTs: ts, text: "Es arī varu palīdzēt", eventId: "Ev31" });
@@ -380,7 +380,7 @@ describe("Slack channel", () => {
       expect(note?.params.text).toBe(SLACK_TEXTS.onlyClaimer);
     });
 
-    it("should not reply for a ticket nobody has claimed yet", async () => {
+    it("does not reply for a ticket nobody has claimed yet", async () => {
       const { ts } = await announced(32);
       await fake.sendThreadMessage(url, SECRET, { user: "UANNA", channel: CHANNEL, threadTs: ts, text: "Kurš ņems?", eventId: "Ev32" });
       await slack.idle();
@@ -389,7 +389,7 @@ describe("Slack channel", () => {
       expect(ephemerals("UANNA")).toEqual([SLACK_TEXTS.claimFirst]);
     });
 
-    it("should ignore edits, bot posts and messages outside ticket threads", async () => {
+    it("ignores edits, bot posts and messages outside ticket threads", async () => {
       const { ts } = await announced(33);
       await press("UANNA", CLAIM_ACTION, 33, ts);
       await fake.sendThreadMessage(url, SECRET, { user: "UANNA", channel: CHANNEL, threadTs: ts, text: "labots", eventId: "Ev33a", subtype: "message_changed" });
@@ -400,7 +400,7 @@ describe("Slack channel", () => {
       expect(fake.calls("chat.postEphemeral")).toHaveLength(0);
     });
 
-    it("should not reply twice when Slack retries an event it already delivered", async () => {
+    it("does not reply twice when Slack retries an event it already delivered", async () => {
       const { ts } = await announced(34);
       await press("UANNA", CLAIM_ACTION, 34, ts);
       const spec = { user: "UANNA", channel: CHANNEL, threadTs: ts, text: "Atbilde", eventId: "Ev34", ts: "1800000000.000034" };
@@ -413,7 +413,7 @@ describe("Slack channel", () => {
   });
 
   describe("outbound updates", () => {
-    it("should post resident and system messages into the ticket's thread", async () => {
+    it("posts resident and system messages into the ticket's thread", async () => {
       const { ts } = await announced(40);
       await slack.postToThread(40, "Paldies!", "resident");
       await slack.postToThread(40, "Iedzīvotājs novērtēja ar 5", "system");
@@ -422,7 +422,7 @@ describe("Slack channel", () => {
       expect(fake.calls("chat.postMessage")).toHaveLength(3);
     });
 
-    it("should show who claimed the ticket and why it was closed", async () => {
+    it("shows who claimed the ticket and why it was closed", async () => {
       const { ticket, ts } = await announced(41);
       await slack.markClaimed({ ...ticket, status: "assigned", assignee: { id: juris.id, displayName: juris.displayName } });
       await slack.markClosed({ ...ticket, status: "closed" }, "Atrisināts pa tālruni 010190-12345");
@@ -436,19 +436,19 @@ describe("Slack channel", () => {
   });
 
   describe("inbound requests", () => {
-    it("should answer Slack's url_verification challenge", async () => {
+    it("answers Slack's url_verification challenge", async () => {
       const response = await fake.sendUrlVerification(url, SECRET, "izaicinajums-123");
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ challenge: "izaicinajums-123" });
     });
 
-    it("should reject a bad signature with 401", async () => {
+    it("rejects a bad signature with 401", async () => {
       const response = await fake.sendWithBadSignature(url);
       expect(response.status).toBe(401);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe("unauthorized");
     });
 
-    it("should reject a correctly signed but old request with 401", async () => {
+    it("rejects a correctly signed but old request with 401", async () => {
       const { ts } = await announced(50);
       const old = Math.floor(Date.now() / 1000) - 6 * 60;
       const response = await fake.sendAction(url, SECRET, { user: "UANNA", actionId: CLAIM_ACTION, value: "50", channel: CHANNEL, messageTs: ts }, { timestamp: old });
@@ -457,7 +457,7 @@ describe("Slack channel", () => {
       expect(desk.tickets.get(50)?.status).toBe("waiting");
     });
 
-    it("should reject an unsigned button press and leave the ticket alone", async () => {
+    it("rejects an unsigned button press and leaves the ticket alone", async () => {
       const { ts } = await announced(51);
       const body = new URLSearchParams({ payload: JSON.stringify({ type: "block_actions", user: { id: "UANNA" }, actions: [{ action_id: CLAIM_ACTION, value: "51" }], channel: { id: CHANNEL }, container: { message_ts: ts } }) }).toString();
       const response = await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
