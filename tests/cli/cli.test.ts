@@ -4,33 +4,11 @@ import { mkdtemp, writeFile, cp, rm, readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { Readable, Writable } from "node:stream";
-import { runCli } from "../../src/cli/main.js";
 import { ROOT } from "../helpers.js";
+import { cli } from "../support/cli.js";
 
 const run = promisify(execFile);
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
-
-/** A writable stream that keeps what is written. */
-function sink(): Writable & { text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer | string, _enc, done) {
-      chunks.push(chunk.toString());
-      done();
-    },
-  });
-  return Object.assign(stream, { text: () => chunks.join("") });
-}
-
-/** Runs a CLI command in this process, as `npm run cli` would, with its own environment and output. */
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = sink();
-  const stderr = sink();
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("STAFF_") && k !== "DATA_DIR" && k !== "DATABASE_URL"));
-  const code = await runCli(args, { stdin: Readable.from([]), stdout, stderr, env: { ...base, ...env } });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
 
 describe("cli as its own process", () => {
   it("runs a command through tsx, prints its result and exits with its code", async () => {

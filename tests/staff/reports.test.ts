@@ -31,11 +31,9 @@
  * The seeded suite runs on PGlite and, when one answers, on a PostgreSQL server. A second suite
  * drives a real conversation through the service; a third runs the CLI on a seeded DATA_DIR.
  */
-import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Lang } from "../../src/core/types.js";
@@ -48,8 +46,8 @@ import { openDatabase, type Database } from "../../src/store/database.js";
 import { migrate } from "../../src/store/migrate.js";
 import { startTestApp } from "../support/app.js";
 import { databaseTargets } from "../support/databases.js";
-import { ROOT } from "../helpers.js";
 import { commitTurn } from "../support/store-inspect.js";
+import { cli } from "../support/cli.js";
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -495,21 +493,10 @@ describe("reports on a real conversation through the service", () => {
   });
 });
 
-const run = promisify(execFile);
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
-
 describe("cli indicators", () => {
   let dir: string;
-  const { DATABASE_URL: _ignored, ...baseEnv } = process.env;
-  const cli = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-    try {
-      const { stdout, stderr } = await run(TSX, ["src/cli/main.ts", "indicators", ...args], { cwd: ROOT, env: { ...baseEnv, DATA_DIR: dir } });
-      return { code: 0, stdout, stderr };
-    } catch (e) {
-      const err = e as { code: number; stdout: string; stderr: string };
-      return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-    }
-  };
+  /** `npm run cli -- indicators …`, run in this process on the seeded data folder. */
+  const indicators = (args: string[]) => cli(["indicators", ...args], { DATA_DIR: dir });
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "digipaligs-reports-"));
@@ -537,7 +524,7 @@ describe("cli indicators", () => {
   });
 
   it("prints a readable summary with both days included", async () => {
-    const { code, stdout, stderr } = await cli(["--from", "2026-11-01", "--to", "2026-11-30"]);
+    const { code, stdout, stderr } = await indicators(["--from", "2026-11-01", "--to", "2026-11-30"]);
     expect(stderr).toBe("");
     expect(code).toBe(0);
     expect(stdout).toContain("DigiPalīgs indicators, 2026-11-01 – 2026-11-30 (Europe/Riga)");
@@ -557,24 +544,24 @@ describe("cli indicators", () => {
   }, 60_000);
 
   it("prints JSON and CSV", async () => {
-    const json = await cli(["--from", "2026-11-01", "--to", "2026-11-30", "--json"]);
+    const json = await indicators(["--from", "2026-11-01", "--to", "2026-11-30", "--json"]);
     expect(json.code).toBe(0);
     const ind = JSON.parse(json.stdout);
     expect(ind.period).toMatchObject({ from: "2026-10-31T22:00:00.000Z", to: "2026-11-30T22:00:00.000Z" });
     expect(ind.totals).toEqual({ conversations: 2, residents: 2, inboundMessages: 2, questions: 2 });
-    const csv = await cli(["--from", "2026-11-01", "--to", "2026-11-30", "--csv"]);
+    const csv = await indicators(["--from", "2026-11-01", "--to", "2026-11-30", "--csv"]);
     expect(csv.code).toBe(0);
     expect(csv.stdout.startsWith("\uFEFFsection,key,value\r\n")).toBe(true);
     expect(csv.stdout).toContain("\r\ntotals,conversations,2\r\n");
   }, 60_000);
 
   it("prints the unanswered questions, masked, as text and CSV", async () => {
-    const text = await cli(["--from", "2026-11-01", "--to", "2026-11-30", "--unanswered"]);
+    const text = await indicators(["--from", "2026-11-01", "--to", "2026-11-30", "--unanswered"]);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain("Unanswered questions, 2026-11-01 – 2026-11-30 (Europe/Riga): 1 group");
     expect(text.stdout).toContain("1. 1× «kā pieteikt suni, zvaniet [tālrunis]» [lv 1] fallback 1, escalation 1; closest guide: kindergarten-queue");
     expect(text.stdout).not.toContain("26123456");
-    const csv = await cli(["--from", "2026-11-01", "--to", "2026-11-30", "--unanswered", "--csv", "--limit", "5"]);
+    const csv = await indicators(["--from", "2026-11-01", "--to", "2026-11-30", "--unanswered", "--csv", "--limit", "5"]);
     expect(csv.stdout.slice(1).split("\r\n")).toEqual([
       "rank,count,representative,languages,fallback,lowConfidence,feedbackDown,escalation,closestGuide,examples",
       '1,1,"kā pieteikt suni, zvaniet [tālrunis]",lv 1,1,0,0,1,kindergarten-queue,"kā pieteikt suni, zvaniet [tālrunis]"',
@@ -583,13 +570,11 @@ describe("cli indicators", () => {
   }, 60_000);
 
   it("explains bad dates and options", async () => {
-    const [invalid, reversed, missing, both, limit] = await Promise.all([
-      cli(["--from", "2026-11-31", "--to", "2026-12-01"]),
-      cli(["--from", "2026-12-01", "--to", "2026-11-01"]),
-      cli(["--from", "2026-11-01"]),
-      cli(["--from", "2026-11-01", "--to", "2026-11-30", "--json", "--csv"]),
-      cli(["--from", "2026-11-01", "--to", "2026-11-30", "--unanswered", "--limit", "0"]),
-    ]);
+    const invalid = await indicators(["--from", "2026-11-31", "--to", "2026-12-01"]);
+    const reversed = await indicators(["--from", "2026-12-01", "--to", "2026-11-01"]);
+    const missing = await indicators(["--from", "2026-11-01"]);
+    const both = await indicators(["--from", "2026-11-01", "--to", "2026-11-30", "--json", "--csv"]);
+    const limit = await indicators(["--from", "2026-11-01", "--to", "2026-11-30", "--unanswered", "--limit", "0"]);
     expect(invalid).toMatchObject({ code: 2, stdout: "" });
     expect(invalid.stderr).toContain('--from must be a date written as YYYY-MM-DD (e.g. 2026-11-01); got "2026-11-31"');
     expect(reversed.stderr).toContain("--from 2026-12-01 is after --to 2026-11-01");
