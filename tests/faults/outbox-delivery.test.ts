@@ -10,24 +10,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../src/store/database.js";
 import { startTestApp } from "../support/app.js";
 import { PG_URL, postgresAvailable } from "../support/databases.js";
-import { FakeTelegram } from "../support/fake-telegram.js";
+import type { FakeTelegram } from "../support/fake-telegram.js";
+import { telegramSuite } from "../support/telegram-app.js";
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 describe("staff messages to a Telegram resident", () => {
+  const telegram = telegramSuite();
   let fake: FakeTelegram;
   let app: App;
   let admin: Awaited<ReturnType<App["staffAccounts"]["add"]>>;
   beforeAll(async () => {
-    fake = await FakeTelegram.start();
-    app = await startTestApp({ telegram: { apiRoot: fake.apiRoot, token: fake.token, botInfo: fake.botInfo } });
+    fake = telegram.fake();
+    app = telegram.app();
     admin = await app.staffAccounts.add({ username: "outbox-admin", password: "correct horse battery", displayName: "Anna", role: "admin" });
-  }, 60_000);
-  afterAll(async () => {
-    await app?.close();
-    await fake?.close();
   });
 
   const ticketFor = async (chat: number) => {
@@ -36,6 +32,10 @@ describe("staff messages to a Telegram resident", () => {
     return app.desk.createTicket({ channel: "telegram", chatId: String(chat), lang: "lv", question: "Palīdziet ar deklarāciju", context: { reason: "askedForPerson" } });
   };
   const texts = (chat: number, from: number): string[] => fake.messages(chat).slice(from).map((m) => m.plainText);
+  /** The refused sendMessage calls to a chat. */
+  const refused = (chat: number) => fake.calls("sendMessage").filter((c) => !c.ok && String(c.params.chat_id) === String(chat)).length;
+  /** Waits until every job is done or failed: nothing more will be sent. */
+  const drained = () => expect.poll(() => app.outbox.pending(), { timeout: 15_000 }).toBe(0);
 
   it("delivers everything written during an outage once, in the order it was written", async () => {
     const chat = 9001;
@@ -45,12 +45,12 @@ describe("staff messages to a Telegram resident", () => {
     await app.desk.claim(admin, ticket.id);
     for (const n of [1, 2, 3]) await app.desk.reply(admin, ticket.id, `Atbilde R${n}`);
     await app.desk.close(admin, ticket.id, "Atbildēts");
-    // Several rounds of failed attempts with backoff.
-    await sleep(1500);
+    // Several rounds of failed attempts with backoff, and nothing delivered meanwhile.
+    await expect.poll(() => refused(chat), { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
     expect(fake.messages(chat).length).toBe(before);
     fake.endOutage();
     await fake.waitForMessages(chat, before + 6, 15_000);
-    await sleep(500);
+    await drained();
     const got = texts(chat, before);
     expect(got).toHaveLength(6);
     expect(got[0]).toMatch(/pievienojās/);
@@ -72,12 +72,12 @@ describe("staff messages to a Telegram resident", () => {
     });
     await app.desk.close(admin, ticket.id, "Atbildēts");
     await fake.waitForMessages(chat, before + 2, 15_000);
-    await sleep(800);
+    await drained();
     off();
     const got = texts(chat, before);
     expect(got.filter((t) => /aizvēra/.test(t))).toHaveLength(1);
     expect(got.filter((t) => /Cik apmierināts/.test(t))).toHaveLength(1);
-    expect(fake.calls("sendMessage").filter((c) => !c.ok && String(c.params.chat_id) === String(chat))).toHaveLength(1);
+    expect(refused(chat)).toBe(1);
     const resident = await app.store.resident("telegram", String(chat));
     const stored = (await app.store.transcript(resident.id)).filter((t) => /aizvēra|Cik apmierināts/.test(t.text));
     expect(stored).toHaveLength(2);
@@ -92,8 +92,7 @@ describe("staff messages to a Telegram resident", () => {
     const failed = async () => (await app.database.pool.query<{ attempts: number; last_error: string }>(
       "SELECT attempts, last_error FROM outbox WHERE failed_at IS NOT NULL AND (payload->>'ticketId')::bigint = $1 ORDER BY id", [ticket.id])).rows;
     await expect.poll(async () => (await failed()).length, { timeout: 10_000 }).toBe(2);
-    await sleep(1000);
-    // Not retried: one attempt each, and nothing pending.
+    // Failed for good (never taken again): one attempt each, and nothing pending.
     expect((await failed()).map((r) => r.attempts)).toEqual([1, 1]);
     expect((await failed())[0]?.last_error).toMatch(/blocked/i);
     expect(await app.outbox.pending()).toBe(0);

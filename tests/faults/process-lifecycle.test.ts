@@ -8,7 +8,6 @@ import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -18,18 +17,11 @@ import { LOCK_FILE } from "../../src/store/data-dir-lock.js";
 import { dockerHealthcheck, startAppProcess, type AppProcess } from "../support/app-process.js";
 import { reportFault } from "../support/fault-report.js";
 import { ROOT } from "../helpers.js";
+import { freePort } from "../support/ports.js";
 
 const run = promisify(execFile);
 interface Session { id: string; token: string }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe("the app process on an embedded database folder", () => {
   let dataDir: string;
@@ -123,8 +115,7 @@ describe("the app process on an embedded database folder", () => {
     // Some messages were in flight when the process died and were sent again.
     expect(retried).toBeGreaterThan(0);
     expect(answered.size).toBe(sessions.length * perResident);
-    // Every message once in the transcript, with one reply set.
-    await new Promise((r) => setTimeout(r, 200));
+    // Every message once in the transcript, with one reply set (a turn is stored before it is answered).
     for (const [n, s] of sessions.entries()) {
       const res = await fetch(url(`/api/chat/sessions/${s.id}`), { headers: { authorization: `Bearer ${s.token}` } });
       const history = (await res.json()) as { messages: { direction: string; text: string }[] };

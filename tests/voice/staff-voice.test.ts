@@ -5,6 +5,7 @@ import { FakeSlack } from "../support/fake-slack.js";
 import { FakeTelegram } from "../support/fake-telegram.js";
 import { startTestApp } from "../support/app.js";
 import { spokenAudio } from "../support/speech-audio.js";
+import { telegramOptions } from "../support/telegram-app.js";
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -38,7 +39,7 @@ describe("voice messages in tickets", () => {
     [speech, slack, telegram, note] = await Promise.all([FakeSpeechServer.start(), FakeSlack.start({ token: "xoxb-test" }), FakeTelegram.start(), spokenAudio(LV, "lv", "webm")]);
     speech.learn(note, LV);
     app = await startTestApp({
-      telegram: { apiRoot: telegram.apiRoot, token: telegram.token, botInfo: telegram.botInfo },
+      telegram: telegramOptions(telegram),
       env: { STT_BASE_URL: speech.url, SLACK_BOT_TOKEN: "xoxb-test", SLACK_SIGNING_SECRET: "0123456789abcdef0123", SLACK_API_URL: slack.apiUrl, SLACK_CHANNELS: "*=C0VOICE" },
     });
     await app.staffAccounts.add({ username: "anna-voice", password: "correct horse battery", displayName: "Anna", role: "agent", centres: ["cenu-ozolnieku"] });

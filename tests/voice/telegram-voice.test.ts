@@ -1,22 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { InlineKeyboardMarkup } from "grammy/types";
-import { FakeTelegram, type BotMessage } from "../support/fake-telegram.js";
+import type { BotMessage, FakeTelegram } from "../support/fake-telegram.js";
 import { FakeSpeechServer } from "../support/fake-openai.js";
-import { startTestApp } from "../support/app.js";
 import { silence, spokenAudio } from "../support/speech-audio.js";
+import { answersTo, labels, telegramSuite, type TestApp } from "../support/telegram-app.js";
 
-type App = Awaited<ReturnType<typeof startTestApp>>;
+type App = TestApp;
 
 const LV = "Kā saņemt e-rēķinu par ūdeni?";
 const RU = "Как получить электронный счёт за воду?";
 
-const labels = (m: BotMessage | undefined): string[] =>
-  ((m?.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat().map((b) => b.text);
-
-async function voiceNote(fake: FakeTelegram, chatId: number, data: Uint8Array, expect: number, opts: { duration?: number; languageCode?: string } = {}): Promise<BotMessage[]> {
-  const before = fake.messages(chatId).length;
-  fake.sendVoice(chatId, { data, duration: opts.duration ?? 3, ...(opts.languageCode ? { languageCode: opts.languageCode } : {}) });
-  return (await fake.waitForMessages(chatId, before + expect, 15_000)).slice(before);
+function voiceNote(fake: FakeTelegram, chatId: number, data: Uint8Array, expect: number, opts: { duration?: number; languageCode?: string } = {}): Promise<BotMessage[]> {
+  return answersTo(fake, chatId, expect, () => fake.sendVoice(chatId, { data, duration: opts.duration ?? 3, ...(opts.languageCode ? { languageCode: opts.languageCode } : {}) }), 15_000);
 }
 
 describe("Telegram voice notes with a speech service", () => {
@@ -26,18 +21,18 @@ describe("Telegram voice notes with a speech service", () => {
   let lvNote: Buffer;
   let ruNote: Buffer;
 
-  beforeAll(async () => {
-    [fake, speech, lvNote, ruNote] = await Promise.all([FakeTelegram.start(), FakeSpeechServer.start(), spokenAudio(LV, "lv", "ogg"), spokenAudio(RU, "ru", "ogg")]);
-    speech.learn(lvNote, LV);
-    speech.learn(ruNote, RU);
-    app = await startTestApp({
-      telegram: { apiRoot: fake.apiRoot, token: fake.token, botInfo: fake.botInfo },
-      env: { STT_BASE_URL: speech.url, STT_API_KEY: "sk-test", STT_MODEL: "whisper-test", STT_TIMEOUT_SECONDS: "1", TTS_BASE_URL: speech.url },
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await app?.close();
-    await Promise.all([fake?.close(), speech?.close()]);
+  const telegram = telegramSuite({
+    app: async () => {
+      [speech, lvNote, ruNote] = await Promise.all([FakeSpeechServer.start(), spokenAudio(LV, "lv", "ogg"), spokenAudio(RU, "ru", "ogg")]);
+      speech.learn(lvNote, LV);
+      speech.learn(ruNote, RU);
+      return { env: { STT_BASE_URL: speech.url, STT_API_KEY: "sk-test", STT_MODEL: "whisper-test", STT_TIMEOUT_SECONDS: "1", TTS_BASE_URL: speech.url } };
+    },
+    teardown: async () => speech?.close(),
+  });
+  beforeAll(() => {
+    fake = telegram.fake();
+    app = telegram.app();
   });
   beforeEach(() => speech.reset());
 
@@ -163,16 +158,10 @@ describe("Telegram voice notes with a speech service", () => {
 });
 
 describe("Telegram voice notes without a speech service", () => {
+  const telegram = telegramSuite();
   let fake: FakeTelegram;
-  let app: App;
-
-  beforeAll(async () => {
-    fake = await FakeTelegram.start();
-    app = await startTestApp({ telegram: { apiRoot: fake.apiRoot, token: fake.token, botInfo: fake.botInfo } });
-  }, 60_000);
-  afterAll(async () => {
-    await app?.close();
-    await fake?.close();
+  beforeAll(() => {
+    fake = telegram.fake();
   });
 
   it("answers that voice is not understood yet, with buttons and a person, and offers no 🔊", async () => {
