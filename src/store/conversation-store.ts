@@ -8,6 +8,7 @@ import { maskDeep, maskPersonalData } from "../core/privacy.js";
 import { sanitizedJson, sanitizeText, sanitizingReplacer } from "../core/sanitize.js";
 import type { Button, Lang, Reply, StaffAuthor, TranscriptKind } from "../core/types.js";
 import type { Queryable } from "./transaction.js";
+import { onlyRow } from "./rows.js";
 
 export type { Queryable } from "./transaction.js";
 
@@ -177,7 +178,7 @@ export class ConversationStore {
       await this.pool.query("INSERT INTO residents (channel, chat_id, lang) VALUES ($1, $2, $3) ON CONFLICT (channel, chat_id) DO NOTHING", [channel, chatId, lang]);
       ({ rows } = await this.pool.query<Row>(query));
     }
-    const row = rows[0] as Row;
+    const row = onlyRow(rows, "the resident lookup after its insert");
     return {
       resident: toResident(row),
       ...(row.state !== null && row.version !== null ? { session: { state: row.state, version: row.version } } : {}),
@@ -256,7 +257,7 @@ export class ConversationStore {
       // Every string is sanitized: one resident's NUL byte must not fail everyone's statement.
       values: [sanitizedJson(input), sanitizedJson(turns), sanitizedJson(events)],
     });
-    const saved = new Set(rows.map((r) => Number(r.i)));
+    const saved = new Set(rows.map((r) => r.i));
     return commits.map((_, i) => saved.has(i));
   }
 
@@ -268,7 +269,7 @@ export class ConversationStore {
        RETURNING id, channel, chat_id, lang, consent_at`,
       [channel, chatId, lang],
     );
-    return toResident(rows[0] as ResidentRow);
+    return toResident(onlyRow(rows, "INSERT INTO residents … RETURNING"));
   }
 
   /** The language of a chat's resident, without creating one. */

@@ -33,9 +33,12 @@ function alive(pid: number): boolean {
 
 async function readOwner(file: string): Promise<LockOwner | undefined> {
   try {
-    const parsed = JSON.parse(await readFile(file, "utf8")) as Partial<LockOwner>;
-    if (typeof parsed.pid !== "number") return undefined;
-    return { pid: parsed.pid, host: String(parsed.host ?? ""), purpose: String(parsed.purpose ?? "a DigiPalīgs process"), startedAt: String(parsed.startedAt ?? "") };
+    const parsed: unknown = JSON.parse(await readFile(file, "utf8"));
+    if (typeof parsed !== "object" || parsed === null) return undefined;
+    const owner: Partial<Record<keyof LockOwner, unknown>> = parsed;
+    if (typeof owner.pid !== "number") return undefined;
+    const text = (value: unknown, fallback: string): string => (typeof value === "string" ? value : fallback);
+    return { pid: owner.pid, host: text(owner.host, ""), purpose: text(owner.purpose, "a DigiPalīgs process"), startedAt: text(owner.startedAt, "") };
   } catch {
     return undefined;
   }
@@ -88,8 +91,8 @@ export class DataDirLock {
   }
 
   /** True when `dir` holds no database yet (the first start prepares one). */
-  static async isEmpty(dir: string): Promise<boolean> {
-    return !existsSync(path.join(dir, "PG_VERSION"));
+  static isEmpty(dir: string): Promise<boolean> {
+    return Promise.resolve(!existsSync(path.join(dir, "PG_VERSION")));
   }
 
   /** Gives the folder free again. */

@@ -91,7 +91,8 @@ function guard(pool: pg.Pool, log: Logger | undefined): void {
  */
 class PglitePool extends pg.Pool {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg's overloads, forwarded as they are
-  override query(...args: any[]): any {
+  override query(...given: any[]): any {
+    const args: unknown[] = given;
     if (typeof args[args.length - 1] === "function") return (super.query as (...a: unknown[]) => unknown)(...args);
     return (async () => {
       const client = await this.connect();

@@ -28,9 +28,10 @@ export class LocalNotifier implements Notifier {
   constructor() {
     this.#emitter.setMaxListeners(0);
   }
-  async publish(topic: string, payload: unknown): Promise<void> {
+  publish(topic: string, payload: unknown): Promise<void> {
     // After the caller's transaction: the listener reads committed data.
     setImmediate(() => this.#emitter.emit(topic, payload));
+    return Promise.resolve();
   }
   subscribe(topic: string, listener: (payload: unknown) => void): () => void {
     this.#emitter.on(topic, listener);
@@ -40,8 +41,9 @@ export class LocalNotifier implements Notifier {
   onReconnect(_listener: () => void): () => void {
     return () => undefined;
   }
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.#emitter.removeAllListeners();
+    return Promise.resolve();
   }
 }
 
