@@ -97,7 +97,9 @@ export class LiveContent {
 
   /** The serving content. */
   get content(): Content {
-    return this.#content as Content;
+    // Set before start() returns (it throws when there is no content).
+    if (!this.#content) throw new ContentError(["no content is loaded"]);
+    return this.#content;
   }
 
   /** The questions editors marked as out of scope. */
@@ -233,7 +235,7 @@ export class LiveContent {
   #schedule(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => void this.importFiles(), this.#o.debounceMs ?? 200);
-    this.#timer.unref?.();
+    this.#timer.unref();
   }
 
   /** Stops following publishes and files; waits for a running load or import. */

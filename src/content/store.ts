@@ -24,6 +24,7 @@ import type { LoadOptions } from "../knowledge/load.js";
 import type { Notifier } from "../store/notifier.js";
 import { withTransaction, type Queryable } from "../store/transaction.js";
 import { buildContent, newErrors, parseContentPath } from "./texts.js";
+import { onlyRow } from "../store/rows.js";
 
 /** The notifier topic announcing a publish (payload `{ revision }`). */
 export const CONTENT_TOPIC = "content";
@@ -242,7 +243,7 @@ export class ContentStore {
     const { rows } = await tx.query<RevisionRow>(
       `INSERT INTO content_revisions (path, text, source, staff_id, author, note) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
       [path, text, options.source, options.author.staffId ?? null, options.author.name, options.note ?? null]);
-    const revision = toRevision(rows[0] as RevisionRow);
+    const revision = toRevision(onlyRow(rows, "INSERT INTO content_revisions … RETURNING"));
     await tx.query("INSERT INTO audit_log (staff_id, action, detail) VALUES ($1, $2, $3::jsonb)", [
       options.author.staffId ?? null, text === null ? "content-deleted" : `content-${options.source}`,
       JSON.stringify({ path, revision: revision.id, ...(options.note ? { note: options.note } : {}) }),

@@ -12,6 +12,7 @@ import type { Notifier } from "../store/notifier.js";
 import { storedWording } from "./missing-guides.js";
 import { CONTENT_TOPIC, type Author, type ContentStore, type Revision } from "./store.js";
 import { contentPath } from "./texts.js";
+import { onlyRow } from "../store/rows.js";
 
 /**
  * The guide text with `question` added to its `questions:` list (a YAML double-quoted item at the
@@ -30,14 +31,15 @@ export function addExampleQuestion(text: string, question: string): string {
     lines.splice(end, 0, "questions:", item);
     return lines.join("\n");
   }
-  if (/\[\s*\]/.test(lines[start] as string)) {
+  if (/\[\s*\]/.test(lines[start] ?? "")) {
     lines.splice(start, 1, "questions:", item);
     return lines.join("\n");
   }
   let last = start;
   const norm = (s: string): string => s.replace(/\s+/g, " ").trim().toLowerCase();
-  for (let i = start + 1; i < end; i++) {
-    const line = lines[i] as string;
+  for (const [i, line] of lines.entries()) {
+    if (i <= start) continue;
+    if (i >= end) break;
     if (/^\s+-\s/.test(line) || (/^\s+\S/.test(line) && last > start)) {
       last = i;
       const value = line.replace(/^\s+-\s+/, "").trim();
@@ -82,12 +84,12 @@ export class Teacher {
     const question = storedWording(wording);
     const path = contentPath({ kind: "guide", lang, id: guideId });
     const latest = await this.store.latest(path);
-    if (!latest || latest.text === null) {
+    if (latest?.text == null) {
       throw new ContentEditError("content_rejected", path, `there is no guide '${guideId}' in '${lang}'`, { problems: [{ file: path, line: 1, message: `no guide '${guideId}' in '${lang}'` }] });
     }
     const text = addExampleQuestion(latest.text, question);
     const { revisions } = await this.store.publish([{ path, text, baseRevision: latest.id }], { author, source: "teach", note: `example question: ${question}` });
-    const revision = revisions[0] as Revision;
+    const revision = onlyRow(revisions, "publishing the taught guide");
     await this.pool.query("UPDATE content_unanswered SET undone_at = now() WHERE action = 'dismiss' AND undone_at IS NULL AND lang = $1 AND lower(question) = lower($2)", [lang, question]);
     await this.pool.query(
       "INSERT INTO content_unanswered (question, lang, action, guide_id, revision_id, staff_id, author) VALUES ($1, $2, 'teach', $3, $4, $5, $6)",
@@ -102,8 +104,9 @@ export class Teacher {
       "INSERT INTO content_unanswered (question, lang, action, staff_id, author) VALUES ($1, $2, 'dismiss', $3, $4) RETURNING id, created_at",
       [question, lang, author.staffId ?? null, author.name]);
     await this.pool.query("INSERT INTO audit_log (staff_id, action, detail) VALUES ($1, 'content-dismissed', $2::jsonb)", [author.staffId ?? null, JSON.stringify({ question, lang })]);
-    await this.notifier.publish(CONTENT_TOPIC, { dismissed: Number(rows[0]?.id) });
-    return { id: Number(rows[0]?.id), question, lang, action: "dismiss", guideId: null, revision: null, by: author.name, at: (rows[0]?.created_at as Date).toISOString() };
+    const row = onlyRow(rows, "INSERT INTO content_unanswered … RETURNING");
+    await this.notifier.publish(CONTENT_TOPIC, { dismissed: Number(row.id) });
+    return { id: Number(row.id), question, lang, action: "dismiss", guideId: null, revision: null, by: author.name, at: row.created_at.toISOString() };
   }
 
   /** The handled groups, newest first (undone marks left out). */

@@ -33,10 +33,10 @@ export function contentPath(p: ContentPath): string {
 
 /** What a path names, or undefined when it is not a content path. */
 export function parseContentPath(p: string): ContentPath | undefined {
-  let m = /^knowledge\/([a-z]{2})\/([^/]+)\.md$/.exec(p);
-  if (m && isLang(m[1] as string) && ID_PATTERN.test(m[2] as string)) return { kind: "guide", lang: m[1] as Lang, id: m[2] as string };
-  m = /^flows\/([^/]+)\.ya?ml$/.exec(p);
-  if (m && ID_PATTERN.test(m[1] as string)) return { kind: "flow", id: m[1] as string };
+  const [, lang, id] = /^knowledge\/([a-z]{2})\/([^/]+)\.md$/.exec(p) ?? [];
+  if (isLang(lang) && id !== undefined && ID_PATTERN.test(id)) return { kind: "guide", lang, id };
+  const [, flow] = /^flows\/([^/]+)\.ya?ml$/.exec(p) ?? [];
+  if (flow !== undefined && ID_PATTERN.test(flow)) return { kind: "flow", id: flow };
   if (p === "knowledge/centres.yaml") return { kind: "data", name: "centres" };
   if (p === "knowledge/holidays.yaml") return { kind: "data", name: "holidays" };
   return undefined;
