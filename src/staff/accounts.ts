@@ -20,6 +20,7 @@ import { KeyedMutex } from "../service/keyed-mutex.js";
 import { AccountError } from "../core/errors.js";
 import { withTransaction } from "../store/transaction.js";
 import type { Role, StaffMember } from "./types.js";
+import { onlyRow } from "../store/rows.js";
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> =>
   new Promise((resolve, reject) => scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))));
@@ -112,7 +113,7 @@ const OTP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789";
 /** A one-time password such as `k7mq-3xhz-p9ta` (about 71 bits). */
 export function oneTimePassword(): string {
   const bytes = randomBytes(12);
-  const letters = [...bytes].map((b) => OTP_ALPHABET[b % OTP_ALPHABET.length] as string).join("");
+  const letters = [...bytes].map((b) => OTP_ALPHABET.charAt(b % OTP_ALPHABET.length)).join("");
   return `${letters.slice(0, 4)}-${letters.slice(4, 8)}-${letters.slice(8, 12)}`;
 }
 
@@ -158,7 +159,7 @@ export class StaffAccounts {
        RETURNING id, username, display_name, role, centres, password_hash, active`,
       [input.username, input.displayName ?? input.username, hash, input.role, [...(input.centres ?? [])], input.slackUserId ?? null],
     );
-    return toMember(rows[0] as StaffRow);
+    return toMember(onlyRow(rows, "INSERT INTO staff … RETURNING"));
   }
 
   /** How many accounts exist (a fresh database has none). */
@@ -223,6 +224,13 @@ export class StaffAccounts {
     return rows.map(toView);
   }
 
+  /** An account just written in `db`'s transaction; none is `not_found`. */
+  async #written(username: string, db: Db): Promise<AccountView> {
+    const view = await this.account(username, db);
+    if (!view) throw new AccountError("not_found", `There is no account '${username}'.`);
+    return view;
+  }
+
   /** One account, or undefined. */
   async account(username: string, db: Db = this.pool): Promise<AccountView | undefined> {
     const { rows } = await db.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM staff s WHERE s.username = $1`, [username]);
@@ -246,7 +254,7 @@ export class StaffAccounts {
          ON CONFLICT (username) DO NOTHING RETURNING id`, [username, displayName, hash, input.role, [...input.centres]]);
       if (!rows[0]) throw new AccountError("account_exists", `There is already an account '${username}'.`);
       await audit(db, by, "account-created", { account: username, displayName, role: input.role, centres: [...input.centres] });
-      return await this.account(username, db) as AccountView;
+      return await this.#written(username, db);
     });
     return { account, password };
   }
@@ -286,7 +294,7 @@ export class StaffAccounts {
       if (!active) await db.query("DELETE FROM staff_sessions WHERE staff_id = $1", [current.id]);
       const action = diff.active === false ? "account-deactivated" : diff.active === true ? "account-reactivated" : "account-updated";
       await audit(db, by, action, { account: username, changes: diff });
-      return await this.account(username, db) as AccountView;
+      return await this.#written(username, db);
     });
   }
 
@@ -306,7 +314,7 @@ export class StaffAccounts {
       await db.query("DELETE FROM staff_sessions WHERE staff_id = $1", [id]);
       await db.query("DELETE FROM login_failures WHERE username = $1", [username]);
       await audit(db, by, "password-reset", { account: username });
-      return await this.account(username, db) as AccountView;
+      return await this.#written(username, db);
     });
     return { account, password };
   }

@@ -127,6 +127,13 @@ export class TicketService implements Desk {
     return rows[0];
   }
 
+  /** A ticket that exists (just written or read under its lock); none is `not_found`. */
+  async #existing(db: Db, id: number): Promise<TicketRow> {
+    const row = await this.#row(db, id);
+    if (!row) throw new DeskError("not_found", `ticket ${id} does not exist`);
+    return row;
+  }
+
   #mayAccess(staff: StaffMember, centre: string): boolean {
     return staff.role === "admin" || staff.centres.includes(centre);
   }
@@ -189,7 +196,7 @@ export class TicketService implements Desk {
       );
       const id = Number(rows[0]?.id);
       await this.#message(db, id, "resident", input.question);
-      const row = await this.#row(db, id) as TicketRow;
+      const row = await this.#existing(db, id);
       await this.#outbox(db, "slack.announce", { ticketId: id });
       await this.#event(db, "created", row);
       return toSummary(row);
@@ -345,7 +352,7 @@ export class TicketService implements Desk {
       await this.#event(db, "claimed", current);
       return current;
     });
-    return this.#detail(await this.#row(this.pool, Number(row.id)) as TicketRow);
+    return this.#detail(await this.#existing(this.pool, Number(row.id)));
   }
 
   async reply(staff: StaffMember, ticketId: number, text: string): Promise<TicketDetail> {
@@ -363,7 +370,7 @@ export class TicketService implements Desk {
       await this.#outbox(db, "resident.staff-reply", { ticketId, kind: "reply", staff: staff.displayName, text: maskPersonalData(clean) });
       await this.#event(db, "message", row);
     });
-    return this.#detail(await this.#row(this.pool, ticketId) as TicketRow);
+    return this.#detail(await this.#existing(this.pool, ticketId));
   }
 
   async note(staff: StaffMember, ticketId: number, text: string): Promise<TicketDetail> {
@@ -375,7 +382,7 @@ export class TicketService implements Desk {
       await this.#audit(db, staff, ticketId, "noted");
       await this.#event(db, "note", row);
     });
-    return this.#detail(await this.#row(this.pool, ticketId) as TicketRow);
+    return this.#detail(await this.#existing(this.pool, ticketId));
   }
 
   async transfer(staff: StaffMember, ticketId: number, centre: string): Promise<TicketDetail> {
@@ -391,7 +398,7 @@ export class TicketService implements Desk {
       await this.#event(db, "transferred", { id: row.id, centre_id: centre });
       await this.#event(db, "transferred", row);
     });
-    return this.#detail(await this.#row(this.pool, ticketId) as TicketRow);
+    return this.#detail(await this.#existing(this.pool, ticketId));
   }
 
   async close(staff: StaffMember, ticketId: number, reason: string): Promise<TicketDetail> {
@@ -408,7 +415,7 @@ export class TicketService implements Desk {
       await this.#outbox(db, "slack.closed", { ticketId, reason: why });
       await this.#event(db, "closed", row);
     });
-    return this.#detail(await this.#row(this.pool, ticketId) as TicketRow);
+    return this.#detail(await this.#existing(this.pool, ticketId));
   }
 
   subscribe(listener: (event: TicketEvent) => void): () => void {

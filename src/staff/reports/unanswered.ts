@@ -36,7 +36,7 @@ export async function unansweredReport(db: ReportDb, options: UnansweredOptions)
   const limit = options.limit ?? 50;
   const excluded = await smallTalkIds(db, period);
   const q = isQuestion("t", "$3");
-  type TurnRow = { id: string; text: string; lang: string | null; best_guide: string | null; created_at: Date };
+  interface TurnRow { id: string; text: string; lang: string | null; best_guide: string | null; created_at: Date }
 
   const [weak, disliked, tickets] = await Promise.all([
     db.query<TurnRow & { intent: string; flow_id: string | null; step_id: string | null }>(

@@ -127,8 +127,9 @@ export function createSlackChannel(options: SlackOptions): SlackChannel {
   });
   const client = app.client;
 
-  app.error(async (error) => {
+  app.error((error) => {
     log.error("Slack: handling an inbound request failed", { error });
+    return Promise.resolve();
   });
 
   /** Calls a Web API method, translating its errors. */

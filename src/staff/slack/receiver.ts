@@ -98,10 +98,11 @@ export class HonoReceiver implements Receiver {
       body,
       ...(retryNum !== undefined ? { retryNum } : {}),
       ...(request.headers.get("x-slack-retry-reason") ? { retryReason: request.headers.get("x-slack-retry-reason") ?? "" } : {}),
-      ack: async (response?: unknown): Promise<void> => {
-        if (acked) throw new ReceiverMultipleAckError();
+      ack: (response?: unknown): Promise<void> => {
+        if (acked) return Promise.reject(new ReceiverMultipleAckError());
         acked = true;
         settle(ackResponse(response));
+        return Promise.resolve();
       },
     };
 
