@@ -9,15 +9,16 @@ import type { Context, Hono, MiddlewareHandler } from "hono";
 import type pg from "pg";
 import { z } from "zod";
 import type { LiveContent } from "../content/live.js";
-import { OutOfScope, ScopedAssistant } from "../content/out-of-scope.js";
+import { ScopedAssistant } from "../content/out-of-scope.js";
 import type { ContentStore, Revision } from "../content/store.js";
 import { handledJson, type HandledGroups } from "../content/handled.js";
 import { storedWording, type MissingGuides } from "../content/missing-guides.js";
+import { onlyRow } from "../store/rows.js";
 import type { Teacher } from "../content/teach.js";
 import { buildContent, contentPath, ID_PATTERN, newErrors, parseContentPath, type ContentPath } from "../content/texts.js";
 import { Conversation, NEW_SESSION } from "../core/conversation.js";
 import { ContentEditError, RequestError } from "../core/errors.js";
-import { LANGS, type Lang } from "../core/types.js";
+import { LANGS, isLang, type Lang } from "../core/types.js";
 import type { Logger } from "../log.js";
 import type { StaffEnv } from "./staff-http.js";
 
@@ -104,16 +105,16 @@ export function contentRoutes(options: ContentRoutesOptions): (api: Hono<Content
       {
         prefix: "/content/guides/:lang/:id",
         path: (c) => {
-          const lang = c.req.param("lang") as string;
-          const id = c.req.param("id") as string;
-          if (!(LANGS as readonly string[]).includes(lang) || !ID_PATTERN.test(id)) throw new RequestError("not_found", "No such guide address: /content/guides/<lv|ru|en>/<id>.");
-          return { kind: "guide", lang: lang as Lang, id };
+          const lang = c.req.param("lang");
+          const id = c.req.param("id") ?? "";
+          if (!isLang(lang) || !ID_PATTERN.test(id)) throw new RequestError("not_found", "No such guide address: /content/guides/<lv|ru|en>/<id>.");
+          return { kind: "guide", lang, id };
         },
       },
       {
         prefix: "/content/flows/:id",
         path: (c) => {
-          const id = c.req.param("id") as string;
+          const id = c.req.param("id") ?? "";
           if (!ID_PATTERN.test(id)) throw new RequestError("not_found", "No such flow address.");
           return { kind: "flow", id };
         },
@@ -153,7 +154,7 @@ export function contentRoutes(options: ContentRoutesOptions): (api: Hono<Content
         try {
           const result = await store.publish([{ path: p, text: b.text, baseRevision: b.baseRevision }], { author: author(c), source: "editor" });
           await options.pool.query("DELETE FROM content_drafts WHERE staff_id = $1 AND path = $2", [c.var.staff.id, p]);
-          const revision = result.revisions[0] as Revision;
+          const revision = onlyRow(result.revisions, "publishing one file");
           log.info("content published", { path: p, revision: revision.id, by: c.var.staff.username });
           return c.json({ revision: revision.id, publishedAt: revision.createdAt, warnings: result.warnings });
         } catch (error) {
@@ -178,7 +179,7 @@ export function contentRoutes(options: ContentRoutesOptions): (api: Hono<Content
           const result = await store.publish([{ path: p, text: old.text }], { author: author(c), source: "restore", note: `restored revision ${old.id}` });
           // Like a publish, a restore replaces the restorer's draft of the file.
           await options.pool.query("DELETE FROM content_drafts WHERE staff_id = $1 AND path = $2", [c.var.staff.id, p]);
-          const revision = result.revisions[0] as Revision;
+          const revision = onlyRow(result.revisions, "publishing one file");
           return c.json({ revision: revision.id, publishedAt: revision.createdAt, restored: old.id, warnings: result.warnings });
         } catch (error) {
           return refusal(c, error);
@@ -213,7 +214,7 @@ export function contentRoutes(options: ContentRoutesOptions): (api: Hono<Content
 
     // Deleting a guide removes it in every language; refused while anything links to it.
     const deleteGuide = async (c: Context<ContentEnv>): Promise<Response> => {
-      const id = c.req.param("id") as string;
+      const id = c.req.param("id") ?? "";
       if (!ID_PATTERN.test(id)) throw new RequestError("not_found", "No such guide.");
       const b = await body(c, Remove, "Send {} or {\"baseRevisions\": {\"<path>\": <revision>}}.");
       const paths = LANGS.map((lang) => contentPath({ kind: "guide", lang, id }));
@@ -233,7 +234,7 @@ export function contentRoutes(options: ContentRoutesOptions): (api: Hono<Content
       if (!ID_PATTERN.test(id)) throw new RequestError("not_found", "No such flow.");
       const p = contentPath({ kind: "flow", id });
       const latest = await store.latest(p);
-      if (!latest || latest.text === null) throw new RequestError("not_found", `There is no flow '${id}'.`);
+      if (latest?.text == null) throw new RequestError("not_found", `There is no flow '${id}'.`);
       try {
         const result = await store.publish([{ path: p, text: null }], { author: author(c), source: "editor", note: `deleted flow ${id}` });
         log.info("content deleted", { flow: id, by: c.var.staff.username });
@@ -258,7 +259,7 @@ export function contentRoutes(options: ContentRoutesOptions): (api: Hono<Content
       // Errors this draft causes in other files (a flow pointing at a section it removes).
       const others = newErrors(options.live().content.diagnostics, content.diagnostics, new Set([p])).filter((d) => d.file !== p);
       const lang = b.lang ?? "lv";
-      const conversation = new Conversation({ assistant: new ScopedAssistant({ knowledge: content.knowledge }, options.live().outOfScope ?? new OutOfScope([])), flows: content.flows });
+      const conversation = new Conversation({ assistant: new ScopedAssistant({ knowledge: content.knowledge }, options.live().outOfScope), flows: content.flows });
       // A guide draft the check refuses shows nothing (not "this button no longer works"): its errors say why.
       const input = b.question ? { kind: "text" as const, text: b.question }
         : what.kind === "guide" ? undefined

@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Hono, type Context } from "hono";
+import { Hono, type Context, type Env, type Next } from "hono";
 import { createMiddleware } from "hono/factory";
 import { bodyLimit } from "hono/body-limit";
 import { streamSSE } from "hono/streaming";
@@ -87,11 +87,11 @@ export interface HttpOptions {
 }
 
 /** What the web chat API's session check sets on the context. */
-type ChatEnv = { Variables: { resident: Resident } };
+interface ChatEnv { Variables: { resident: Resident } }
 
 const NOT_FOUND = (): RequestError => new RequestError("not_found", "There is nothing at this address.");
 
-type JsonButton = { id: string; label: string; inline?: boolean };
+interface JsonButton { id: string; label: string; inline?: boolean }
 const toJsonButtons = (buttons: readonly Button[]): JsonButton[] => buttons.map((b) => ({ id: b.id, label: b.label, ...(b.inline ? { inline: true } : {}) }));
 /** Replies as the web chat reads them; `from` marks a member of staff's message. */
 const toJsonReplies = (replies: readonly Reply[], speech = false): { text: string; buttons: JsonButton[]; from?: StaffAuthor; listen?: true }[] =>
@@ -113,7 +113,7 @@ export function createHttpApp(options: HttpOptions): Hono {
 
   // Every body is limited before anything reads it (a huge post must not fill the memory).
   const tooLarge = (): Response => errorResponse(new RequestError("payload_too_large", "The request is too large."));
-  app.use("*", async (c, next) => {
+  app.use("*", async (c: Context<Env, string>, next: Next) => {
     if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS") return next();
     const p = c.req.path;
     const maxSize = p === "/telegram/webhook" || p.startsWith("/slack/") ? BODY_LIMITS.webhook : p === "/api/staff/login" ? BODY_LIMITS.login
@@ -123,7 +123,7 @@ export function createHttpApp(options: HttpOptions): Hono {
   });
 
   const origins = { ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}), trustProxy: options.trustProxy ?? 0 };
-  app.use("*", async (c, next) => {
+  app.use("*", async (c: Context, next: Next) => {
     await next();
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Referrer-Policy", "no-referrer");
@@ -132,7 +132,7 @@ export function createHttpApp(options: HttpOptions): Hono {
 
   // The staff API takes only JSON, and only from our own pages: a cross-site form (text/plain,
   // urlencoded) cannot log a browser in or act for a signed-in member of staff.
-  app.use("/api/staff/*", async (c, next) => {
+  app.use("/api/staff/*", async (c: Context, next: Next) => {
     if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS") return next();
     if (!/^application\/json\s*(;|$)/i.test(c.req.header("content-type") ?? "")) {
       throw new RequestError("bad_request", "Send the request as JSON (Content-Type: application/json).");
@@ -274,6 +274,7 @@ export function createHttpApp(options: HttpOptions): Hono {
             };
           });
           wake = undefined;
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the client may have gone while this awaited
           if (!stream.aborted) await stream.write(": keep-alive\n\n");
         }
       } finally {

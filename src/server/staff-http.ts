@@ -29,7 +29,7 @@ import { PUBLIC_DIR } from "./http.js";
 const COOKIE = "dp_staff";
 
 /** What the sign-in check sets on the context: the staff member and their CSRF token. */
-export type StaffEnv = { Variables: { staff: StaffMember; csrfToken: string; mustChangePassword: boolean } };
+export interface StaffEnv { Variables: { staff: StaffMember; csrfToken: string; mustChangePassword: boolean } }
 
 /** What a staff member with a one-time password may do before setting their own. */
 const BEFORE_OWN_PASSWORD = new Set(["/api/staff/me", "/api/staff/logout", "/api/staff/password"]);
@@ -248,7 +248,7 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
       const inline = file.contentType.startsWith("image/");
       return c.body(file.bytes as Uint8Array<ArrayBuffer>, 200, {
         "Content-Type": file.contentType,
-        "Content-Disposition": `${inline ? "inline" : "attachment"}; filename="${(attachment.name ?? `${attachment.kind}`).replace(/[^\w.-]/g, "_")}"`,
+        "Content-Disposition": `${inline ? "inline" : "attachment"}; filename="${(attachment.name ?? attachment.kind).replace(/[^\w.-]/g, "_")}"`,
         "Content-Security-Policy": "default-src 'none'; sandbox",
         "Cache-Control": "private, no-store",
       });
@@ -268,7 +268,7 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
         const g = knowledge.guides.get(l)?.get(gid);
         return g ? [[l, { title: g.title, checked: g.checked, reviewBy: g.reviewBy, overdue: g.reviewBy < today }]] : [];
       })) as Partial<Record<Lang, { title: string; checked: string; reviewBy: string; overdue: boolean }>>;
-      return { id: gid, overdue: Object.values(langs).some((x) => x?.overdue), missing: LANGS.filter((l) => !langs[l]), langs };
+      return { id: gid, overdue: Object.values(langs).some((x) => x.overdue), missing: LANGS.filter((l) => !langs[l]), langs };
     }).sort((a, b) => Number(b.overdue) - Number(a.overdue) || b.missing.length - a.missing.length || a.id.localeCompare(b.id));
     return c.json({
       status: content.status(),
@@ -370,6 +370,7 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
             };
           });
           wake = undefined;
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the client may have gone while this awaited
           if (!stream.aborted && queue.length === 0) {
             // A console with its stream open counts as online (presence).
             options.presence?.seen(staff.id);

@@ -41,7 +41,7 @@ export interface VoiceClips {
   save(clip: VoiceClip): Promise<void>;
 }
 
-type ChatEnv = { Variables: { resident: Resident } };
+interface ChatEnv { Variables: { resident: Resident } }
 
 /** What the speech routes need from the web chat API. */
 export interface VoiceRouteOptions {
@@ -79,7 +79,7 @@ export function voiceRoutes(api: Hono<ChatEnv>, options: VoiceRouteOptions): voi
     const clipId = randomBytes(16).toString("base64url");
     const input = await voice.hear(
       { media: "voice", file: { channel: "web", id: clipId, name: `voice.${AUDIO_TYPES[type]}` }, lang: resident.lang },
-      async () => ({ bytes, contentType: type }),
+      () => Promise.resolve({ bytes, contentType: type }),
     );
     const turn = await service.handle("web", resident.chatId, input, messageId ? { updateId: `${resident.chatId}:${messageId}`, keepReplies: true } : {});
     // Relayed to a member of staff: keep the recording with the ticket (a player in the console).
