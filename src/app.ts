@@ -41,6 +41,7 @@ import { openDatabase, type Database } from "./store/database.js";
 import { migrate } from "./store/migrate.js";
 import { PgVoiceClips } from "./store/voice-clips.js";
 import { createVoice, type Voice } from "./voice/voice.js";
+import { ContentError } from "./core/errors.js";
 
 
 /** Overrides for tests and benchmarks. */
@@ -126,7 +127,11 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     if (ownsDatabase) await database.close();
     throw error;
   }
-  const serving = (): Conversation => conversation as Conversation;
+  const serving = (): Conversation => {
+    // Set by the first load, which LiveContent.start awaits (it throws when there is no content).
+    if (!conversation) throw new ContentError(["no content is loaded"]);
+    return conversation;
+  };
   const centres = () => serving().assistant.knowledge.centres;
   let slack: SlackChannel | undefined;
   const tickets = new TicketService(database.pool, notifier, centres, () => slack !== undefined);

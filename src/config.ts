@@ -114,7 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const key = String(issue.path[0]);
-      const field = Schema.shape[key as keyof typeof Schema.shape];
+      const field = Object.entries(Schema.shape).find(([name]) => name === key)?.[1];
       const shown = /TOKEN|SECRET|PASSWORD|DATABASE_URL|API_KEY/.test(key) ? "(hidden)" : JSON.stringify(env[key] ?? "");
       return `  ${key}=${shown}: ${issue.message}; set it to ${field?.description ?? "a valid value"}`;
     });
@@ -124,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET) {
     throw new ConfigError("Invalid settings:\n  SLACK_SIGNING_SECRET is missing: Slack needs it with SLACK_BOT_TOKEN; set it to the app's signing secret");
   }
+  const ttsKey = c.TTS_API_KEY ?? c.STT_API_KEY;
   return {
     knowledgeDir: path.resolve(c.KNOWLEDGE_DIR),
     flowsDir: path.resolve(c.FLOWS_DIR),
@@ -139,7 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { stt: { baseUrl: c.STT_BASE_URL.replace(/\/+$/, ""), ...(c.STT_API_KEY ? { apiKey: c.STT_API_KEY } : {}), model: c.STT_MODEL, timeoutMs: c.STT_TIMEOUT_SECONDS * 1000 } }
         : {}),
       ...(c.TTS_BASE_URL
-        ? { tts: { baseUrl: c.TTS_BASE_URL.replace(/\/+$/, ""), ...(c.TTS_API_KEY ?? c.STT_API_KEY ? { apiKey: (c.TTS_API_KEY ?? c.STT_API_KEY) as string } : {}), model: c.TTS_MODEL } }
+        ? { tts: { baseUrl: c.TTS_BASE_URL.replace(/\/+$/, ""), ...(ttsKey ? { apiKey: ttsKey } : {}), model: c.TTS_MODEL } }
         : {}),
       voices: { ...(c.TTS_VOICE_LV ? { lv: c.TTS_VOICE_LV } : {}), ...(c.TTS_VOICE_RU ? { ru: c.TTS_VOICE_RU } : {}), ...(c.TTS_VOICE_EN ? { en: c.TTS_VOICE_EN } : {}) },
       offline: c.TTS_OFFLINE === "auto",
@@ -150,7 +151,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             botToken: c.SLACK_BOT_TOKEN,
             signingSecret: c.SLACK_SIGNING_SECRET,
             ...(c.SLACK_API_URL ? { apiUrl: c.SLACK_API_URL } : {}),
-            channels: Object.fromEntries((c.SLACK_CHANNELS ?? "").split(",").map((p) => p.trim()).filter(Boolean).map((p) => p.split("=") as [string, string])),
+            channels: Object.fromEntries((c.SLACK_CHANNELS ?? "").split(",").map((p) => p.trim()).filter(Boolean).map((p) => {
+              // The schema's pattern makes every pair centre=CHANNELID.
+              const [centre = "", channel = ""] = p.split("=");
+              return [centre, channel];
+            })),
           },
         }
       : {}),

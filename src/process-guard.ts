@@ -60,7 +60,7 @@ export function guardProcess(log: Logger, options: GuardOptions): () => void {
     process.off("uncaughtException", onException);
     process.off("unhandledRejection", onRejection);
     process.off("warning", onWarning);
-    for (const l of previousWarning) process.on("warning", l as (w: Error) => void);
+    for (const l of previousWarning) process.on("warning", l);
     Object.assign(console, original);
   };
 }

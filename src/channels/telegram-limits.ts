@@ -55,7 +55,7 @@ export function telegramLimits(options: TelegramLimitOptions = {}): Transformer 
   };
 
   return async (prev, method, payload, signal) => {
-    const chatId = payload && typeof payload === "object" && "chat_id" in payload ? String((payload as { chat_id: unknown }).chat_id) : undefined;
+    const chatId = typeof payload === "object" && "chat_id" in payload ? String((payload as { chat_id: unknown }).chat_id) : undefined;
     if (chatId === undefined || !SENDS.test(method)) return prev(method, payload, signal);
     const gap = chatId.startsWith("-") ? groupGap : chatGap;
     const chat = chats.get(chatId) ?? { tail: Promise.resolve(), last: Number.NEGATIVE_INFINITY, pending: 0 };

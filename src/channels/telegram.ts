@@ -19,6 +19,7 @@ import { isConnectionError } from "../store/database.js";
 import { hearTelegram, LISTEN_BUTTON_ID, speakTelegram, telegramFileType, withListenButton } from "../voice/telegram-voice.js";
 import type { Voice } from "../voice/voice.js";
 import { botApiFetch } from "./telegram-fetch.js";
+import { labelLength } from "../core/text-match.js";
 import { telegramLimits } from "./telegram-limits.js";
 
 /** Telegram's limit for one message, after entities are parsed. */
@@ -203,7 +204,7 @@ export function keyboardRows(buttons: readonly Button[]): { text: string; callba
     const key = { text: b.label, callback_data: b.id };
     const row = rows[rows.length - 1];
     // Up to three short answers side by side; up to five digits (a 1–5 rating).
-    const capacity = [...b.label].length <= 2 ? 5 : 3;
+    const capacity = labelLength(b.label) <= 2 ? 5 : 3;
     if (b.inline && previousInline && row && row.length < capacity) row.push(key);
     else rows.push([key]);
     previousInline = b.inline === true;
@@ -228,14 +229,14 @@ export function toInput(update: Update): Input | undefined {
   if (!message) return undefined;
   const edited = update.edited_message !== undefined;
   if (typeof message.text === "string") {
-    const command = !edited && message.entities?.[0]?.type === "bot_command" && message.entities[0].offset === 0
-      ? /^\/([A-Za-z0-9_]+)(?:@\w+)?(?:\s+([\s\S]+))?$/.exec(message.text) : null;
-    if (command) return { kind: "command", name: (command[1] as string).toLowerCase(), ...(command[2] ? { arg: sanitizeText(command[2].trim()) } : {}) };
+    const [, name, arg] = !edited && message.entities?.[0]?.type === "bot_command" && message.entities[0].offset === 0
+      ? /^\/([A-Za-z0-9_]+)(?:@\w+)?(?:\s+([\s\S]+))?$/.exec(message.text) ?? [] : [];
+    if (name) return { kind: "command", name: name.toLowerCase(), ...(arg ? { arg: sanitizeText(arg.trim()) } : {}) };
     return { kind: "text", text: sanitizeText(message.text), ...(edited ? { edited: true } : {}) };
   }
   if (message.contact) {
     // Only the resident's own number (the share-contact button), not someone else's card.
-    const own = message.contact.user_id !== undefined && message.contact.user_id === message.from?.id;
+    const own = message.contact.user_id !== undefined && message.contact.user_id === message.from.id;
     return own ? { kind: "contact", phone: sanitizeText(message.contact.phone_number) } : { kind: "media", media: "contact" };
   }
   const media: MediaKind = message.voice || message.video_note ? "voice"
@@ -244,11 +245,10 @@ export function toInput(update: Update): Input | undefined {
         : message.photo ? "photo"
           : message.sticker ? "sticker"
             : message.document ? "document"
-              : message.location || message.venue ? "location"
-                : message.contact ? "contact" : "other";
+              : message.location || message.venue ? "location" : "other";
   if (media === "other" && !message.poll && !message.dice && !message.game) {
     // Service messages (a member joined, a pinned message…) are not addressed to the bot.
-    const service = message.new_chat_members || message.left_chat_member || message.pinned_message || message.new_chat_title;
+    const service = message.new_chat_members ?? message.left_chat_member ?? message.pinned_message ?? message.new_chat_title;
     if (service) return undefined;
   }
   // Photos and documents can be fetched again by staff (the largest photo size).
@@ -303,8 +303,8 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
    */
   const sendTurn = async (api: Api, chatId: number, replies: readonly Reply[], keyboard?: readonly Button[], lang: Lang = "lv"): Promise<readonly Reply[]> => {
     let keyboardSent = !keyboard || keyboard.length === 0;
-    for (let i = 0; i < replies.length; i++) {
-      const reply = withListenButton(replies[i] as Reply, options.voice, lang);
+    for (const [i, next] of replies.entries()) {
+      const reply = withListenButton(next, options.voice, lang);
       const wants = !keyboardSent && reply.buttons.length === 0 ? keyboard : undefined;
       const messages = renderForTelegram(reply, wants);
       try {
@@ -348,7 +348,7 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
     const markup = message && "reply_markup" in message ? message.reply_markup : undefined;
     const keys = markup?.inline_keyboard.flat() ?? [];
     const pressed = keys.find((b) => "callback_data" in b && b.callback_data === query?.data);
-    if (!message || !pressed || !query?.data) return;
+    if (!message || !pressed || !query.data) return;
     const chosen = pressed.text.startsWith("✔️ ") ? pressed.text : `✔️ ${pressed.text}`;
     if (keys.length === 1 && pressed.text === chosen) return;
     try {
@@ -388,7 +388,7 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
   });
   bot.use(async (ctx) => {
     const chat = ctx.chat ?? ctx.callbackQuery?.message?.chat;
-    if (!chat || chat.type !== "private") return;
+    if (chat?.type !== "private") return;
     let input = toInput(ctx.update);
     if (!input) return;
     if (options.voice) {
@@ -471,7 +471,8 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
     return { bytes: new Uint8Array(await response.arrayBuffer()), contentType: telegramFileType(file.file_path) };
   };
 
-  if (options.webhookUrl) {
+  const { webhookUrl } = options;
+  if (webhookUrl) {
     const secret = options.webhookSecret ?? deriveWebhookSecret(options.token);
     const handler = webhookCallback(bot, "std/http", { secretToken: secret, onTimeout: "return", timeoutMilliseconds: 55_000 });
     return {
@@ -481,10 +482,10 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
       webhook: (request: Request) => handler(request),
       start: async () => {
         if (!options.botInfo) bot.botInfo = await startCall((api) => api.getMe());
-        await startCall((api) => api.setWebhook(options.webhookUrl as string, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] }));
+        await startCall((api) => api.setWebhook(webhookUrl, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] }));
         await setCommands();
       },
-      stop: async () => undefined,
+      stop: () => Promise.resolve(),
     };
   }
 

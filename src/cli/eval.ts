@@ -90,13 +90,14 @@ export function parseEvalFile(text: string, file: string): EvalCase[] {
     } catch {
       throw new UsageError(`${file}:${i + 1}: not valid JSON`);
     }
-    const v = value as { q?: unknown; expect?: unknown; lang?: unknown; kind?: unknown };
-    if (typeof v.q !== "string" || !Array.isArray(v.expect) || !v.expect.every((e) => typeof e === "string")) {
+    if (typeof value !== "object" || value === null) throw new UsageError(`${file}:${i + 1}: expected {"q": "...", "expect": ["id", ...]}`);
+    const v: { q?: unknown; expect?: unknown; lang?: unknown; kind?: unknown } = value;
+    if (typeof v.q !== "string" || !Array.isArray(v.expect) || !v.expect.every((e): e is string => typeof e === "string")) {
       throw new UsageError(`${file}:${i + 1}: expected {"q": "...", "expect": ["id", ...]}`);
     }
     cases.push({
       q: v.q,
-      expect: v.expect as string[],
+      expect: v.expect,
       ...(isLang(v.lang) ? { lang: v.lang } : {}),
       ...(typeof v.kind === "string" ? { kind: v.kind } : {}),
     });
@@ -108,7 +109,7 @@ export function parseEvalFile(text: string, file: string): EvalCase[] {
 function hash(text: string): number {
   let h = 0x811c9dc5;
   for (const ch of text) {
-    h ^= ch.codePointAt(0) as number;
+    h ^= ch.codePointAt(0) ?? 0;
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h;
@@ -252,7 +253,7 @@ export function calibrationTable(results: readonly EvalResult[], decide: (p: num
   const lines = ["band          n    first right  in-scope  decision"];
   CALIBRATION_BANDS.forEach((lo, i) => {
     const hi = CALIBRATION_BANDS[i + 1] ?? 1.0001;
-    const band = scored.filter((r) => (r.confidence as number) >= lo && (r.confidence as number) < hi);
+    const band = scored.filter((r) => r.confidence !== undefined && r.confidence >= lo && r.confidence < hi);
     const right = band.filter((r) => r.topRight).length;
     const inScope = band.filter((r) => r.kind === "guide").length;
     const share = band.length === 0 ? "—" : (right / band.length).toFixed(3);

@@ -52,14 +52,14 @@ export const PROCESS_IO: CliIo = { stdin: process.stdin, stdout: process.stdout,
 function parseArgs(argv: readonly string[], valued: readonly string[] = []): { flags: Map<string, string>; words: string[] } {
   const flags = new Map<string, string>();
   const words: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
+  const rest = argv.values();
+  for (const arg of rest) {
     if (arg.startsWith("--")) {
       const name = arg.slice(2);
       if (valued.includes(name)) {
-        const value = argv[++i];
-        if (value === undefined) throw new UsageError(`--${name} needs a value\n${USAGE}`);
-        flags.set(name, value);
+        const value = rest.next();
+        if (value.done) throw new UsageError(`--${name} needs a value\n${USAGE}`);
+        flags.set(name, value.value);
       } else {
         flags.set(name, "true");
       }
@@ -124,7 +124,7 @@ async function runEval(argv: readonly string[], io: CliIo): Promise<number> {
     for (const c of sets.flatMap((s) => s.cases)) {
       if (c.expect.includes("escalate")) continue;
       const r = all.find((x) => x.q === c.q);
-      if (!r || r.part !== "in") continue;
+      if (r?.part !== "in") continue;
       const detection = assistant.detection(c.q);
       const query = assistant.query(c.q, detection);
       const found = assistant.search(query, detection.lang);

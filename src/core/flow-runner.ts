@@ -10,7 +10,7 @@ import type { Choice, Flow, Step } from "../flows/flow.js";
 import { mentionsScam } from "../nlp/intents.js";
 import { MESSAGES } from "./messages.js";
 import { maskPersonalData } from "./privacy.js";
-import { hasWords, isLabel, isWord, simplify } from "./text-match.js";
+import { hasWords, isLabel, isWord, labelLength, simplify } from "./text-match.js";
 import type { Core, Draft, FlowPosition } from "./turn.js";
 import { LANGS, type Button } from "./types.js";
 
@@ -423,8 +423,7 @@ export class FlowRunner {
     switch (step.type) {
       case "message": {
         // Two or three short answers (👍 Jā / 👎 Nē, languages) sit side by side.
-        // eslint-disable-next-line @typescript-eslint/no-misused-spread -- a label's length in code points (an emoji is one), as Telegram's narrow buttons count it
-        const short = step.choices.length >= 2 && step.choices.length <= 3 && step.choices.every((c) => [...c.label[d.lang]].length <= SHORT_LABEL);
+        const short = step.choices.length >= 2 && step.choices.length <= 3 && step.choices.every((c) => labelLength(c.label[d.lang]) <= SHORT_LABEL);
         d.replies.push({
           text: step.say[d.lang],
           buttons: step.choices.length > 0

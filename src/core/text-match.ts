@@ -28,6 +28,13 @@ export function simplifyLabel(label: string): string {
 /** The standard step words residents type instead of pressing a button. */
 export type StepWord = keyof (typeof MESSAGES)["lv"]["words"];
 
+/** How long a label is on a button: in code points (an emoji is one), not UTF-16 units. */
+export function labelLength(label: string): number {
+  let length = 0;
+  for (const _ of label) length++;
+  return length;
+}
+
 /** True when simplified text is one of the fixed words for `key` in any language. */
 export function isWord(simple: string, key: StepWord): boolean {
   return simple !== "" && LANGS.some((l) => MESSAGES[l].words[key].includes(simple));

@@ -182,7 +182,8 @@ export class ConversationService {
   #remember(key: string, turn: CachedSession): void {
     this.#sessions.delete(key);
     this.#sessions.set(key, turn);
-    if (this.#sessions.size > SESSION_CACHE_SIZE) this.#sessions.delete(this.#sessions.keys().next().value as string);
+    const oldest = this.#sessions.keys().next();
+    if (this.#sessions.size > SESSION_CACHE_SIZE && !oldest.done) this.#sessions.delete(oldest.value);
   }
 
   /** Forgets what this instance remembers about a chat (after changes made outside a turn). */
@@ -284,8 +285,9 @@ export class ConversationService {
         if (attempt >= MAX_ATTEMPTS) throw new Error(`session of ${channel} resident ${resident.id} kept changing; gave up after ${attempt} attempts`);
         continue;
       }
-      await this.#afterTurn(resident, result, key);
-      if (result.forget) return { duplicate: false, residentId: resident.id, lang: result.lang, replies: result.replies, result };
+      const added = await this.#afterTurn(resident, result, key);
+      const done = added.length > 0 ? { ...result, replies: [...result.replies, ...added] } : result;
+      if (result.forget) return { duplicate: false, residentId: resident.id, lang: result.lang, replies: done.replies, result: done };
       this.#remember(key, {
         resident: { ...resident, lang: result.lang },
         session: { state: { ...result.state, labels: newLabels }, version: (opened.session?.version ?? 0) + 1 },
@@ -299,9 +301,9 @@ export class ConversationService {
         duplicate: false,
         residentId: resident.id,
         lang: result.lang,
-        replies: result.replies,
+        replies: done.replies,
         ...(result.showActions ? { mainActions: conversation.mainActions(result.lang) } : {}),
-        result,
+        result: done,
       };
     }
   }
@@ -351,8 +353,12 @@ export class ConversationService {
     };
   }
 
-  /** What a committed turn sets off: messages to staff, ratings, consent, deleting data. */
-  async #afterTurn(resident: Resident, result: TurnResult, key: string): Promise<void> {
+  /**
+   * What a committed turn sets off: messages to staff, ratings, consent, deleting data. Returns
+   * the replies it added (stored already) to send after the turn's own.
+   */
+  async #afterTurn(resident: Resident, result: TurnResult, key: string): Promise<readonly Reply[]> {
+    const added: Reply[] = [];
     const tickets = this.#tickets;
     if (result.consent !== undefined) await this.#store.setConsent(resident.id, result.consent);
     if (tickets && result.relay) {
@@ -361,9 +367,9 @@ export class ConversationService {
         const ticket = await tickets.summary(result.relay.ticketId);
         if (ticket?.status === "waiting") {
           // "Added to your request": a message like any other, stored so that it comes back after a reload.
-          const added: Reply = { text: MESSAGES[result.lang].escalation.added(ticket.number), buttons: [endTicketButton(result.lang)] };
-          await this.#store.appendTurns(resident.id, [replyLine(added, result.lang, { intent: "escalate" })]);
-          (result.replies as Reply[]).push(added);
+          const reply: Reply = { text: MESSAGES[result.lang].escalation.added(ticket.number), buttons: [endTicketButton(result.lang)] };
+          await this.#store.appendTurns(resident.id, [replyLine(reply, result.lang, { intent: "escalate" })]);
+          added.push(reply);
         }
       } catch (error) {
         this.#log.warn("could not add the message to the ticket", { error });
@@ -376,6 +382,7 @@ export class ConversationService {
       await this.#store.forget(resident.id);
       this.#sessions.delete(key);
     }
+    return added;
   }
 
   /**
@@ -393,8 +400,8 @@ export class ConversationService {
       return;
     }
     const transcript = (reply: Reply): TranscriptLine[] => (options.transcribed ? [] : [replyLine(reply, resident.lang)]);
-    for (let i = options.job?.progress ?? 0; i < replies.length; i++) {
-      const reply = replies[i] as Reply;
+    for (const [i, reply] of replies.entries()) {
+      if (i < (options.job?.progress ?? 0)) continue;
       if (!deliverer) {
         // Web chat: the message, its transcript line and the progress in one transaction.
         let eventId = 0;

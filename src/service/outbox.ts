@@ -93,7 +93,9 @@ export class OutboxWorker {
 
   /** Adds handlers for more kinds of work. */
   register(handlers: OutboxHandlers): void {
-    for (const [kind, handler] of Object.entries(handlers)) if (handler) this.#handlers.set(kind, handler as OutboxHandler<never>);
+    // An optional handler may be given as undefined, which Object.entries' type leaves out.
+    const entries: [string, OutboxHandler<never> | undefined][] = Object.entries(handlers);
+    for (const [kind, handler] of entries) if (handler) this.#handlers.set(kind, handler);
   }
 
   /** Starts polling. */
@@ -135,7 +137,7 @@ export class OutboxWorker {
         this.#schedule(again ? 0 : this.#options.pollMs);
       });
     }, ms);
-    this.#timer.unref?.();
+    this.#timer.unref();
   }
 
   /** Takes due rows (the first pending one of each order key) and does them; returns how many were done. */
@@ -158,7 +160,8 @@ export class OutboxWorker {
     rows.sort((a, b) => Number(a.id) - Number(b.id));
     let done = 0;
     let next = 0;
-    let lost: unknown;
+    // The error that lost the database connection (boxed: a thrown value may be anything).
+    let lost: { error: unknown } | undefined;
     const worker = async (): Promise<void> => {
       for (let row = rows[next++]; row; row = rows[next++]) {
         if (this.#stopped || lost !== undefined) {
@@ -173,12 +176,12 @@ export class OutboxWorker {
         } catch (error) {
           // Not even the failure could be written (the database is away): release it when it is back.
           this.#abandoned.add(row.id);
-          lost = error;
+          lost = { error };
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.#options.concurrency, rows.length) }, worker));
-    if (lost !== undefined) throw lost;
+    if (lost !== undefined) throw lost.error;
     return done;
   }
 

@@ -74,7 +74,9 @@ export class CachedTextToSpeech implements TextToSpeech {
     this.#entries.set(key, audio);
     this.#bytes += audio.bytes.length;
     while (this.#bytes > this.#maxBytes || this.#entries.size > this.#maxEntries) {
-      const [oldest, value] = this.#entries.entries().next().value as [string, SpeechAudio];
+      const next = this.#entries.entries().next();
+      if (next.done) break;
+      const [oldest, value] = next.value;
       this.#entries.delete(oldest);
       this.#bytes -= value.bytes.length;
     }
