@@ -18,7 +18,7 @@ import type { Teacher } from "../content/teach.js";
 import { buildContent, contentPath, ID_PATTERN, newErrors, parseContentPath, type ContentPath } from "../content/texts.js";
 import { Conversation, NEW_SESSION } from "../core/conversation.js";
 import { ContentEditError, RequestError } from "../core/errors.js";
-import { LANGS, isLang, type Lang } from "../core/types.js";
+import { LANGS, isLang } from "../core/types.js";
 import type { Logger } from "../log.js";
 import type { StaffEnv } from "./staff-http.js";
 
