@@ -118,7 +118,7 @@ describe("the editors' pages of the staff console", () => {
 
     // A question no guide can answer is explained as such.
     await page.getByLabel("Iedzīvotāja jautājums").fill("kāds laiks būs rīt");
-    await page.getByLabel("Valoda").selectOption("lv");
+    await page.getByLabel("Valoda", { exact: true }).selectOption("lv");
     await page.getByRole("button", { name: "Izmēģināt", exact: true }).click();
     await expect.poll(() => why.locator(".explain").innerText(), { timeout: STEP_MS }).toMatch(/Nav pietiekami drošas atbildes|Neviena instrukcija/);
     expect(await why.locator(".facts").innerText()).toContain("Nezina atbildi");
