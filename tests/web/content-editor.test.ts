@@ -1,36 +1,19 @@
-import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "../helpers.js";
+import { describe, expect, it } from "vitest";
 import { axeViolations } from "../support/axe.js";
-import type { LaunchedBrowser } from "../support/browser.js";
-import { startAppAndBrowser, type TestApp } from "../support/app-and-browser.js";
-import { consoleLog, logIn, openConsole } from "../support/console.js";
+import { ARTIFACTS, browserSuite } from "../support/app-and-browser.js";
+import { consoleLog, logIn } from "../support/console.js";
 import { residentAsks as asks } from "../support/resident-api.js";
 
-const ARTIFACTS = path.join(ROOT, "test-artifacts");
 const EDITOR = { username: "ieva.editor", password: "Saturs-2026-redaktors", displayName: "Ieva Kalniņa", role: "editor" as const };
-type App = TestApp;
 
-let app: App | undefined;
-let launched: LaunchedBrowser | undefined;
+const suite = browserSuite({ setup: (started) => started.staffAccounts.add(EDITOR) });
 
-beforeAll(async () => {
-  ({ app, launched } = await startAppAndBrowser());
-  await app.staffAccounts.add(EDITOR);
-  await mkdir(ARTIFACTS, { recursive: true });
-}, 180_000);
-afterAll(async () => {
-  await launched?.close();
-  await app?.close();
-});
-
-const residentAsks = (text: string): Promise<string> => asks((app as App).url, text);
+const residentAsks = (text: string): Promise<string> => asks(suite.app().url, text);
 
 describe("the content editor in the console", () => {
   it("edits a guide with the check as you type, previews it, publishes it for residents, and restores the old version from the history", async () => {
-    const a = app as App;
-    const { context, page } = await openConsole((launched as LaunchedBrowser).browser, a.url, { viewport: { width: 1400, height: 1000 }, stepMs: 15_000 });
+    const { context, page } = await suite.openConsole({ viewport: { width: 1400, height: 1000 }, stepMs: 15_000 });
     page.on("dialog", (d) => void d.accept());
     try {
       await logIn(page, EDITOR);

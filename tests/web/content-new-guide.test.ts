@@ -1,30 +1,15 @@
-import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "../helpers.js";
-import { startAppAndBrowser, type TestApp } from "../support/app-and-browser.js";
+import { describe, expect, it } from "vitest";
+import { ARTIFACTS, browserSuite } from "../support/app-and-browser.js";
 import { axeViolations } from "../support/axe.js";
-import type { LaunchedBrowser } from "../support/browser.js";
-import { consoleLog, logIn, openConsole } from "../support/console.js";
+import { consoleLog, logIn } from "../support/console.js";
 import { residentAsks } from "../support/resident-chat.js";
 
-const ARTIFACTS = path.join(ROOT, "test-artifacts");
 const EDITOR = { username: "maija.editor", password: "Saturs-2026-jauna", displayName: "Maija Ozola", role: "editor" as const };
 const ID = "zilonu-registrs";
 
-let app: TestApp | undefined;
-let launched: LaunchedBrowser | undefined;
-
-beforeAll(async () => {
-  ({ app, launched } = await startAppAndBrowser());
-  await app.staffAccounts.add(EDITOR);
-  await mkdir(ARTIFACTS, { recursive: true });
-}, 180_000);
-afterAll(async () => {
-  await launched?.close();
-  await app?.close();
-});
+const suite = browserSuite({ setup: (started) => started.staffAccounts.add(EDITOR) });
 
 /** A finished guide text in `lang` (what the editor writes over the template). */
 function guideText(lang: "lv" | "ru"): string {
@@ -55,8 +40,8 @@ const check = (page: Page) => page.locator("#editor-check").textContent();
 
 describe("a new guide in the console", () => {
   it("is created from a template in Latvian, published with its translations as to-dos, translated to Russian, and deleted (refused while linked)", async () => {
-    const a = app as TestApp;
-    const { context, page } = await openConsole((launched as LaunchedBrowser).browser, a.url, { viewport: { width: 1400, height: 1000 }, stepMs: 15_000 });
+    const a = suite.app();
+    const { context, page } = await suite.openConsole({ viewport: { width: 1400, height: 1000 }, stepMs: 15_000 });
     try {
       await logIn(page, EDITOR);
       await page.getByRole("link", { name: "Instrukcijas" }).first().click();

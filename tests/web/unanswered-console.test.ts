@@ -4,42 +4,26 @@
  * then marked done with the guide that covers it). Screenshots to look at by eye (1400×1000):
  * test-artifacts/unanswered-handled.png, unanswered-missing-done.png.
  */
-import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "../helpers.js";
+import { describe, expect, it } from "vitest";
 import { axeViolations } from "../support/axe.js";
-import type { LaunchedBrowser } from "../support/browser.js";
-import { startAppAndBrowser, type TestApp } from "../support/app-and-browser.js";
-import { consoleLog, logIn, openConsole } from "../support/console.js";
+import { ARTIFACTS, browserSuite } from "../support/app-and-browser.js";
+import { consoleLog, logIn } from "../support/console.js";
 import { residentAsks as asks } from "../support/resident-api.js";
 
-const ARTIFACTS = path.join(ROOT, "test-artifacts");
 const EDITOR = { username: "ieva.editor", password: "Saturs-2026-redaktors", displayName: "Ieva Kalniņa", role: "editor" as const };
 const TAUGHT = "kā pieteikt suni dzīvnieku reģistrā";
 const NEEDED = "kur var nopirkt makšķerēšanas karti";
 
-let app: TestApp | undefined;
-let launched: LaunchedBrowser | undefined;
+const suite = browserSuite({ setup: (started) => started.staffAccounts.add(EDITOR) });
 
-beforeAll(async () => {
-  ({ app, launched } = await startAppAndBrowser());
-  await app.staffAccounts.add(EDITOR);
-  await mkdir(ARTIFACTS, { recursive: true });
-}, 120_000);
-afterAll(async () => {
-  await launched?.close();
-  await app?.close();
-});
-
-const residentAsks = (text: string): Promise<string> => asks((app as TestApp).url, text);
+const residentAsks = (text: string): Promise<string> => asks(suite.app().url, text);
 
 describe("the unanswered report in the console", () => {
   it("teaches one question to a guide and puts another on the list of missing guides; both show as handled, with whether the bot answers them now", async () => {
-    const a = app as TestApp;
     expect(await residentAsks(TAUGHT)).toMatch(/Atvainojiet, par šo es vēl nezinu/);
     expect(await residentAsks(NEEDED)).toMatch(/Atvainojiet, par šo es vēl nezinu/);
-    const { context, page } = await openConsole((launched as LaunchedBrowser).browser, a.url, { viewport: { width: 1400, height: 1000 }, stepMs: 15_000 });
+    const { context, page } = await suite.openConsole({ viewport: { width: 1400, height: 1000 }, stepMs: 15_000 });
     try {
       await logIn(page, EDITOR);
       await page.getByRole("link", { name: "Neatbildētie" }).first().click();
