@@ -24,8 +24,6 @@ export default tseslint.config(
     // TypeScript project: it keeps the recommended rules above (type-aware rules would see
     // nothing but `any` there and would double the lint time for no findings worth having).
     files: TYPE_CHECKED,
-    // Landed while the rest was converted; they still hold `as Row`/`as M` casts of indexed reads.
-    ignores: ["src/content/handled.ts", "src/content/missing-guides.ts", "src/staff/reports/unanswered-handled.ts", "src/staff/reports/aggregates.ts", "src/staff/reports/indicators.ts", "src/store/retention.ts", "src/channels/telegram.ts"],
     extends: [tseslint.configs.strictTypeChecked, tseslint.configs.stylisticTypeChecked],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {

@@ -111,7 +111,9 @@ export interface TelegramChannel {
 
 /** How every API object of the channel talks to the Bot API (see telegram-fetch.ts). */
 function apiClient(apiRoot: string | undefined): ApiClientOptions {
-  return { ...(apiRoot ? { apiRoot } : {}), fetch: botApiFetch as unknown as NonNullable<ApiClientOptions["fetch"]> };
+  // grammY types `fetch` with node-fetch's signature, which this project does not install (the
+  // type resolves to nothing usable); botApiFetch implements the part grammY calls (telegram-fetch.ts).
+  return { ...(apiRoot ? { apiRoot } : {}), fetch: botApiFetch as never };
 }
 
 /** Escapes text for Telegram's HTML parse mode. */

@@ -106,9 +106,10 @@ export class HandledGroups {
   async annotate(groups: readonly UnansweredGroup[]): Promise<(HandledStatus | null)[]> {
     const marks = await this.marks();
     const conversation = this.conversation();
-    return matchHandled(groups, marks).map((m, i) => {
+    const matched = matchHandled(groups, marks);
+    return groups.map((group, i) => {
+      const m = matched[i];
       if (!m) return null;
-      const group = groups[i] as UnansweredGroup;
       const now = answersNow(conversation, [...group.examples, ...m.wordings], m.lang);
       return { ...m, answersNow: now, resolved: resolvedBy(m, now) };
     });

@@ -9,6 +9,7 @@
  */
 import type pg from "pg";
 import { maskContacts, maskPersonalData } from "../core/privacy.js";
+import { onlyRow } from "../store/rows.js";
 import type { Author } from "./store.js";
 
 /** At most this many example questions are kept per item. */
@@ -35,10 +36,10 @@ export function storedWording(text: string): string {
   return maskContacts(maskPersonalData(text)).replace(/\s+/g, " ").trim();
 }
 
-type Row = {
+interface Row {
   id: string; question: string; lang: string; examples: unknown; asked: number; author: string; created_at: Date;
   done_at: Date | null; done_guide_id: string | null; done_by: string | null;
-};
+}
 const COLUMNS = "id, question, lang, examples, asked, author, created_at, done_at, done_guide_id, done_by";
 
 const toItem = (r: Row): MissingGuide => ({
@@ -80,13 +81,13 @@ export class MissingGuides {
       const asked = Math.max(before.asked, group.asked ?? 0);
       const { rows } = await this.pool.query<Row>(
         `UPDATE content_missing_guides SET examples = $2::jsonb, asked = $3 WHERE id = $1 RETURNING ${COLUMNS}`, [found.id, JSON.stringify(examples), asked]);
-      return { item: toItem(rows[0] as Row), created: false };
+      return { item: toItem(onlyRow(rows, "UPDATE content_missing_guides")), created: false };
     }
     const examples = distinct(question, group.examples ?? []);
     const { rows } = await this.pool.query<Row>(
       `INSERT INTO content_missing_guides (question, lang, examples, asked, staff_id, author) VALUES ($1, $2, $3::jsonb, $4, $5, $6) RETURNING ${COLUMNS}`,
       [question, group.lang, JSON.stringify(examples), group.asked ?? 0, author.staffId ?? null, author.name]);
-    const item = toItem(rows[0] as Row);
+    const item = toItem(onlyRow(rows, "INSERT INTO content_missing_guides"));
     await this.#audit(author, "content-guide-needed", { id: item.id, question, lang: group.lang });
     return { item, created: true };
   }

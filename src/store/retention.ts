@@ -22,6 +22,7 @@
  * @module
  */
 import type pg from "pg";
+import { onlyRow } from "./rows.js";
 import { beforeRetention, refreshReportAggregates } from "../staff/reports/aggregates.js";
 
 /** Tables that hold nothing about a resident, and why (checked against the schema by a test). */
@@ -60,7 +61,7 @@ export interface RetentionResult {
 export async function purgeOldData(pool: pg.Pool, days: number): Promise<RetentionResult> {
   const count = async (sql: string, values: unknown[] = [days]): Promise<number> => (await pool.query(sql, values)).rowCount ?? 0;
   // The indicators' aggregates leave with the turns (src/staff/reports/aggregates.ts).
-  const cutoff = (await pool.query<{ at: Date }>("SELECT now() - make_interval(days => $1) AS at", [days])).rows[0]?.at as Date;
+  const cutoff = onlyRow((await pool.query<{ at: Date }>("SELECT now() - make_interval(days => $1) AS at", [days])).rows, "SELECT now()").at;
   await beforeRetention(pool, cutoff);
   const turns = await count("DELETE FROM turns WHERE created_at < now() - make_interval(days => $1)");
   const tickets = await count("DELETE FROM tickets WHERE status = 'closed' AND closed_at < now() - make_interval(days => $1)");

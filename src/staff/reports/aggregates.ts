@@ -149,8 +149,10 @@ async function rebuildBits(client: pg.PoolClient): Promise<void> {
   const any = new Map<string, Set<number>>();
   const add = (resident: string, key: string, days: Iterable<number>): void => {
     const sorted = [...days].sort((a, b) => a - b);
-    const first = sorted[0] as number;
-    const out = new Array<string>((sorted[sorted.length - 1] as number) - first + 1).fill("0");
+    const first = sorted[0];
+    const last = sorted.at(-1);
+    if (first === undefined || last === undefined) return;
+    const out = new Array<string>(last - first + 1).fill("0");
     for (const d of sorted) out[d - first] = "1";
     ids.push(resident);
     keys.push(key);

@@ -327,7 +327,7 @@ async function readIndicators(db: ReportDb, period: ReportPeriod): Promise<Indic
   const counted = `bit_count(substring(b.bits FROM GREATEST(1, (LO) - b.first_day + 1) FOR GREATEST(0, $6::date - GREATEST(LO, b.first_day)))) > 0`
     .replaceAll("LO", `CASE WHEN b.key LIKE '${EVENT_KEY_PREFIX}%' THEN $5::date ELSE $7::date END`);
 
-  type ConversationRow = { day: string; questions: number; guided: boolean; resolved: boolean };
+  interface ConversationRow { day: string; questions: number; guided: boolean; resolved: boolean }
   const [weekRows, dayRows, conversationDays, edgeConversations, straddlers, edgeActivity, distinct, partialWeeks, ticketRows, timeRows, flowRows] = await inTurn([
     () => db.query<{ week: string; week_start: string }>(WEEKS_SQL, range),
     () => db.query<{ day: string; key: string; n: string; q: string; residents: string }>(

@@ -21,35 +21,35 @@ export interface HandledMark {
  */
 export function matchHandled<M extends HandledMark>(groups: readonly UnansweredGroup[], marks: readonly M[]): (M | null)[] {
   // An index from stem (or "#folded") to the marks' wordings that hold it, in the marks' order.
-  const index = new Map<string, { mark: number; key: WordingKey }[]>();
+  const index = new Map<string, { order: number; mark: M; key: WordingKey }[]>();
   marks.forEach((m, i) => {
     for (const w of m.wordings) {
       const key = wordingKey(w, m.lang);
       const terms = key.stems.size > 0 ? [...key.stems] : key.folded ? [`#${key.folded}`] : [];
       for (const t of terms) {
         const list = index.get(t) ?? [];
-        list.push({ mark: i, key });
+        list.push({ order: i, mark: m, key });
         index.set(t, list);
       }
     }
   });
   return groups.map((g) => {
     const langs = Object.keys(g.languages);
-    let best = Number.POSITIVE_INFINITY;
+    let best: { order: number; mark: M } | null = null;
     for (const w of new Set([g.representative, ...g.examples])) {
       for (const lang of langs.length > 0 ? langs : ["unknown"]) {
         const key = wordingKey(w, lang);
         const terms = key.stems.size > 0 ? [...key.stems] : [`#${key.folded}`];
         for (const t of terms) {
           for (const candidate of index.get(t) ?? []) {
-            if (candidate.mark >= best) continue;
-            const mark = marks[candidate.mark] as M;
+            if (best && candidate.order >= best.order) continue;
+            const { mark } = candidate;
             if ((mark.lang !== lang && lang !== "unknown") || !similarWordings(key, candidate.key)) continue;
-            best = candidate.mark;
+            best = { order: candidate.order, mark };
           }
         }
       }
     }
-    return Number.isFinite(best) ? marks[best] as M : null;
+    return best?.mark ?? null;
   });
 }
