@@ -1,4 +1,4 @@
-/* global window, document, navigator, location, localStorage, EventSource, URL, URLSearchParams, setTimeout, clearTimeout, requestAnimationFrame, console, crypto */
+/* global window, document, navigator, location, URLSearchParams, setTimeout, clearTimeout, requestAnimationFrame, console, crypto */
 /**
  * DigiPalīgs web chat (ES module, no build step, no dependencies).
  *
@@ -7,47 +7,23 @@
  * Written for browsers from about 2020 on (older iPads too): no look-behind in regular
  * expressions, no Array.prototype.at, no AbortSignal.timeout.
  */
-import { ApiError, requestJson } from "./api-client.js";
+import { ApiError } from "./api-client.js";
+import { api, eventsUrl, readSession, removeSession, saveLang, savedLang, saveSession, sessionPath } from "./chat-session.js";
+import { el, hiddenText } from "./dom.js";
 import { renderText } from "./render-text.js";
 import { initVoice } from "./voice.js";
+import { followEvents } from "./event-stream.js";
 import { ACTION_EMOJI, ACTION_IDS, T } from "./chat-texts.js";
 
 const LANGS = ["lv", "ru", "en"];
-const SESSION_KEY = "digipaligs.session";
-const LANG_KEY = "digipaligs.lang";
 const MAX_INPUT = 2000;
 const COUNT_FROM = 1500;
-const REQUEST_TIMEOUT_MS = 30000;
 const TYPING_DELAY_MS = 250;
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
 const isLang = (value) => typeof value === "string" && LANGS.indexOf(value) !== -1;
-
-/** localStorage that never throws (blocked storage, private mode, sandboxed iframes). */
-const storage = {
-  get(key) {
-    try { return localStorage.getItem(key); } catch { return null; }
-  },
-  set(key, value) {
-    try { localStorage.setItem(key, value); } catch { /* kept in memory only */ }
-  },
-  remove(key) {
-    try { localStorage.removeItem(key); } catch { /* nothing to remove */ }
-  },
-};
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function hiddenText(text) {
-  return el("span", "visually-hidden", text);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Elements and state
@@ -76,8 +52,6 @@ const state = {
   retry: null,
   typingTimer: 0,
   events: null,
-  reconnectTimer: 0,
-  reconnectDelay: 2000,
   lastEventId: "",
 };
 
@@ -101,7 +75,7 @@ function browserLang() {
 function initialLang() {
   const asked = params.get("lang");
   if (isLang(asked)) return asked;
-  const stored = storage.get(LANG_KEY);
+  const stored = savedLang();
   if (isLang(stored)) return stored;
   return browserLang();
 }
@@ -133,7 +107,7 @@ function applyLang(lang) {
 
 function setLang(lang) {
   if (!isLang(lang)) return;
-  storage.set(LANG_KEY, lang);
+  saveLang(lang);
   if (lang !== state.lang || root.lang !== lang) applyLang(lang);
 }
 
@@ -355,36 +329,18 @@ function hideNotice() {
 // ---------------------------------------------------------------------------------------------
 // API
 
-function api(method, path, body, token) {
-  return requestJson(new URL(path, document.baseURI).href, {
-    method, body, headers: token ? { Authorization: `Bearer ${token}` } : {}, timeoutMs: REQUEST_TIMEOUT_MS,
-  });
-}
-
-const sessionPath = (id) => `api/chat/sessions/${encodeURIComponent(id)}`;
-
-function readSession() {
-  try {
-    const saved = JSON.parse(storage.get(SESSION_KEY) || "null");
-    if (saved && typeof saved.id === "string" && typeof saved.token === "string") return saved;
-  } catch {
-    /* a damaged entry: start again */
-  }
-  return null;
-}
-
 function forgetSession() {
   closeEvents();
   state.session = null;
   state.lastEventId = "";
-  storage.remove(SESSION_KEY);
+  removeSession();
 }
 
 async function createSession(render) {
   const data = await api("POST", "api/chat/sessions", { lang: state.lang });
   if (typeof data.id !== "string" || typeof data.token !== "string") throw new ApiError(0, "bad_response");
   state.session = { id: data.id, token: data.token };
-  storage.set(SESSION_KEY, JSON.stringify(state.session));
+  saveSession(state.session);
   setLang(isLang(data.lang) ? data.lang : state.lang);
   if (render) renderReplies(data.replies);
   openEvents();
@@ -496,44 +452,29 @@ async function deliver(action, bubble) {
 // Messages that arrive later (e.g. from a member of staff)
 
 function closeEvents() {
-  clearTimeout(state.reconnectTimer);
   if (state.events) state.events.close();
   state.events = null;
 }
 
 function openEvents() {
   closeEvents();
-  if (!state.session || typeof EventSource === "undefined") return;
-  const url = new URL(`${sessionPath(state.session.id)}/events`, document.baseURI);
-  url.searchParams.set("token", state.session.token);
-  // The browser resends Last-Event-ID when it reconnects by itself; a new EventSource does
-  // not, so tell the server where we were.
-  if (state.lastEventId) url.searchParams.set("after", state.lastEventId);
-  const source = new EventSource(url.href);
-  state.events = source;
-  source.addEventListener("open", () => {
-    state.reconnectDelay = 2000;
-  });
-  source.addEventListener("message", (event) => {
-    if (state.events !== source) return;
-    if (event.lastEventId) state.lastEventId = event.lastEventId;
-    let data;
-    try {
-      data = JSON.parse(event.data);
-    } catch {
-      return;
-    }
-    if (!data || typeof data !== "object") return;
-    if (isLang(data.lang)) setLang(data.lang);
-    renderReplies(data.replies);
-  });
-  source.addEventListener("error", () => {
-    // The browser reconnects by itself unless the server refused the stream; then retry later.
-    if (source.readyState !== EventSource.CLOSED || state.events !== source) return;
-    state.events = null;
-    const delay = state.reconnectDelay;
-    state.reconnectDelay = Math.min(delay * 2, 60000);
-    state.reconnectTimer = setTimeout(openEvents, delay);
+  if (!state.session) return;
+  state.events = followEvents({
+    url: () => (state.session ? eventsUrl(state.session, state.lastEventId) : null),
+    on: {
+      message: (event) => {
+        if (event.lastEventId) state.lastEventId = event.lastEventId;
+        let data;
+        try {
+          data = JSON.parse(event.data);
+        } catch {
+          return;
+        }
+        if (!data || typeof data !== "object") return;
+        if (isLang(data.lang)) setLang(data.lang);
+        renderReplies(data.replies);
+      },
+    },
   });
 }
 

@@ -6,12 +6,7 @@
  * into links — all built as DOM nodes, never as HTML.
  */
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+import { el } from "./dom.js";
 
 // 1: web address, 2: e-mail address, 3: what precedes a phone number, 4: the phone number.
 const LINK_RE = /(https?:\/\/[^\s<>"«»]+|www\.[^\s<>"«»]+)|([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})|(^|[^\d+/.-])((?:\+371[ -]?)?(?:[26]\d{7}|80\d{6}))(?![\d-])/g;

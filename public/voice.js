@@ -12,6 +12,7 @@
  */
 
 import { requestJson } from "./api-client.js";
+import { el } from "./dom.js";
 
 const MAX_SECONDS = 120;
 /** Held longer than this, letting go sends (press-and-hold); shorter is a tap that toggles. */
@@ -59,13 +60,6 @@ const T = {
 
 /** The recording types the server takes, best first. */
 const TYPES = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/webm", "audio/ogg", "audio/mp4"];
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 const clock = (seconds) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
 

@@ -36,6 +36,9 @@ const STATIC_FILES: Readonly<Record<string, { file: string; type: string }>> = {
   "/static/api-client.js": { file: "api-client.js", type: "text/javascript; charset=utf-8" },
   "/static/chat.css": { file: "chat.css", type: "text/css; charset=utf-8" },
   "/static/voice.js": { file: "voice.js", type: "text/javascript; charset=utf-8" },
+  "/static/event-stream.js": { file: "event-stream.js", type: "text/javascript; charset=utf-8" },
+  "/static/dom.js": { file: "dom.js", type: "text/javascript; charset=utf-8" },
+  "/static/chat-session.js": { file: "chat-session.js", type: "text/javascript; charset=utf-8" },
   "/static/voice.css": { file: "voice.css", type: "text/css; charset=utf-8" },
   "/static/embed-example.html": { file: "embed-example.html", type: "text/html; charset=utf-8" },
 };

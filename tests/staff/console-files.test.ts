@@ -37,6 +37,8 @@ describe("the console's files", () => {
     expect(paths).toContain("/staff/staff.js");
     expect(paths).toContain("/static/api-client.js");
     expect(paths).toContain("/static/render-text.js");
+    expect(paths).toContain("/static/event-stream.js");
+    expect(paths).toContain("/static/dom.js");
     for (const name of ["queue", "ticket", "try", "guides", "unanswered", "dashboard"]) expect(paths).toContain(`/staff/pages/${name}.js`);
     expect(paths.filter((p) => p.startsWith("/staff/lib/")).length).toBeGreaterThanOrEqual(8);
   });

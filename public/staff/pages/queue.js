@@ -10,6 +10,7 @@
 import { $, announce, el, hideAlert, showAlert, shorten, str, tabKeys } from "../lib/dom.js";
 import { plural, refreshTimes, timeEl } from "../lib/format.js";
 import { api, appUrl, centreName, errorText, isAdmin, isMine, session } from "../lib/session.js";
+import { followEvents } from "../../static/event-stream.js";
 import { focusHeading, registerPage, router, setTitleBadge, updateTitle } from "../lib/router.js";
 import { channelName, langName, parishName } from "../lib/words.js";
 import { HASH_PREFIX, opened, openTicketTitle, refreshTicket, resetTicket, route, setQueueHooks, wireTicket } from "./ticket.js";
@@ -49,8 +50,6 @@ const state = {
   queueAgain: false,
   events: null,
   eventsDown: false,
-  reconnectTimer: 0,
-  reconnectDelay: 2000,
   pendingIds: new Set(),
   debounceTimer: 0,
   timers: [],
@@ -357,7 +356,6 @@ function setConnection(status) {
 }
 
 function closeEvents() {
-  clearTimeout(state.reconnectTimer);
   if (state.events) state.events.close();
   state.events = null;
 }
@@ -366,25 +364,7 @@ function openEvents() {
   closeEvents();
   if (!session.staff || typeof EventSource === "undefined") return;
   setConnection("connecting");
-  const source = new EventSource(appUrl("api/staff/events"));
-  state.events = source;
-  source.addEventListener("open", () => {
-    if (state.events !== source) return;
-    state.reconnectDelay = 2000;
-    setConnection("online");
-    // Events may have been missed while the stream was down.
-    if (state.eventsDown) {
-      state.eventsDown = false;
-      void refreshAll();
-    }
-  });
-  // The server says `ready` once it is subscribed: fetch again, so that nothing that happened
-  // between the last fetch and the subscription is missed.
-  source.addEventListener("ready", () => {
-    if (state.events === source) void refreshAll();
-  });
   const onTicketEvent = (event) => {
-    if (state.events !== source) return;
     let data = null;
     try {
       data = JSON.parse(event.data);
@@ -393,27 +373,38 @@ function openEvents() {
     }
     scheduleRefresh(data && typeof data.ticketId === "number" ? data.ticketId : null);
   };
-  // Events are named `ticket`; unnamed ones are taken the same way.
-  source.addEventListener("ticket", onTicketEvent);
-  source.addEventListener("message", onTicketEvent);
-  source.addEventListener("error", () => {
-    if (state.events !== source) return;
-    state.eventsDown = true;
-    setConnection("offline");
-    // The browser reconnects by itself unless the server refused the stream (e.g. 401).
-    if (source.readyState !== EventSource.CLOSED) return;
-    state.events = null;
-    const delay = state.reconnectDelay;
-    state.reconnectDelay = Math.min(delay * 2, 60000);
-    state.reconnectTimer = setTimeout(async () => {
+  state.events = followEvents({
+    url: () => (session.staff ? appUrl("api/staff/events") : null),
+    on: {
+      // The server says `ready` once it is subscribed: fetch again, so that nothing that happened
+      // between the last fetch and the subscription is missed.
+      ready: () => void refreshAll(),
+      // Events are named `ticket`; unnamed ones are taken the same way.
+      ticket: onTicketEvent,
+      message: onTicketEvent,
+    },
+    onOpen: () => {
+      setConnection("online");
+      // Events may have been missed while the stream was down.
+      if (state.eventsDown) {
+        state.eventsDown = false;
+        void refreshAll();
+      }
+    },
+    onError: () => {
+      state.eventsDown = true;
+      setConnection("offline");
+    },
+    // A refused stream (e.g. 401): check the session (and take a new CSRF token) before reopening.
+    beforeReopen: async () => {
       try {
         const me = await api("GET", "api/staff/me");
         if (me && typeof me.csrfToken === "string") state.csrf = me.csrfToken;
       } catch (error) {
-        if (error.status === 401) return; // sessionLost() has run
+        if (error.status === 401) return false; // sessionLost() has run
       }
-      if (session.staff) openEvents();
-    }, delay);
+      return Boolean(session.staff);
+    },
   });
 }
 
