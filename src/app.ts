@@ -4,6 +4,7 @@
  * `npm start` and the tests start the app through {@link startApp}.
  * @module
  */
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
 import { Hono } from "hono";
@@ -14,6 +15,7 @@ import { Conversation } from "./core/conversation.js";
 import { openingStatus, waitingNotice, type StaffPresence } from "./core/hours.js";
 import type { Lang } from "./core/types.js";
 import { LiveContent } from "./content/live.js";
+import { ContentSnapshot, SNAPSHOT_FILE } from "./content/snapshot.js";
 import { ScopedAssistant } from "./content/out-of-scope.js";
 import { ContentStore } from "./content/store.js";
 import { HandledGroups } from "./content/handled.js";
@@ -118,6 +120,8 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   try {
     live = await LiveContent.start({
       store: contentStore, pool: database.pool, notifier, log, knowledgeDir: config.knowledgeDir, flowsDir: config.flowsDir,
+      // The embedded database's folder keeps the built content, so a restart skips parsing it.
+      ...(ownsDatabase && database.kind === "pglite" ? { snapshot: new ContentSnapshot(path.join(config.dataDir, SNAPSHOT_FILE)) } : {}),
       onLoad: (next, outOfScope) => {
         conversation = new Conversation({ assistant: new ScopedAssistant({ knowledge: next.knowledge }, outOfScope), flows: next.flows });
       },

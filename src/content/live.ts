@@ -16,6 +16,7 @@ import type { LoadOptions } from "../knowledge/load.js";
 import type { Logger } from "../log.js";
 import type { Notifier } from "../store/notifier.js";
 import { OutOfScope, type Dismissal } from "./out-of-scope.js";
+import type { ContentSnapshot } from "./snapshot.js";
 import { CONTENT_TOPIC, type ContentStore, type RepositoryNotice } from "./store.js";
 import { buildContent, readContentDirs } from "./texts.js";
 import type pg from "pg";
@@ -47,6 +48,8 @@ export interface LiveOptions {
   readonly load?: LoadOptions;
   /** Wait this long after the last file change before importing. @default 200 */
   readonly debounceMs?: number;
+  /** Keeps the built content between starts (the embedded database's folder); without it every start builds. */
+  readonly snapshot?: ContentSnapshot;
 }
 
 /** The serving content of one instance. */
@@ -66,6 +69,7 @@ export class LiveContent {
   #again = false;
   #importing: Promise<LiveStatus> | undefined;
   #importAgain = false;
+  #saving: Promise<void> | undefined;
   #stopped = false;
 
   private constructor(options: LiveOptions) {
@@ -149,7 +153,9 @@ export class LiveContent {
         return;
       }
       if (published.texts.size === 0) return;
-      const content = this.#o.store.checkedContent(published.revision) ?? buildContent(published.texts, this.#o.load);
+      const { snapshot } = this.#o;
+      const content = this.#o.store.checkedContent(published.revision)
+        ?? (snapshot ? await snapshot.build(published.texts, this.#o.load) : buildContent(published.texts, this.#o.load));
       const errors = content.diagnostics.filter((d) => d.severity === "error");
       if (errors.length > 0 && this.#content) {
         // Published content always passed the check; a rule that depends on the date can change that.
@@ -161,6 +167,8 @@ export class LiveContent {
       this.#o.onLoad(content, outOfScope);
       this.#setStatus(content.diagnostics, new Date().toISOString());
       log.info(`content revision ${published.revision}: ${content.knowledge.ids.length} guides, ${content.flows.all.length} flows`);
+      // Written after the content serves: the first answer does not wait for the disk.
+      if (snapshot) this.#saving = Promise.all([this.#saving, snapshot.save(published.texts, content, this.#o.load)]).then(() => undefined);
     } catch (error) {
       log.error("could not load the published content; the previous version keeps serving", { error });
     }
@@ -246,6 +254,7 @@ export class LiveContent {
     for (const w of this.#watchers.splice(0)) w.close();
     for (const u of this.#unsubscribe.splice(0)) u();
     await Promise.allSettled([this.#loading, this.#importing]);
+    await this.#saving;
   }
 }
 
