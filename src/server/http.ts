@@ -39,6 +39,7 @@ const STATIC_FILES: Readonly<Record<string, { file: string; type: string }>> = {
   "/static/event-stream.js": { file: "event-stream.js", type: "text/javascript; charset=utf-8" },
   "/static/dom.js": { file: "dom.js", type: "text/javascript; charset=utf-8" },
   "/static/chat-session.js": { file: "chat-session.js", type: "text/javascript; charset=utf-8" },
+  "/static/chat-log.js": { file: "chat-log.js", type: "text/javascript; charset=utf-8" },
   "/static/voice.css": { file: "voice.css", type: "text/css; charset=utf-8" },
   "/static/embed-example.html": { file: "embed-example.html", type: "text/html; charset=utf-8" },
 };

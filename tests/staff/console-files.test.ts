@@ -1,39 +1,49 @@
 /**
- * The staff console is plain ES modules with no build step: every module the page imports is
- * served, as JavaScript, and nothing outside the console's folders is.
+ * The staff console and the web chat are plain ES modules with no build step: every module a
+ * page imports is served, as JavaScript, and nothing outside the console's folders is.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp } from "../support/app.js";
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 
-describe("the console's files", () => {
+/** The paths of every module a page loads, following the imports from its module script; each must be served as JavaScript. */
+async function followImports(pageUrl: string, entryExpected: string): Promise<string[]> {
+  const page = await (await fetch(pageUrl)).text();
+  const entry = /<script type="module" src="([^"]+)"/.exec(page)?.[1];
+  expect(entry).toBe(entryExpected);
+  const seen = new Set<string>();
+  const queue = [new URL(entry ?? "", pageUrl).href];
+  while (queue.length > 0) {
+    const url = queue.shift() as string;
+    if (seen.has(url)) continue;
+    seen.add(url);
+    const res = await fetch(url);
+    expect(res.status, url).toBe(200);
+    expect(res.headers.get("content-type"), url).toMatch(/^text\/javascript/);
+    const source = await res.text();
+    for (const m of source.matchAll(/^import\s+(?:[^"']*?\s+from\s+)?["']([^"']+)["'];?$/gm)) {
+      queue.push(new URL(m[1] as string, url).href);
+    }
+  }
+  return [...seen].map((u) => new URL(u).pathname);
+}
+
+describe("the browser pages' files", () => {
   let app: App;
   beforeAll(async () => {
     app = await startTestApp();
   }, 60_000);
   afterAll(async () => app?.close());
 
+  it("serves every module the web chat imports, following the imports from the page", async () => {
+    const paths = await followImports(`${app.url}/`, "static/chat.js");
+    for (const name of ["chat", "chat-log", "chat-session", "chat-texts", "dom", "render-text", "voice", "event-stream", "api-client"]) expect(paths).toContain(`/static/${name}.js`);
+  });
+
   it("serves every module the console imports, following the imports from the page", async () => {
-    const page = await (await fetch(`${app.url}/staff/`)).text();
-    const entry = /<script type="module" src="([^"]+)"/.exec(page)?.[1];
-    expect(entry).toBe("../staff/staff.js");
-    const seen = new Set<string>();
-    const queue = [new URL(entry ?? "", `${app.url}/staff/`).href];
-    while (queue.length > 0) {
-      const url = queue.shift() as string;
-      if (seen.has(url)) continue;
-      seen.add(url);
-      const res = await fetch(url);
-      expect(res.status, url).toBe(200);
-      expect(res.headers.get("content-type"), url).toMatch(/^text\/javascript/);
-      const source = await res.text();
-      for (const m of source.matchAll(/^import\s+(?:[^"']*?\s+from\s+)?["']([^"']+)["'];?$/gm)) {
-        queue.push(new URL(m[1] as string, url).href);
-      }
-    }
+    const paths = await followImports(`${app.url}/staff/`, "../staff/staff.js");
     // The shell, the shared helpers, every page and the shared browser files.
-    const paths = [...seen].map((u) => new URL(u).pathname);
     expect(paths).toContain("/staff/staff.js");
     expect(paths).toContain("/static/api-client.js");
     expect(paths).toContain("/static/render-text.js");
