@@ -322,15 +322,15 @@ export function createStaffRoutes(options: StaffRoutesOptions): Hono {
   api.get("/unanswered", signedIn, editorsOnly, async (c) => {
     const db = reportsDb();
     const p = period(c, 30);
-    if (c.req.query("format") === "csv") {
-      const groups = await unansweredReport(db, { from: p.from, to: p.to });
-      c.header("Content-Type", "text/csv; charset=utf-8");
-      c.header("Content-Disposition", `attachment; filename="digipaligs-unanswered-${p.label}.csv"`);
-      return c.body(unansweredToCsv(groups));
-    }
     // Handled groups no longer count as open: the open ones (at most 50) and the handled ones apart.
     const groups = await unansweredReport(db, { from: p.from, to: p.to, limit: options.handled ? 250 : 50 });
     const marks = options.handled ? await options.handled.annotate(groups) : groups.map(() => null);
+    if (c.req.query("format") === "csv") {
+      // Every group, open and handled, with what an editor did about it.
+      c.header("Content-Type", "text/csv; charset=utf-8");
+      c.header("Content-Disposition", `attachment; filename="digipaligs-unanswered-${p.label}.csv"`);
+      return c.body(unansweredToCsv(groups, marks));
+    }
     const json = (g: (typeof groups)[number]) => ({
       question: g.representative, count: g.count, langs: Object.keys(g.languages), languages: g.languages,
       reasons: g.reasons, closestGuide: g.closestGuide, examples: g.examples, ...(g.inFlows ? { inFlows: g.inFlows } : {}),

@@ -132,4 +132,21 @@ describe.each(targets)("missing guides and handled groups on $name", (target) =>
     expect(reopened.groups.map((g) => g.question)).toContain(NEEDED);
     expect(reopened.handled.map((g) => g.question)).not.toContain(NEEDED);
   }, 60_000);
+
+  it("exports every group as CSV with whether and how an editor handled it, by whom and when", async () => {
+    const csv = await fetch(`${app.url}/api/staff/unanswered?format=csv`, { headers: { cookie: ieva.cookie } });
+    const lines = (await csv.text()).slice(1).trimEnd().split("\r\n");
+    const header = lines[0]?.split(",") ?? [];
+    expect(header.slice(-5)).toEqual(["inFlows", "handled", "handledGuide", "handledBy", "handledAt"]);
+    const row = (question: string): Record<string, string> => {
+      const cells = lines.find((l) => l.split(",")[2] === question)?.split(",") ?? [];
+      return Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ""]));
+    };
+    expect(row(TAUGHT)).toMatchObject({ count: "2", handled: "teach", handledGuide: "municipal-application", handledBy: "Ieva" });
+    expect(row(TAUGHT).handledAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(row(DISMISSED)).toMatchObject({ handled: "dismiss", handledGuide: "", handledBy: "Ieva" });
+    // Removed from the to-do list above: open again.
+    expect(row(NEEDED)).toMatchObject({ handled: "", handledBy: "" });
+    expect(row(OPEN)).toMatchObject({ handled: "", handledGuide: "", handledBy: "", handledAt: "" });
+  });
 });

@@ -375,14 +375,14 @@ describe.each(targets)("indicators and unanswered questions for November 2026 (s
     const csv = unansweredToCsv(await unansweredReport(db.pool, NOVEMBER));
     const lines = csv.slice(1).trimEnd().split("\r\n");
     expect(csv.startsWith("\uFEFF")).toBe(true);
-    expect(lines[0]).toBe("rank,count,representative,languages,fallback,lowConfidence,feedbackDown,escalation,closestGuide,examples");
-    expect(lines[1]).toBe("1,4,kā pieteikt suni,lv 4,4,0,0,1,kindergarten-queue,kā pieteikt suni | ka pieteikt suni? | kā pieteikt savu suni");
+    expect(lines[0]).toBe("rank,count,representative,languages,fallback,lowConfidence,feedbackDown,escalation,closestGuide,examples,inFlows,handled,handledGuide,handledBy,handledAt");
+    expect(lines[1]).toBe("1,4,kā pieteikt suni,lv 4,4,0,0,1,kindergarten-queue,kā pieteikt suni | ka pieteikt suni? | kā pieteikt savu suni,,,,,");
     const masked = '"Nevaru pievienot pielikumu, mans tālrunis [tālrunis], e-pasts [e-pasts]"';
-    expect(lines.find((l) => l.includes("Nevaru"))).toBe(`${lines.findIndex((l) => l.includes("Nevaru"))},1,${masked},lv 1,0,0,0,1,,${masked}`);
+    expect(lines.find((l) => l.includes("Nevaru"))).toBe(`${lines.findIndex((l) => l.includes("Nevaru"))},1,${masked},lv 1,0,0,0,1,,${masked},,,,,`);
     expect(lines).toHaveLength(9);
     // Quotes are doubled and formulas are defused.
     const tricky = unansweredToCsv([{ representative: '=HYPERLINK("x")', count: 1, languages: { lv: 1 }, reasons: { fallback: 1, lowConfidence: 0, feedbackDown: 0, escalation: 0 }, closestGuide: null, examples: ['say "hi"\nthere'] }]);
-    expect(tricky).toContain(`1,1,"'=HYPERLINK(""x"")",lv 1,1,0,0,0,,"say ""hi""\nthere"\r\n`);
+    expect(tricky).toContain(`1,1,"'=HYPERLINK(""x"")",lv 1,1,0,0,0,,"say ""hi""\nthere",,,,,\r\n`);
   });
 });
 
@@ -490,6 +490,9 @@ describe("reports on a real conversation through the service", () => {
     expect((await say("zvbq xkcd plmr")).result).toMatchObject({ intent: "fallback", flowId: "e-invoice-setup", stepId: "jnku-mail-prepare" });
     const groups = await unansweredReport(db.pool, { from, to: new Date(Date.now() + 60_000) });
     expect(groups.find((g) => g.representative === "zvbq xkcd plmr")).toMatchObject({ reasons: { fallback: 1 }, inFlows: ["e-invoice-setup › jnku-mail-prepare"] });
+    // The CSV says where the resident was too.
+    const row = unansweredToCsv(groups).split("\r\n").find((l) => l.includes("zvbq xkcd plmr"));
+    expect(row).toMatch(/,e-invoice-setup › jnku-mail-prepare,,,,$/);
   });
 });
 
@@ -563,8 +566,8 @@ describe("cli indicators", () => {
     expect(text.stdout).not.toContain("26123456");
     const csv = await indicators(["--from", "2026-11-01", "--to", "2026-11-30", "--unanswered", "--csv", "--limit", "5"]);
     expect(csv.stdout.slice(1).split("\r\n")).toEqual([
-      "rank,count,representative,languages,fallback,lowConfidence,feedbackDown,escalation,closestGuide,examples",
-      '1,1,"kā pieteikt suni, zvaniet [tālrunis]",lv 1,1,0,0,1,kindergarten-queue,"kā pieteikt suni, zvaniet [tālrunis]"',
+      "rank,count,representative,languages,fallback,lowConfidence,feedbackDown,escalation,closestGuide,examples,inFlows,handled,handledGuide,handledBy,handledAt",
+      '1,1,"kā pieteikt suni, zvaniet [tālrunis]",lv 1,1,0,0,1,kindergarten-queue,"kā pieteikt suni, zvaniet [tālrunis]",,,,,',
       "",
     ]);
   }, 60_000);

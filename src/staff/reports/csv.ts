@@ -68,16 +68,36 @@ export function indicatorsToCsv(ind: Indicators): string {
   return toCsv(rows);
 }
 
+/** What an editor did about a group, as the unanswered CSV shows it (see content/handled.ts). */
+export interface CsvHandled {
+  /** `teach`, `dismiss` or `needs-guide`. */
+  readonly action: string;
+  /** The guide taught to (or that now covers a to-do item), if any. */
+  readonly guideId: string | null;
+  readonly by: string;
+  /** ISO 8601. */
+  readonly at: string;
+}
+
 /**
  * The unanswered report as CSV, one group a row: `rank,count,representative,languages,fallback,
- * lowConfidence,feedbackDown,escalation,closestGuide,examples` (languages as `lv 3; ru 1`,
- * examples joined with ` | `).
+ * lowConfidence,feedbackDown,escalation,closestGuide,examples,inFlows,handled,handledGuide,
+ * handledBy,handledAt` (languages as `lv 3; ru 1`, examples joined with ` | `, the flows and
+ * steps where residents were as `flow › step; …`). `handled[i]` is what an editor did about
+ * group i (empty cells when nothing, or when not given).
  */
-export function unansweredToCsv(groups: readonly UnansweredGroup[]): string {
-  const rows: Cell[][] = [["rank", "count", "representative", "languages", "fallback", "lowConfidence", "feedbackDown", "escalation", "closestGuide", "examples"]];
-  groups.forEach((g, i) => rows.push([
-    i + 1, g.count, g.representative, Object.entries(g.languages).map(([l, n]) => `${l} ${n}`).join("; "),
-    g.reasons.fallback, g.reasons.lowConfidence, g.reasons.feedbackDown, g.reasons.escalation, g.closestGuide, g.examples.join(" | "),
-  ]));
+export function unansweredToCsv(groups: readonly UnansweredGroup[], handled: readonly (CsvHandled | null)[] = []): string {
+  const rows: Cell[][] = [[
+    "rank", "count", "representative", "languages", "fallback", "lowConfidence", "feedbackDown", "escalation", "closestGuide", "examples",
+    "inFlows", "handled", "handledGuide", "handledBy", "handledAt",
+  ]];
+  groups.forEach((g, i) => {
+    const h = handled[i] ?? null;
+    rows.push([
+      i + 1, g.count, g.representative, Object.entries(g.languages).map(([l, n]) => `${l} ${n}`).join("; "),
+      g.reasons.fallback, g.reasons.lowConfidence, g.reasons.feedbackDown, g.reasons.escalation, g.closestGuide, g.examples.join(" | "),
+      (g.inFlows ?? []).join("; "), h?.action ?? null, h?.guideId ?? null, h?.by ?? null, h?.at ?? null,
+    ]);
+  });
   return toCsv(rows);
 }
