@@ -105,10 +105,95 @@ const CANNOT_TYPE = new RegExp([
 export function asksForCallback(text: string): boolean {
   const folded = requestPart(ownWords(fold(text)), 40).replace(/\s+/g, " ");
   if (folded.trim() === "") return false;
-  return CALL_REQUEST.test(folded) || CANNOT_TYPE.test(folded);
+  return CALL_REQUEST.test(folded) || CANNOT_TYPE.test(folded) || CALL_REQUEST.test(correctEnglish(folded));
 }
 
 const startsWithAny = (term: string, stems: readonly string[]): boolean => stems.some((s) => term.startsWith(s));
+
+// === English requests for a person, typos included
+
+/** English words the person-request rules look for; a typo one edit away (two for long words) reads as the word. */
+const ENGLISH_KEYWORDS = [
+  "person", "human", "someone", "somebody", "operator", "agent", "staff", "employee", "representative", "consultant",
+  "people", "speak", "talk", "connect", "transfer", "please", "call", "phone", "real", "live", "actual", "want",
+];
+/** Common English words one edit away from a keyword: never "corrected". */
+const ENGLISH_LOOKALIKES = new Set([
+  "all", "ball", "calm", "cell", "fall", "hall", "mall", "tall", "wall", "well", "will", "walk", "tale", "task", "take", "stuff",
+  "lease", "peak", "speck", "sneak", "reel", "read", "deal", "life", "love", "give", "line", "like", "alive", "shone", "phony",
+  "humane", "persona", "personal", "agenda", "agency", "paste", "past", "tell", "went", "wand", "ant", "pant",
+]);
+
+/** The optimal string alignment distance of `a` and `b` (edits, adjacent swaps included), or `max + 1` once it is over `max`. */
+function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const w = b.length + 1;
+  // d[i * w + j]: the distance of a's first i letters to b's first j.
+  const d: number[] = Array.from({ length: (a.length + 1) * w }, (_, k) => (k < w ? k : k % w === 0 ? k / w : 0));
+  const at = (i: number, j: number): number => d[i * w + j] ?? 0;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, at(i - 2, j - 2) + 1);
+      d[i * w + j] = v;
+    }
+  }
+  return at(a.length, b.length);
+}
+
+/**
+ * Folded text with typos of the English keywords corrected ("tlak to a persn" → "talk to a
+ * person", "operater pls" → "operator pls", "cal me back" → "call me back"). Only Latin words of
+ * three letters or more are compared, common look-alikes ("walk", "tell", "all") are kept.
+ */
+export function correctEnglish(folded: string): string {
+  return folded.replace(/\p{L}+/gu, (word) => {
+    if (word.length < 3 || !/^[a-z]+$/.test(word) || ENGLISH_LOOKALIKES.has(word) || ENGLISH_KEYWORDS.includes(word)) return word;
+    let best = word;
+    let bestDistance = Infinity;
+    for (const k of ENGLISH_KEYWORDS) {
+      const max = k.length >= 8 ? 2 : 1;
+      if (k.length < 4 && word.length < 4) continue;
+      const dist = editDistance(word, k, max);
+      if (dist <= max && dist < bestDistance) {
+        best = k;
+        bestDistance = dist;
+      }
+    }
+    return best;
+  });
+}
+
+/** A person who could help, in English ("a real person", "a live agent", "one of your staff"); not "a person's …". */
+const EN_WHO = String.raw`(?:(?:a|an|the|some|your|one of your|any)\s+)?(?:(?:real|live|actual|proper|human)\s+)?(?:person|human(?: being)?|someone|somebody|operator|agent|staff(?: member)?|employee|representative|consultant|people|man|woman)(?!['’]s)\b`;
+/** English phrasings of a request for a person, in folded and typo-corrected text. */
+const EN_PERSON_REQUEST = new RegExp([
+  // "talk to a person", "speak with someone", "chat to a real human"
+  String.raw`\b(?:talk|speak|chat)(?:ing)?\s+(?:to|with)\s+${EN_WHO}`,
+  // "put me through to someone", "pass me to a human agent", "connect me with an operator"
+  String.raw`\b(?:put|pass|transfer|connect|forward|redirect|switch|send|get)\s+me\s+(?:through\s+|over\s+|on\s+)?(?:to|with)\s+${EN_WHO}`,
+  // "is there a real person here", "is anyone there", "are there any people I can ask"
+  String.raw`\b(?:is|are)\s+there\s+(?:${EN_WHO}|anyone|anybody)\s+(?:here|there|around|available|online|i can)\b`, String.raw`\bis\s+(?:anyone|anybody)\s+(?:here|there|available)\b`,
+  // "I want/need/would like a human", "can I have an operator", "give me a person"
+  String.raw`\b(?:i\s+(?:want|need|would like|d like|prefer)|can i (?:have|get)|could i (?:have|get)|give me|get me|bring me)\s+(?:to (?:talk|speak) (?:to|with)\s+)?${EN_WHO}\s*(?:[.!?,]|please|now|$|to (?:help|talk|speak|call|contact|look|check))`,
+  // "help from a real person", "not a bot, a real person"
+  String.raw`\b(?:help|assistance|answer)\s+from\s+${EN_WHO}`, String.raw`\b(?:not|no)\s+(?:(?:a|the|this|your)\s+)?(?:bot|robot|machine|chatbot|computer)\b[^.?!]*?${EN_WHO}`,
+  // "operator please", "human pls", "please, a real person"
+  String.raw`\b${EN_WHO}\s*[,.!]?\s*(?:please|pls|plz|now)\b`, String.raw`^\s*(?:please|pls|plz)\s*[,.!]?\s*${EN_WHO}\s*[.!]*\s*$`,
+  // "I'd appreciate it if a person could look at my case", "can a human help me", "have someone check my application"
+  String.raw`\b(?:if|can|could|would|have|let)\s+${EN_WHO}\s+(?:could |can |would |please )?(?:look|check|help|review|handle|deal|contact|answer|get back)`,
+].join("|"), "u");
+
+/** A how-to question in English ("how do people get an e-address?"): weak request words ("get", "need") do not make it a request. */
+const EN_QUESTION_START = /^\s*(?:how|what|where|when|why|which|is|are|does|do|should)\b/u;
+/** English request words too weak to make a request alone in a longer message ("I need to pay tax for another person"). */
+const EN_WEAK_REQUEST = ["want", "need", "get", "help", "please"];
+
+/** True when (folded, typo-corrected) English text asks for a person in one of the usual phrasings. */
+function englishPersonRequest(corrected: string): boolean {
+  return EN_PERSON_REQUEST.test(corrected.replace(/\s+/g, " "));
+}
 
 /**
  * True when the message asks for a human. A person word must come with a request word, or the
@@ -120,10 +205,18 @@ export function asksForPerson(text: string): boolean {
   const terms = surfaceTerms(cleaned);
   if (terms.length === 0 || terms.length > 20) return false;
   if (CALLBACK.test(cleaned)) return true;
-  const person = terms.some((t) => PERSON_WORDS.has(t) || startsWithAny(t, PERSON));
+  const corrected = correctEnglish(cleaned);
+  if (englishPersonRequest(corrected)) return true;
+  const words = surfaceTerms(corrected);
+  const person = words.some((t) => PERSON_WORDS.has(t) || startsWithAny(t, PERSON));
   if (!person) return false;
-  const request = terms.some((t) => startsWithAny(t, REQUEST));
-  return request || terms.length <= 3;
+  const requests = words.filter((t) => startsWithAny(t, REQUEST));
+  // English weak words ("get", "need", "want") ask only in a short message ("need a human") or
+  // with a stronger word; a how-to question or a longer sentence with them is a question about
+  // a task ("how do people get an e-address", "I need to pay tax for another person").
+  const onlyWeakEnglish = requests.length > 0 && requests.every((t) => startsWithAny(t, EN_WEAK_REQUEST));
+  if (onlyWeakEnglish && (EN_QUESTION_START.test(corrected) || words.length > 5)) return false;
+  return requests.length > 0 || words.length <= 3;
 }
 
 const GREETINGS = new Set([

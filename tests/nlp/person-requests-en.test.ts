@@ -1,0 +1,68 @@
+/**
+ * English requests for a person: the usual phrasings, typos and short forms escalate like the
+ * Latvian and Russian ones; English how-to questions that name a person do not.
+ */
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { Assistant } from "../../src/core/assistant.js";
+import { Conversation, NEW_SESSION } from "../../src/core/conversation.js";
+import { loadFlows } from "../../src/flows/load.js";
+import { asksForCallback, asksForPerson, correctEnglish } from "../../src/nlp/intents.js";
+import { ROOT, shippedKnowledge } from "../helpers.js";
+
+const knowledge = await shippedKnowledge();
+const assistant = new Assistant({ knowledge });
+const flows = await loadFlows(path.join(ROOT, "flows"), knowledge);
+const conversation = new Conversation({ assistant, flows });
+const first = (text: string) => conversation.handle(NEW_SESSION, { kind: "text", text }, { lang: "en" });
+
+describe("English requests for a person", () => {
+  it.each([
+    "I want to talk to a person", "can I speak to a human", "operator please", "Could you put me through to someone?",
+    "is there a real human here?", "I'd like to speak with somebody at the municipality", "connect me with an agent",
+    "not a bot, a real person please", "I need a person to help me", "help from a real person, please",
+    "I'd appreciate it if a person could look at my case", "human pls", "get me a human",
+  ])("escalates %s", (text) => {
+    expect(asksForPerson(text)).toBe(true);
+    const turn = first(text);
+    expect(turn.intent).toBe("escalate");
+    expect(turn.lang).toBe("en");
+  });
+
+  it.each([
+    "I want to tlak to a persn", "can i speek to a humna", "operater please", "conect me with an opertor", "i wnat a humna", "speek with a persn plz",
+  ])("escalates the typed-in-a-hurry %s", (text) => {
+    expect(asksForPerson(text)).toBe(true);
+    expect(first(text).intent).toBe("escalate");
+  });
+
+  it.each(["call me", "please call me back", "can you cal me back", "could someone phone me"])("takes %s as a call-back request", (text) => {
+    expect(asksForCallback(text)).toBe(true);
+    const turn = first(text);
+    expect(turn.intent).toBe("escalate");
+    expect(turn.state.intake).toMatchObject({ contact: "phone" });
+  });
+
+  it.each([
+    "how do I pay a person's property tax", "how do people get an e-address", "I need to pay property tax for another person",
+    "how do I declare a place of residence for another person", "is a human needed to confirm Smart-ID", "what documents does a person need for the residence declaration",
+    "my neighbour is an old person who needs help with e-invoices", "can someone walk me through the steps", "I lost all my savings",
+    "how many people live in Jelgava", "Can I get a person's e-address?", "where can I get help in person",
+  ])("does not take the how-to question or story %s for a request", (text) => {
+    expect(asksForPerson(text)).toBe(false);
+    expect(asksForCallback(text)).toBe(false);
+    expect(first(text).intent).not.toBe("escalate");
+  });
+
+  it("corrects typos of the request words only, never common look-alikes or other languages' words", () => {
+    expect(correctEnglish("tlak to a persn plz")).toBe("talk to a person plz");
+    expect(correctEnglish("walk me through, tell all")).toBe("walk me through, tell all");
+    expect(correctEnglish("maznodrosinatas personas statuss")).toBe("maznodrosinatas personas statuss");
+  });
+
+  it("keeps the Latvian and Russian requests escalating", () => {
+    expect(first("gribu runāt ar cilvēku").intent).toBe("escalate");
+    expect(first("хочу поговорить с человеком").intent).toBe("escalate");
+    expect(asksForPerson("maznodrošinātās personas statuss")).toBe(false);
+  });
+});
