@@ -157,12 +157,16 @@ export interface TelegramMessage {
   readonly reply_markup?: InlineKeyboardMarkup | ReplyKeyboardMarkup;
 }
 
-/** Formats a reply: escaped HTML (the guide title in bold), split to fit, buttons on the last piece. */
+/**
+ * Formats a reply: escaped HTML (the guide title in bold), split to fit, buttons on the last
+ * piece. When the reply has "🔊", every piece has it: each reads the message it is under.
+ */
 export function renderForTelegram(reply: Reply, keyboard?: readonly Button[]): TelegramMessage[] {
   // A member of staff's message: their name and centre in bold, the text as a quote (another look than the bot's).
   const author = reply.from ? `<b>${escapeHtml(`👤 ${reply.from.name}${reply.from.centre ? ` · ${reply.from.centre}` : ""}`)}</b>\n` : "";
   const pieces = splitForTelegram(reply.text, TELEGRAM_TEXT_LIMIT - 8 - (reply.from ? author.length + 30 : 0));
   const buttons = reply.buttons.filter((b) => Buffer.byteLength(b.id) <= CALLBACK_DATA_LIMIT);
+  const listen = buttons.find((b) => b.id === LISTEN_BUTTON_ID);
   return pieces.map((piece, i) => {
     const escaped = escapeHtml(piece);
     const text = reply.from ? `${i === 0 ? author : ""}<blockquote>${escaped}</blockquote>`
@@ -172,6 +176,7 @@ export function renderForTelegram(reply: Reply, keyboard?: readonly Button[]): T
       return { text, reply_markup: { keyboard: [[{ text: reply.requestContact.label, request_contact: true }]], resize_keyboard: true, one_time_keyboard: true } };
     }
     if (last && buttons.length > 0) return { text, reply_markup: { inline_keyboard: keyboardRows(buttons) } };
+    if (!last && listen) return { text, reply_markup: { inline_keyboard: keyboardRows([listen]) } };
     if (last && keyboard && keyboard.length > 0) {
       return { text, reply_markup: replyKeyboard(keyboard) };
     }

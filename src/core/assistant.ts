@@ -366,7 +366,7 @@ export class Assistant {
     return [{ text, buttons: [more, ...related, { id: buttonIds.person, label: t.talkToPerson }] }];
   }
 
-  /** The whole guide, split into messages of at most 4,000 characters. */
+  /** The whole guide, split into messages of at most 4,000 characters (each part marked worth listening to when there are several). */
   fullGuide(guide: Guide, lang: Lang): Reply[] {
     const t = MESSAGES[lang];
     const note = guide.lang !== lang ? `${t.languageFallback}\n\n` : "";
@@ -374,9 +374,12 @@ export class Assistant {
     const sources = guide.sources.map((u) => t.source(u, guide.checked)).join("\n");
     const chunks = splitText(`${note}📘 ${guide.title}\n\n${parts.join("\n\n")}\n\n${sources}`, MAX_REPLY_LENGTH);
     const related = guide.related.slice(0, 3).filter((id) => this.guide(id, lang)).map((id) => ({ id: buttonIds.guide(id), label: `➡️ ${this.label(id, lang)}` }));
+    // Every part is worth listening to (a channel that speaks offers "🔊" under each), not only
+    // the last one, which carries the buttons.
     return chunks.map((text, i) => ({
       text,
       buttons: i === chunks.length - 1 ? [...related, { id: buttonIds.person, label: t.talkToPerson }, { id: buttonIds.menu, label: t.mainMenu }] : [],
+      ...(chunks.length > 1 ? { listen: true } : {}),
     }));
   }
 }

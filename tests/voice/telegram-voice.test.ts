@@ -3,7 +3,7 @@ import type { InlineKeyboardMarkup } from "grammy/types";
 import type { BotMessage, FakeTelegram } from "../support/fake-telegram.js";
 import { FakeSpeechServer } from "../support/fake-openai.js";
 import { silence, spokenAudio } from "../support/speech-audio.js";
-import { answersTo, labels, telegramSuite, type TestApp } from "../support/telegram-app.js";
+import { answersTo, inline, labels, telegramSuite, type TestApp } from "../support/telegram-app.js";
 
 type App = TestApp;
 
@@ -145,6 +145,33 @@ describe("Telegram voice notes with a speech service", () => {
     fake.pressButton(330, answer!.message_id, button.callback_data);
     await fake.waitForMessages(330, before + 3);
     expect(speech.calls("speech")).toHaveLength(1);
+  });
+
+  it("offers 🔊 under every part of a whole guide sent in several messages, each reading its own part", async () => {
+    const chat = 332;
+    // A deep link to a guide sends the greeting and the whole guide, here in two messages.
+    const [, ...parts] = await answersTo(fake, chat, 3, () => fake.sendText(chat, "/start online-safety"));
+    expect(parts).toHaveLength(2);
+    for (const part of parts) expect(labels(part)).toContain("🔊 Noklausīties");
+    // The buttons of the answer stay on the last part only.
+    expect(labels(parts[0])).toEqual(["🔊 Noklausīties"]);
+    expect(labels(parts[1]).length).toBeGreaterThan(1);
+    speech.speechAudio = await spokenAudio("Labdien", "lv", "ogg");
+    const listen = (m: BotMessage | undefined) => inline(m).find((b) => b.text === "🔊 Noklausīties")?.callback_data ?? "";
+    const [firstVoice] = await answersTo(fake, chat, 1, () => fake.pressButton(chat, parts[0]!.message_id, listen(parts[0])));
+    expect(firstVoice?.kind).toBe("voice");
+    const [lastVoice] = await answersTo(fake, chat, 1, () => fake.pressButton(chat, parts[1]!.message_id, listen(parts[1])));
+    expect(lastVoice?.kind).toBe("voice");
+    const spoken = speech.calls("speech").map((c) => String(c.json?.input));
+    expect(spoken).toHaveLength(2);
+    // Each part's own words: the first begins with the guide's title, the last ends with its sources.
+    const word = (m: BotMessage | undefined, at: "first" | "last"): string => {
+      const words = (m?.plainText ?? "").split(/\s+/).filter((w) => /^\p{L}{6,}$/u.test(w));
+      return (at === "first" ? words[0] : words[words.length - 1]) ?? "";
+    };
+    expect(spoken[0]).toContain(word(parts[0], "first"));
+    expect(spoken[0]).not.toContain(word(parts[1], "last"));
+    expect(spoken[1]).toContain(word(parts[1], "first"));
   });
 
   it("offers 🔊 on a flow step as well", async () => {

@@ -122,6 +122,24 @@ describe("web chat voice messages with a speech service", () => {
     expect(Buffer.from(await audio.arrayBuffer()).subarray(0, 4).toString()).toBe("OggS");
     expect((await speak("Say anything I want")).status).toBe(404);
   });
+
+  it("offers 🔊 for every part of a whole guide sent in several messages, and speaks each part", async () => {
+    speech.speechAudio = await spokenAudio("Labdien", "lv", "ogg");
+    const s = await session(app);
+    const post = (body: unknown) => fetch(`${app.url}/api/chat/sessions/${s.id}/messages`, {
+      method: "POST", headers: { authorization: `Bearer ${s.token}`, "content-type": "application/json" }, body: JSON.stringify(body),
+    });
+    const whole = (await (await post({ button: "guide:online-safety" })).json()) as { replies: ChatReply[] };
+    const parts = whole.replies.filter((r) => r.text.length > 500);
+    expect(parts).toHaveLength(2);
+    expect(parts.map((r) => r.listen)).toEqual([true, true]);
+    for (const part of parts) {
+      const audio = await fetch(`${app.url}/api/chat/sessions/${s.id}/speech`, {
+        method: "POST", headers: { authorization: `Bearer ${s.token}`, "content-type": "application/json" }, body: JSON.stringify({ text: part.text }),
+      });
+      expect(audio.status).toBe(200);
+    }
+  });
 });
 
 describe("web chat voice messages without a speech service", () => {
