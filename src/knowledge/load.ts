@@ -12,6 +12,7 @@ import type { Diagnostic } from "./diagnostics.js";
 import { parseHolidays, type Holidays } from "./holidays.js";
 import { REQUIRED_ANCHORS, type Guide } from "./guide.js";
 import { parseGuide, publishedUntil } from "./parse.js";
+import { untranslatedCopies } from "./translation-check.js";
 
 /** A source older than this many years counts as old. */
 export const OLD_SOURCE_YEARS = 5;
@@ -209,6 +210,8 @@ export function buildKnowledge(
     for (const lang of LANGS) {
       if (!versions.some((v) => v.lang === lang)) diagnostics.push({ file: first.file, line: first.lines.id ?? 1, severity: "warning", message: missingTranslation(id, lang, dirLabel) });
     }
+    // A translation still in the language it was copied from (translation-check.ts).
+    diagnostics.push(...untranslatedCopies(versions));
     const anchors = (g: Guide): string => g.sections.map((s) => s.anchor).filter((a) => a !== "intro").sort().join(",");
     for (const { guide: other } of others) {
       if (anchors(other) !== anchors(first)) {

@@ -234,6 +234,23 @@ describe.each(setups)("content API on $name", ({ target, instances }) => {
     expect((await editor.send("DELETE", `/content/guides/${ID}`, {})).status).toBe(200);
   }, 90_000);
 
+  it("refuses to publish a translation that is still the prefilled text of the other language, with the lines to translate", async () => {
+    const lv = (await (await editor.get("/content/guides/lv/e-address")).json()) as { text: string };
+    const ru = (await (await editor.get("/content/guides/ru/e-address")).json()) as { text: string; revision: number };
+    // What "Pievienot tulkojumu" prefills: the Latvian text with its language set to Russian.
+    const prefilled = lv.text.replace(/^lang:\s*\S+\s*$/m, "lang: ru");
+    const preview = (await (await editor.send("POST", "/content/preview", { kind: "guide", lang: "ru", id: "e-address", text: prefilled })).json()) as { errors: { file: string; line: number; message: string }[] };
+    const needLine = prefilled.split("\n").findIndex((l) => /\{#need\}/.test(l)) + 1;
+    expect(preview.errors).toContainEqual({ file: "knowledge/ru/e-address.md", line: needLine, message: expect.stringMatching(/^section \{#need\} is the same text as in knowledge\/lv\/e-address\.md \(line \d+\), still in Latvian: translate it into Russian$/) as unknown });
+    const refused = await editor.send("PUT", "/content/guides/ru/e-address", { text: prefilled, baseRevision: ru.revision });
+    expect(refused.status).toBe(422);
+    const body = (await refused.json()) as { errors: { file: string; line: number; message: string }[] };
+    expect(body.errors.length).toBeGreaterThan(1);
+    expect(body.errors.every((e) => e.file === "knowledge/ru/e-address.md" && e.line > 1 && /translate it into Russian/.test(e.message))).toBe(true);
+    // Nothing went live: Russian residents still get the Russian text.
+    expect(((await (await editor.get("/content/guides/ru/e-address")).json()) as { revision: number }).revision).toBe(ru.revision);
+  });
+
   it("deletes a flow nothing links to, on every instance", async () => {
     const text = ["id: zilonu-celvedis", "title: { lv: \"Ziloņu ceļvedis\", ru: \"Слоны\", en: \"Elephants\" }", "triggers:", "  deep-links: [zilonis]", "start: only",
       "steps:", "  only:", "    type: end", "    say: { lv: \"Ziloņu ceļveža sākums.\", ru: \"Начало.\", en: \"Start.\" }", ""].join("\n");

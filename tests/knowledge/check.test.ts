@@ -225,3 +225,53 @@ describe("knowledge check", () => {
     });
   });
 });
+
+describe("knowledge check: translations still in the language they were copied from", () => {
+  const shipped = (lang: Lang, id: string): { lang: Lang; source: SourceFile } => {
+    const file = `knowledge/${lang}/${id}.md`;
+    return { lang, source: { file, text: readFileSync(path.join(ROOT, file), "utf8") } };
+  };
+  /** What the console's "Pievienot tulkojumu" starts with: the other language's text with `lang` set. */
+  const copyOf = (from: { source: SourceFile }, lang: Lang, id: string): { lang: Lang; source: SourceFile } =>
+    ({ lang, source: { file: `knowledge/${lang}/${id}.md`, text: from.source.text.replace(/^lang:\s*\S+\s*$/m, `lang: ${lang}`) } });
+  const lineOf = (text: string, pattern: RegExp): number => text.split("\n").findIndex((l) => pattern.test(l)) + 1;
+  /** This check's errors only (one guide alone also has related ids that point to no guide). */
+  const untranslated = (files: { lang: Lang; source: SourceFile }[]): string[] => check(files).filter((l) => /same text as in|title is the same|reads as/.test(l));
+
+  it("refuses a Russian translation published as the prefilled Latvian text, at each section's line and the title's", () => {
+    const lv = shipped("lv", "e-address");
+    const ru = copyOf(lv, "ru", "e-address");
+    const errors = untranslated([lv, ru, shipped("en", "e-address")]);
+    expect(errors).toContain(`knowledge/ru/e-address.md:${lineOf(ru.source.text, /\{#need\}/)}: section {#need} is the same text as in knowledge/lv/e-address.md (line ${lineOf(lv.source.text, /\{#need\}/)}), still in Latvian: translate it into Russian`);
+    expect(errors).toContain(`knowledge/ru/e-address.md:${lineOf(ru.source.text, /^title:/)}: title is the same as in knowledge/lv/e-address.md: translate it into Russian`);
+    // Only the copy is wrong: the Latvian source and the English translation pass.
+    expect(errors.filter((l) => !l.startsWith("knowledge/ru/"))).toEqual([]);
+  });
+
+  it("refuses an English copy of the Latvian text, and points at the one section left untranslated in a Russian translation", () => {
+    const lv = shipped("lv", "e-invoices");
+    const en = copyOf(lv, "en", "e-invoices");
+    expect(untranslated([lv, shipped("ru", "e-invoices"), en]).some((l) => /^knowledge\/en\/e-invoices\.md:\d+: section \{#need\} is the same text as in knowledge\/lv\/e-invoices\.md .*still in Latvian: translate it into English$/.test(l))).toBe(true);
+
+    const ru = shipped("ru", "e-invoices");
+    const need = (text: string): string => /## [^\n]*\{#need\}\n([\s\S]*?)\n## /.exec(text)?.[1] ?? "";
+    const half = { lang: "ru" as const, source: { ...ru.source, text: ru.source.text.replace(need(ru.source.text), need(lv.source.text)) } };
+    const errors = untranslated([lv, half, shipped("en", "e-invoices")]);
+    expect(errors).toEqual([expect.stringMatching(new RegExp(`^knowledge/ru/e-invoices\\.md:${lineOf(half.source.text, /\{#need\}/)}: section \\{#need\\} is the same text as in knowledge/lv/e-invoices\\.md`))]);
+  });
+
+  it("refuses a translation that changed a few words but still reads as the source language, at its first body line", () => {
+    const lv = shipped("lv", "e-address");
+    const copy = copyOf(lv, "en", "e-address");
+    // The title and every line of prose touched, so that no section is the same text.
+    const [front = "", body = ""] = copy.source.text.split(/\n---\n/);
+    const touched = `${front.replace(/^title: .*$/m, "title: E-address")}\n---\n${body.replace(/^(?!## |\s*$)(.*)$/gm, "Nu, $1")}`;
+    const errors = untranslated([lv, shipped("ru", "e-address"), { ...copy, source: { ...copy.source, text: touched } }]);
+    expect(errors).toEqual([expect.stringMatching(/^knowledge\/en\/e-address\.md:\d+: the text reads as Latvian, not English: translate it before publishing/)]);
+  });
+
+  it("passes every shipped translation", async () => {
+    const knowledge = await shippedKnowledge();
+    expect(knowledge.diagnostics.filter((d) => /same text as in|reads as/.test(d.message))).toEqual([]);
+  });
+});
