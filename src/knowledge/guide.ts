@@ -44,6 +44,12 @@ export interface Guide {
    * field. Editors write at least {@link MIN_EXAMPLE_QUESTIONS} per guide and language.
    */
   readonly questions: readonly string[];
+  /**
+   * Example questions in languages this guide has no translation in yet (front matter
+   * `questions_ru:`, `questions_en:`; taught from the unanswered report): indexed only where the
+   * guide stands in for the missing translation, and carried into the translation when it is started.
+   */
+  readonly questionsFor?: Partial<Record<Lang, readonly string[]>>;
   /** Each source as shown to residents: its URL, or the document's title. */
   readonly sources: readonly string[];
   /** The sources with their dates (same order as `sources`). */

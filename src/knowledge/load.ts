@@ -210,6 +210,14 @@ export function buildKnowledge(
     for (const lang of LANGS) {
       if (!versions.some((v) => v.lang === lang)) diagnostics.push({ file: first.file, line: first.lines.id ?? 1, severity: "warning", message: missingTranslation(id, lang, dirLabel) });
     }
+    // Questions waiting for a translation that exists now belong in it.
+    for (const { lang, guide } of versions) {
+      for (const waiting of LANGS) {
+        const there = versions.find((v) => v.lang === waiting);
+        if (waiting === lang || !there || !guide.questionsFor?.[waiting]) continue;
+        diagnostics.push({ file: guide.file, line: guide.lines[`questions_${waiting}`] ?? 1, severity: "warning", message: `'questions_${waiting}': ${there.guide.file} exists now: move these questions into its 'questions' and remove them here` });
+      }
+    }
     // A translation still in the language it was copied from (translation-check.ts).
     diagnostics.push(...untranslatedCopies(versions));
     const anchors = (g: Guide): string => g.sections.map((s) => s.anchor).filter((a) => a !== "intro").sort().join(",");

@@ -4,7 +4,7 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import { z } from "zod";
-import { isLang } from "../core/types.js";
+import { isLang, LANGS } from "../core/types.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { MIN_EXAMPLE_QUESTIONS, type Citation, type Guide, type Section, type SectionKind } from "./guide.js";
 
@@ -77,6 +77,13 @@ const FrontMatter = z.object({
   /** Anchors of sections whose facts may be out of date (they must not be the first section an answer shows). */
   possibly_outdated: z.array(z.string()).default([]),
   questions: z.array(nonEmpty).default([]),
+  /**
+   * Example questions in another language, taught from the unanswered report while this guide has
+   * no translation in it: residents writing that language get this text with a note.
+   */
+  questions_lv: z.array(nonEmpty).default([]),
+  questions_ru: z.array(nonEmpty).default([]),
+  questions_en: z.array(nonEmpty).default([]),
 });
 
 const HEADING = /^##\s+(.+?)\s*(?:\{#([^}]*)\})?\s*$/;
@@ -193,6 +200,8 @@ export function parseGuide(text: string, file: string): ParseResult {
   if (!sections.some((s) => s.kind === "steps")) {
     error(end + 2, "the guide has no step section (a '## Heading {#anchor}' with numbered steps)");
   }
+  const own = `questions_${fm.lang}` as const;
+  if (fm[own].length > 0) error(fieldLines[own] ?? 1, `front matter: '${own}' is this guide's own language: put these questions under 'questions'`);
   if (diagnostics.length > 0) return { diagnostics };
   if (fm.questions.length < MIN_EXAMPLE_QUESTIONS) {
     diagnostics.push({
@@ -212,6 +221,9 @@ export function parseGuide(text: string, file: string): ParseResult {
     citations,
     possiblyOutdated: fm.possibly_outdated,
     questions: fm.questions.map((q) => q.trim()),
+    ...(fm.questions_lv.length + fm.questions_ru.length + fm.questions_en.length > 0 ? {
+      questionsFor: Object.fromEntries(LANGS.flatMap((l) => (fm[`questions_${l}`].length > 0 ? [[l, fm[`questions_${l}`].map((q) => q.trim())]] : []))),
+    } : {}),
     checked: fm.checked,
     reviewBy: fm.review_by,
     related: fm.related,

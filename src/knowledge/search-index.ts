@@ -199,7 +199,8 @@ export class GuideIndex {
       id: guide.id,
       title: guide.title,
       keywords: guide.keywords.join(" \n "),
-      questions: guide.questions.join(" \n "),
+      // Standing in for a missing translation, the guide also has that language's taught questions.
+      questions: [...guide.questions, ...(lang !== guide.lang ? guide.questionsFor?.[lang] ?? [] : [])].join(" \n "),
       summary: guide.summary,
       headings: stats.flatMap((st) => [...st.heading.tf].flatMap(([t, n]) => Array<string>(n).fill(t))).join(" "),
       body: stats.flatMap((st) => [...st.body.tf].flatMap(([t, n]) => Array<string>(n).fill(t))).join(" "),

@@ -318,11 +318,12 @@ export function contentRoutes(options: ContentRoutesOptions): (api: Hono<Content
     api.post("/unanswered/teach", signedIn, editorsOnly, async (c) => {
       const b = await body(c, Teach, "Send {\"question\", \"lang\": \"lv\"|\"ru\"|\"en\", \"guideId\"}.");
       try {
-        const { revision, changed } = await teacher.teach(wording(b.question), b.lang, b.guideId, author(c));
+        const { revision, changed, waitingFor } = await teacher.teach(wording(b.question), b.lang, b.guideId, author(c));
         // This instance serves it before answering (the report then shows whether the bot answers it).
         await options.live().reload();
-        log.info("unanswered question taught", { guide: b.guideId, lang: b.lang, revision: revision.id, by: c.var.staff.username });
-        return c.json({ revision: revision.id, changed, guideId: b.guideId });
+        log.info("unanswered question taught", { guide: b.guideId, lang: b.lang, revision: revision.id, by: c.var.staff.username, ...(waitingFor ? { waitingFor } : {}) });
+        // No translation in the question's language yet: it went to the Latvian text, for that translation.
+        return c.json({ revision: revision.id, changed, guideId: b.guideId, ...(waitingFor ? { waitingForTranslation: waitingFor, path: revision.path } : {}) });
       } catch (error) {
         return refusal(c, error);
       }

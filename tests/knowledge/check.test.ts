@@ -275,3 +275,16 @@ describe("knowledge check: translations still in the language they were copied f
     expect(knowledge.diagnostics.filter((d) => /same text as in|reads as/.test(d.message))).toEqual([]);
   });
 });
+
+describe("knowledge check: questions waiting for a translation", () => {
+  it("refuses a waiting list in the guide's own language, at its line", () => {
+    const out = check([guide("a", "lv", { questions_lv: "[kā iet]" }), ...all("a").slice(1)]);
+    expect(out).toContainEqual(expect.stringMatching(/^knowledge\/lv\/a\.md:\d+: front matter: 'questions_lv' is this guide's own language: put these questions under 'questions'$/));
+  });
+
+  it("accepts a Russian waiting list while the Russian translation is missing, and asks to move it once the translation exists", () => {
+    const lv = guide("a", "lv", { questions_ru: "[как дела]" });
+    expect(check([lv, guide("a", "en")]).filter((l) => /questions_ru/.test(l))).toEqual([]);
+    expect(check([lv, ...all("a").slice(1)])).toContainEqual(expect.stringMatching(/^knowledge\/lv\/a\.md:\d+: warning: 'questions_ru': knowledge\/ru\/a\.md exists now: move these questions into its 'questions' and remove them here$/));
+  });
+});

@@ -93,8 +93,40 @@ export function guideTemplate(id, lang, today = new Date()) {
 
 /**
  * A translation to do: the guide's text in another language with its `lang` set to `lang`, for
- * the editor to translate line by line (the anchors and the structure stay as they are).
+ * the editor to translate line by line (the anchors and the structure stay as they are). The
+ * questions taught for this language while the translation was missing (`questions_<lang>:` of
+ * the source) join its `questions:`; the other languages' waiting lists stay in the source only.
  */
 export function translationStart(text, lang) {
-  return String(text).replace(/^lang:\s*\S+\s*$/m, `lang: ${lang}`);
+  const lines = String(text).replace(/^lang:\s*\S+\s*$/m, `lang: ${lang}`).split("\n");
+  const end = lines.findIndex((l, i) => i > 0 && l.trim() === "---");
+  if (lines[0] !== "---" || end < 0) return lines.join("\n");
+  const front = lines.slice(1, end);
+  const waiting = [];
+  const kept = [];
+  for (let i = 0; i < front.length; i++) {
+    const list = /^questions_(lv|ru|en):/.exec(front[i]);
+    if (!list) {
+      kept.push(front[i]);
+      continue;
+    }
+    // The list's items: the indented lines under it.
+    while (i + 1 < front.length && /^\s+\S/.test(front[i + 1])) {
+      i++;
+      if (list[1] === lang) waiting.push(front[i].trim());
+    }
+  }
+  if (waiting.length > 0) {
+    const start = kept.findIndex((l) => /^questions:/.test(l));
+    if (start < 0) {
+      kept.push("questions:", ...waiting.map((w) => `  ${w}`));
+    } else {
+      if (/\[\s*\]/.test(kept[start])) kept[start] = "questions:";
+      let last = start;
+      while (last + 1 < kept.length && /^\s+\S/.test(kept[last + 1])) last++;
+      const indent = (/^(\s+)-/.exec(kept[start + 1] || "") || [])[1] || "  ";
+      kept.splice(last + 1, 0, ...waiting.map((w) => `${indent}${w}`));
+    }
+  }
+  return ["---", ...kept, ...lines.slice(end)].join("\n");
 }

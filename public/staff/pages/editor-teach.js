@@ -9,6 +9,21 @@ import { announce, el, isWorking, str, working } from "../lib/dom.js";
 import { currentContent, guideTitle } from "../lib/content.js";
 import { api } from "../lib/session.js";
 
+/** Language names in the genitive ("krievu tulkojums"). */
+const LANG_GENITIVE = { lv: "latviešu", ru: "krievu", en: "angļu" };
+
+/** Why a question could not be attached to the guide and what to do, in Latvian. */
+function untaughtText(guideId, error) {
+  const message = str(error.message);
+  const missing = /has no (Latvian|Russian|English) version/.exec(message);
+  if (missing) {
+    const lang = { Latvian: "latviešu", Russian: "krievu", English: "angļu" }[missing[1]];
+    return `Instrukcijai “${guideTitle(guideId)}” nav ${lang} valodas versijas, un to nevar aizstāt ar latvisko tekstu. Vispirms pievienojiet ${lang} tulkojumu (Instrukcijas → Pievienot tulkojumu), tad pievienojiet jautājumu vēlreiz, vai izvēlieties citu instrukciju.`;
+  }
+  if (/^There is no guide/.test(message)) return `Instrukcijas “${guideId}” vairs nav. Izvēlieties citu instrukciju vai pievienojiet jautājumu sarakstam „Vajag jaunu instrukciju”.`;
+  return `Neizdevās pievienot: ${message || "pārbaude atteica"}.`;
+}
+
 /** The group's language for teaching: the first of lv, ru, en it was asked in (else lv). */
 export function groupLang(group) {
   const langs = Array.isArray(group.langs) ? group.langs : Object.keys(group.languages || {});
@@ -41,18 +56,22 @@ export function teachControls(group, changed) {
   const closest = typeof group.closestGuide === "string" ? group.closestGuide : "";
   const { label, select } = guideSelect(closest, `Instrukcija jautājumam: ${question}`);
 
-  /** Runs one action with its button busy; tells the report to load again when it worked. */
+  /**
+   * Runs one action with its button busy; tells the report to load again when it worked. `done`
+   * and `failed` are texts, or functions of the answer and of the error.
+   */
   const act = (button, run, done, failed) => {
     button.addEventListener("click", async () => {
       if (isWorking(button)) return;
       working(button, true);
       try {
-        await run();
-        status.textContent = `✓ ${done}`;
-        announce(done);
+        const answer = await run();
+        const text = typeof done === "function" ? done(answer) : done;
+        status.textContent = `✓ ${text}`;
+        announce(text);
         changed();
-      } catch {
-        status.textContent = failed;
+      } catch (error) {
+        status.textContent = typeof failed === "function" ? failed(error) : failed;
       } finally {
         working(button, false);
       }
@@ -62,8 +81,13 @@ export function teachControls(group, changed) {
   teach.type = "button";
   act(teach, async () => {
     if (!select.value) throw new Error("no guide");
-    await api("POST", "api/staff/unanswered/teach", { question, lang, guideId: select.value });
-  }, "Jautājums pievienots instrukcijas piemēriem un publicēts.", "Neizdevās pievienot. Mēģiniet vēlreiz.");
+    return api("POST", "api/staff/unanswered/teach", { question, lang, guideId: select.value });
+  }, (answer) => (answer && answer.waitingForTranslation
+    ? `Šai instrukcijai vēl nav ${LANG_GENITIVE[answer.waitingForTranslation] || answer.waitingForTranslation} tulkojuma, tāpēc jautājums pievienots latviskajam tekstam (${answer.path || "latviskā versija"}, saraksts questions_${answer.waitingForTranslation}) un publicēts: šādi jautājot, iedzīvotāji saņems latvisko tekstu ar piezīmi. Kad sāksiet tulkojumu (Instrukcijas → Pievienot tulkojumu), jautājums būs tā piemēros.`
+    : "Jautājums pievienots instrukcijas piemēriem un publicēts."),
+  (error) => (error && error.code === "content_rejected"
+    ? untaughtText(select.value, error)
+    : "Neizdevās pievienot. Mēģiniet vēlreiz."));
   const dismiss = el("button", "btn btn-small btn-secondary", "Ārpus tēmas");
   dismiss.type = "button";
   act(dismiss, () => api("POST", "api/staff/unanswered/dismiss", { question, lang }), "Atzīmēts kā ārpus tēmas.", "Neizdevās atzīmēt. Mēģiniet vēlreiz.");
