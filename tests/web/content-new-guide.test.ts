@@ -87,6 +87,8 @@ describe("a new guide in the console", () => {
       await page.getByRole("link", { name: "← Instrukcijas" }).click();
       const row = page.locator("#guides-body tr", { hasText: ID });
       await expect.poll(() => row.locator(".badge-todo").textContent(), { timeout: 10_000 }).toBe("trūkst tulkojuma: ru, en");
+      // The publish's change notice may reload the list once more: axe reads the page at rest (a busy button is dimmed).
+      await expect.poll(() => page.locator("#guides-refresh").getAttribute("aria-disabled"), { timeout: 10_000 }).toBe("false");
       expect(await axeViolations(page)).toEqual([]);
       await row.scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(ARTIFACTS, "content-new-guide-todo.png"), fullPage: true });
