@@ -205,9 +205,10 @@ export function asksForPerson(text: string): boolean {
   const terms = surfaceTerms(cleaned);
   if (terms.length === 0 || terms.length > 20) return false;
   if (CALLBACK.test(cleaned)) return true;
-  const corrected = correctEnglish(cleaned);
-  if (englishPersonRequest(corrected)) return true;
-  const words = surfaceTerms(corrected);
+  // Typos are corrected for the English phrasings only: a Latvian word one edit away from an
+  // English one ("spēka" → "speak") must not become a request word.
+  if (englishPersonRequest(correctEnglish(cleaned))) return true;
+  const words = terms;
   const person = words.some((t) => PERSON_WORDS.has(t) || startsWithAny(t, PERSON));
   if (!person) return false;
   const requests = words.filter((t) => startsWithAny(t, REQUEST));
@@ -215,7 +216,7 @@ export function asksForPerson(text: string): boolean {
   // with a stronger word; a how-to question or a longer sentence with them is a question about
   // a task ("how do people get an e-address", "I need to pay tax for another person").
   const onlyWeakEnglish = requests.length > 0 && requests.every((t) => startsWithAny(t, EN_WEAK_REQUEST));
-  if (onlyWeakEnglish && (EN_QUESTION_START.test(corrected) || words.length > 5)) return false;
+  if (onlyWeakEnglish && (EN_QUESTION_START.test(cleaned) || words.length > 5)) return false;
   return requests.length > 0 || words.length <= 3;
 }
 

@@ -64,5 +64,7 @@ describe("English requests for a person", () => {
     expect(first("gribu runāt ar cilvēku").intent).toBe("escalate");
     expect(first("хочу поговорить с человеком").intent).toBe("escalate");
     expect(asksForPerson("maznodrošinātās personas statuss")).toBe(false);
+    // "spēka" is one swap from "speak": corrections apply to English phrasings only.
+    expect(asksForPerson("man nav spēka, esmu vecs cilvēks")).toBe(false);
   });
 });
