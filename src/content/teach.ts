@@ -68,6 +68,10 @@ const LANGUAGE_NAMES: Record<Lang, string> = { lv: "Latvian", ru: "Russian", en:
 export function untaughtMessage(id: string, lang: Lang, has: readonly Lang[]): string {
   if (has.length === 0) return `There is no guide '${id}'. Choose another guide, or put the question on the list of missing guides.`;
   const name = LANGUAGE_NAMES[lang];
+  if (lang === "lv") {
+    return `Guide '${id}' has no Latvian version (it is only in ${has.map((l) => LANGUAGE_NAMES[l]).join(" and ")}). `
+      + "Add its Latvian translation first (Instrukcijas → Pievienot tulkojumu), then attach the question again; or choose another guide.";
+  }
   return `Guide '${id}' has no ${name} version, and no Latvian one that residents writing ${name} would get instead (it is only in ${has.map((l) => LANGUAGE_NAMES[l]).join(" and ")}). `
     + `Add its ${name} translation first (Instrukcijas → Pievienot tulkojumu), then attach the question again; or choose another guide.`;
 }

@@ -97,6 +97,10 @@ describe("teaching a question to a guide without a translation in its language",
     expect((refused.json.error as { message: string }).message).toBe(
       "Guide 'zilonu-bariba' has no Russian version, and no Latvian one that residents writing Russian would get instead (it is only in English). "
       + "Add its Russian translation first (Instrukcijas → Pievienot tulkojumu), then attach the question again; or choose another guide.");
+    const latvian = await ieva.call("POST", "/unanswered/teach", { question: "cik daudz barības vajag zilonim", lang: "lv", guideId: "zilonu-bariba" });
+    expect(latvian.status).toBe(422);
+    expect((latvian.json.error as { message: string }).message).toBe(
+      "Guide 'zilonu-bariba' has no Latvian version (it is only in English). Add its Latvian translation first (Instrukcijas → Pievienot tulkojumu), then attach the question again; or choose another guide.");
     const none = await ieva.call("POST", "/unanswered/teach", { question: "kur ir zilonis", lang: "lv", guideId: "nav-tadas" });
     expect(none.status).toBe(422);
     expect((none.json.error as { message: string }).message).toMatch(/^There is no guide 'nav-tadas'\. Choose another guide/);
