@@ -117,29 +117,39 @@ const ENGLISH_KEYWORDS = [
   "person", "human", "someone", "somebody", "operator", "agent", "staff", "employee", "representative", "consultant",
   "people", "speak", "talk", "connect", "transfer", "please", "call", "phone", "real", "live", "actual", "want",
 ];
-/** Common English words one edit away from a keyword: never "corrected". */
-const ENGLISH_LOOKALIKES = new Set([
+/** Common English words one edit away from a keyword: never "corrected" (exported for tests). */
+export const ENGLISH_LOOKALIKES: ReadonlySet<string> = new Set([
   "all", "ball", "calm", "cell", "fall", "hall", "mall", "tall", "wall", "well", "will", "walk", "tale", "task", "take", "stuff",
   "lease", "peak", "speck", "sneak", "reel", "read", "deal", "life", "love", "give", "line", "like", "alive", "shone", "phony",
   "humane", "persona", "personal", "agenda", "agency", "paste", "past", "tell", "went", "wand", "ant", "pant",
 ]);
 
+/** Longest word compared with the keywords: longer ones are never a typo of one. */
+const LONGEST_COMPARED = Math.max(...ENGLISH_KEYWORDS.map((k) => k.length)) + 2;
+/** Three rows of the distance table, reused by every call (this runs on every message: no allocation). */
+const rows = [new Int32Array(LONGEST_COMPARED + 1), new Int32Array(LONGEST_COMPARED + 1), new Int32Array(LONGEST_COMPARED + 1)] as const;
+
 /** The optimal string alignment distance of `a` and `b` (edits, adjacent swaps included), or `max + 1` once it is over `max`. */
 function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  const w = b.length + 1;
-  // d[i * w + j]: the distance of a's first i letters to b's first j.
-  const d: number[] = Array.from({ length: (a.length + 1) * w }, (_, k) => (k < w ? k : k % w === 0 ? k / w : 0));
-  const at = (i: number, j: number): number => d[i * w + j] ?? 0;
+  if (Math.abs(a.length - b.length) > max || b.length > LONGEST_COMPARED) return max + 1;
+  // Rows i-2, i-1 and i of the table: d[i][j] is the distance of a's first i letters to b's first j.
+  let [before, previous, current] = rows;
+  for (let j = 0; j <= b.length; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    let smallest = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, at(i - 2, j - 2) + 1);
-      d[i * w + j] = v;
+      let v = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, (before[j - 2] ?? 0) + 1);
+      current[j] = v;
+      if (v < smallest) smallest = v;
     }
+    // Every later row is at least this row's smallest value.
+    if (smallest > max) return max + 1;
+    [before, previous, current] = [previous, current, before];
   }
-  return at(a.length, b.length);
+  return previous[b.length] ?? max + 1;
 }
 
 /**
@@ -149,7 +159,7 @@ function editDistance(a: string, b: string, max: number): number {
  */
 export function correctEnglish(folded: string): string {
   return folded.replace(/\p{L}+/gu, (word) => {
-    if (word.length < 3 || !/^[a-z]+$/.test(word) || ENGLISH_LOOKALIKES.has(word) || ENGLISH_KEYWORDS.includes(word)) return word;
+    if (word.length < 3 || word.length > LONGEST_COMPARED || !/^[a-z]+$/.test(word) || ENGLISH_LOOKALIKES.has(word) || ENGLISH_KEYWORDS.includes(word)) return word;
     let best = word;
     let bestDistance = Infinity;
     for (const k of ENGLISH_KEYWORDS) {

@@ -3,11 +3,12 @@
  * Latvian and Russian ones; English how-to questions that name a person do not.
  */
 import path from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Assistant } from "../../src/core/assistant.js";
 import { Conversation, NEW_SESSION } from "../../src/core/conversation.js";
 import { loadFlows } from "../../src/flows/load.js";
-import { asksForCallback, asksForPerson, correctEnglish } from "../../src/nlp/intents.js";
+import { asksForCallback, asksForPerson, correctEnglish, ENGLISH_LOOKALIKES } from "../../src/nlp/intents.js";
 import { ROOT, shippedKnowledge } from "../helpers.js";
 
 const knowledge = await shippedKnowledge();
@@ -58,6 +59,46 @@ describe("English requests for a person", () => {
     expect(correctEnglish("tlak to a persn plz")).toBe("talk to a person plz");
     expect(correctEnglish("walk me through, tell all")).toBe("walk me through, tell all");
     expect(correctEnglish("maznodrosinatas personas statuss")).toBe("maznodrosinatas personas statuss");
+  });
+
+  it("corrects every word exactly as the plain distance table says (property)", () => {
+    // The reference: the whole optimal-string-alignment table, no early exit, no reused rows.
+    const distance = (a: string, b: string): number => {
+      const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+      const at = (i: number, j: number): number => d[i]?.[j] ?? 0;
+      for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+          let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + (a[i - 1] === b[j - 1] ? 0 : 1));
+          if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, at(i - 2, j - 2) + 1);
+          (d[i] as number[])[j] = v;
+        }
+      }
+      return at(a.length, b.length);
+    };
+    const keywords = ["person", "human", "someone", "somebody", "operator", "agent", "staff", "employee", "representative", "consultant", "people", "speak", "talk", "connect", "transfer", "please", "call", "phone", "real", "live", "actual", "want"];
+    // Words near the keywords: a keyword with up to three random edits, or random letters.
+    const edited = fc.tuple(fc.constantFrom(...keywords), fc.array(fc.tuple(fc.nat(20), fc.constantFrom(..."abcdeilmnoprstuy"), fc.constantFrom("swap", "drop", "add", "change")), { maxLength: 3 }))
+      .map(([word, edits]) => edits.reduce((w, [at, letter, kind]) => {
+        const i = w.length === 0 ? 0 : at % w.length;
+        if (kind === "drop") return w.slice(0, i) + w.slice(i + 1);
+        if (kind === "add") return w.slice(0, i) + letter + w.slice(i);
+        if (kind === "change") return w.slice(0, i) + letter + w.slice(i + 1);
+        return i + 1 < w.length ? w.slice(0, i) + (w[i + 1] ?? "") + (w[i] ?? "") + w.slice(i + 2) : w;
+      }, word));
+    const word = fc.oneof(edited, fc.stringMatching(/^[a-z]{1,20}$/));
+    fc.assert(fc.property(word, (w) => {
+      // The keyword nearest to the word within its allowance (the first of equals); the word itself
+      // when it is short, a keyword, a common look-alike, or near none.
+      const kept = w.length < 3 || keywords.includes(w) || ENGLISH_LOOKALIKES.has(w);
+      const candidates = keywords.filter((k) => !(k.length < 4 && w.length < 4)).map((k) => ({ k, d: distance(w, k), max: k.length >= 8 ? 2 : 1 })).filter((c) => c.d <= c.max);
+      const nearest = Math.min(...candidates.map((c) => c.d));
+      expect(correctEnglish(w)).toBe(kept ? w : candidates.find((c) => c.d === nearest)?.k ?? w);
+    }), { numRuns: 2000 });
+    // And a word within a keyword's allowance is corrected unless it is a word in its own right.
+    expect(correctEnglish("representatve")).toBe("representative");
+    expect(correctEnglish("reprsentatve")).toBe("representative");
+    expect(correctEnglish("oprator")).toBe("operator");
+    expect(correctEnglish("hmuan")).toBe("human");
   });
 
   it("keeps the Latvian and Russian requests escalating", () => {
