@@ -18,6 +18,7 @@ import { startApp, type RunningApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { silentLogger } from "../src/log.js";
 import { openDatabase, type Database } from "../src/store/database.js";
+import { sessionCookie } from "../tests/support/must.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const AGENT = { username: "bench-agent", password: "a long bench password", displayName: "Anna" };
@@ -75,7 +76,7 @@ export async function postgresReachable(url: string): Promise<boolean> {
 async function listen(url: string, headers: Record<string, string>, signal: AbortSignal, onEvent: (event: string, data: string, at: number) => void): Promise<void> {
   const res = await fetch(url, { headers, signal });
   if (res.status !== 200 || !res.body) throw new Error(`event stream ${url}: HTTP ${res.status}`);
-  const reader = res.body.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = res.body.getReader();
   const decoder = new TextDecoder();
   let ready: () => void = () => undefined;
   const isReady = new Promise<void>((resolve) => (ready = resolve));
@@ -157,7 +158,7 @@ class Staff {
   static async login(app: RunningApp, username: string, password: string): Promise<Staff> {
     const res = await fetch(`${app.url}/api/staff/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password }) });
     if (res.status !== 200) throw new Error(`staff login: HTTP ${res.status}`);
-    const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] as string;
+    const cookie = sessionCookie(res);
     return new Staff(app, cookie, ((await res.json()) as { csrfToken: string }).csrfToken);
   }
 
@@ -212,16 +213,16 @@ export async function runEscalationBench(residents = 100, databaseUrl: string): 
 
     const people = await Promise.all(Array.from({ length: residents }, (_, i) => Resident.start(i, i % 2 === 0 ? a : b, streams.signal)));
     const escalations = await Promise.allSettled(people.map((p) => p.escalate()));
-    for (const r of escalations) if (r.status === "rejected") problems.push(String((r.reason as Error).message ?? r.reason));
-    const opened = people.filter((p) => p.ticketId !== undefined);
+    for (const r of escalations) if (r.status === "rejected") problems.push(r.reason instanceof Error ? r.reason.message : String(r.reason));
+    const opened = people.filter((p): p is Resident & { ticketId: number } => p.ticketId !== undefined);
     if (new Set(opened.map((p) => p.ticketId)).size !== opened.length) problems.push("two residents got the same ticket number");
-    const allSeen = await until(() => opened.every((p) => created.has(p.ticketId as number)), WAIT_MS);
+    const allSeen = await until(() => opened.every((p) => created.has(p.ticketId)), WAIT_MS);
     await sleep(SETTLE_MS);
-    if (!allSeen) problems.push(`${opened.filter((p) => !created.has(p.ticketId as number)).length} tickets never reached the staff stream`);
-    const visible = opened.flatMap((p) => (created.get(p.ticketId as number) ?? []).slice(0, 1).map((at) => at - p.questionSentAt));
+    if (!allSeen) problems.push(`${opened.filter((p) => !created.has(p.ticketId)).length} tickets never reached the staff stream`);
+    const visible = opened.flatMap((p) => (created.get(p.ticketId) ?? []).slice(0, 1).map((at) => at - p.questionSentAt));
     const waiting = ((await agent.call("GET", "/tickets?status=waiting")).tickets as { id: number }[]).map((t) => t.id);
     const listed = new Set(waiting);
-    const missing = opened.filter((p) => !listed.has(p.ticketId as number)).length;
+    const missing = opened.filter((p) => !listed.has(p.ticketId)).length;
     if (missing > 0) problems.push(`${missing} tickets missing from the waiting list`);
     const allVisibleOnce = opened.length === residents && allSeen && missing === 0 && created.size === residents
       && [...created.values()].every((times) => times.length === 1);
@@ -244,7 +245,7 @@ export async function runEscalationBench(residents = 100, databaseUrl: string): 
     const allArrived = await until(() => answered.every((p) => p.staffReplies.length > 0), WAIT_MS);
     await sleep(SETTLE_MS);
     if (!allArrived) problems.push(`${answered.filter((p) => p.staffReplies.length === 0).length} staff replies never reached the resident`);
-    const delivered = answered.flatMap((p) => p.staffReplies.slice(0, 1).map((at) => at - (replySentAt.get(p) as number)));
+    const delivered = [...replySentAt].flatMap(([p, sentAt]) => p.staffReplies.slice(0, 1).map((at) => at - sentAt));
     const twice = people.filter((p) => p.staffReplies.length > 1).length;
     if (twice > 0) problems.push(`${twice} residents got a staff reply more than once`);
     const allDeliveredOnce = answered.length === residents && people.every((p) => p.staffReplies.length === 1);

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { containerStart } from "./start-command.js";
+import { must } from "../tests/support/must.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -87,21 +88,24 @@ async function startOnce(dataDir: string, idleMs: number, start: StartCommand): 
   const t0 = performance.now();
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...start.env, NODE_ENV: "production", DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" };
   const [program, ...args] = start.command;
-  const child = spawn(program === "node" ? process.execPath : program as string, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout?.on("data", (d: Buffer) => {
+  if (program === undefined) throw new Error("the start command is empty");
+  const child = spawn(program === "node" ? process.execPath : program, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout.on("data", (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
   let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => {
+  child.stderr.on("data", (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
   let exited = false;
   child.once("exit", () => {
     exited = true;
   });
+  // Read through a function: the flag is set by the listener, which TypeScript's narrowing does not see.
+  const hasExited = (): boolean => exited;
   try {
     for (;;) {
-      if (exited) throw new Error(`the app exited while starting: ${stderr}`);
+      if (hasExited()) throw new Error(`the app exited while starting: ${stderr}`);
       if (performance.now() - t0 > 120_000) throw new Error("the app did not answer within 120 s");
       try {
         await chatOnce(base);
@@ -111,12 +115,13 @@ async function startOnce(dataDir: string, idleMs: number, start: StartCommand): 
       }
     }
     const answerMs = performance.now() - t0;
-    const startCpuMs = await procCpuMs(child.pid as number);
+    const pid = must(child.pid, "the app's process id");
+    const startCpuMs = await procCpuMs(pid);
     await sleep(idleMs);
-    const { rssMb, hwmMb } = await procMemory(child.pid as number);
+    const { rssMb, hwmMb } = await procMemory(pid);
     return { answerMs, idleRssMb: rssMb, startPeakRssMb: hwmMb, startCpuMs };
   } finally {
-    await stopChild(child, () => exited);
+    await stopChild(child, hasExited);
   }
 }
 
@@ -139,7 +144,7 @@ export async function runFootprint(restarts = 3, idleMs = 3000, start: StartComm
     const first = await startOnce(dataDir, idleMs, start);
     const later: StartMeasure[] = [];
     for (let i = 0; i < Math.max(1, restarts); i++) later.push(await startOnce(dataDir, idleMs, start));
-    return { first, restart: later[0] as StartMeasure, restarts: later };
+    return { first, restart: must(later[0], "the first restart"), restarts: later };
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }

@@ -41,6 +41,7 @@ import { Assistant } from "../src/core/assistant.js";
 import { LANGS, type Lang } from "../src/core/types.js";
 import type { Guide, Section } from "../src/knowledge/guide.js";
 import { loadKnowledge, type KnowledgeBase } from "../src/knowledge/load.js";
+import { must } from "../tests/support/must.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const QUERIES_FILE = path.join(ROOT, "tests", "fixtures", "questions-own.jsonl");
@@ -67,7 +68,7 @@ function synthetic(base: KnowledgeBase, sections: number): KnowledgeBase {
     const sentence = (n: number): string => Array.from({ length: n }, () => pick(words)).join(" ");
     const map = new Map<string, Guide>();
     for (let i = 0; i < count; i++) {
-      const model = shipped[i % shipped.length] as Guide;
+      const model = must(shipped[i % shipped.length], `a shipped ${lang} guide`);
       const secs: Section[] = Array.from({ length: perGuide }, (_, j) => ({
         anchor: `s${j}`, heading: sentence(3), body: Array.from({ length: 6 }, (_, k) => `${k + 1}. ${sentence(10)}`).join("\n"),
         kind: j === 0 ? "need" : "steps", line: 1,
@@ -130,7 +131,8 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
 const median = (xs: readonly number[]): number => {
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length === 0 ? 0 : sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  const at = (i: number): number => must(sorted[i], "a sorted value");
+  return sorted.length === 0 ? 0 : sorted.length % 2 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
 };
 /** Peak RSS of the bot on PGlite over the end-to-end rounds, for the footprint table. */
 let pglitePeakRssMb: number | undefined;
@@ -265,7 +267,7 @@ async function year(): Promise<void> {
   const server = results.find((r) => r.database.includes("PostgreSQL"));
   const pglite = results.find((r) => r.database.includes("PGlite"));
   // The issue's keys at the top level are the PostgreSQL server's (PGlite's when there is none).
-  summary.year = { ...part((server ?? pglite) as (typeof results)[number]), scale: yearScale, ...(server ? { pg: part(server) } : {}), ...(pglite ? { pglite: part(pglite) } : {}) };
+  summary.year = { ...part(must(server ?? pglite, "a year's results")), scale: yearScale, ...(server ? { pg: part(server) } : {}), ...(pglite ? { pglite: part(pglite) } : {}) };
 }
 
 async function retrieval(): Promise<void> {

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { StartCommand } from "./footprint.js";
+import { must } from "../tests/support/must.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -17,10 +18,10 @@ export function containerStart(dockerfile = readFileSync(path.join(ROOT, "Docker
   if (!cmd) throw new Error("the Dockerfile has no CMD [...] line");
   const env: Record<string, string> = {};
   for (const line of text.matchAll(/^ENV\s+(.+)$/gm)) {
-    for (const pair of (line[1] as string).trim().split(/\s+/)) {
+    for (const pair of must(line[1], "the ENV line's variables").trim().split(/\s+/)) {
       const eq = pair.indexOf("=");
       if (eq > 0) env[pair.slice(0, eq)] = pair.slice(eq + 1).replace(/^"(.*)"$/, "$1");
     }
   }
-  return { command: JSON.parse(cmd[1] as string) as string[], env };
+  return { command: JSON.parse(must(cmd[1], "the CMD line's command")) as string[], env };
 }

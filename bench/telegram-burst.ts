@@ -16,6 +16,7 @@ import { loadConfig } from "../src/config.js";
 import { silentLogger } from "../src/log.js";
 import { openDatabase } from "../src/store/database.js";
 import { FakeTelegram } from "../tests/support/fake-telegram.js";
+import { must } from "../tests/support/must.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -81,11 +82,12 @@ export async function runTelegramBurst(chats = 500): Promise<BurstResult> {
     const times = [...arrivals.values()].flat().sort((a, b) => a - b);
     let busiest = 0;
     for (let i = 0, j = 0; i < times.length; i++) {
-      while ((times[i] as number) - (times[j] as number) >= 1000) j++;
+      const at = must(times[i], "an arrival time");
+      while (at - must(times[j], "an arrival time") >= 1000) j++;
       busiest = Math.max(busiest, i - j + 1);
     }
     let minGap = Number.POSITIVE_INFINITY;
-    for (const list of arrivals.values()) for (let i = 1; i < list.length; i++) minGap = Math.min(minGap, (list[i] as number) - (list[i - 1] as number));
+    for (const list of arrivals.values()) for (let i = 1; i < list.length; i++) minGap = Math.min(minGap, must(list[i], "an arrival time") - must(list[i - 1], "an arrival time"));
     const drainMs = (times.at(-1) ?? released) - released;
     const delivered = Math.min(times.length, expected);
     return {

@@ -13,6 +13,7 @@ import { startApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { silentLogger } from "../../src/log.js";
 import { openDatabase } from "../../src/store/database.js";
+import { must } from "../../tests/support/must.js";
 import { countStatements } from "./statements.js";
 
 const [kind, apiRoot, token, botInfoJson, databaseUrl] = process.argv.slice(2) as [string, string, string, string, string | undefined];
@@ -74,8 +75,9 @@ process.on("message", (m: { type: string }) => {
   if (profiler) {
     void profiler.post("Profiler.stop").then(async ({ profile }) => {
       const { writeFile, mkdir } = await import("node:fs/promises");
-      await mkdir(process.env.BENCH_CPU_PROFILE as string, { recursive: true });
-      await writeFile(path.join(process.env.BENCH_CPU_PROFILE as string, `${kind}-${process.pid}.cpuprofile`), JSON.stringify(profile));
+      const dir = must(process.env.BENCH_CPU_PROFILE, "BENCH_CPU_PROFILE (set when profiling)");
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, `${kind}-${process.pid}.cpuprofile`), JSON.stringify(profile));
     });
   }
   void stop().finally(() => {

@@ -13,6 +13,7 @@ import { Conversation, NEW_SESSION, type SessionState } from "../../src/core/con
 import { isLang, type Input, type Lang } from "../../src/core/types.js";
 import { loadContent } from "../../src/content.js";
 import type { LoadResult, ResidentScript } from "./load.js";
+import { must } from "../../tests/support/must.js";
 
 const HERE = import.meta.dirname;
 const ROOT = path.resolve(HERE, "../..");
@@ -52,7 +53,7 @@ function plain(html: string): string {
 /** A resident's messages as the Telegram channel turns them into inputs (the same scripts as the residents type). */
 export function residentInputs(residents: number): { chatId: number; lang: Lang; texts: readonly string[]; inputs: Input[] }[] {
   return Array.from({ length: residents }, (_, r) => {
-    const script = SCRIPTS[r % SCRIPTS.length] as (typeof SCRIPTS)[number];
+    const script = must(SCRIPTS[r % SCRIPTS.length], "a resident's script");
     const chatId = 500_000 + r;
     const inputs = script.texts.map((text) => {
       const update = {
@@ -80,7 +81,7 @@ function expectedScripts(conversation: Conversation, residents: number): Residen
       state = JSON.parse(JSON.stringify(result.state)) as SessionState;
       lang = isLang(result.lang) ? result.lang : lang;
       const planned = planMessages(result.replies, result.showActions ? conversation.mainActions(result.lang) : undefined);
-      return { text: texts[i] as string, expect: planned.map((m) => plain(m.text).slice(0, 30)) };
+      return { text: must(texts[i], "the text of an input"), expect: planned.map((m) => plain(m.text).slice(0, 30)) };
     });
     return { chatId, languageCode: scriptLang, messages };
   });
@@ -88,7 +89,7 @@ function expectedScripts(conversation: Conversation, residents: number): Residen
 
 function echoScripts(residents: number): ResidentScript[] {
   return Array.from({ length: residents }, (_, r) => {
-    const script = SCRIPTS[r % SCRIPTS.length] as (typeof SCRIPTS)[number];
+    const script = must(SCRIPTS[r % SCRIPTS.length], "a resident's script");
     return { chatId: 500_000 + r, languageCode: script.lang, messages: script.texts.map((text) => ({ text, expect: [text.trim().slice(0, 30)] })) };
   });
 }
@@ -177,10 +178,10 @@ export async function runEndToEnd(residents = 200, databaseUrl?: string, rounds 
   for (let round = 0; round < rounds; round++) {
     for (const [name, run] of plans) all.get(name)?.push(await run());
   }
-  const echo = all.get(plans[0]?.[0] as string) as EndToEndRow[];
+  const echo = must(all.get(must(plans[0], "the baseline plan")[0]), "the baseline's rounds");
   return plans.map(([name]) => {
-    const list = all.get(name) as EndToEndRow[];
+    const list = must(all.get(name), `the rounds of ${name}`);
     const best = list.find((r) => r.problems.length > 0) ?? list.reduce((a, b) => (b.throughput > a.throughput ? b : a));
-    return { best, rounds: list, ratios: list.map((r, i) => r.throughput / ((echo[i] as EndToEndRow).throughput || 1)) };
+    return { best, rounds: list, ratios: list.map((r, i) => r.throughput / (must(echo[i], "the baseline's round").throughput || 1)) };
   });
 }

@@ -23,6 +23,7 @@ import { silentLogger } from "../../src/log.js";
 import { openDatabase, type Database } from "../../src/store/database.js";
 import { postgresReachable } from "../escalation.js";
 import { residentInputs } from "./run.js";
+import { must } from "../../tests/support/must.js";
 import { countStatements } from "./statements.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -90,7 +91,7 @@ async function service(name: string, open: () => Promise<{ database: Database; c
       statements.stop();
       if (profiler) {
         const { profile } = await profiler.post("Profiler.stop");
-        const dir = process.env.BENCH_CPU_PROFILE as string;
+        const dir = must(process.env.BENCH_CPU_PROFILE, "BENCH_CPU_PROFILE (set when profiling)");
         await mkdir(dir, { recursive: true });
         await writeFile(path.join(dir, `turns-${name.replace(/\W+/g, "-")}.cpuprofile`), JSON.stringify(profile));
       }

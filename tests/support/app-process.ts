@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT } from "../helpers.js";
+import { must } from "./must.js";
 
 /** The command of the Dockerfile's CMD (JSON form), e.g. ["node", "--import", "tsx", "src/main.ts"]. */
 export function dockerCommand(): string[] {
@@ -21,7 +22,7 @@ export function dockerHealthcheck(): string[] {
   const dockerfile = readFileSync(path.join(ROOT, "Dockerfile"), "utf8").replace(/\\\n\s*/g, " ");
   const match = /^HEALTHCHECK .*?CMD (\[.*\])$/m.exec(dockerfile);
   if (!match) throw new Error("the Dockerfile has no HEALTHCHECK … CMD [...]");
-  return JSON.parse(match[1] as string) as string[];
+  return JSON.parse(must(match[1], "the HEALTHCHECK command")) as string[];
 }
 
 /** A running app process. */
@@ -50,8 +51,8 @@ export function startAppProcess(env: Record<string, string>, command = dockerCom
     text += chunk.toString("utf8");
     for (const w of waiters) w();
   };
-  child.stdout?.on("data", onData);
-  child.stderr?.on("data", onData);
+  child.stdout.on("data", onData);
+  child.stderr.on("data", onData);
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once("exit", (code, signal) => {
       resolve({ code, signal });

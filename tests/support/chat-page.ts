@@ -57,6 +57,6 @@ export async function answerTo(page: Page, act: () => Promise<void>): Promise<st
     { timeout: STEP_MS },
   );
   if (await page.locator("#notice").isVisible()) await failWithNotice(page, "no answer");
-  const texts = await bots(page).evaluateAll((nodes, n) => nodes.slice(n).map((node) => node.textContent ?? ""), before);
+  const texts = await bots(page).evaluateAll((nodes: { readonly textContent: string | null }[], n: number) => nodes.slice(n).map((node) => node.textContent ?? ""), before);
   return texts.join("\n");
 }

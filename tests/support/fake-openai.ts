@@ -98,6 +98,7 @@ export class FakeSpeechServer {
     let file: SpeechRequest["file"];
     let json: Record<string, unknown> | undefined;
     if (endpoint === "transcriptions") {
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- undici only advises against formData() for large uploads on servers; this fake reads the small uploads of tests
       const form = await new Request("http://fake/", { method: "POST", headers: { "content-type": req.headers["content-type"] ?? "" }, body }).formData();
       for (const [key, value] of form.entries()) {
         if (typeof value === "string") fields[key] = value;

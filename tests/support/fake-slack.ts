@@ -96,7 +96,7 @@ export interface SendOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-type Failure = { remaining: number; error: string };
+interface Failure { remaining: number; error: string }
 
 const BOT_USER = "UBOT0001";
 const BOT_ID = "BBOT0001";
@@ -309,7 +309,10 @@ export class FakeSlack {
   }
 
   #answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
-    const str = (key: string): string | undefined => (typeof params[key] === "string" && params[key] !== "" ? (params[key] as string) : undefined);
+    const str = (key: string): string | undefined => {
+      const value = params[key];
+      return typeof value === "string" && value !== "" ? value : undefined;
+    };
     switch (method) {
       case "auth.test":
         return { ok: true, url: "https://test.slack.com/", team: "Test", user: "digipaligs", team_id: TEAM, user_id: BOT_USER, bot_id: BOT_ID };
@@ -328,7 +331,7 @@ export class FakeSlack {
       case "chat.update": {
         const message = this.messages.find((m) => m.channel === str("channel") && m.ts === str("ts"));
         if (!message) return { ok: false, error: "message_not_found" };
-        if (params.text !== undefined) message.text = String(params.text);
+        if (params.text !== undefined) message.text = typeof params.text === "string" ? params.text : JSON.stringify(params.text);
         if (Array.isArray(params.blocks)) message.blocks = params.blocks;
         return { ok: true, channel: message.channel, ts: message.ts, text: message.text };
       }

@@ -6,16 +6,17 @@ import type { Update } from "grammy/types";
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { FakeTelegram } from "./fake-telegram.js";
+import { must } from "./must.js";
 
 let fake: FakeTelegram;
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
+const cleanups: (() => unknown)[] = [];
 
 beforeEach(async () => {
   fake = await FakeTelegram.start();
 });
 
 afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
+  while (cleanups.length > 0) await cleanups.pop()?.();
   await fake.close();
 });
 
@@ -86,8 +87,8 @@ describe("FakeTelegram: Bot API surface", () => {
     expect(((await query.json()) as { result: { text: string } }).result.text).toBe("plain");
     const [first, second] = fake.messages(5);
     expect(first).toMatchObject({ text: "<b>hi</b>", plainText: "hi", parse_mode: "HTML", entities: [{ type: "bold", offset: 0, length: 2 }] });
-    expect(first!.reply_markup).toEqual({ inline_keyboard: [[{ text: "A", callback_data: "a" }]] });
-    expect(second!.text).toBe("plain");
+    expect(must(first, "the first message").reply_markup).toEqual({ inline_keyboard: [[{ text: "A", callback_data: "a" }]] });
+    expect(must(second, "the second message").text).toBe("plain");
   });
 
   it("gives message ids that increase per chat across user and bot messages", async () => {
@@ -96,7 +97,7 @@ describe("FakeTelegram: Bot API surface", () => {
     const m1 = await bot.api.sendMessage(1, "x");
     const m2 = await bot.api.sendMessage(2, "y");
     const m3 = await bot.api.sendMessage(1, "z");
-    expect(u1.message!.message_id).toBe(1);
+    expect(must(u1.message, "the user's message").message_id).toBe(1);
     expect([m1.message_id, m2.message_id, m3.message_id]).toEqual([2, 1, 3]);
     expect(m1).toMatchObject({ chat: { id: 1, type: "private", first_name: "User 1" }, from: { id: fake.botInfo.id, is_bot: true }, text: "x" });
   });
@@ -134,13 +135,13 @@ describe("FakeTelegram: Bot API surface", () => {
     expect(edited).toMatchObject({ message_id: m.message_id, text: "two", entities: [{ type: "italic", offset: 0, length: 3 }] });
     await expect(
       bot.api.editMessageText(3, m.message_id, "<i>two</i>", { parse_mode: "HTML", reply_markup: new InlineKeyboard().text("B", "b") }),
-    ).rejects.toMatchObject({ error_code: 400, description: expect.stringContaining("message is not modified") });
+    ).rejects.toMatchObject({ error_code: 400, description: expect.stringContaining("message is not modified") as unknown });
     await bot.api.editMessageReplyMarkup(3, m.message_id, { reply_markup: new InlineKeyboard().text("C", "c") });
     expect(fake.messages(3)[0]).toMatchObject({ text: "<i>two</i>", plainText: "two", editCount: 2, reply_markup: { inline_keyboard: [[{ text: "C", callback_data: "c" }]] } });
     await expect(bot.api.editMessageText(3, 99, "x")).rejects.toMatchObject({ description: "Bad Request: message to edit not found" });
     expect(await bot.api.deleteMessage(3, m.message_id)).toBe(true);
     await expect(bot.api.deleteMessage(3, m.message_id)).rejects.toMatchObject({ description: "Bad Request: message to delete not found" });
-    expect(fake.messages(3)[0]!.deleted).toBe(true);
+    expect(must(fake.messages(3)[0], "the deleted message").deleted).toBe(true);
   });
 
   it("keeps commands per scope and language, and accepts chat actions", async () => {
@@ -172,7 +173,7 @@ describe("FakeTelegram: Bot API surface", () => {
     });
     expect(sent).toMatchObject({ caption: "Izziņa", document: { file_name: "izziņa.txt", file_size: 3 } });
     expect(fake.messages(6)[0]).toMatchObject({ kind: "document", text: "<b>Izziņa</b>", plainText: "Izziņa" });
-    expect(fake.calls("sendDocument")[0]!.params.document).toMatchObject({ filename: "izziņa.txt", size: 3 });
+    expect(must(fake.calls("sendDocument")[0], "the sendDocument call").params.document).toMatchObject({ filename: "izziņa.txt", size: 3 });
   });
 
   it("forgets chats, calls and queued updates on reset but keeps update ids increasing", async () => {
@@ -187,7 +188,7 @@ describe("FakeTelegram: Bot API surface", () => {
   it("serves files users sent through getFile and the file download URL", async () => {
     const bot = newBot();
     const update = fake.sendVoice(4, { data: new Uint8Array([1, 2, 3]) });
-    const file = await bot.api.getFile(update.message!.voice!.file_id);
+    const file = await bot.api.getFile(must(update.message?.voice, "the voice message").file_id);
     const res = await fetch(`${fake.apiRoot}/file/bot${fake.token}/${file.file_path}`);
     expect([...new Uint8Array(await res.arrayBuffer())]).toEqual([1, 2, 3]);
   });
@@ -212,10 +213,10 @@ describe("FakeTelegram: parse modes", () => {
   it("rejects an unescaped < or & in HTML, and decodes valid entities", async () => {
     const bot = newBot();
     await expect(bot.api.sendMessage(1, "1 < 2", { parse_mode: "HTML" })).rejects.toMatchObject({
-      description: expect.stringMatching(/^Bad Request: can't parse entities: Unsupported start tag "" at byte offset 2/),
+      description: expect.stringMatching(/^Bad Request: can't parse entities: Unsupported start tag "" at byte offset 2/) as unknown,
     });
     await expect(bot.api.sendMessage(1, "Tom & Jerry", { parse_mode: "HTML" })).rejects.toMatchObject({
-      description: expect.stringMatching(/^Bad Request: can't parse entities: Unescaped "&" at byte offset 4/),
+      description: expect.stringMatching(/^Bad Request: can't parse entities: Unescaped "&" at byte offset 4/) as unknown,
     });
     const ok = await bot.api.sendMessage(
       1,
@@ -253,7 +254,7 @@ describe("FakeTelegram: long polling", () => {
     startPolling(bot);
 
     const start = fake.sendText(100, "/start e-invoices");
-    expect(start.message!.entities).toEqual([{ type: "bot_command", offset: 0, length: 6 }]);
+    expect(must(start.message, "the /start message").entities).toEqual([{ type: "bot_command", offset: 0, length: 6 }]);
     fake.sendText(100, "Kā iegūt e-adresi?");
     const replies = await fake.waitForMessages(100, 2);
     expect(replies.map((m) => m.text)).toEqual(["Sveiki! payload=e-invoices", "Jūs rakstījāt: Kā iegūt e-adresi?"]);
@@ -302,7 +303,7 @@ describe("FakeTelegram: long polling", () => {
     for (let chat = 1; chat <= 20; chat++) fake.sendText(chat, `sveiki ${chat}`);
     for (let chat = 1; chat <= 20; chat++) {
       const [reply] = await fake.waitForMessages(chat, 1);
-      expect(reply!.text).toBe(`SVEIKI ${chat}`);
+      expect(must(reply, `the reply in chat ${chat}`).text).toBe(`SVEIKI ${chat}`);
     }
   });
 
@@ -316,18 +317,19 @@ describe("FakeTelegram: long polling", () => {
     startPolling(bot);
 
     fake.sendText(7, "/menu");
-    const [menu] = await fake.waitForMessages(7, 1);
-    expect(() => fake.pressButton(7, menu!.message_id, "topic:nope")).toThrow(/no button with data/);
-    const press = fake.pressButton(7, menu!.message_id, "topic:tax");
-    expect(press.callback_query!.message!.message_id).toBe(menu!.message_id);
+    const menu = must((await fake.waitForMessages(7, 1))[0], "the menu");
+    expect(() => fake.pressButton(7, menu.message_id, "topic:nope")).toThrow(/no button with data/);
+    const press = fake.pressButton(7, menu.message_id, "topic:tax");
+    const query = must(press.callback_query, "the button press");
+    expect(query.message?.message_id).toBe(menu.message_id);
 
     await fake.waitForCalls("editMessageText");
-    expect(fake.callbackAnswers()).toMatchObject([{ callback_query_id: press.callback_query!.id, chatId: 7, data: "topic:tax", text: "Izvēlēts tax" }]);
+    expect(fake.callbackAnswers()).toMatchObject([{ callback_query_id: query.id, chatId: 7, data: "topic:tax", text: "Izvēlēts tax" }]);
     expect(fake.messages(7)[0]).toMatchObject({ text: "Tēma: tax", editCount: 1 });
-    expect(fake.messages(7)[0]!.reply_markup).toBeUndefined(); // edited without reply_markup: keyboard removed
+    expect(must(fake.messages(7)[0], "the edited menu").reply_markup).toBeUndefined(); // edited without reply_markup: keyboard removed
 
     // A second answer to the same query is refused like Telegram does.
-    await expect(bot.api.answerCallbackQuery(press.callback_query!.id)).rejects.toMatchObject({
+    await expect(bot.api.answerCallbackQuery(query.id)).rejects.toMatchObject({
       error_code: 400,
       description: "Bad Request: query is too old and response timeout expired or query ID is invalid",
     });
@@ -342,19 +344,19 @@ describe("FakeTelegram: long polling", () => {
     bot.on("message:location", (ctx) => ctx.reply(`loc ${ctx.message.location.latitude}`));
     bot.on("message:contact", (ctx) => ctx.reply(`contact ${ctx.message.contact.phone_number}`));
     bot.on("edited_message:text", (ctx) => ctx.reply(`edited ${ctx.editedMessage.text}`));
-    bot.on("message:text", () => {});
+    bot.on("message:text", () => undefined);
     startPolling(bot);
 
     const typed = fake.sendText(8, "pirmais", { languageCode: "lv" });
-    expect(typed.message!.from.language_code).toBe("lv");
+    expect(must(typed.message, "the typed message").from.language_code).toBe("lv");
     fake.sendVoice(8);
     fake.sendPhoto(8, "paraksts");
     fake.sendSticker(8);
     fake.sendDocument(8);
     fake.sendLocation(8);
     fake.sendContact(8, "+37120000000");
-    const edit = fake.editText(8, typed.message!.message_id, "labotais");
-    expect(edit.edited_message!.from.language_code).toBe("lv");
+    const edit = fake.editText(8, must(typed.message, "the typed message").message_id, "labotais");
+    expect(must(edit.edited_message, "the edited message").from.language_code).toBe("lv");
     const replies = await fake.waitForMessages(8, 7);
     expect(replies.map((m) => m.text)).toEqual([
       "voice",
@@ -385,7 +387,7 @@ describe("FakeTelegram: long polling", () => {
   it("rejects waitForMessages with a readable list of what arrived", async () => {
     const bot = newBot();
     await bot.api.sendMessage(12, "tikai viena");
-    await bot.api.sendMessage(12, "<b>slikti", { parse_mode: "HTML" }).catch(() => {});
+    await bot.api.sendMessage(12, "<b>slikti", { parse_mode: "HTML" }).catch(() => undefined);
     await expect(fake.waitForMessages(12, 2, 100)).rejects.toThrow(/has 1 of 2 expected bot message\(s\)[\s\S]*"tikai viena"[\s\S]*sendMessage → 400/);
   });
 });
@@ -424,7 +426,7 @@ describe("FakeTelegram: webhooks", () => {
     const bot = newBot();
     bot.on("message:text", (ctx) => ctx.reply(`atbilde: ${ctx.message.text}`));
     const callback = webhookCallback(bot, "http", { secretToken: "s3cret_token" });
-    const secrets: Array<string | undefined> = [];
+    const secrets: (string | undefined)[] = [];
     const { url } = await listen((req, res) => {
       secrets.push(req.headers["x-telegram-bot-api-secret-token"] as string | undefined);
       void callback(req, res);
@@ -442,7 +444,7 @@ describe("FakeTelegram: webhooks", () => {
     ]);
     expect(await bot.api.getWebhookInfo()).toMatchObject({ url, pending_update_count: 0 });
     // getUpdates is refused while a webhook is set.
-    await expect(bot.api.getUpdates()).rejects.toMatchObject({ error_code: 409, description: expect.stringContaining("webhook is active") });
+    await expect(bot.api.getUpdates()).rejects.toMatchObject({ error_code: 409, description: expect.stringContaining("webhook is active") as unknown });
   });
 
   it("retries a failing webhook in order, one update at a time per chat", async () => {

@@ -44,6 +44,7 @@ import type {
   UserFromGetMe,
   WebhookInfo,
 } from "grammy/types";
+import { must } from "./must.js";
 
 // ---------------------------------------------------------------------------
 // Public types
@@ -336,7 +337,7 @@ export class FakeTelegram {
   private webhook: Webhook | undefined;
   private webhookGeneration = 0;
   private whQueues = new Map<string, QueuedUpdate[]>();
-  private whHeap: Array<{ key: string; seq: number }> = [];
+  private whHeap: { key: string; seq: number }[] = [];
   private whPending = 0;
   private whActive = 0;
   private readonly retryTimers = new Set<NodeJS.Timeout>();
@@ -508,7 +509,7 @@ export class FakeTelegram {
   pressButton(chatId: number, messageId: number, data: string, opts?: UserOptions & { force?: boolean }): Update {
     const chat = this.chatFor(chatId);
     const stored = chat.byId.get(messageId);
-    if (!stored || !stored.fromBot) throw new Error(`pressButton: chat ${chatId} has no bot message ${messageId}`);
+    if (!stored?.fromBot) throw new Error(`pressButton: chat ${chatId} has no bot message ${messageId}`);
     if (stored.deleted) throw new Error(`pressButton: message ${messageId} in chat ${chatId} was deleted`);
     if (!opts?.force) {
       const buttons = inlineButtons(stored.record?.reply_markup);
@@ -538,10 +539,10 @@ export class FakeTelegram {
   pressButtonByText(chatId: number, label: string, opts?: UserOptions): Update {
     const messages = this.chatFor(chatId).botMessages;
     for (let i = messages.length - 1; i >= 0; i--) {
-      const m = messages[i]!;
-      if (m.deleted) continue;
-      const button = inlineButtons(m.reply_markup).find((b) => b.text === label && b.callback_data !== undefined);
-      if (button) return this.pressButton(chatId, m.message_id, button.callback_data!, opts);
+      const m = messages[i];
+      if (!m || m.deleted) continue;
+      const data = inlineButtons(m.reply_markup).find((b) => b.text === label && b.callback_data !== undefined)?.callback_data;
+      if (data !== undefined) return this.pressButton(chatId, m.message_id, data, opts);
     }
     throw new Error(`pressButtonByText: no bot message in chat ${chatId} has a callback button labelled ${JSON.stringify(label)}`);
   }
@@ -803,7 +804,7 @@ export class FakeTelegram {
       }
       let params: Params;
       try {
-        params = parseParams(query, req.headers["content-type"], chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+        params = parseParams(query, req.headers["content-type"], (chunks.length === 1 ? chunks[0] : undefined) ?? Buffer.concat(chunks));
       } catch (error) {
         const e = error instanceof ApiError ? error : bad(`Bad Request: ${(error as Error).message}`);
         this.record(method, {}, e);
@@ -970,8 +971,8 @@ export class FakeTelegram {
       this.head = Math.max(this.head, this.queue.length + offset);
     } else if (offset > 0) {
       while (this.head < this.queue.length) {
-        const e = this.queue[this.head]!;
-        if (e.update.update_id >= offset || (e.redelivery && !e.delivered)) break;
+        const e = this.queue[this.head];
+        if (!e || e.update.update_id >= offset || (e.redelivery && !e.delivered)) break;
         this.head++;
       }
     }
@@ -992,7 +993,7 @@ export class FakeTelegram {
   }
 
   private enqueue(body: Omit<Update, "update_id">): Update {
-    const update = { update_id: this.nextUpdateId++, ...body } as Update;
+    const update: Update = { update_id: this.nextUpdateId++, ...body };
     this.push(update, false);
     return update;
   }
@@ -1037,16 +1038,18 @@ export class FakeTelegram {
   private pumpWebhook(): void {
     const wh = this.webhook;
     if (!wh) return;
-    while (this.whActive < wh.maxConnections && this.whHeap.length > 0) {
-      const { key } = heapPop(this.whHeap)!;
+    while (this.whActive < wh.maxConnections) {
+      const next = heapPop(this.whHeap);
+      if (next === undefined) break;
+      const { key } = next;
       this.whActive++;
       void this.deliverChat(key, wh);
     }
   }
 
   private async deliverChat(key: string, wh: Webhook): Promise<void> {
-    const q = this.whQueues.get(key)!;
-    const entry = q[0]!;
+    const q = must(this.whQueues.get(key), `the webhook queue of ${key}`);
+    const entry = must(q[0], `the head of the webhook queue of ${key}`);
     let backoff = this.retryInitialMs;
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
@@ -1082,7 +1085,8 @@ export class FakeTelegram {
     }
     q.shift();
     this.whPending--;
-    if (q.length > 0) heapPush(this.whHeap, { key, seq: q[0]!.seq });
+    const [head] = q;
+    if (head) heapPush(this.whHeap, { key, seq: head.seq });
     else this.whQueues.delete(key);
     this.whActive--;
     this.pumpWebhook();
@@ -1126,7 +1130,7 @@ export class FakeTelegram {
             resolve({
               status: res.statusCode ?? 0,
               body: Buffer.concat(chunks).toString("utf8"),
-              contentType: String(res.headers["content-type"] ?? ""),
+              contentType: res.headers["content-type"] ?? "",
             }),
           );
           res.on("error", (e) => resolve({ status: 0, body: "", contentType: "", error: e.message }));
@@ -1260,7 +1264,7 @@ export class FakeTelegram {
       if (allow) return undefined;
       throw bad("Bad Request: message to be replied not found");
     }
-    return { ...stored.message, reply_to_message: undefined } as Message;
+    return { ...stored.message, reply_to_message: undefined };
   }
 
   private format(raw: string, p: Params, entitiesField: string, max: number, what: "text" | "caption"): Formatted {
@@ -1312,7 +1316,7 @@ export class FakeTelegram {
     const newKey = JSON.stringify([f ? f.text : rec.plainText, f ? f.entities : (rec.entities ?? []), change.markup ?? null]);
     if (oldKey === newKey) throw bad(NOT_MODIFIED);
     if (f) {
-      rec.text = change.raw!;
+      rec.text = must(change.raw, "the raw text of a formatted edit");
       rec.plainText = f.text;
       if (change.parseMode !== undefined) rec.parse_mode = change.parseMode;
       else delete rec.parse_mode;
@@ -1327,7 +1331,8 @@ export class FakeTelegram {
     const entField = rec.kind === "text" ? "entities" : "caption_entities";
     message[textField] = rec.plainText;
     if (rec.entities) message[entField] = rec.entities;
-    else delete message[entField];
+    else if (entField === "entities") delete message.entities;
+    else delete message.caption_entities;
     if (change.markup && "inline_keyboard" in change.markup) message.reply_markup = change.markup;
     else delete message.reply_markup;
     rec.message = message;
@@ -1630,7 +1635,7 @@ function sendError(res: http.ServerResponse, e: ApiError): void {
 function updatesBody(batch: QueuedUpdate[]): string {
   if (batch.length === 0) return '{"ok":true,"result":[]}';
   let body = '{"ok":true,"result":[';
-  for (let i = 0; i < batch.length; i++) body += (i === 0 ? "" : ",") + batch[i]!.json;
+  for (const [i, entry] of batch.entries()) body += (i === 0 ? "" : ",") + entry.json;
   return body + "]}";
 }
 
@@ -1722,7 +1727,7 @@ function parseMultipart(body: Buffer, boundary: string): Params {
     if (filename) {
       const type = /content-type:\s*([^\r\n;]+)/i.exec(headers);
       files.set(fieldName, {
-        filename: filename[1] ?? filename[2]!.trim(),
+        filename: filename[1] ?? must(filename[2], "the unquoted filename").trim(),
         contentType: type?.[1]?.trim() ?? "application/octet-stream",
         size: content.length,
         data: Buffer.from(content),
@@ -1792,7 +1797,7 @@ interface InlineButtonLike {
 
 function inlineButtons(markup: ReplyMarkup | undefined): InlineButtonLike[] {
   if (!markup || !("inline_keyboard" in markup)) return [];
-  return markup.inline_keyboard.flat() as InlineButtonLike[];
+  return markup.inline_keyboard.flat();
 }
 
 function inlineOnly(markup: ReplyMarkup | undefined): InlineKeyboardMarkup | undefined {
@@ -1879,30 +1884,32 @@ function chatKey(update: Update): string {
   return "_";
 }
 
-function heapPush(heap: Array<{ key: string; seq: number }>, item: { key: string; seq: number }): void {
+function heapPush(heap: { key: string; seq: number }[], item: { key: string; seq: number }): void {
   heap.push(item);
   let i = heap.length - 1;
   while (i > 0) {
     const parent = (i - 1) >> 1;
-    if (heap[parent]!.seq <= item.seq) break;
-    heap[i] = heap[parent]!;
+    const above = heap[parent];
+    if (above === undefined || above.seq <= item.seq) break;
+    heap[i] = above;
     i = parent;
   }
   heap[i] = item;
 }
 
-function heapPop(heap: Array<{ key: string; seq: number }>): { key: string; seq: number } | undefined {
+function heapPop(heap: { key: string; seq: number }[]): { key: string; seq: number } | undefined {
   const top = heap[0];
   const last = heap.pop();
   if (top === undefined || last === undefined || heap.length === 0) return top;
   let i = 0;
   for (;;) {
     const l = 2 * i + 1;
-    if (l >= heap.length) break;
-    const r = l + 1;
-    const c = r < heap.length && heap[r]!.seq < heap[l]!.seq ? r : l;
-    if (heap[c]!.seq >= last.seq) break;
-    heap[i] = heap[c]!;
+    const left = heap[l];
+    if (left === undefined) break;
+    const right = heap[l + 1];
+    const [c, child] = right !== undefined && right.seq < left.seq ? [l + 1, right] : [l, left];
+    if (child.seq >= last.seq) break;
+    heap[i] = child;
     i = c;
   }
   heap[i] = last;
@@ -2014,7 +2021,7 @@ function decodeAttribute(value: string): string {
         continue;
       }
     }
-    out += value[i];
+    out += value.charAt(i);
   }
   return out;
 }
@@ -2022,11 +2029,11 @@ function decodeAttribute(value: string): string {
 function parseHtml(src: string, strictAmp: boolean): Formatted {
   let out = "";
   const entities: MessageEntity[] = [];
-  const stack: Array<{ tag: string; start: number; attrs: Record<string, string>; language?: string }> = [];
+  const stack: { tag: string; start: number; attrs: Record<string, string>; language?: string }[] = [];
   const n = src.length;
   let i = 0;
   while (i < n) {
-    const c = src[i]!;
+    const c = src.charAt(i);
     if (c === "&") {
       const d = decodeHtmlEntity(src, i);
       if (d) {
@@ -2104,7 +2111,7 @@ function parseHtml(src: string, strictAmp: boolean): Formatted {
     while (i < n && isSpace(src[i])) i++;
     if (i >= n || src[i] !== ">") throw entitiesError(src, "Unclosed end tag at byte offset %OFFSET%", begin);
     i++;
-    const open = stack.pop()!;
+    const open = must(stack.pop(), "the open tag");
     if (endName !== "" && endName !== open.tag) {
       throw entitiesError(src, `Unmatched end tag at byte offset %OFFSET%, expected "</${open.tag}>", found "</${endName}>"`, begin);
     }
@@ -2112,9 +2119,9 @@ function parseHtml(src: string, strictAmp: boolean): Formatted {
     if (length === 0) continue;
     const parent = stack[stack.length - 1];
     if (open.tag === "code" && parent?.tag === "pre" && parent.start === open.start) {
-      const lang = /^language-(.+)$/.exec(open.attrs.class ?? "");
-      if (lang) parent.language = lang[1]!;
-      if (lang) continue;
+      const language = /^language-(.+)$/.exec(open.attrs.class ?? "")?.[1];
+      if (language) parent.language = language;
+      if (language) continue;
     }
     switch (open.tag) {
       case "a": {
@@ -2123,7 +2130,7 @@ function parseHtml(src: string, strictAmp: boolean): Formatted {
         break;
       }
       case "tg-emoji":
-        entities.push({ type: "custom_emoji", offset: open.start, length, custom_emoji_id: open.attrs["emoji-id"]! });
+        entities.push({ type: "custom_emoji", offset: open.start, length, custom_emoji_id: must(open.attrs["emoji-id"], "the emoji-id checked at the start tag") });
         break;
       case "tg-time":
         if (/^\d+$/.test(open.attrs.unix ?? "")) {
@@ -2146,7 +2153,8 @@ function parseHtml(src: string, strictAmp: boolean): Formatted {
         entities.push({ type: HTML_ENTITY_TYPES[open.tag] as MessageEntity.CommonMessageEntity["type"], offset: open.start, length });
     }
   }
-  if (stack.length > 0) throw entitiesError(src, `Can't find end tag corresponding to start tag "${stack[stack.length - 1]!.tag}"`);
+  const unclosed = stack.at(-1);
+  if (unclosed) throw entitiesError(src, `Can't find end tag corresponding to start tag "${unclosed.tag}"`);
   return { text: out, entities: sortEntities(entities) };
 }
 
@@ -2166,7 +2174,7 @@ const MDV2_NAMES: Record<string, string> = {
 function parseMarkdownV2(src: string): Formatted {
   let out = "";
   const entities: MessageEntity[] = [];
-  const stack: Array<{ type: string; start: number; at: number; language?: string }> = [];
+  const stack: { type: string; start: number; at: number; language?: string }[] = [];
   const n = src.length;
   let quote: { start: number; expandable: boolean } | undefined;
   const endQuote = (): void => {
@@ -2177,24 +2185,24 @@ function parseMarkdownV2(src: string): Formatted {
   };
   let i = 0;
   while (i < n) {
-    const c = src[i]!;
+    const c = src.charAt(i);
     const top = stack[stack.length - 1];
     const inCode = top?.type === "code" || top?.type === "pre";
     if (!inCode && (i === 0 || src[i - 1] === "\n")) {
       if (src.startsWith("**>", i)) {
-        if (!quote) quote = { start: out.length, expandable: true };
+        quote ??= { start: out.length, expandable: true };
         i += 3;
         continue;
       }
       if (c === ">") {
-        if (!quote) quote = { start: out.length, expandable: false };
+        quote ??= { start: out.length, expandable: false };
         i++;
         continue;
       }
       endQuote();
     }
     if (c === "\\" && i + 1 < n && src.charCodeAt(i + 1) > 0 && src.charCodeAt(i + 1) <= 126) {
-      out += src[i + 1];
+      out += src.charAt(i + 1);
       i += 2;
       continue;
     }
@@ -2258,7 +2266,7 @@ function parseMarkdownV2(src: string): Formatted {
           let j = i + 1;
           for (; j < n && src[j] !== ")"; j++) {
             if (src[j] === "\\" && j + 1 < n) j++;
-            url += src[j];
+            url += src.charAt(j);
           }
           if (j >= n) throw entitiesError(src, "Can't find end of a URL at byte offset %OFFSET%", i);
           i = j + 1;
@@ -2266,7 +2274,7 @@ function parseMarkdownV2(src: string): Formatted {
         if (top.type === "custom_emoji") {
           const id = /^tg:\/\/emoji\?id=(\d+)$/.exec(url);
           if (!id) throw entitiesError(src, "Custom emoji entity must contain a tg://emoji URL");
-          if (length > 0) entities.push({ type: "custom_emoji", offset: top.start, length, custom_emoji_id: id[1]! });
+          if (length > 0) entities.push({ type: "custom_emoji", offset: top.start, length, custom_emoji_id: must(id[1], "the emoji id") });
         } else if (url !== "" && length > 0) {
           entities.push({ type: "text_link", offset: top.start, length, url });
         }
@@ -2314,7 +2322,7 @@ function parseMarkdownV2(src: string): Formatted {
           const lang = /^([^\s`]+)\n/.exec(src.slice(i, i + 64));
           const entry: { type: string; start: number; at: number; language?: string } = { type: "pre", start: out.length, at };
           if (lang) {
-            entry.language = lang[1]!;
+            entry.language = must(lang[1], "the code block's language");
             i += lang[0].length;
           } else if (src[i] === "\n") {
             i++;
@@ -2330,8 +2338,8 @@ function parseMarkdownV2(src: string): Formatted {
         throw entitiesError(src, `Character '${c}' is reserved and must be escaped with the preceding '\\'`);
     }
   }
-  if (stack.length > 0) {
-    const open = stack[stack.length - 1]!;
+  const open = stack.at(-1);
+  if (open) {
     throw entitiesError(src, `Can't find end of ${MDV2_NAMES[open.type] ?? open.type} entity at byte offset %OFFSET%`, open.at);
   }
   endQuote();
@@ -2345,9 +2353,9 @@ function parseMarkdown(src: string): Formatted {
   let i = 0;
   const cannotFindEnd = (at: number): ApiError => entitiesError(src, "Can't find end of the entity starting at byte offset %OFFSET%", at);
   while (i < n) {
-    const c = src[i]!;
+    const c = src.charAt(i);
     if (c === "\\" && "_*`[".includes(src[i + 1] ?? "x")) {
-      out += src[i + 1];
+      out += src.charAt(i + 1);
       i += 2;
       continue;
     }
@@ -2379,7 +2387,7 @@ function parseMarkdown(src: string): Formatted {
       let body = src.slice(i + 3, end);
       const lang = /^([^\s`]+)\n/.exec(body);
       if (lang) body = body.slice(lang[0].length);
-      if (body.length > 0) entities.push(lang ? { type: "pre", offset: out.length, length: body.length, language: lang[1]! } : { type: "pre", offset: out.length, length: body.length });
+      if (body.length > 0) entities.push(lang ? { type: "pre", offset: out.length, length: body.length, language: must(lang[1], "the code block's language") } : { type: "pre", offset: out.length, length: body.length });
       out += body;
       i = end + 3;
       continue;

@@ -3,6 +3,7 @@
  * token from the login answer on every POST.
  */
 import { expect } from "vitest";
+import { sessionCookie } from "./must.js";
 
 /** An answer of the staff API: its status and JSON body (`{}` for 204). */
 export interface StaffAnswer {
@@ -18,7 +19,7 @@ export class StaffClient {
   static async login(url: string, username: string, password: string): Promise<StaffClient> {
     const res = await StaffClient.tryLogin(url, username, password);
     expect(res.status).toBe(200);
-    const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] as string;
+    const cookie = sessionCookie(res);
     return new StaffClient(url, cookie, ((await res.json()) as { csrfToken: string }).csrfToken);
   }
 
