@@ -8,10 +8,11 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { containerStart } from "../bench/start-command.js";
 import { ROOT } from "./helpers.js";
+import { must } from "./support/must.js";
 
 describe("the start command", () => {
   const container = containerStart();
-  const script = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.start as string;
+  const script = must((JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.start, "package.json's start script");
 
   it("runs node with the container's flags in npm start", () => {
     const words = script.split(/\s+/);

@@ -6,6 +6,16 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { ROOT } from "../helpers.js";
 import { cli } from "../support/cli.js";
+import type { EvalMetrics, FirstTurn } from "../../src/cli/eval.js";
+import { must } from "../support/must.js";
+
+/** The last line of `cli eval --json` (jsonSummary in src/cli/eval.ts), as far as it is read here. */
+interface EvalSummary {
+  readonly per_lang: Record<string, EvalMetrics>;
+  readonly results: readonly Record<string, unknown>[];
+  readonly held_in: EvalMetrics;
+  readonly held_out: EvalMetrics;
+}
 
 const run = promisify(execFile);
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
@@ -14,7 +24,7 @@ describe("cli as its own process", () => {
   it("runs a command through tsx, prints its result and exits with its code", async () => {
     const { stdout } = await run(TSX, ["src/cli/main.ts", "check"], { cwd: ROOT });
     expect(stdout).toMatch(/Checked 54 guide files \(18 guides\) and 6 flows: 0 error\(s\)/);
-    const usage = await run(TSX, ["src/cli/main.ts", "nonsense"], { cwd: ROOT }).then(() => ({ code: 0, stderr: "" }), (e: { code: number; stderr: string }) => e);
+    const usage = await run(TSX, ["src/cli/main.ts", "nonsense"], { cwd: ROOT }).then(() => ({ code: 0, stderr: "" }), (e: unknown) => e as { code: number; stderr: string });
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("Usage: npm run --silent cli");
   });
@@ -26,19 +36,20 @@ describe("cli ask --json", () => {
     expect(code).toBe(0);
     const lines = stdout.trim().split("\n");
     expect(lines).toHaveLength(1);
-    const out = JSON.parse(lines[0] as string);
+    const out = JSON.parse(must(lines[0], "the JSON line")) as FirstTurn;
     expect(out).toMatchObject({ lang: "lv", intent: "guide" });
-    expect(out.guides[0].id).toBe("e-invoices");
+    const [first, second] = out.guides;
+    expect(first?.id).toBe("e-invoices");
     expect(out.guides.length).toBeGreaterThanOrEqual(3);
-    expect(typeof out.guides[0].score).toBe("number");
-    expect(out.guides[0].score).toBeGreaterThanOrEqual(out.guides[1].score);
+    expect(typeof first?.score).toBe("number");
+    expect(must(first, "the first guide").score).toBeGreaterThanOrEqual(must(second, "the second guide").score);
     expect(out.reply).toContain("📘");
   });
 
   it("reports escalation and fallback intents", async () => {
-    const esc = JSON.parse((await cli(["ask", "--json", "позовите оператора"])).stdout);
+    const esc = JSON.parse((await cli(["ask", "--json", "позовите оператора"])).stdout) as FirstTurn;
     expect(esc).toMatchObject({ lang: "ru", intent: "escalate" });
-    const none = JSON.parse((await cli(["ask", "--json", "Who won the football match yesterday?"])).stdout);
+    const none = JSON.parse((await cli(["ask", "--json", "Who won the football match yesterday?"])).stdout) as FirstTurn;
     expect(none).toMatchObject({ lang: "en", intent: "fallback" });
   });
 });
@@ -54,10 +65,10 @@ describe("cli eval --json", () => {
     ].join("\n"));
     const { code, stdout } = await cli(["eval", file, "--json"]);
     expect(code).toBe(0);
-    const last = JSON.parse(stdout.trim().split("\n").at(-1) as string);
+    const last = JSON.parse(must(stdout.trim().split("\n").at(-1), "the JSON line")) as EvalSummary;
     expect(last).toMatchObject({ hit1: 1, hit3: 1, mrr: 1, escalate: 1, none: 1, n: 3 });
     expect(Object.keys(last.per_lang).sort()).toEqual(["lv", "ru"]);
-    expect(last.results[0]).toMatchObject({ q: "ka sanemt e-rekinu", lang: "lv", intent: "guide", guides: expect.arrayContaining(["e-invoices"]), ok: true });
+    expect(last.results[0]).toMatchObject({ q: "ka sanemt e-rekinu", lang: "lv", intent: "guide", guides: expect.arrayContaining(["e-invoices"]) as unknown, ok: true });
     expect(last.held_in.n + last.held_out.n).toBe(3);
     expect(stdout).toContain("hit@1");
     await rm(dir, { recursive: true });

@@ -8,6 +8,7 @@ import { Conversation } from "../../src/core/conversation.js";
 import { groupQuestions, type UnansweredGroup } from "../../src/staff/reports/grouping.js";
 import { matchHandled } from "../../src/staff/reports/unanswered-handled.js";
 import { ROOT } from "../helpers.js";
+import { must } from "../support/must.js";
 
 const GUIDE = "knowledge/lv/municipal-application.md";
 const QUESTION = "kā pieteikt suni dzīvnieku reģistrā";
@@ -30,7 +31,7 @@ describe("whether the bot answers a handled group now", () => {
     expect(before).toMatchObject({ guideId: null, title: null, answered: 0, fallback: 1, of: 1 });
 
     const taught = new Map(texts);
-    taught.set(GUIDE, addExampleQuestion(texts.get(GUIDE) as string, QUESTION));
+    taught.set(GUIDE, addExampleQuestion(must(texts.get(GUIDE), GUIDE), QUESTION));
     const after = answersNow(conversationOver(taught), [QUESTION, `  ${QUESTION} `], "lv");
     expect(after).toEqual({ guideId: "municipal-application", title: "Iesniegums pašvaldībai internetā", answered: 1, fallback: 0, of: 1 });
   });
@@ -61,7 +62,7 @@ describe("whether the bot answers a handled group now", () => {
 
 describe("matching the report's groups to what editors handled", () => {
   const at = Date.parse("2026-11-20T10:00:00Z");
-  const group = (text: string, lang = "lv"): UnansweredGroup => groupQuestions([{ text, lang, guide: null, at, reasons: new Set(["fallback"]) }])[0] as UnansweredGroup;
+  const group = (text: string, lang = "lv"): UnansweredGroup => must(groupQuestions([{ text, lang, guide: null, at, reasons: new Set(["fallback"]) }])[0], `the group of "${text}"`);
 
   it("finds the newest mark whose wording the report would group with the group's, in the group's language", () => {
     const groups = [group("Kā pieteikt suni dzīvnieku reģistrā?"), group("kur nopirkt ūdens skaitītāju"), group("как зарегистрировать собаку", "ru")];
@@ -76,7 +77,7 @@ describe("matching the report's groups to what editors handled", () => {
 
   it("matches a to-do item by any of its example questions", () => {
     const [g] = [group("kur nopirkt ūdens skaitītāju")];
-    expect(matchHandled([g as UnansweredGroup], [{ lang: "lv", wordings: ["kā pieteikt suni", "ūdens skaitītāju kur nopirkt"] }])[0]).not.toBeNull();
-    expect(matchHandled([g as UnansweredGroup], [{ lang: "lv", wordings: ["kā pieteikt suni"] }])[0]).toBeNull();
+    expect(matchHandled([g], [{ lang: "lv", wordings: ["kā pieteikt suni", "ūdens skaitītāju kur nopirkt"] }])[0]).not.toBeNull();
+    expect(matchHandled([g], [{ lang: "lv", wordings: ["kā pieteikt suni"] }])[0]).toBeNull();
   });
 });

@@ -8,6 +8,7 @@ import { ContentStore } from "../../src/content/store.js";
 import { openDatabase } from "../../src/store/database.js";
 import { LocalNotifier } from "../../src/store/notifier.js";
 import { ROOT } from "../helpers.js";
+import { must } from "../support/must.js";
 
 function sink(): Writable & { text: () => string } {
   const chunks: string[] = [];
@@ -61,7 +62,7 @@ describe("cli content export and import", () => {
     expect(await readFile(path.join(out, "knowledge", "lv", "meter-readings.md"), "utf8")).toMatch(/no komandrindas/);
     expect(await readFile(path.join(out, "flows", "main-menu.yaml"), "utf8")).toBe(await readFile(path.join(ROOT, "flows", "main-menu.yaml"), "utf8"));
 
-    const db = await openDatabase({ kind: "pglite", dataDir: env.DATA_DIR as string });
+    const db = await openDatabase({ kind: "pglite", dataDir: must(env.DATA_DIR, "DATA_DIR") });
     try {
       const history = await new ContentStore(db.pool, new LocalNotifier()).history("knowledge/lv/meter-readings.md");
       expect(history.map((h) => [h.source, h.author])).toEqual([["import", "command line"], ["import", "command line"]]);

@@ -7,6 +7,7 @@ import type { Database } from "../../src/store/database.js";
 import { startTestApp } from "../support/app.js";
 import { databaseTargets } from "../support/databases.js";
 import { StaffClient } from "../support/staff-client.js";
+import { ifAssigned, must } from "../support/must.js";
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 interface Item { id: number; question: string; lang: string; examples: string[]; by: string; done: { guideId: string; by: string } | null; answersNow: { guideId: string | null; answered: number; of: number } }
@@ -41,8 +42,8 @@ describe.each(targets)("missing guides and handled groups on $name", (target) =>
     anna = await StaffClient.login(app.url, "anna", "correct horse battery");
   }, 120_000);
   afterAll(async () => {
-    await app?.close();
-    if (db) await target.drop(db);
+    await ifAssigned(app)?.close();
+    if (ifAssigned(db)) await target.drop(db);
   });
 
   it("refuses agents and changes without the CSRF header", async () => {
@@ -126,7 +127,7 @@ describe.each(targets)("missing guides and handled groups on $name", (target) =>
     const list = (await ieva.call("GET", "/unanswered/handled")).json.handled as { action: string; question: string; by: string; at: string; resolved: boolean }[];
     expect(list.map((h) => [h.action, h.question])).toEqual([["needs-guide", NEEDED], ["dismiss", DISMISSED], ["teach", TAUGHT]]);
     // Removed from the to-do list, the group is open again.
-    const id = ((await ieva.call("GET", "/unanswered/missing-guides")).json.items as Item[])[0]?.id as number;
+    const id = must(((await ieva.call("GET", "/unanswered/missing-guides")).json.items as Item[])[0], "the to-do item").id;
     expect((await ieva.call("DELETE", `/unanswered/missing-guides/${id}`)).status).toBe(204);
     const reopened = (await ieva.call("GET", "/unanswered")).json as { groups: ReportGroup[]; handled: ReportGroup[] };
     expect(reopened.groups.map((g) => g.question)).toContain(NEEDED);

@@ -6,6 +6,7 @@ import { createLogger } from "../../src/log.js";
 import { openDatabase, type Database } from "../../src/store/database.js";
 import { ROOT } from "../helpers.js";
 import { startTestApp } from "../support/app.js";
+import { ifAssigned, must } from "../support/must.js";
 
 const GUIDE = "knowledge/lv/meter-readings.md";
 
@@ -28,7 +29,7 @@ describe("content at start: the repository's folders and the published revisions
     db = await openDatabase({ kind: "pglite" });
   }, 60_000);
   afterAll(async () => {
-    await db?.close();
+    await ifAssigned(db)?.close();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -49,7 +50,7 @@ describe("content at start: the repository's folders and the published revisions
 
     // An editor publishes; then the repository changes the same file again.
     const latest = await app.contentStore.latest(GUIDE);
-    await app.contentStore.publish([{ path: GUIDE, text: (latest?.text as string).replace("keywords:\n", "keywords:\n  - redaktora vārds\n"), baseRevision: latest?.id ?? null }], { author: { name: "Ieva" }, source: "editor" });
+    await app.contentStore.publish([{ path: GUIDE, text: must(latest?.text, `the latest text of ${GUIDE}`).replace("keywords:\n", "keywords:\n  - redaktora vārds\n"), baseRevision: latest?.id ?? null }], { author: { name: "Ieva" }, source: "editor" });
     await app.close();
     await writeFile(file, text.replace("keywords:\n", "keywords:\n  - cits repozitorija vārds\n"));
     lines.length = 0;
@@ -58,7 +59,7 @@ describe("content at start: the repository's folders and the published revisions
     expect(served?.source).toBe("editor");
     expect(served?.text).toMatch(/redaktora vārds/);
     expect(lines.join("")).toMatch(/repository has a newer version of knowledge\/lv\/meter-readings\.md/);
-    expect(app.content.status.reviews).toEqual([{ path: GUIDE, since: expect.any(String), publishedRevision: served?.id }]);
+    expect(app.content.status.reviews).toEqual([{ path: GUIDE, since: expect.any(String) as unknown, publishedRevision: served?.id }]);
     await app.close();
   }, 120_000);
 });

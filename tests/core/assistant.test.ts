@@ -3,6 +3,7 @@ import { buttonIds as BUTTON } from "../../src/core/button-ids.js";
 import { MAX_REPLY_LENGTH } from "../../src/core/types.js";
 import { Assistant } from "../../src/core/assistant.js";
 import { shippedAssistant, shippedKnowledge } from "../helpers.js";
+import { must } from "../support/must.js";
 
 const assistant = await shippedAssistant();
 
@@ -41,7 +42,7 @@ describe("Assistant.ask: retrieval on fixed questions", () => {
     const steps = (reply?.text ?? "").split("\n").filter((line) => /^\d+\. /.test(line));
     expect(steps.length).toBeGreaterThan(0);
     expect(steps.length).toBeLessThanOrEqual(5);
-    const anchor = out.answered?.anchor as string;
+    const anchor = must(out.answered?.anchor, "the answered section");
     const section = assistant.guide("e-invoices", "lv")?.sections.find((s) => s.anchor === anchor);
     const pressed = assistant.press(BUTTON.section("e-invoices", anchor), { lang: "lv" }).replies[0]?.text ?? "";
     if (reply?.buttons[0]?.id === BUTTON.section("e-invoices", anchor)) {

@@ -14,7 +14,7 @@ const press: fc.Arbitrary<ButtonPress> = fc.oneof(
   slug.map((guide): ButtonPress => ({ kind: "guide", guide })),
   fc.tuple(slug, slug).map(([guide, anchor]): ButtonPress => ({ kind: "section", guide, anchor })),
   fc.tuple(slug, slug, fc.integer({ min: 0, max: 99 })).map(([flow, step, index]): ButtonPress => ({ kind: "flowChoice", flow, step, index })),
-  fc.tuple(slug, slug, fc.constantFrom("done", "failed", "repeat", "back") as fc.Arbitrary<"done" | "failed" | "repeat" | "back">)
+  fc.tuple(slug, slug, fc.constantFrom("done", "failed", "repeat", "back"))
     .map(([flow, step, action]): ButtonPress => ({ kind: "flowAction", flow, step, action })),
   slug.map((flow): ButtonPress => ({ kind: "flowResume", flow })),
   fc.boolean().map((yes): ButtonPress => ({ kind: "intakeConfirm", yes })),

@@ -3,10 +3,11 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { calendarNote, describeOpening, expectedAnswer, localTime, openingStatus, waitingNotice, type KnownOpening, type OpeningStatus, type WeeklyHours } from "../../src/core/hours.js";
 import { parseCentres } from "../../src/knowledge/centres.js";
-import { createHolidays, parseHolidays, type Holidays } from "../../src/knowledge/holidays.js";
+import { createHolidays, parseHolidays } from "../../src/knowledge/holidays.js";
 import { ROOT } from "../helpers.js";
+import { must } from "../support/must.js";
 
-const HOLIDAYS = parseHolidays(readFileSync(path.join(ROOT, "knowledge/holidays.yaml"), "utf8"), "knowledge/holidays.yaml", "2026-11-22").holidays as Holidays;
+const HOLIDAYS = must(parseHolidays(readFileSync(path.join(ROOT, "knowledge/holidays.yaml"), "utf8"), "knowledge/holidays.yaml", "2026-11-22").holidays, "the shipped holidays");
 const CENTRES = parseCentres(readFileSync(path.join(ROOT, "knowledge/centres.yaml"), "utf8"), "knowledge/centres.yaml").centres;
 
 /** The shipped placeholder week, but confirmed, so that sentences carry no note. */
@@ -247,7 +248,7 @@ describe("unconfirmed hours", () => {
 
   it("ships no confirmed hours in centres.yaml, and no placeholder week", () => {
     expect(shipped?.confirmed).toBe(false);
-    expect(CENTRES?.centres.every((c) => !c.hours?.confirmed && [c.hours?.mon, c.hours?.fri].every((d) => (d ?? []).length === 0))).toBe(true);
+    expect(CENTRES.centres.every((c) => !c.hours?.confirmed && [c.hours?.mon, c.hours?.fri].every((d) => (d ?? []).length === 0))).toBe(true);
   });
 
   it("gives only the calendar, never open, closes at or opens at", () => {

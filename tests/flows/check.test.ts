@@ -27,8 +27,9 @@ ${steps}`;
 function lineOf(text: string, needle: string): number {
   const lines = text.split("\n");
   const hits = lines.flatMap((l, i) => (l.includes(needle) ? [i + 1] : []));
-  if (hits.length !== 1) throw new Error(`'${needle}' is on ${hits.length} lines of the fixture`);
-  return hits[0] as number;
+  const [only] = hits;
+  if (hits.length !== 1 || only === undefined) throw new Error(`'${needle}' is on ${hits.length} lines of the fixture`);
+  return only;
 }
 
 /** Every problem `parseFlow` reports, formatted as `file:line: message`. */

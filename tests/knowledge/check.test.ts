@@ -9,14 +9,15 @@ import { ROOT, shippedKnowledge } from "../helpers.js";
 const CENTRES: SourceFile = { file: "knowledge/centres.yaml", text: readFileSync(path.join(ROOT, "knowledge/centres.yaml"), "utf8") };
 
 function guide(id: string, lang: Lang, over: Partial<Record<string, string>> = {}, body?: string): { lang: Lang; source: SourceFile } {
-  const fm = {
+  // Typed as what `over` may hold: a Partial's values may be undefined, which the spread's type forgets.
+  const fm: Record<string, string | undefined> = {
     id, lang, title: `Title ${id}`, summary: "One sentence.", keywords: "[word]",
     sources: "[https://www.example.lv/page]", checked: "2026-11-01", review_by: "2027-05-01", related: "[]",
     ...over,
     // Last, so that the other fields keep their lines.
     questions: over.questions ?? `[${Array.from({ length: 8 }, (_, i) => `question ${i + 1}`).join(", ")}]`,
   };
-  const front = Object.entries(fm).filter(([, v]) => v !== undefined && v !== "<omit>").map(([k, v]) => `${k}: ${v}`).join("\n");
+  const front = Object.entries(fm).flatMap(([k, v]) => (v === undefined || v === "<omit>" ? [] : [`${k}: ${v}`])).join("\n");
   const text = `---\n${front}\n---\n\nIntro.\n\n${body ?? "## Need {#need}\n- a phone\n\n## Steps {#steps}\n1. Do it.\n\n## Trouble {#trouble}\n- Call.\n\n## Help {#help}\n- Ask.\n"}`;
   return { lang, source: { file: `knowledge/${lang}/${id}.md`, text } };
 }

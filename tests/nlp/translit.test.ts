@@ -41,7 +41,7 @@ describe("Latin-typed Russian → Cyrillic", () => {
 });
 
 /** Forty pairs: the same need in Latin-typed Russian and in Latvian typed without diacritics. */
-const PAIRS: ReadonlyArray<readonly [string, string]> = [
+const PAIRS: readonly (readonly [string, string])[] = [
   ["kak oplatit nalog za zemlju", "ka samaksat nodokli par zemi"],
   ["gde uvidet moi scheta", "kur redzet manus rekinus"],
   ["perezvonite mne pozhalujsta", "ludzu piezvaniet man"],

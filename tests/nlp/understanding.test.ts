@@ -11,6 +11,7 @@ import { asksForCallback, asksForPerson, scamVictim } from "../../src/nlp/intent
 import { storyParts } from "../../src/nlp/story.js";
 import { tidy } from "../../src/nlp/normalize.js";
 import { ROOT, shippedKnowledge } from "../helpers.js";
+import { must } from "../support/must.js";
 
 const knowledge = await shippedKnowledge();
 const assistant = new Assistant({ knowledge });
@@ -147,7 +148,7 @@ describe("clarification: 'Vai Jūs jautājat par:'", () => {
   });
   it("answers the chosen guide with one tap and records the choice", () => {
     const turn = chat.handle(NEW_SESSION, { kind: "text", text: "nodoklis par māju un rēķini" }, { lang: "lv" });
-    const choice = turn.outcome?.suggestions?.[1] as string;
+    const choice = must(turn.outcome?.suggestions?.[1], "the second suggestion");
     const next = chat.handle(turn.state, { kind: "button", id: buttonIds.clarify(choice) }, { lang: "lv" });
     expect(next.intent).toBe("guide");
     expect(next.guideId).toBe(choice);
@@ -189,7 +190,7 @@ describe("ask --json and eval report the conversation's first turn", () => {
       expect(json.reply).toBe(turn.replies.map((r) => r.text).join("\n\n"));
       if (turn.intent === "flow") {
         expect(json.flow).toBe(turn.flowId);
-        const covered = flowGuide(conversation.flows.get(turn.flowId as string) as never);
+        const covered = flowGuide(must(conversation.flows.get(must(turn.flowId, "the started flow")), "the started flow's definition"));
         if (covered) expect(json.guides[0]?.id).toBe(covered);
       }
       if (turn.intent === "clarify") {
