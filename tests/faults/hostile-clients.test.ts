@@ -16,6 +16,7 @@ import { isConnectionError } from "../../src/store/database.js";
 import { startTestApp } from "../support/app.js";
 import { databaseTargets } from "../support/databases.js";
 import { FakeSlack } from "../support/fake-slack.js";
+import { ifAssigned } from "../support/must.js";
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 interface ApiReply { text: string; buttons: { id: string; label: string }[] }
@@ -46,8 +47,8 @@ describe.each(targets)("hostile web chat clients on $name", (target) => {
     app = await startTestApp({ database: db });
   }, 60_000);
   afterAll(async () => {
-    await app?.close();
-    if (db) await target.drop(db);
+    await ifAssigned(app)?.close();
+    if (ifAssigned(db)) await target.drop(db);
   });
 
   it("answers every innocent message while ten residents send NUL bytes and lone surrogates", async () => {
@@ -81,7 +82,7 @@ describe.each(targets)("hostile web chat clients on $name", (target) => {
       // An impossible language breaks the whole statement (the residents table refuses it).
       ...(i === 7 ? { lang: "xx" as never } : {}),
     })));
-    expect(results.map((r) => (r.status === "rejected" ? String((r.reason as Error).message) : r.status))).toEqual(residents.map((_, i) => (i === 7 ? "this one could not be stored" : "fulfilled")));
+    expect(results.map((r) => (r.status === "rejected" ? (r.reason instanceof Error ? r.reason.message : String(r.reason)) : r.status))).toEqual(residents.map((_, i) => (i === 7 ? "this one could not be stored" : "fulfilled")));
     expect(results.map((r) => r.status)).toEqual(residents.map((_, i) => (i === 7 ? "rejected" : "fulfilled")));
     expect((results[7] as PromiseRejectedResult).reason).toMatchObject({ message: "this one could not be stored" });
     expect(calls).toBeGreaterThan(1);
@@ -114,7 +115,7 @@ describe.each(targets)("hostile web chat clients on $name", (target) => {
     const others = await Promise.all(Array.from({ length: 20 }, async () => (await createSession(app)).session));
     const presses = await Promise.all(others.map((s) => send(app, s, { button: `rate:${ticket.id}:1` })));
     expect(presses.every((p) => p.status === 200)).toBe(true);
-    expect(presses.every((p) => !/Paldies par vērtējumu/.test(p.json.replies?.[0]?.text ?? ""))).toBe(true);
+    expect(presses.every((p) => !(p.json.replies?.[0]?.text ?? "").includes("Paldies par vērtējumu"))).toBe(true);
     const rating = async (): Promise<number | null> => (await db.pool.query<{ rating: number | null }>("SELECT rating FROM tickets WHERE id = $1", [ticket.id])).rows[0]?.rating ?? null;
     expect(await rating()).toBeNull();
     const own = await send(app, owner, { button: `rate:${ticket.id}:5` });
@@ -168,8 +169,8 @@ describe("limits of one instance", () => {
     });
   }, 60_000);
   afterAll(async () => {
-    await app?.close();
-    await slack?.close();
+    await ifAssigned(app)?.close();
+    await ifAssigned(slack)?.close();
   });
 
   it("limits new web chat sessions per client address (behind a trusted proxy) and per instance", async () => {
@@ -208,7 +209,7 @@ describe("limits of one instance", () => {
         },
       });
       try {
-        const res = await fetch(`${app.url}/api/staff/login`, { method: "POST", headers: json, body, duplex: "half" } as RequestInit);
+        const res = await fetch(`${app.url}/api/staff/login`, { method: "POST", headers: json, body, duplex: "half" });
         return res.status;
       } catch {
         return 0;
@@ -242,7 +243,7 @@ describe("Conversation.handle on arbitrary input (fast-check)", () => {
   beforeAll(async () => {
     app = await startTestApp();
   }, 60_000);
-  afterAll(async () => app?.close());
+  afterAll(async () => ifAssigned(app)?.close());
 
   it("never throws, whatever the resident sends", () => {
     const conversation = app.conversation();

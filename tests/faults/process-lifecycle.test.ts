@@ -18,6 +18,7 @@ import { dockerHealthcheck, startAppProcess, type AppProcess } from "../support/
 import { reportFault } from "../support/fault-report.js";
 import { ROOT } from "../helpers.js";
 import { freePort } from "../support/ports.js";
+import { must } from "../support/must.js";
 
 const run = promisify(execFile);
 interface Session { id: string; token: string }
@@ -70,7 +71,7 @@ describe("the app process on an embedded database folder", () => {
     await expect(openDatabase({ kind: "pglite", dataDir })).rejects.toMatchObject({ code: "database_locked", owner: { pid: Number(pid) } });
     const cli = await run(process.execPath, ["--import", "tsx", "src/cli/main.ts", "staff", "add", "late-admin", "--role", "admin"], {
       cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, STAFF_PASSWORD: "correct horse battery" },
-    }).then(() => ({ code: 0, stderr: "", stdout: "" }), (error: { code: number; stderr: string; stdout: string }) => error);
+    }).then(() => ({ code: 0, stderr: "", stdout: "" }), (error: unknown) => error as { code: number; stderr: string; stdout: string });
     expect(cli.code).toBe(1);
     expect(cli.stdout).not.toMatch(/ready/);
     expect(cli.stderr).toContain(`in use by process ${pid}`);
@@ -123,8 +124,9 @@ describe("the app process on an embedded database folder", () => {
         const text = `kā iesniegt iesniegumu ${n}-${i}`;
         const at = history.messages.map((m, k) => (m.direction === "in" && m.text === text ? k : -1)).filter((k) => k >= 0);
         expect(at, text).toHaveLength(1);
-        const next = history.messages.slice((at[0] as number) + 1).findIndex((m) => m.direction === "in");
-        const replies = history.messages.slice((at[0] as number) + 1, next < 0 ? undefined : (at[0] as number) + 1 + next);
+        const after = must(at[0], `the message "${text}"`) + 1;
+        const next = history.messages.slice(after).findIndex((m) => m.direction === "in");
+        const replies = history.messages.slice(after, next < 0 ? undefined : after + next);
         expect(replies.length, `${text}: one reply set`).toBe((answered.get(text) as unknown[]).length);
       }
     }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_ADDRESS_FAILURES, MAX_FAILURES } from "../../src/staff/accounts.js";
 import { startTestApp } from "../support/app.js";
 import { databaseTargets } from "../support/databases.js";
+import { ifAssigned, sessionCookie } from "../support/must.js";
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -31,8 +32,8 @@ describe.each(targets)("staff login limits on $name", (target) => {
     await app.staffAccounts.add({ username: "boss", password: "admin password here", displayName: "Boss", role: "admin" });
   }, 60_000);
   afterAll(async () => {
-    await app?.close();
-    if (db) await target.drop(db);
+    await ifAssigned(app)?.close();
+    if (ifAssigned(db)) await target.drop(db);
   });
 
   it("counts every one of 200 parallel guesses: at most five are checked, then the right password is refused too", async () => {
@@ -47,7 +48,7 @@ describe.each(targets)("staff login limits on $name", (target) => {
     expect(own.status).toBe(200);
     // The attacker's address stays locked until an admin unlocks the username.
     const adminLogin = await login(app, "boss", "admin password here", "192.0.2.11");
-    const cookie = (adminLogin.headers.get("set-cookie") ?? "").split(";")[0] as string;
+    const cookie = sessionCookie(adminLogin);
     const { csrfToken } = (await adminLogin.json()) as { csrfToken: string };
     const unlock = await fetch(`${app.url}/api/staff/accounts/anna/unlock`, { method: "POST", headers: { cookie, "x-csrf-token": csrfToken, "content-type": "application/json" }, body: "{}" });
     expect(unlock.status).toBe(200);
@@ -55,7 +56,7 @@ describe.each(targets)("staff login limits on $name", (target) => {
     expect((await login(app, "anna", "correct horse battery", "198.51.100.66")).status).toBe(200);
     // Agents may not unlock.
     const agent = await login(app, "anna", "correct horse battery", "192.0.2.10");
-    const agentCookie = (agent.headers.get("set-cookie") ?? "").split(";")[0] as string;
+    const agentCookie = sessionCookie(agent);
     const agentCsrf = ((await agent.json()) as { csrfToken: string }).csrfToken;
     expect((await fetch(`${app.url}/api/staff/accounts/boss/unlock`, { method: "POST", headers: { cookie: agentCookie, "x-csrf-token": agentCsrf, "content-type": "application/json" }, body: "{}" })).status).toBe(403);
   }, 60_000);
@@ -80,7 +81,7 @@ describe.each(targets)("staff login limits on $name", (target) => {
     expect((await login(app, "anna", "correct horse battery", "192.0.2.10", { origin: "null" })).status).toBe(403);
     const same = await login(app, "anna", "correct horse battery", "192.0.2.10", { origin: new URL(app.url).origin });
     expect(same.status).toBe(200);
-    const cookie = (same.headers.get("set-cookie") ?? "").split(";")[0] as string;
+    const cookie = sessionCookie(same);
     const { csrfToken } = (await same.json()) as { csrfToken: string };
     const logout = await fetch(`${app.url}/api/staff/logout`, { method: "POST", headers: { cookie, "x-csrf-token": csrfToken, "content-type": "application/json", origin: "https://evil.example" }, body: "{}" });
     expect(logout.status).toBe(403);
@@ -98,7 +99,7 @@ describe("console cookies and HSTS over https", () => {
     for (const app of [direct, behindProxy, publicHttps]) await app.staffAccounts.add({ username: "anna", password: "correct horse battery", role: "agent", centres: ["jelgava"] });
   }, 90_000);
   afterAll(async () => {
-    for (const app of [direct, behindProxy, publicHttps]) await app?.close();
+    for (const app of [direct, behindProxy, publicHttps]) await ifAssigned(app)?.close();
   });
 
   it("marks cookies Secure and sends HSTS only when the client is on https", async () => {

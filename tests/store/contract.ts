@@ -5,6 +5,7 @@ import { migrate } from "../../src/store/migrate.js";
 import { withTransaction } from "../../src/store/transaction.js";
 import type { DatabaseTarget } from "../support/databases.js";
 import { commitTurn, eventsOf } from "../support/store-inspect.js";
+import { ifAssigned } from "../support/must.js";
 
 /** The storage contract, run against every database implementation. */
 export function runStoreContract(target: DatabaseTarget): void {
@@ -17,7 +18,7 @@ export function runStoreContract(target: DatabaseTarget): void {
       store = new ConversationStore(db.pool);
     }, 60_000);
     afterAll(async () => {
-      if (db) await target.drop(db);
+      if (ifAssigned(db)) await target.drop(db);
     });
 
     it("runs migrations once, also when asked again", async () => {

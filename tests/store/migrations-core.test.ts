@@ -11,6 +11,7 @@ import type { Database } from "../../src/store/database.js";
 import { migrate } from "../../src/store/migrate.js";
 import { ROOT } from "../helpers.js";
 import { databaseTargets } from "../support/databases.js";
+import { ifAssigned } from "../support/must.js";
 
 const MIGRATIONS = path.join(ROOT, "src/store/migrations");
 
@@ -28,7 +29,7 @@ describe("the core's migrations", async () => {
     await migrate(db.pool, before);
   });
   afterAll(async () => {
-    if (target && db) await target.drop(db);
+    if (target && ifAssigned(db)) await target.drop(db);
     if (before) await rm(before, { recursive: true, force: true });
   });
 

@@ -19,6 +19,7 @@ import { startTestApp } from "../support/app.js";
 import { databaseTargets } from "../support/databases.js";
 import { StaffClient } from "../support/staff-client.js";
 import { around, secret, survives, type Secret } from "../support/secrets.js";
+import { ifAssigned, must } from "../support/must.js";
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 interface ApiReply { text: string; buttons: { id: string; label: string }[] }
@@ -93,16 +94,16 @@ describe.each(targets)("personal data on $name", (target) => {
     app = await startTestApp({ database: db, log: createLogger("debug", (l) => logLines.push(l)) });
   }, 60_000);
   afterAll(async () => {
-    await app?.close();
-    if (db) await target.drop(db);
+    await ifAssigned(app)?.close();
+    if (ifAssigned(db)) await target.drop(db);
   });
 
   it("keeps no unmasked personal code, IBAN or card number in any table or log line", async () => {
     const secrets: Secret[] = fc.sample(fc.tuple(secret, around), { numRuns: 24, seed: 20261201 }).map(([s, [before, after]]) => ({ ...s, text: `${before}${s.text}${after}` }));
     let next = 0;
     const texts = (): string => {
-      const a = secrets[next++ % secrets.length] as Secret;
-      const b = secrets[next++ % secrets.length] as Secret;
+      const a = must(secrets[next++ % secrets.length], "a secret");
+      const b = must(secrets[next++ % secrets.length], "a secret");
       return `Lūdzu, palīdziet. ${a.text} un arī ${b.text}`;
     };
     await conversation(texts);
@@ -149,7 +150,7 @@ describe.each(targets)("personal data on $name", (target) => {
 
   it("removes every row about the resident on /forget", async () => {
     let n = 0;
-    const marker = "Zīle-Mārtiņš-" + Date.now();
+    const marker = `Zīle-Mārtiņš-${Date.now()}`;
     const { id, residentId, ticketId } = await conversation(() => `${marker} ${n++} dzīvo Ozolu ielā 5`);
     // Something waiting in the outbox for them, too.
     await db.pool.query("UPDATE outbox SET done_at = NULL WHERE resident_id = $1", [residentId]);

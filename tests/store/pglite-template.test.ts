@@ -18,6 +18,7 @@ import { createPgConfig } from "@electric-sql/pglite/node-postgres";
 import pg from "pg";
 import { MIGRATIONS_DIR } from "../../src/store/migrate.js";
 import { loadTemplate, manifestFile, staleMigrations, templateMigrations, TEMPLATE_FILE } from "../../src/store/pglite-template.js";
+import { must } from "../support/must.js";
 
 /** What distinguishes one cluster from another, apart from its identity. */
 const FINGERPRINT = [
@@ -57,7 +58,7 @@ describe("the prepared embedded database", () => {
     const only = await folder();
     for (const name of listed) await cp(path.join(MIGRATIONS_DIR, name), path.join(only, name));
     const fresh = new PGlite();
-    const loaded = new PGlite({ loadDataDir: await loadTemplate() as Blob });
+    const loaded = new PGlite({ loadDataDir: must(await loadTemplate(), "the shipped template") });
     try {
       await Promise.all([fresh.waitReady, loaded.waitReady]);
       const pool = new pg.Pool({ ...(createPgConfig(fresh) as unknown as pg.PoolConfig), max: 1 });
@@ -111,7 +112,7 @@ describe("the prepared embedded database", () => {
     await cp(TEMPLATE_FILE, template);
     const manifest = JSON.parse(await readFile(manifestFile(), "utf8")) as { migrations: Record<string, string> };
     const [first] = Object.keys(manifest.migrations);
-    manifest.migrations[first as string] = "0".repeat(64);
+    manifest.migrations[must(first, "a migration of the manifest")] = "0".repeat(64);
     await writeFile(manifestFile(template), JSON.stringify(manifest));
     expect(await staleMigrations(MIGRATIONS_DIR, template)).toEqual([first]);
     const warnings: string[] = [];

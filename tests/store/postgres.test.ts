@@ -8,6 +8,6 @@ if (server) {
   runStoreContract(server);
 } else {
   describe("ConversationStore on PostgreSQL server", () => {
-    it.skip(`skipped: no PostgreSQL at ${PG_URL} on this machine (the PGlite run covers the contract)`, () => {});
+    it.skip(`skipped: no PostgreSQL at ${PG_URL} on this machine (the PGlite run covers the contract)`, () => undefined);
   });
 }
