@@ -10,6 +10,7 @@ import type { Database } from "../../src/store/database.js";
 import { startTestApp } from "../support/app.js";
 import { databaseTargets } from "../support/databases.js";
 import { StaffClient, type StaffAnswer } from "../support/staff-client.js";
+import { ifAssigned } from "../support/must.js";
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 interface Account { username: string; displayName: string; role: string; centres: string[]; active: boolean; mustChangePassword: boolean; locked: boolean; lastLoginAt: string | null }
@@ -31,8 +32,8 @@ describe.each(targets)("accounts in the console, on $name", (target) => {
     admin = await StaffClient.login(app.url, "ilze", "the first admin's password");
   }, 60_000);
   afterAll(async () => {
-    await app?.close();
-    if (db) await target.drop(db);
+    await ifAssigned(app)?.close();
+    if (ifAssigned(db)) await target.drop(db);
   });
 
   const account = async (username: string): Promise<Account | undefined> =>

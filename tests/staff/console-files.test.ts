@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp } from "../support/app.js";
+import { ifAssigned, must } from "../support/must.js";
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -14,8 +15,7 @@ async function followImports(pageUrl: string, entryExpected: string): Promise<st
   expect(entry).toBe(entryExpected);
   const seen = new Set<string>();
   const queue = [new URL(entry ?? "", pageUrl).href];
-  while (queue.length > 0) {
-    const url = queue.shift() as string;
+  for (let url = queue.shift(); url !== undefined; url = queue.shift()) {
     if (seen.has(url)) continue;
     seen.add(url);
     const res = await fetch(url);
@@ -23,7 +23,7 @@ async function followImports(pageUrl: string, entryExpected: string): Promise<st
     expect(res.headers.get("content-type"), url).toMatch(/^text\/javascript/);
     const source = await res.text();
     for (const m of source.matchAll(/^import\s+(?:[^"']*?\s+from\s+)?["']([^"']+)["'];?$/gm)) {
-      queue.push(new URL(m[1] as string, url).href);
+      queue.push(new URL(must(m[1], "the path of an import"), url).href);
     }
   }
   return [...seen].map((u) => new URL(u).pathname);
@@ -34,7 +34,7 @@ describe("the browser pages' files", () => {
   beforeAll(async () => {
     app = await startTestApp();
   }, 60_000);
-  afterAll(async () => app?.close());
+  afterAll(async () => ifAssigned(app)?.close());
 
   it("serves every module the web chat imports, following the imports from the page", async () => {
     const paths = await followImports(`${app.url}/`, "static/chat.js");

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/store/database.js";
 import { startTestApp } from "../support/app.js";
 import { databaseTargets } from "../support/databases.js";
+import { ifAssigned, must, sessionCookie } from "../support/must.js";
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 interface ApiReply { text: string; buttons: { id: string; label: string }[] }
@@ -75,7 +76,7 @@ class Staff {
   static async login(app: App, username: string, password: string): Promise<Staff> {
     const res = await fetch(`${app.url}/api/staff/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password }) });
     expect(res.status).toBe(200);
-    const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] as string;
+    const cookie = sessionCookie(res);
     expect(res.headers.get("set-cookie")).toMatch(/HttpOnly/i);
     return new Staff(app, cookie, ((await res.json()) as { csrfToken: string }).csrfToken);
   }
@@ -97,12 +98,12 @@ describe.each(targets)("escalation from the web chat to a member of staff and ba
   let db: Database | undefined;
   beforeAll(async () => {
     db = await target.open();
-    app = await startTestApp(db ? { database: db } : {});
+    app = await startTestApp({ database: db });
     await app.staffAccounts.add({ username: "anna", password: "correct horse battery", displayName: "Anna", role: "agent", centres: ["cenu-ozolnieku"] });
     await app.staffAccounts.add({ username: "juris", password: "another long password", displayName: "Juris", role: "agent", centres: ["jelgava"] });
   }, 60_000);
   afterAll(async () => {
-    await app?.close();
+    await ifAssigned(app)?.close();
     if (db) await target.drop(db);
   });
 
@@ -141,7 +142,7 @@ describe.each(targets)("escalation from the web chat to a member of staff and ba
     const summary = (waiting.json.tickets as { id: number; number: string; question: string; contact: string }[])[0];
     expect(summary).toMatchObject({ contact: "phone" });
     expect(summary?.question).toContain("[personas kods]");
-    const id = summary?.id as number;
+    const id = must(summary, "the waiting ticket").id;
 
     // While nobody has joined, what the resident writes is added to the ticket (and said so).
     replies = await resident.send({ text: "Vai kāds ir?" });

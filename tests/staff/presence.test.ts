@@ -3,6 +3,7 @@ import { PRESENCE_WINDOW_MS, StaffPresenceTracker } from "../../src/staff/presen
 import type { Database } from "../../src/store/database.js";
 import { startTestApp } from "../support/app.js";
 import { databaseTargets } from "../support/databases.js";
+import { ifAssigned, sessionCookie } from "../support/must.js";
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -22,7 +23,7 @@ async function escalate(app: App, chatId: string, lang: "lv" | "en" = "lv"): Pro
 async function login(app: App, username: string, password: string): Promise<string> {
   const res = await fetch(`${app.url}/api/staff/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password }) });
   expect(res.status).toBe(200);
-  return (res.headers.get("set-cookie") ?? "").split(";")[0] as string;
+  return sessionCookie(res);
 }
 
 describe.each(targets)("staff presence on $name", (target) => {
@@ -30,9 +31,7 @@ describe.each(targets)("staff presence on $name", (target) => {
   let tracker: StaffPresenceTracker;
   let clock = 0;
   beforeAll(async () => {
-    const opened = await target.open();
-    if (!opened) throw new Error("no database");
-    db = opened;
+    db = await target.open();
     const { migrate } = await import("../../src/store/migrate.js");
     await migrate(db.pool);
     tracker = new StaffPresenceTracker(db.pool, { now: () => clock });
@@ -43,7 +42,7 @@ describe.each(targets)("staff presence on $name", (target) => {
       ('p-gone', 'Gone', 'x', 'agent', '{eleja}', false)`);
   }, 60_000);
   afterAll(async () => {
-    if (db) await target.drop(db);
+    if (ifAssigned(db)) await target.drop(db);
   });
   const idOf = async (username: string): Promise<number> =>
     Number((await db.pool.query<{ id: string }>("SELECT id FROM staff WHERE username = $1", [username])).rows[0]?.id);
@@ -102,7 +101,7 @@ describe("what a resident who asks for a person is told (unconfirmed hours)", ()
     await app.staffAccounts.add({ username: "maija", password: "a third long password", displayName: "Maija", role: "agent", centres: ["cenu-ozolnieku"] });
   }, 60_000);
   afterAll(async () => {
-    await app?.close();
+    await ifAssigned(app)?.close();
   });
 
   it("on a working day with nobody online: no clock time, no 'open now', the information line", async () => {

@@ -48,6 +48,7 @@ import { startTestApp } from "../support/app.js";
 import { databaseTargets } from "../support/databases.js";
 import { commitTurn } from "../support/store-inspect.js";
 import { cli } from "../support/cli.js";
+import { ifAssigned, must } from "../support/must.js";
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -81,7 +82,7 @@ class Seeder {
 
   /** A typed question and the bot's answer; a guide answer starts the feedback flow. */
   async ask(chat: string, at: string, lang: Lang, text: string, answer: Answer): Promise<void> {
-    const guide = answer.intent === "guide" ? { guideId: answer.guide as string, flowId: "feedback", stepId: "did-it-help" } : {};
+    const guide = answer.intent === "guide" ? { guideId: must(answer.guide, "the answered guide"), flowId: "feedback", stepId: "did-it-help" } : {};
     const best = answer.best ? { bestGuide: answer.best[0], score: answer.best[1], coverage: answer.best[2] } : {};
     await this.commit(chat, at, lang, [
       { direction: "in", text, intent: answer.intent, lang, ...guide, ...best },
@@ -221,8 +222,8 @@ describe.each(targets)("indicators and unanswered questions for November 2026 (s
     await seedNovember(app, db.pool);
   }, 60_000);
   afterAll(async () => {
-    await app?.close();
-    if (db) await target.drop(db);
+    await ifAssigned(app)?.close();
+    if (ifAssigned(db)) await target.drop(db);
   });
 
   it("computes every indicator of the period exactly", async () => {
@@ -413,8 +414,8 @@ describe.each(targets)("what counts as resolved by the bot and as guided to an e
     await s.ask("c6", "2026-11-02 15:02", "lv", "kā nomainīt paroli", clarify("e-identity"));
   }, 60_000);
   afterAll(async () => {
-    await app?.close();
-    if (db) await target.drop(db);
+    await ifAssigned(app)?.close();
+    if (ifAssigned(db)) await target.drop(db);
   });
 
   it("counts a conversation with an unanswered question or an open clarification as not resolved", async () => {
@@ -452,8 +453,8 @@ describe("reports on a real conversation through the service", () => {
     app = await startTestApp({ database: db });
   }, 60_000);
   afterAll(async () => {
-    await app?.close();
-    await db?.close();
+    await ifAssigned(app)?.close();
+    await ifAssigned(db)?.close();
   });
 
   it("sees a 👎, a fallback and the ticket it led to", async () => {
@@ -549,7 +550,7 @@ describe("cli indicators", () => {
   it("prints JSON and CSV", async () => {
     const json = await indicators(["--from", "2026-11-01", "--to", "2026-11-30", "--json"]);
     expect(json.code).toBe(0);
-    const ind = JSON.parse(json.stdout);
+    const ind = JSON.parse(json.stdout) as { period: unknown; totals: unknown };
     expect(ind.period).toMatchObject({ from: "2026-10-31T22:00:00.000Z", to: "2026-11-30T22:00:00.000Z" });
     expect(ind.totals).toEqual({ conversations: 2, residents: 2, inboundMessages: 2, questions: 2 });
     const csv = await indicators(["--from", "2026-11-01", "--to", "2026-11-30", "--csv"]);

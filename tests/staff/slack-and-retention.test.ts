@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { purgeOldData } from "../../src/store/retention.js";
 import { FakeSlack } from "../support/fake-slack.js";
 import { startTestApp } from "../support/app.js";
+import { ifAssigned } from "../support/must.js";
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 const SECRET = "0123456789abcdef0123456789abcdef";
@@ -10,7 +11,7 @@ async function until<T>(fn: () => T | undefined | Promise<T | undefined>, what: 
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
-    if (value !== undefined && value !== false) return value as T;
+    if (value !== undefined && value !== false) return value;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -35,8 +36,8 @@ describe("Slack for staff (local fake Slack API)", () => {
     await app.staffAccounts.add({ username: "anna", password: "correct horse battery", displayName: "Anna", role: "agent", centres: ["cenu-ozolnieku"], slackUserId: "UANNA" });
   }, 60_000);
   afterAll(async () => {
-    await app?.close();
-    await slack?.close();
+    await ifAssigned(app)?.close();
+    await ifAssigned(slack)?.close();
   });
 
   it("announces a new ticket in its centre's channel once, even when Slack was down at first", async () => {
@@ -70,7 +71,7 @@ describe("the retention job", () => {
   beforeAll(async () => {
     app = await startTestApp();
   }, 60_000);
-  afterAll(async () => app?.close());
+  afterAll(async () => ifAssigned(app)?.close());
 
   it("deletes transcripts and closed tickets older than the retention period, and keeps newer ones", async () => {
     const resident = await webResident(app);

@@ -9,6 +9,7 @@ import type { Database } from "../../src/store/database.js";
 import { startTestApp } from "../support/app.js";
 import { databaseTargets } from "../support/databases.js";
 import { StaffClient } from "../support/staff-client.js";
+import { ifAssigned } from "../support/must.js";
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -54,8 +55,8 @@ describe.each(targets)("closed tickets and ticket search, on $name", (target) =>
     ]);
   }, 60_000);
   afterAll(async () => {
-    await app?.close();
-    if (db) await target.drop(db);
+    await ifAssigned(app)?.close();
+    if (ifAssigned(db)) await target.drop(db);
   });
 
   it("lists an agent's closed tickets of their centres, the most recently closed first", async () => {

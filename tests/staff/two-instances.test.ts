@@ -5,6 +5,7 @@ import type { TicketEvent } from "../../src/staff/types.js";
 import { FakeSlack } from "../support/fake-slack.js";
 import { startTestApp } from "../support/app.js";
 import { PG_URL, postgresAvailable } from "../support/databases.js";
+import { ifAssigned, must } from "../support/must.js";
 
 const URL = PG_URL;
 const SECRET = "0123456789abcdef0123456789abcdef";
@@ -26,15 +27,15 @@ describe.runIf(available)("two app instances on one PostgreSQL server", () => {
     slack = await FakeSlack.start();
     dbs = [await openDatabase({ kind: "postgres", url: URL, schema }), await openDatabase({ kind: "postgres", url: URL, schema })];
     const env = { SLACK_BOT_TOKEN: slack.token, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, SLACK_CHANNELS: "cenu-ozolnieku=C0OZOL,jelgava=C0JELG" };
-    [a, b] = await Promise.all([startTestApp({ database: dbs[0], env }), startTestApp({ database: dbs[1], env })]) as [App, App];
+    [a, b] = await Promise.all([startTestApp({ database: dbs[0], env }), startTestApp({ database: dbs[1], env })]);
     await a.staffAccounts.add({ username: "anna", password: "correct horse battery", displayName: "Anna", role: "agent", centres: ["cenu-ozolnieku"] });
     await a.staffAccounts.add({ username: "peteris", password: "yet another password", displayName: "Pēteris", role: "agent", centres: ["cenu-ozolnieku"] });
   }, 90_000);
 
   afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await slack?.close();
+    await ifAssigned(a)?.close();
+    await ifAssigned(b)?.close();
+    await ifAssigned(slack)?.close();
     await dbs[0]?.pool.query(`DROP SCHEMA ${schema} CASCADE`);
     for (const db of dbs) await db.close();
   });
@@ -60,7 +61,7 @@ describe.runIf(available)("two app instances on one PostgreSQL server", () => {
       const ticket = await a.desk.createTicket({ channel: "web", chatId: id, lang: "lv", parish: "ozolnieku", question: `Sacensības ${round}`, context: { reason: "askedForPerson" } });
       const results = await Promise.allSettled([a.desk.claim(staffA.staff, ticket.id), b.desk.claim(staffB.staff, ticket.id)]);
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-      const loser = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+      const loser = must(results.find((r): r is PromiseRejectedResult => r.status === "rejected"), "the losing claim");
       expect((loser.reason as { code: string }).code).toBe("already_claimed");
     }
   });

@@ -38,9 +38,9 @@ describe("the speech cache", () => {
     const e = {
       name: "test", calls: 0,
       voice: (lang: Lang) => lang,
-      synthesize: async (text: string): Promise<SpeechAudio> => {
+      synthesize: (text: string): Promise<SpeechAudio> => {
         e.calls++;
-        return { bytes: new Uint8Array(text.length * 10), contentType: "audio/ogg" };
+        return Promise.resolve({ bytes: new Uint8Array(text.length * 10), contentType: "audio/ogg" });
       },
     };
     return e;

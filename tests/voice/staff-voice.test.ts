@@ -6,6 +6,7 @@ import { FakeTelegram } from "../support/fake-telegram.js";
 import { startTestApp } from "../support/app.js";
 import { spokenAudio } from "../support/speech-audio.js";
 import { telegramOptions } from "../support/telegram-app.js";
+import { ifAssigned, sessionCookie } from "../support/must.js";
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -44,11 +45,11 @@ describe("voice messages in tickets", () => {
     });
     await app.staffAccounts.add({ username: "anna-voice", password: "correct horse battery", displayName: "Anna", role: "agent", centres: ["cenu-ozolnieku"] });
     const login = await fetch(`${app.url}/api/staff/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "anna-voice", password: "correct horse battery" }) });
-    cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] as string;
+    cookie = sessionCookie(login);
   }, 90_000);
   afterAll(async () => {
-    await app?.close();
-    await Promise.all([speech?.close(), slack?.close(), telegram?.close()]);
+    await ifAssigned(app)?.close();
+    await Promise.all([ifAssigned(speech)?.close(), ifAssigned(slack)?.close(), ifAssigned(telegram)?.close()]);
   });
 
   async function messages(ticketId: number): Promise<TicketMessage[]> {

@@ -4,6 +4,7 @@ import type { BotMessage, FakeTelegram } from "../support/fake-telegram.js";
 import { FakeSpeechServer } from "../support/fake-openai.js";
 import { silence, spokenAudio } from "../support/speech-audio.js";
 import { answersTo, inline, labels, telegramSuite, type TestApp } from "../support/telegram-app.js";
+import { ifAssigned, must } from "../support/must.js";
 
 type App = TestApp;
 
@@ -28,7 +29,7 @@ describe("Telegram voice notes with a speech service", () => {
       speech.learn(ruNote, RU);
       return { env: { STT_BASE_URL: speech.url, STT_API_KEY: "sk-test", STT_MODEL: "whisper-test", STT_TIMEOUT_SECONDS: "1", TTS_BASE_URL: speech.url } };
     },
-    teardown: async () => speech?.close(),
+    teardown: async () => ifAssigned(speech)?.close(),
   });
   beforeAll(() => {
     fake = telegram.fake();
@@ -133,7 +134,7 @@ describe("Telegram voice notes with a speech service", () => {
     const [answer] = (await fake.waitForMessages(330, before + 1)).slice(before);
     expect(labels(answer)).toContain("🔊 Noklausīties");
     const button = ((answer?.reply_markup as InlineKeyboardMarkup).inline_keyboard.flat().find((b) => b.text === "🔊 Noklausīties")) as { callback_data: string };
-    fake.pressButton(330, answer!.message_id, button.callback_data);
+    fake.pressButton(330, must(answer, "the guide answer").message_id, button.callback_data);
     const [voice] = (await fake.waitForMessages(330, before + 2)).slice(before + 1);
     expect(voice?.kind).toBe("voice");
     const sent = fake.fileData((voice?.message.voice as { file_id: string }).file_id);
@@ -142,7 +143,7 @@ describe("Telegram voice notes with a speech service", () => {
     expect(call?.json).toMatchObject({ response_format: "opus", voice: "alloy" });
     // Prepared for listening: no emoji, no web address.
     expect(String(call?.json?.input)).not.toMatch(/📘|https?:/);
-    fake.pressButton(330, answer!.message_id, button.callback_data);
+    fake.pressButton(330, must(answer, "the guide answer").message_id, button.callback_data);
     await fake.waitForMessages(330, before + 3);
     expect(speech.calls("speech")).toHaveLength(1);
   });
@@ -178,7 +179,7 @@ describe("Telegram voice notes with a speech service", () => {
     const before = fake.messages(331).length;
     fake.sendText(331, "/start e-invoices");
     const replies = (await fake.waitForMessages(331, before + 2)).slice(before);
-    const step = replies.find((m) => /Kuru rēķinu/.test(m.plainText));
+    const step = replies.find((m) => m.plainText.includes("Kuru rēķinu"));
     expect(labels(step)).toContain("🔊 Noklausīties");
     expect(labels(replies[0])).not.toContain("🔊 Noklausīties");
   });
