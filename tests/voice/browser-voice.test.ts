@@ -13,6 +13,7 @@ import { browserSuite } from "../support/app-and-browser.js";
 import { axeViolations } from "../support/axe.js";
 import { FakeSpeechServer } from "../support/fake-openai.js";
 import { spokenAudio } from "../support/speech-audio.js";
+import { must } from "../support/must.js";
 
 const LV = "Kā saņemt e-rēķinu par ūdeni?";
 const STEP_MS = 15_000;
@@ -71,7 +72,7 @@ describe("speech in the web chat (Chromium with a fake microphone)", () => {
     await page.locator(".msg-user").filter({ hasText: "🎤 Balss ziņa" }).waitFor({ timeout: STEP_MS });
     await page.getByText(`🎤 Sapratu: «${LV}»`).waitFor({ timeout: STEP_MS });
     await page.locator(".msg-bot").filter({ hasText: /E-rēķin/ }).last().waitFor({ timeout: STEP_MS });
-    const [call] = speech!.calls("transcriptions");
+    const [call] = must(speech, "the fake speech server").calls("transcriptions");
     expect(call?.fields.language).toBe("lv");
     expect(call?.file?.type).toBe("audio/webm");
     // A real WebM recording (EBML header), seconds of it.
@@ -93,12 +94,12 @@ describe("speech in the web chat (Chromium with a fake microphone)", () => {
     expect(audio.src).toMatch(/^blob:/);
     expect(audio.error).toBeNull();
     expect(audio.duration).toBeGreaterThan(1);
-    expect(speech!.calls("speech")).toHaveLength(1);
+    expect(must(speech, "the fake speech server").calls("speech")).toHaveLength(1);
     await suite.screenshot(page, "web-chat-voice");
   });
 
   it("starts with the keyboard and cancels with Escape, saying so", async () => {
-    sentBeforeCancel = speech!.calls("transcriptions").length;
+    sentBeforeCancel = must(speech, "the fake speech server").calls("transcriptions").length;
     const mic = page.getByRole("button", { name: "Ierunāt jautājumu" });
     await mic.focus();
     await page.keyboard.press("Enter");
@@ -119,7 +120,7 @@ describe("speech in the web chat (Chromium with a fake microphone)", () => {
     await expect.poll(() => page.locator(".msg-user").count(), { timeout: STEP_MS }).toBe(bubbles + 1);
     // The answer to this recording is the barrier: a cancelled recording would have been sent before it.
     await expect.poll(() => page.getByText(/🎤 Sapratu/).count(), { timeout: STEP_MS }).toBe(understood + 1);
-    expect(speech!.calls("transcriptions").length).toBe(sentBeforeCancel + 1);
+    expect(must(speech, "the fake speech server").calls("transcriptions").length).toBe(sentBeforeCancel + 1);
     await page.getByRole("button", { name: "Ierunāt jautājumu" }).waitFor({ timeout: STEP_MS });
   });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FakeSpeechServer } from "../support/fake-openai.js";
 import { startTestApp } from "../support/app.js";
 import { silence, spokenAudio } from "../support/speech-audio.js";
+import { ifAssigned, must } from "../support/must.js";
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -34,8 +35,8 @@ describe("web chat voice messages with a speech service", () => {
     app = await startTestApp({ env: { STT_BASE_URL: speech.url, TTS_BASE_URL: speech.url, STT_TIMEOUT_SECONDS: "1" } });
   }, 60_000);
   afterAll(async () => {
-    await app?.close();
-    await speech?.close();
+    await ifAssigned(app)?.close();
+    await ifAssigned(speech)?.close();
   });
   beforeEach(() => speech.reset());
 
@@ -116,7 +117,7 @@ describe("web chat voice messages with a speech service", () => {
     const speak = (text: string): Promise<Response> => fetch(`${app.url}/api/chat/sessions/${s.id}/speech`, {
       method: "POST", headers: { authorization: `Bearer ${s.token}`, "content-type": "application/json" }, body: JSON.stringify({ text }),
     });
-    const audio = await speak(spoken!.text);
+    const audio = await speak(must(spoken, "the reply to listen to").text);
     expect(audio.status).toBe(200);
     expect(audio.headers.get("content-type")).toBe("audio/ogg");
     expect(Buffer.from(await audio.arrayBuffer()).subarray(0, 4).toString()).toBe("OggS");
@@ -147,7 +148,7 @@ describe("web chat voice messages without a speech service", () => {
   beforeAll(async () => {
     app = await startTestApp();
   }, 60_000);
-  afterAll(async () => app?.close());
+  afterAll(async () => ifAssigned(app)?.close());
 
   it("answers 503 voice_unavailable and offers neither 🎤 nor 🔊", async () => {
     expect(await (await fetch(`${app.url}/api/chat/voice`)).json()).toEqual({ listen: false, speak: false });
@@ -167,7 +168,7 @@ describe("web chat speech offline with espeak-ng", () => {
   beforeAll(async () => {
     app = await startTestApp({ env: { TTS_OFFLINE: "auto" } });
   }, 60_000);
-  afterAll(async () => app?.close());
+  afterAll(async () => ifAssigned(app)?.close());
 
   it("speaks a guide answer as OGG/Opus with no speech service configured", async () => {
     const s = await session(app);
@@ -176,7 +177,7 @@ describe("web chat speech offline with espeak-ng", () => {
     })).json()) as { replies: ChatReply[] };
     const spoken = answer.replies.find((r) => r.listen);
     const audio = await fetch(`${app.url}/api/chat/sessions/${s.id}/speech`, {
-      method: "POST", headers: { authorization: `Bearer ${s.token}`, "content-type": "application/json" }, body: JSON.stringify({ text: spoken!.text }),
+      method: "POST", headers: { authorization: `Bearer ${s.token}`, "content-type": "application/json" }, body: JSON.stringify({ text: must(spoken, "the reply to listen to").text }),
     });
     expect(audio.status).toBe(200);
     const bytes = Buffer.from(await audio.arrayBuffer());

@@ -12,6 +12,7 @@ import { axeViolations } from "../support/axe.js";
 import { browserSuite } from "../support/app-and-browser.js";
 import { logIn, pageErrors } from "../support/console.js";
 import { StaffClient } from "../support/staff-client.js";
+import { ifAssigned } from "../support/must.js";
 
 const ADMIN = { username: "ilze.admin", password: "Pirma-admina-parole", displayName: "Ilze Ozola", role: "admin" } as const;
 
@@ -32,7 +33,7 @@ describe("accounts in the staff console", () => {
     await admin.page.getByRole("heading", { level: 2, name: "Konti" }).waitFor();
   });
   afterAll(async () => {
-    await admin?.context.close();
+    await ifAssigned(admin)?.context.close();
   });
 
   it("lists the accounts, the admin's own first, without violations", async () => {

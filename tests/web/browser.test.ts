@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { axeViolations } from "../support/axe.js";
 import { browserSuite, DESKTOP, PHONE, STEP_MS } from "../support/app-and-browser.js";
 import { answerTo, bots, chatReady, openChat as openChatAt } from "../support/chat-page.js";
+import { ifAssigned } from "../support/must.js";
 
 // The callbacks given to page.evaluate() run in the browser. The project is type-checked
 // without the DOM library, so the little of the DOM they use is declared here.
@@ -64,7 +65,7 @@ describe("the web chat page", () => {
     context = await newContext(DESKTOP);
   });
   afterAll(async () => {
-    await context?.close();
+    await ifAssigned(context)?.close();
   });
 
   it("opens with a greeting and the main-menu buttons", async () => {
@@ -78,7 +79,7 @@ describe("the web chat page", () => {
     expect(greeting.length).toBeGreaterThan(20);
     const menu = bots(page).last().locator(".choice");
     expect(await menu.count()).toBeGreaterThanOrEqual(3);
-    const size = await menu.first().evaluate((node) => ({
+    const size = await menu.first().evaluate((node: DomNode) => ({
       height: node.getBoundingClientRect().height,
       font: parseFloat(getComputedStyle(node).fontSize),
     }));
@@ -193,7 +194,7 @@ describe("the web chat's layout", () => {
     try {
       const page = await openChat(context);
       await ask(page, "Jūsu jautājums", "Kā saņemt e-rēķinu par ūdeni?");
-      const width = await page.locator("#messages").evaluate((node) => node.getBoundingClientRect().width);
+      const width = await page.locator("#messages").evaluate((node: DomNode) => node.getBoundingClientRect().width);
       expect(width).toBeLessThanOrEqual(900);
       await suite.screenshot(page, "web-chat-desktop");
     } finally {
@@ -221,7 +222,7 @@ describe("the embeddable widget", () => {
       const src = new URL((await iframe.getAttribute("src")) ?? "", baseUrl());
       expect(src.searchParams.get("embed")).toBe("1");
       expect(src.searchParams.get("lang")).toBe("lv");
-      const frame = await (await iframe.elementHandle())?.contentFrame();
+      const frame = await (await iframe.elementHandle()).contentFrame();
       if (!frame) throw new Error("no iframe content");
       await chatReady(frame);
       await frame.locator("#messages .msg-bot").first().waitFor();

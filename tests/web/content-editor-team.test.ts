@@ -15,6 +15,7 @@ import { axeViolations } from "../support/axe.js";
 import type { LaunchedBrowser } from "../support/browser.js";
 import { startAppAndBrowser, type TestApp } from "../support/app-and-browser.js";
 import { consoleLog, logIn, openConsole } from "../support/console.js";
+import { must } from "../support/must.js";
 
 const ARTIFACTS = path.join(ROOT, "test-artifacts");
 const STEP_MS = 20_000;
@@ -52,13 +53,13 @@ async function residentAsks(text: string): Promise<string> {
 
 /** Runs `steps` in a console logged in as `account`; a failure leaves a screenshot. */
 async function asEditor(account: { username: string; password: string }, name: string, steps: (page: Page) => Promise<void>): Promise<void> {
-  const { context, page } = await openConsole((launched as LaunchedBrowser).browser, running().url, { viewport: LAPTOP, stepMs: STEP_MS });
+  const { context, page } = await openConsole(must(launched, "the browser").browser, running().url, { viewport: LAPTOP, stepMs: STEP_MS });
   page.on("dialog", (d) => void d.accept());
   try {
     await logIn(page, account);
     await page.getByRole("link", { name: "Instrukcijas" }).first().waitFor();
     await steps(page);
-    expect(consoleLog(page).filter((l) => !/favicon/.test(l))).toEqual([]);
+    expect(consoleLog(page).filter((l) => !l.includes("favicon"))).toEqual([]);
   } catch (error) {
     await page.screenshot({ path: path.join(ARTIFACTS, `content-team-${name}-failure.png`), fullPage: true });
     throw new Error(`${String(error)}\nconsole: ${consoleLog(page).join("\n")}`, { cause: error });
@@ -96,7 +97,7 @@ async function shot(page: Page, name: string, part: string): Promise<void> {
 
 describe("content editors working on the same content", () => {
   it("tells the second editor to publish that the guide changed meanwhile, shows what changed, and publishes their change on top of the latest", async () => {
-    const browser = (launched as LaunchedBrowser).browser;
+    const browser = must(launched, "the browser").browser;
     // Jānis opens the guide first and starts editing; Ieva publishes meanwhile.
     const second = await openConsole(browser, running().url, { viewport: LAPTOP, stepMs: STEP_MS });
     second.page.on("dialog", (d) => void d.accept());
@@ -134,7 +135,7 @@ describe("content editors working on the same content", () => {
       await expect.poll(() => residentAsks("kengurs pingvīns"), { timeout: 5000 }).toMatch(/📘/);
       expect(await residentAsks("flamingo zilonis")).toMatch(/📘/);
       // The refused publish is logged by the browser as a failed request; nothing else is.
-      expect(consoleLog(page).filter((l) => !/status of 409/.test(l))).toEqual([]);
+      expect(consoleLog(page).filter((l) => !l.includes("status of 409"))).toEqual([]);
     } catch (error) {
       await page.screenshot({ path: path.join(ARTIFACTS, "content-team-second-failure.png"), fullPage: true });
       throw new Error(`${String(error)}\nconsole: ${consoleLog(page).join("\n")}`, { cause: error });
@@ -144,7 +145,7 @@ describe("content editors working on the same content", () => {
   }, 240_000);
 
   it("saves a draft as the editor types, brings it back after a reload, and never shows it to a resident", async () => {
-    const browser = (launched as LaunchedBrowser).browser;
+    const browser = must(launched, "the browser").browser;
     const resident = await browser.newContext({ locale: "lv-LV", viewport: { width: 390, height: 844 }, reducedMotion: "reduce" });
     resident.setDefaultTimeout(STEP_MS);
     try {

@@ -16,6 +16,7 @@ import { startAppAndBrowser, type TestApp } from "../support/app-and-browser.js"
 import { startTestApp } from "../support/app.js";
 import type { LaunchedBrowser } from "../support/browser.js";
 import { consoleLog, logIn, openConsole } from "../support/console.js";
+import { must } from "../support/must.js";
 
 const ARTIFACTS = path.join(ROOT, "test-artifacts");
 const STEP_MS = 20_000;
@@ -65,7 +66,7 @@ afterAll(async () => {
 });
 
 async function residentAsks(text: string): Promise<string> {
-  const a = app as TestApp;
+  const a = must(app, "the app");
   const chat = (await (await fetch(`${a.url}/api/chat/sessions`, { method: "POST", body: "{}" })).json()) as { id: string; token: string };
   const res = await fetch(`${a.url}/api/chat/sessions/${chat.id}/messages`, { method: "POST", headers: { authorization: `Bearer ${chat.token}` }, body: JSON.stringify({ text }) });
   return ((await res.json()) as { replies: { text: string }[] }).replies.map((r) => r.text).join("\n");
@@ -73,11 +74,11 @@ async function residentAsks(text: string): Promise<string> {
 
 describe("newer repository versions waiting for an editor's review", () => {
   it("keeps the editor's version of one guide and accepts the repository's of the other from Instrukcijas", async () => {
-    const a = app as TestApp;
+    const a = must(app, "the app");
     expect(a.content.status.reviews.map((r) => r.path)).toEqual([KEPT.path, ACCEPTED.path].sort());
     expect(await residentAsks(KEPT.repository)).toMatch(NOT_KNOWN);
     expect(await residentAsks(ACCEPTED.editor)).toMatch(/📘/);
-    const { context, page } = await openConsole((launched as LaunchedBrowser).browser, a.url, { viewport: { width: 1400, height: 1000 }, stepMs: STEP_MS });
+    const { context, page } = await openConsole(must(launched, "the browser").browser, a.url, { viewport: { width: 1400, height: 1000 }, stepMs: STEP_MS });
     try {
       await logIn(page, EDITOR);
       await page.getByRole("link", { name: "Instrukcijas" }).first().click();
@@ -101,7 +102,7 @@ describe("newer repository versions waiting for an editor's review", () => {
       expect(await axeViolations(page)).toEqual([]);
       await page.screenshot({ path: path.join(ARTIFACTS, "content-reviews-done.png") });
       expect((await a.contentStore.history(ACCEPTED.path))[0]).toMatchObject({ source: "repository", author: EDITOR.displayName, note: "repository version accepted" });
-      expect(consoleLog(page).filter((l) => !/favicon/.test(l))).toEqual([]);
+      expect(consoleLog(page).filter((l) => !l.includes("favicon"))).toEqual([]);
     } catch (error) {
       await page.screenshot({ path: path.join(ARTIFACTS, "content-reviews-failure.png"), fullPage: true });
       throw new Error(`${String(error)}\nconsole: ${consoleLog(page).join("\n")}`, { cause: error });

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { axeViolations } from "../support/axe.js";
 import { browserSuite, STEP_MS } from "../support/app-and-browser.js";
 import { consoleLog, logIn } from "../support/console.js";
+import { ifAssigned } from "../support/must.js";
 
 /** Reports run several queries over the stored turns. */
 const REPORT_MS = 20_000;
@@ -70,7 +71,7 @@ describe("the editors' pages of the staff console", () => {
     ({ context: consoleContext, page } = await newConsolePage());
   });
   afterAll(async () => {
-    await consoleContext?.close();
+    await ifAssigned(consoleContext)?.close();
   });
 
   it("logs an editor in to the content pages, without the queue", async () => {
@@ -145,7 +146,7 @@ describe("the editors' pages of the staff console", () => {
     expect(text).toMatch(/Pārskatīt līdz: \d{2}\.\d{2}\.\d{4}\./);
     // Guides to review come first.
     const overdue = await guides.evaluateAll((rows) => rows.map((row) => (row as unknown as { className: string }).className.includes("is-overdue")));
-    expect(overdue.indexOf(true) === -1 || overdue.lastIndexOf(true) < overdue.indexOf(false)).toBe(true);
+    expect(!overdue.includes(true) || overdue.lastIndexOf(true) < overdue.indexOf(false)).toBe(true);
 
     const flows = page.getByRole("table", { name: /Soli-pa-solim ceļveži/ }).locator("tbody tr");
     expect(await flows.count()).toBeGreaterThan(0);

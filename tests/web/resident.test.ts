@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { axeViolations } from "../support/axe.js";
 import { browserSuite, PHONE } from "../support/app-and-browser.js";
 import { answerTo, bots, chatReady, openChat as openChatAt } from "../support/chat-page.js";
+import { ifAssigned, must } from "../support/must.js";
 
 // What the callbacks given to page.evaluate() use of the DOM (the project has no DOM types).
 interface DomNode {
@@ -51,7 +52,7 @@ describe("the web chat inside a flow step", () => {
     page = await openChat(context);
   });
   afterAll(async () => {
-    await context?.close();
+    await ifAssigned(context)?.close();
   });
 
   it("says where to type, explains a number typed into the chat and keeps only the newest buttons active", async () => {
@@ -99,7 +100,7 @@ describe("the web chat's long pastes", () => {
       await box.fill("a".repeat(1900));
       expect(await page.locator("#char-count").textContent()).toBe("Atlikušas 100 rakstzīmes");
       expect(await page.locator("#length-notice").isVisible()).toBe(false);
-      const long = `${"Labdien! Man ir jautājums par rēķiniem. ".repeat(55)}`.trim();
+      const long = "Labdien! Man ir jautājums par rēķiniem. ".repeat(55).trim();
       await box.fill(long);
       expect((await box.inputValue()).length).toBe(long.length);
       expect(await page.locator("#char-count").textContent()).toBe(`Par ${long.length - 2000} rakstzīmēm par daudz`);
@@ -178,7 +179,7 @@ describe("the web chat's hand-over", () => {
       const resident = await app.store.resident("web", session.id);
       const ticket = await app.desk.openTicketOf(resident.id);
       const anna = await app.staffAccounts.add({ username: "anna-web", password: "correct horse battery", displayName: "Anna", role: "agent", centres: ["cenu-ozolnieku"] });
-      await app.desk.reply(anna, ticket?.id as number, "Labdien! Klienta numurs ir rēķina augšā.");
+      await app.desk.reply(anna, must(ticket, "the resident's open ticket").id, "Labdien! Klienta numurs ir rēķina augšā.");
       const staff = page.locator("#messages .msg-staff").filter({ hasText: "Klienta numurs ir rēķina augšā" });
       await staff.waitFor();
       expect(await staff.locator(".staff-name").textContent()).toBe("👤 Anna");

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserSuite, LAPTOP, STEP_MS } from "../support/app-and-browser.js";
 import { axeViolations } from "../support/axe.js";
 import { logIn, pageErrors } from "../support/console.js";
+import { ifAssigned } from "../support/must.js";
 
 /** The centre that serves Ozolnieku parish, as named in knowledge/centres.yaml. */
 const CENTRE = "cenu-ozolnieku";
@@ -72,10 +73,10 @@ async function listenAsResident(url: string, session: ChatSession): Promise<Resi
   });
   expect(res.status).toBe(200);
   if (!res.body) throw new Error("the event stream has no body");
-  const reader = res.body.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = res.body.getReader();
   const decoder = new TextDecoder();
   const texts: string[] = [];
-  let onReady: () => void = () => {};
+  let onReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (onReady = resolve));
   void (async () => {
     let buffer = "";
@@ -157,7 +158,7 @@ describe("the staff console", () => {
   });
   afterAll(async () => {
     residentStream?.close();
-    await consoleContext?.close();
+    await ifAssigned(consoleContext)?.close();
   });
 
   it("refuses a wrong password with a plain message and stays on the login form", async () => {
