@@ -28,6 +28,7 @@ import type { StaffMember } from "../src/staff/types.js";
 import { openDatabase, type Database } from "../src/store/database.js";
 import { migrate } from "../src/store/migrate.js";
 import { purgeOldData } from "../src/store/retention.js";
+import { must } from "../tests/support/must.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -225,7 +226,7 @@ async function turnLatency(app: RunningApp, prefix: string, count: number): Prom
   const texts = ["kā deklarēt dzīvesvietu", "/menu", "ka samaksat nekustama ipasuma nodokli", "paldies", "как подать показания счётчика", "e-adrese"];
   const times: number[] = [];
   for (let i = 0; i < count + 20; i++) {
-    const text = texts[i % texts.length] as string;
+    const text = must(texts[i % texts.length], "a turn's text");
     const input = text.startsWith("/") ? { kind: "command" as const, name: text.slice(1) } : { kind: "text" as const, text };
     const t0 = performance.now();
     await app.service.handle("web", `${prefix}${i % 25}`, input);
