@@ -16,6 +16,7 @@ import { migrate } from "../../src/store/migrate.js";
 import { openDatabase, type Database } from "../../src/store/database.js";
 import { LocalNotifier } from "../../src/store/notifier.js";
 import { ROOT } from "../helpers.js";
+import { must } from "../support/must.js";
 
 const TODAY = { today: new Date("2026-12-02T10:00:00Z") };
 
@@ -149,6 +150,6 @@ describe("content served from the snapshot at a restart", () => {
     expect(counter.calls()).toBe(0);
     expect(restart.loaded).toHaveLength(1);
     const texts = await readContentDirs(path.join(ROOT, "knowledge"), path.join(ROOT, "flows"));
-    expect(comparable(restart.loaded[0] as Content)).toEqual(comparable(buildContent(texts)));
+    expect(comparable(must(restart.loaded[0], "the content a restart served"))).toEqual(comparable(buildContent(texts)));
   });
 });

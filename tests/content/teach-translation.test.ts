@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp } from "../support/app.js";
 import { StaffClient } from "../support/staff-client.js";
 import { ROOT } from "../helpers.js";
+import { ifAssigned } from "../support/must.js";
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -46,7 +47,7 @@ describe("teaching a question to a guide without a translation in its language",
     expect(await put(`lv/${ID}`, guide("lv"))).toBe(200);
     expect(await put("en/zilonu-bariba", guide("en", "zilonu-bariba"))).toBe(200);
   }, 60_000);
-  afterAll(async () => app?.close());
+  afterAll(async () => ifAssigned(app)?.close());
 
   it("attaches a Russian question to the Latvian text, so that Russian residents get the guide now, and marks the group handled", async () => {
     expect((await ieva.call("POST", "/try", { text: QUESTION, lang: "ru" })).json.intent).toBe("fallback");

@@ -285,7 +285,7 @@ describe("knowledge check: questions waiting for a translation", () => {
 
   it("accepts a Russian waiting list while the Russian translation is missing, and asks to move it once the translation exists", () => {
     const lv = guide("a", "lv", { questions_ru: "[как дела]" });
-    expect(check([lv, guide("a", "en")]).filter((l) => /questions_ru/.test(l))).toEqual([]);
+    expect(check([lv, guide("a", "en")]).filter((l) => l.includes("questions_ru"))).toEqual([]);
     expect(check([lv, ...all("a").slice(1)])).toContainEqual(expect.stringMatching(/^knowledge\/lv\/a\.md:\d+: warning: 'questions_ru': knowledge\/ru\/a\.md exists now: move these questions into its 'questions' and remove them here$/));
   });
 });

@@ -10,6 +10,7 @@ import { Conversation, NEW_SESSION } from "../../src/core/conversation.js";
 import { loadFlows } from "../../src/flows/load.js";
 import { asksForCallback, asksForPerson, correctEnglish, ENGLISH_LOOKALIKES } from "../../src/nlp/intents.js";
 import { ROOT, shippedKnowledge } from "../helpers.js";
+import { must } from "../support/must.js";
 
 const knowledge = await shippedKnowledge();
 const assistant = new Assistant({ knowledge });
@@ -70,14 +71,14 @@ describe("English requests for a person", () => {
         for (let j = 1; j <= b.length; j++) {
           let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + (a[i - 1] === b[j - 1] ? 0 : 1));
           if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, at(i - 2, j - 2) + 1);
-          (d[i] as number[])[j] = v;
+          must(d[i], "a row of the table")[j] = v;
         }
       }
       return at(a.length, b.length);
     };
     const keywords = ["person", "human", "someone", "somebody", "operator", "agent", "staff", "employee", "representative", "consultant", "people", "speak", "talk", "connect", "transfer", "please", "call", "phone", "real", "live", "actual", "want"];
     // Words near the keywords: a keyword with up to three random edits, or random letters.
-    const edited = fc.tuple(fc.constantFrom(...keywords), fc.array(fc.tuple(fc.nat(20), fc.constantFrom(..."abcdeilmnoprstuy"), fc.constantFrom("swap", "drop", "add", "change")), { maxLength: 3 }))
+    const edited = fc.tuple(fc.constantFrom(...keywords), fc.array(fc.tuple(fc.nat(20), fc.constantFrom(...Array.from("abcdeilmnoprstuy")), fc.constantFrom("swap", "drop", "add", "change")), { maxLength: 3 }))
       .map(([word, edits]) => edits.reduce((w, [at, letter, kind]) => {
         const i = w.length === 0 ? 0 : at % w.length;
         if (kind === "drop") return w.slice(0, i) + w.slice(i + 1);

@@ -159,9 +159,9 @@ describe("Telegram voice notes with a speech service", () => {
     expect(labels(parts[1]).length).toBeGreaterThan(1);
     speech.speechAudio = await spokenAudio("Labdien", "lv", "ogg");
     const listen = (m: BotMessage | undefined) => inline(m).find((b) => b.text === "🔊 Noklausīties")?.callback_data ?? "";
-    const [firstVoice] = await answersTo(fake, chat, 1, () => fake.pressButton(chat, parts[0]!.message_id, listen(parts[0])));
+    const [firstVoice] = await answersTo(fake, chat, 1, () => fake.pressButton(chat, must(parts[0], "the first part").message_id, listen(parts[0])));
     expect(firstVoice?.kind).toBe("voice");
-    const [lastVoice] = await answersTo(fake, chat, 1, () => fake.pressButton(chat, parts[1]!.message_id, listen(parts[1])));
+    const [lastVoice] = await answersTo(fake, chat, 1, () => fake.pressButton(chat, must(parts[1], "the second part").message_id, listen(parts[1])));
     expect(lastVoice?.kind).toBe("voice");
     const spoken = speech.calls("speech").map((c) => String(c.json?.input));
     expect(spoken).toHaveLength(2);
