@@ -324,7 +324,8 @@ async function readIndicators(db: ReportDb, period: ReportPeriod): Promise<Indic
   const question = isQuestion("t", "$5");
   const firstFull = pd === mondayOf(pd) ? pd : addDays(mondayOf(pd), 7);
   const lastFull = mondayOf(qd);
-  const counted = `bit_count(substring(b.bits FROM GREATEST(1, (LO) - b.first_day + 1) FOR GREATEST(0, $6::date - GREATEST(LO, b.first_day)))) > 0`
+  // A bit string starts with its first day's 1 (rebuildBits in aggregates.ts), so a first day inside the window counts without reading the bits.
+  const counted = `(b.first_day >= (LO) AND b.first_day < $6::date OR bit_count(substring(b.bits FROM GREATEST(1, (LO) - b.first_day + 1) FOR GREATEST(0, $6::date - GREATEST(LO, b.first_day)))) > 0)`
     .replaceAll("LO", `CASE WHEN b.key LIKE '${EVENT_KEY_PREFIX}%' THEN $5::date ELSE $7::date END`);
 
   interface ConversationRow { day: string; questions: number; guided: boolean; resolved: boolean }
@@ -351,7 +352,7 @@ async function readIndicators(db: ReportDb, period: ReportPeriod): Promise<Indic
       `WITH edge AS (
          SELECT DISTINCT a.key, a.resident_id FROM (${activitySql(EDGE_TURNS, EDGE_EVENTS, "false")}) a
          UNION SELECT '*', t.resident_id FROM turns t WHERE t.direction = 'in' AND ${edges("t.created_at")}
-       ), counted AS (
+       ), counted AS NOT MATERIALIZED (
          SELECT b.key, b.resident_id FROM report_resident_bits b WHERE ${counted}
          UNION ALL
          SELECT e.key, e.resident_id FROM edge e
