@@ -115,13 +115,15 @@ export function seedStatements(size: YearSize): string[] {
      JOIN residents r ON r.chat_id = 'year-' || s.rid
      CROSS JOIN (VALUES ('in'), ('out')) d(direction)
      ORDER BY s.at, d.direction`,
-    // Counted events: feedback, flows started and finished, services done.
+    // Counted events: feedback on a quarter of the guide answers (a fifth of it 👎), flows started
+    // and finished, services done. Inbound and outbound lines alternate, so an inbound line's id
+    // halved counts the inbound lines.
     `INSERT INTO events (resident_id, kind, flow_id, guide_id, lang, created_at)
      SELECT t.resident_id,
             CASE WHEN t.intent = 'flow' THEN (CASE WHEN t.id % 3 = 0 THEN 'flow-completed' ELSE 'flow-started' END)
-                 WHEN t.id % 5 = 0 THEN 'feedback-down' ELSE 'feedback-up' END,
+                 WHEN (t.id / 2) % 5 = 0 THEN 'feedback-down' ELSE 'feedback-up' END,
             t.flow_id, t.guide_id, t.lang, t.created_at + interval '30 seconds'
-     FROM turns t WHERE t.direction = 'in' AND (t.intent = 'flow' OR (t.intent = 'guide' AND t.id % 4 = 0))
+     FROM turns t WHERE t.direction = 'in' AND (t.intent = 'flow' OR (t.intent = 'guide' AND (t.id / 2) % 4 = 0))
      ORDER BY t.created_at`,
     `INSERT INTO events (resident_id, kind, flow_id, lang, created_at)
      SELECT resident_id, CASE WHEN flow_id = 'e-invoice-setup' THEN 'e-invoice-done' ELSE 'application-done' END, flow_id, lang, created_at + interval '5 minutes'

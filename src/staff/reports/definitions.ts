@@ -71,11 +71,25 @@ export const APPLICATION_GUIDE = "municipal-application";
 /** SQL: the turn aliased `t` is free text (typed, or edited after sending). */
 export const FREE_TEXT = (t: string): string => `(${t}.kind IN ('text', 'edited'))`;
 
+/** SQL: the turn aliased `t` would be a question if it were not small talk. */
+const questionShape = (t: string): string =>
+  `${t}.direction = 'in' AND ${t}.intent IN ('guide', 'clarify', 'fallback', 'escalate')
+    AND (${t}.score IS NOT NULL OR (${t}.intent = 'fallback' AND ${FREE_TEXT(t)}))`;
+
 /** SQL: the turn aliased `t` is a question; `excluded` names the bigint[] parameter of small talk. */
 export const isQuestion = (t: string, excluded: string): string =>
-  `(${t}.direction = 'in' AND ${t}.intent IN ('guide', 'clarify', 'fallback', 'escalate')
-    AND (${t}.score IS NOT NULL OR (${t}.intent = 'fallback' AND ${FREE_TEXT(t)}))
+  `(${questionShape(t)}
     AND NOT (${t}.id = ANY(${excluded}::bigint[])))`;
+
+/**
+ * SQL: the turn aliased `t` is a question, small talk being the free-text fallbacks of
+ * `[from, to)` whose text is in the text[] parameter `texts` ({@link smallTalkTexts}): the same
+ * turns as {@link isQuestion} with {@link smallTalkIds}, without sending every id.
+ */
+export const isQuestionBesidesTexts = (t: string, from: string, to: string, texts: string): string =>
+  `(${questionShape(t)}
+    AND NOT (${t}.intent = 'fallback' AND ${t}.score IS NULL AND ${FREE_TEXT(t)} AND ${t}.created_at >= ${from} AND ${t}.created_at < ${to}
+      AND ${t}.text = ANY(${texts}::text[])))`;
 
 /** True for text that is not a question: only a greeting or thanks, or nothing to read. */
 export function notAQuestion(text: string): boolean {
@@ -99,4 +113,14 @@ export async function smallTalkIds(db: ReportDb, period: ReportPeriod): Promise<
        AND t.created_at >= $1 AND t.created_at < $2`,
     [period.from, period.to]);
   return rows.filter((r) => notAQuestion(r.text)).map((r) => r.id);
+}
+
+/** The distinct texts of the period's free-text fallback turns that are small talk or empty (see {@link isQuestionBesidesTexts}). */
+export async function smallTalkTexts(db: ReportDb, period: ReportPeriod): Promise<string[]> {
+  const { rows } = await db.query<{ text: string }>(
+    `SELECT DISTINCT t.text FROM turns t
+     WHERE t.direction = 'in' AND t.intent = 'fallback' AND t.score IS NULL AND ${FREE_TEXT("t")}
+       AND t.created_at >= $1 AND t.created_at < $2`,
+    [period.from, period.to]);
+  return rows.filter((r) => notAQuestion(r.text)).map((r) => r.text);
 }

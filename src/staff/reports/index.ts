@@ -10,7 +10,8 @@ export {
 export { computeIndicators, type Durations, type FlowUse, type GuideUse, type Indicators, type KeyCount, type WeekFigures } from "./indicators.js";
 export { computeIndicatorsFromTurns } from "./indicators-raw.js";
 export { beforeRetention, refreshReportAggregates, type RefreshResult } from "./aggregates.js";
-export { groupQuestions, type Occurrence, type UnansweredGroup, type UnansweredReason } from "./grouping.js";
+export { groupQuestions, groupWordings, type Occurrence, type UnansweredGroup, type UnansweredReason, type WordingCount } from "./grouping.js";
 export { unansweredReport, type UnansweredOptions } from "./unanswered.js";
+export { unansweredReportFromOccurrences } from "./unanswered-raw.js";
 export { indicatorsToCsv, unansweredToCsv } from "./csv.js";
 export { maskContacts } from "../../core/privacy.js";
