@@ -75,6 +75,13 @@ const QUESTIONS = [
   "kur ir tuvākais klientu centrs", "rindas numurs bērnudārzā", "как оформить пособие", "es esmu pensionārs un nesaprotu kā iesniegt iesniegumu",
   "parole aizmirsta", "skaitītāja rādījumi ūdenim", "kur var izdrukāt dokumentu", "nesaprotu", "palīdziet lūdzu", "asdf",
 ];
+/** Greetings and thanks that got no answer (the reports do not count them as questions). */
+const SMALL_TALK = ["labdien", "Labdien!", "paldies", "Paldies!", "sveiki", "здравствуйте", "спасибо", "hello", "thanks", "ok", "👍"];
+/**
+ * SQL over the seed's row: the retrieval found a guide to score (a fallback whose text is small
+ * talk or that found no guide at all has no score: half the fallbacks).
+ */
+const SCORED = "NOT (s.intent = 'fallback' AND s.w < 0.5)";
 const BOT_TEXTS = ["Lai pieteiktu e-rēķinu, atveriet ...", "1. solis: atveriet latvija.lv ...", "Vai Jūs jautājat par ...?", "Atvainojiet, to es nezinu. ...", "Jūsu jautājums ir nodots ..."];
 
 const sqlList = (xs: readonly string[]): string => `ARRAY[${xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(", ")}]`;
@@ -93,18 +100,21 @@ export function seedStatements(size: YearSize): string[] {
             CASE WHEN i % 7 = 0 THEN j END, j, j + (now() - j) * random()
      FROM (SELECT i, now() - interval '365 days' * random() AS j FROM generate_series(1, ${size.residents}) i) s`,
     `INSERT INTO sessions (resident_id, state, updated_at) SELECT id, '{"v":1}'::jsonb, updated_at FROM residents WHERE chat_id LIKE 'year-%'`,
-    // Transcript: question/answer pairs in time order; a few residents write a lot (power law).
+    // Transcript: question/answer pairs in time order; a few residents write a lot (power law); a
+    // third of the fallbacks are greetings or thanks, half of them found no guide at all.
     `INSERT INTO turns (resident_id, direction, text, intent, guide_id, flow_id, lang, kind, best_guide, score, coverage, created_at)
      SELECT r.id, d.direction,
-            CASE WHEN d.direction = 'in' THEN (${sqlList(QUESTIONS)})[1 + floor(s.v * ${QUESTIONS.length})::int] ELSE (${sqlList(BOT_TEXTS)})[1 + floor(s.w * ${BOT_TEXTS.length})::int] END,
+            CASE WHEN d.direction = 'out' THEN (${sqlList(BOT_TEXTS)})[1 + floor(s.w * ${BOT_TEXTS.length})::int]
+                 WHEN s.intent = 'fallback' AND s.w < 0.3 THEN (${sqlList(SMALL_TALK)})[1 + floor(s.v * ${SMALL_TALK.length})::int]
+                 ELSE (${sqlList(QUESTIONS)})[1 + floor(s.v * ${QUESTIONS.length})::int] END,
             s.intent,
             CASE WHEN s.intent IN ('guide', 'clarify') THEN s.guide END,
             CASE WHEN s.intent = 'flow' THEN (${sqlList(FLOWS)})[1 + floor(s.w * ${FLOWS.length})::int] END,
             r.lang,
             CASE WHEN d.direction = 'out' THEN 'bot' WHEN s.w < 0.7 THEN 'text' WHEN s.w < 0.9 THEN 'button' ELSE 'command' END,
-            CASE WHEN d.direction = 'in' AND s.intent IN ('guide', 'clarify', 'fallback') THEN s.guide END,
-            CASE WHEN d.direction = 'in' AND s.intent IN ('guide', 'clarify', 'fallback') THEN (CASE WHEN s.intent = 'guide' THEN 45 + 50 * s.w ELSE 10 + 40 * s.w END) END,
-            CASE WHEN d.direction = 'in' AND s.intent IN ('guide', 'clarify', 'fallback') THEN (CASE WHEN s.intent = 'guide' THEN 0.5 + 0.5 * s.v ELSE 0.6 * s.v END) END,
+            CASE WHEN d.direction = 'in' AND s.intent IN ('guide', 'clarify', 'fallback') AND ${SCORED} THEN s.guide END,
+            CASE WHEN d.direction = 'in' AND s.intent IN ('guide', 'clarify', 'fallback') AND ${SCORED} THEN (CASE WHEN s.intent = 'guide' THEN 45 + 50 * s.w ELSE 10 + 40 * s.w END) END,
+            CASE WHEN d.direction = 'in' AND s.intent IN ('guide', 'clarify', 'fallback') AND ${SCORED} THEN (CASE WHEN s.intent = 'guide' THEN 0.5 + 0.5 * s.v ELSE 0.6 * s.v END) END,
             s.at + CASE WHEN d.direction = 'out' THEN interval '1 second' ELSE interval '0' END
      FROM (SELECT i, 1 + floor(${size.residents} * power(random(), 1.7))::bigint AS rid, now() - interval '365 days' * random() AS at,
                   random() AS v, random() AS w,

@@ -27,7 +27,7 @@
  */
 import type pg from "pg";
 import { TIME_ZONE } from "../../core/hours.js";
-import { CONVERSATION_GAP_MINUTES, FREE_TEXT, isQuestion, notAQuestion } from "./definitions.js";
+import { CONVERSATION_GAP_MINUTES, FREE_TEXT, isQuestionBesidesTexts, notAQuestion } from "./definitions.js";
 import { activitySql, conversationsSql, EVENT_KEY_PREFIX, rigaDay, rigaDayStart } from "./indicators-sql.js";
 
 /** Anything that can hand out a connection for a transaction (a pool). */
@@ -115,11 +115,13 @@ async function computeBatch(client: pg.PoolClient): Promise<number> {
   await client.query("ANALYZE report_batch");
 
   // Greetings and thanks that got no answer are not questions (decided in code, as the report does).
-  const fallbacks = await client.query<{ id: string; text: string }>(
-    `SELECT t.id, t.text FROM turns t JOIN report_batch b ON b.resident_id = t.resident_id
+  // By their texts: the batch's turns are all read from LEAST(conv_from, days_from) on, and a list
+  // of ids would be compared with every turn one id at a time (minutes for a year's greetings).
+  const fallbacks = await client.query<{ text: string }>(
+    `SELECT DISTINCT t.text FROM turns t JOIN report_batch b ON b.resident_id = t.resident_id
      WHERE t.created_at >= LEAST(b.conv_from, b.days_from) AND t.direction = 'in' AND t.intent = 'fallback' AND t.score IS NULL AND ${FREE_TEXT("t")}`);
-  const excluded = fallbacks.rows.filter((r) => notAQuestion(r.text)).map((r) => r.id);
-  const question = isQuestion("t", "$1");
+  const excluded = fallbacks.rows.filter((r) => notAQuestion(r.text)).map((r) => r.text);
+  const question = isQuestionBesidesTexts("t", "$1");
 
   await client.query("DELETE FROM report_conversations c USING report_batch b WHERE c.resident_id = b.resident_id AND c.start_at >= b.conv_from");
   await client.query(

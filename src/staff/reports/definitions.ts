@@ -82,13 +82,14 @@ export const isQuestion = (t: string, excluded: string): string =>
     AND NOT (${t}.id = ANY(${excluded}::bigint[])))`;
 
 /**
- * SQL: the turn aliased `t` is a question, small talk being the free-text fallbacks of
- * `[from, to)` whose text is in the text[] parameter `texts` ({@link smallTalkTexts}): the same
- * turns as {@link isQuestion} with {@link smallTalkIds}, without sending every id.
+ * SQL: the turn aliased `t` is a question, small talk being the free-text fallbacks (of the
+ * period `[from, to)` when given, SQL expressions) whose text is in the text[] parameter `texts`
+ * ({@link smallTalkTexts}): the same turns as {@link isQuestion} with the ids of those turns,
+ * without sending every id (an array of ids is compared with each turn one element at a time).
  */
-export const isQuestionBesidesTexts = (t: string, from: string, to: string, texts: string): string =>
+export const isQuestionBesidesTexts = (t: string, texts: string, period?: { readonly from: string; readonly to: string }): string =>
   `(${questionShape(t)}
-    AND NOT (${t}.intent = 'fallback' AND ${t}.score IS NULL AND ${FREE_TEXT(t)} AND ${t}.created_at >= ${from} AND ${t}.created_at < ${to}
+    AND NOT (${t}.intent = 'fallback' AND ${t}.score IS NULL AND ${FREE_TEXT(t)}${period ? ` AND ${t}.created_at >= ${period.from} AND ${t}.created_at < ${period.to}` : ""}
       AND ${t}.text = ANY(${texts}::text[])))`;
 
 /** True for text that is not a question: only a greeting or thanks, or nothing to read. */

@@ -17,7 +17,7 @@ export interface UnansweredOptions extends ReportPeriod {
 }
 
 /** Parameters: $1 from, $2 to, $3 small talk texts. */
-const QUESTION = isQuestionBesidesTexts("t", "$1", "$2", "$3");
+const QUESTION = isQuestionBesidesTexts("t", "$3", { from: "$1", to: "$2" });
 /**
  * SQL: a fallback or a weak guide answer, written as the predicate of `turns_unanswered_idx`
  * (migration 130) so that the planner can read the period's few such turns from it.
