@@ -352,7 +352,7 @@ async function readIndicators(db: ReportDb, period: ReportPeriod): Promise<Indic
       `WITH edge AS (
          SELECT DISTINCT a.key, a.resident_id FROM (${activitySql(EDGE_TURNS, EDGE_EVENTS, "false")}) a
          UNION SELECT '*', t.resident_id FROM turns t WHERE t.direction = 'in' AND ${edges("t.created_at")}
-       ), counted AS NOT MATERIALIZED (
+       ), counted AS (
          SELECT b.key, b.resident_id FROM report_resident_bits b WHERE ${counted}
          UNION ALL
          SELECT e.key, e.resident_id FROM edge e
