@@ -128,7 +128,9 @@ async function openPglite(dataDir: string | undefined, log: Logger | undefined, 
   const { PGlite } = await import("@electric-sql/pglite");
   const startParams = [...PGlite.defaultStartParams, ...Object.entries(PGLITE_SETTINGS).flatMap(([k, v]) => ["-c", `${k}=${v}`])];
   const start = async (loadDataDir?: Blob): Promise<import("@electric-sql/pglite").PGlite> => {
-    const db = new PGlite(dataDir, { startParams, ...(loadDataDir ? { loadDataDir } : {}) });
+    // One options object: PGlite drops the options after an undefined dataDir (`new PGlite(undefined,
+    // options)` would start in memory without the template and the settings).
+    const db = new PGlite({ ...(dataDir ? { dataDir } : {}), startParams, ...(loadDataDir ? { loadDataDir } : {}) });
     try {
       await db.waitReady;
     } catch (error) {
