@@ -26,7 +26,17 @@ const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptO
   new Promise((resolve, reject) => scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))));
 
 /** scrypt cost: N = 2^15, r = 8, p = 1 (about 32 MB and tens of milliseconds per hash). */
-const COST = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+export const PASSWORD_COST = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+let passwordCost: { readonly N: number; readonly r: number; readonly p: number; readonly maxmem: number } = PASSWORD_COST;
+
+/**
+ * Hashes new passwords (and the check for unknown usernames) with scrypt's N = `n` in this
+ * process; `PASSWORD_COST.N` restores the default. For the in-process tests only, where hashing at
+ * full cost is most of the time of every login; a stored hash carries its own N, so both verify.
+ */
+export function setPasswordCostForTests(n: number): void {
+  passwordCost = { ...PASSWORD_COST, N: n };
+}
 const KEY_LENGTH = 32;
 /** Failed logins allowed per username and client address within {@link FAILURE_WINDOW_MINUTES}. */
 export const MAX_FAILURES = 5;
@@ -41,8 +51,8 @@ const SESSION_HOURS = 12;
 /** Hashes a password as `scrypt$N$r$p$salt$key` (base64). */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, KEY_LENGTH, COST);
-  return `scrypt$${COST.N}$${COST.r}$${COST.p}$${salt.toString("base64")}$${key.toString("base64")}`;
+  const key = await scrypt(password, salt, KEY_LENGTH, passwordCost);
+  return `scrypt$${passwordCost.N}$${passwordCost.r}$${passwordCost.p}$${salt.toString("base64")}$${key.toString("base64")}`;
 }
 
 /** Checks a password against a stored hash in constant time. */
@@ -50,7 +60,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, n, r, p, salt, key] = stored.split("$");
   if (scheme !== "scrypt" || !n || !r || !p || !salt || !key) return false;
   const expected = Buffer.from(key, "base64");
-  const actual = await scrypt(password, Buffer.from(salt, "base64"), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: COST.maxmem });
+  const actual = await scrypt(password, Buffer.from(salt, "base64"), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: passwordCost.maxmem });
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
@@ -191,7 +201,7 @@ export class StaffAccounts {
       "SELECT id, username, display_name, role, centres, password_hash, active, must_change_password FROM staff WHERE username = $1 AND active", [user]);
     const row = rows[0];
     // Hash even for unknown users, so timing does not tell which usernames exist.
-    const ok = await verifyPassword(password, row?.password_hash ?? "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+    const ok = await verifyPassword(password, row?.password_hash ?? `scrypt$${passwordCost.N}$${passwordCost.r}$${passwordCost.p}$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=`);
     if (!row || !ok) return { ok: false, reason: "invalid_credentials" };
     const token = randomBytes(32).toString("base64url");
     const csrfToken = randomBytes(24).toString("base64url");

@@ -5,7 +5,7 @@
  * audit log. The first admin comes from `staffAccounts.add()` (what `cli staff add` calls).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_FAILURES, oneTimePassword } from "../../src/staff/accounts.js";
+import { hashPassword, MAX_FAILURES, oneTimePassword, PASSWORD_COST, setPasswordCostForTests, verifyPassword } from "../../src/staff/accounts.js";
 import type { Database } from "../../src/store/database.js";
 import { startTestApp } from "../support/app.js";
 import { databaseTargets } from "../support/databases.js";
@@ -168,5 +168,21 @@ describe("oneTimePassword", () => {
     const passwords = new Set(Array.from({ length: 50 }, () => oneTimePassword()));
     expect(passwords.size).toBe(50);
     for (const p of passwords) expect(p).toMatch(OTP);
+  });
+});
+
+describe("password hashes", () => {
+  it("are scrypt with N = 2^15, r = 8, p = 1 outside the tests' lower cost, and verify at either cost", async () => {
+    const cheap = await hashPassword("correct horse battery");
+    setPasswordCostForTests(PASSWORD_COST.N);
+    try {
+      const full = await hashPassword("correct horse battery");
+      expect(full).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=$/);
+      expect(await verifyPassword("correct horse battery", full)).toBe(true);
+      expect(await verifyPassword("correct horse batteries", full)).toBe(false);
+      expect(await verifyPassword("correct horse battery", cheap)).toBe(true);
+    } finally {
+      setPasswordCostForTests(2 ** 10);
+    }
   });
 });
