@@ -6,42 +6,28 @@
  * revisions and restoring one, and holidays.yaml edited from "Instrukcijas" with the check's
  * error at its line. Screenshots: test-artifacts/content-team-*.png.
  */
-import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "../helpers.js";
+import { describe, expect, it } from "vitest";
 import { axeViolations } from "../support/axe.js";
-import type { LaunchedBrowser } from "../support/browser.js";
-import { startAppAndBrowser, type TestApp } from "../support/app-and-browser.js";
-import { consoleLog, logIn, openConsole } from "../support/console.js";
-import { must } from "../support/must.js";
+import { ARTIFACTS, browserSuite, type TestApp } from "../support/app-and-browser.js";
+import { consoleLog, logIn } from "../support/console.js";
 
-const ARTIFACTS = path.join(ROOT, "test-artifacts");
 const STEP_MS = 20_000;
 const LAPTOP = { width: 1400, height: 1000 };
 const IEVA = { username: "ieva.editor", password: "Saturs-2026-redaktors", displayName: "Ieva Kalniņa", role: "editor" as const };
 const JANIS = { username: "janis.editor", password: "Saturs-2026-otrais", displayName: "Jānis Bērziņš", role: "editor" as const };
 const NOT_KNOWN = /Atvainojiet, par šo es vēl nezinu/;
 
-let app: TestApp | undefined;
-let launched: LaunchedBrowser | undefined;
-
-beforeAll(async () => {
-  ({ app, launched } = await startAppAndBrowser());
-  await app.staffAccounts.add(IEVA);
-  await app.staffAccounts.add(JANIS);
-  await mkdir(ARTIFACTS, { recursive: true });
-}, 180_000);
-afterAll(async () => {
-  await launched?.close();
-  await app?.close();
+const suite = browserSuite({
+  setup: async (app) => {
+    await app.staffAccounts.add(IEVA);
+    await app.staffAccounts.add(JANIS);
+  },
+  stepMs: STEP_MS,
 });
 
-const running = (): TestApp => {
-  if (!app) throw new Error("the test app did not start");
-  return app;
-};
+const running = (): TestApp => suite.app();
 
 /** What a new resident of the web chat API is answered. */
 async function residentAsks(text: string): Promise<string> {
@@ -53,7 +39,7 @@ async function residentAsks(text: string): Promise<string> {
 
 /** Runs `steps` in a console logged in as `account`; a failure leaves a screenshot. */
 async function asEditor(account: { username: string; password: string }, name: string, steps: (page: Page) => Promise<void>): Promise<void> {
-  const { context, page } = await openConsole(must(launched, "the browser").browser, running().url, { viewport: LAPTOP, stepMs: STEP_MS });
+  const { context, page } = await suite.openConsole({ viewport: LAPTOP });
   page.on("dialog", (d) => void d.accept());
   try {
     await logIn(page, account);
@@ -97,9 +83,8 @@ async function shot(page: Page, name: string, part: string): Promise<void> {
 
 describe("content editors working on the same content", () => {
   it("tells the second editor to publish that the guide changed meanwhile, shows what changed, and publishes their change on top of the latest", async () => {
-    const browser = must(launched, "the browser").browser;
     // Jānis opens the guide first and starts editing; Ieva publishes meanwhile.
-    const second = await openConsole(browser, running().url, { viewport: LAPTOP, stepMs: STEP_MS });
+    const second = await suite.openConsole({ viewport: LAPTOP });
     second.page.on("dialog", (d) => void d.accept());
     const page = second.page;
     try {
@@ -145,7 +130,7 @@ describe("content editors working on the same content", () => {
   }, 240_000);
 
   it("saves a draft as the editor types, brings it back after a reload, and never shows it to a resident", async () => {
-    const browser = must(launched, "the browser").browser;
+    const browser = suite.browser();
     const resident = await browser.newContext({ locale: "lv-LV", viewport: { width: 390, height: 844 }, reducedMotion: "reduce" });
     resident.setDefaultTimeout(STEP_MS);
     try {
