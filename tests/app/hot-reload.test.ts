@@ -12,7 +12,13 @@ describe("editing content while the app runs", () => {
   let dir: string;
   let app: App;
   let chat: { id: string; token: string };
-  /** The made-up wording the first test teaches the meter-readings guide. */
+  /**
+   * Made-up wordings the first test teaches the meter-readings guide, one per attempt, so that a
+   * retried test starts from "unknown" again. Fixed, not random: about one random vowel ending in
+   * twenty ("zilonisaaaa") makes the bot ask which guide is meant instead of answering.
+   */
+  const WORDS = ["zilonisaeio ūdensvads", "zilonisuoia ūdensvads", "zilonisieau ūdensvads"] as const;
+  let attempts = 0;
   let word = "";
 
   const ask = async (text: string): Promise<string> => {
@@ -41,8 +47,7 @@ describe("editing content while the app runs", () => {
   });
 
   it("answers from an edited guide within 2 seconds, without a restart", async () => {
-    // A made-up word of its own on each attempt, so that a retried test starts from "unknown" again.
-    word = `zilonis${Array.from({ length: 4 }, () => "aeiou"[Math.floor(Math.random() * 5)]).join("")} ūdensvads`;
+    word = WORDS[attempts++ % WORDS.length] ?? WORDS[0];
     expect(await ask(word)).toMatch(/Atvainojiet, par šo es vēl nezinu/);
     const file = path.join(dir, "knowledge", "lv", "meter-readings.md");
     const text = await readFile(file, "utf8");
