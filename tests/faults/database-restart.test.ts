@@ -165,7 +165,7 @@ describe.skipIf(!available)("a PostgreSQL server that restarts under the running
     }));
     // Crash in the middle of the load (transactions in flight) once every resident has had an
     // answer, then a clean restart.
-    await until("the load to be under way", async () => (answered >= sessions.length ? true : undefined));
+    await until("the load to be under way", () => Promise.resolve(answered >= sessions.length ? true : undefined));
     await cluster.restart("immediate", 1500);
     await sleep(800);
     await cluster.restart("fast", 500);
