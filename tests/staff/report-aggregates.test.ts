@@ -12,21 +12,10 @@ import type { Database } from "../../src/store/database.js";
 import { migrate } from "../../src/store/migrate.js";
 import { purgeOldData } from "../../src/store/retention.js";
 import { databaseTargets } from "../support/databases.js";
+import { random } from "../support/random.js";
 
 const MINUTE = 60_000;
 const DAY = 1440 * MINUTE;
-
-/** A small deterministic generator, so that a failure can be seeded again. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const GUIDES = ["e-invoices", "municipal-application", "property-tax", "e-address"];
 const TEXTS = ["kā pieteikt e-rēķinu", "paldies", "labdien", "???", "nevaru ielogoties", "как подать заявление", "ok"];

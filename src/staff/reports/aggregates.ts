@@ -27,6 +27,7 @@
  */
 import type pg from "pg";
 import { TIME_ZONE } from "../../core/hours.js";
+import { withTransaction } from "../../store/transaction.js";
 import { CONVERSATION_GAP_MINUTES, FREE_TEXT, isQuestionBesidesTexts, notAQuestion } from "./definitions.js";
 import { activitySql, conversationsSql, EVENT_KEY_PREFIX, rigaDay, rigaDayStart } from "./indicators-sql.js";
 
@@ -70,23 +71,12 @@ export async function refreshReportAggregates(db: AggregatesDb): Promise<Refresh
 }
 
 async function refreshBatch(db: AggregatesDb): Promise<number> {
-  const client = await db.connect();
-  try {
-    await client.query("BEGIN");
-    try {
-      // Plans over a year look expensive enough for JIT compilation, which costs seconds and saves nothing here.
-      await client.query("SET LOCAL jit = off");
-      await client.query("SELECT pg_advisory_xact_lock($1)", [LOCK_ID]);
-      const n = await computeBatch(client);
-      await client.query("COMMIT");
-      return n;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    }
-  } finally {
-    client.release();
-  }
+  return withTransaction(db, async (client) => {
+    // Plans over a year look expensive enough for JIT compilation, which costs seconds and saves nothing here.
+    await client.query("SET LOCAL jit = off");
+    await client.query("SELECT pg_advisory_xact_lock($1)", [LOCK_ID]);
+    return computeBatch(client);
+  });
 }
 
 async function computeBatch(client: pg.PoolClient): Promise<number> {

@@ -4,6 +4,7 @@
  * @module
  */
 import { TIME_ZONE } from "../../core/hours.js";
+import { READ_ONLY_SNAPSHOT, withTransaction } from "../../store/transaction.js";
 import { refreshReportAggregates, type AggregatesDb } from "./aggregates.js";
 import {
   APPLICATION_GUIDE, checkPeriod, CONVERSATION_GAP_MINUTES, E_INVOICE_GUIDE, FREE_TEXT, isQuestion, notAQuestion, type ReportDb, type ReportPeriod,
@@ -294,19 +295,10 @@ export async function computeIndicators(pool: AggregatesDb, period: ReportPeriod
   checkPeriod(period);
   await refreshReportAggregates(pool);
   // One snapshot for every part, so that the parts add up even while residents write.
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  return withTransaction(pool, async (client) => {
     await client.query("SET LOCAL jit = off");
-    const indicators = await readIndicators(client, period);
-    await client.query("COMMIT");
-    return indicators;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+    return readIndicators(client, period);
+  }, READ_ONLY_SNAPSHOT);
 }
 
 async function readIndicators(db: ReportDb, period: ReportPeriod): Promise<Indicators> {

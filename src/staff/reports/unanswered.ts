@@ -7,6 +7,7 @@
  * @module
  */
 import pg from "pg";
+import { READ_ONLY_SNAPSHOT, withTransaction } from "../../store/transaction.js";
 import { checkPeriod, isQuestionBesidesTexts, LOW_CONFIDENCE, notAQuestion, smallTalkTexts, type ReportDb, type ReportPeriod } from "./definitions.js";
 import { groupWordings, type UnansweredGroup, type WordingCount } from "./grouping.js";
 
@@ -137,19 +138,10 @@ export async function unansweredReport(db: ReportDb, options: UnansweredOptions)
  */
 async function inSnapshot<T>(db: ReportDb, fn: (q: ReportDb) => Promise<T>): Promise<T> {
   if (!(db instanceof pg.Pool)) return fn(db);
-  const client = await db.connect();
-  try {
-    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  return withTransaction(db, async (client) => {
     await client.query("SET LOCAL jit = off");
     // A year's questions are sorted and counted in memory rather than in temporary files.
     await client.query("SET LOCAL work_mem = '64MB'");
-    const result = await fn(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+    return fn(client);
+  }, READ_ONLY_SNAPSHOT);
 }
