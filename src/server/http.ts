@@ -34,6 +34,7 @@ const STATIC_FILES: Readonly<Record<string, { file: string; type: string }>> = {
   "/static/chat-texts.js": { file: "chat-texts.js", type: "text/javascript; charset=utf-8" },
   "/static/render-text.js": { file: "render-text.js", type: "text/javascript; charset=utf-8" },
   "/static/api-client.js": { file: "api-client.js", type: "text/javascript; charset=utf-8" },
+  "/static/base.css": { file: "base.css", type: "text/css; charset=utf-8" },
   "/static/chat.css": { file: "chat.css", type: "text/css; charset=utf-8" },
   "/static/voice.js": { file: "voice.js", type: "text/javascript; charset=utf-8" },
   "/static/event-stream.js": { file: "event-stream.js", type: "text/javascript; charset=utf-8" },

@@ -53,6 +53,19 @@ describe("the browser pages' files", () => {
     expect(paths.filter((p) => p.startsWith("/staff/lib/")).length).toBeGreaterThanOrEqual(8);
   });
 
+  it("serves the stylesheets each page links, as CSS, the shared base first", async () => {
+    for (const [page, own] of [["/", "/static/chat.css"], ["/staff/", "/staff/staff.css"]] as const) {
+      const html = await (await fetch(`${app.url}${page}`)).text();
+      const sheets = [...html.matchAll(/<link rel="stylesheet" href="([^"]+)">/g)].map((m) => new URL(must(m[1], "a stylesheet's address"), `${app.url}${page}`).pathname);
+      expect(sheets, page).toEqual(["/static/base.css", own]);
+      for (const sheet of sheets) {
+        const res = await fetch(`${app.url}${sheet}`);
+        expect(res.status, sheet).toBe(200);
+        expect(res.headers.get("content-type"), sheet).toMatch(/^text\/css/);
+      }
+    }
+  });
+
   it("answers 404 for modules that do not exist and for paths out of the console's folders", async () => {
     for (const path of ["/staff/lib/nothing.js", "/staff/pages/..%2F..%2Fsrc%2Fapp.ts", "/staff/other/dom.js", "/staff/lib/Dom.JS"]) {
       const res = await fetch(`${app.url}${path}`);
