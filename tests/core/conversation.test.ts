@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Assistant } from "../../src/core/assistant.js";
@@ -6,7 +5,7 @@ import { buttonIds } from "../../src/core/button-ids.js";
 import { Conversation, NEW_SESSION, type SessionState, type TurnResult } from "../../src/core/conversation.js";
 import { MESSAGES } from "../../src/core/messages.js";
 import { MAX_REPLY_LENGTH, type Input, type Lang, type MediaKind } from "../../src/core/types.js";
-import { buildFlows, loadFlows, type FlowSet, type FlowSource } from "../../src/flows/load.js";
+import { buildFlows, loadFlows, type FlowSet } from "../../src/flows/load.js";
 import type { KnowledgeBase } from "../../src/knowledge/load.js";
 import { formatDiagnostic } from "../../src/knowledge/diagnostics.js";
 import { ROOT, shippedAssistant, shippedKnowledge } from "../helpers.js";
@@ -26,23 +25,6 @@ beforeAll(async () => {
   expect(flows.diagnostics.map(formatDiagnostic)).toEqual([]);
   conversation = new Conversation({ assistant, flows });
 });
-
-/** The text of a shipped flow file. */
-const shipped = (id: string): FlowSource => ({ file: `flows/${id}.yaml`, text: readFileSync(path.join(ROOT, "flows", `${id}.yaml`), "utf8") });
-const SHIPPED_IDS = ["e-invoice-setup", "feedback", "language", "main-menu", "online-application", "scam-check"];
-
-/** The shipped flows with some files edited (`null` deletes the file); must still check cleanly. */
-function editedFlows(edits: Record<string, ((text: string) => string) | null>): FlowSet {
-  const sources = SHIPPED_IDS.flatMap((id) => {
-    const src = shipped(id);
-    const edit = edits[id];
-    if (edit === null) return [];
-    return [edit ? { ...src, text: edit(src.text) } : src];
-  });
-  const set = buildFlows(sources, knowledge);
-  expect(set.diagnostics.map(formatDiagnostic)).toEqual([]);
-  return set;
-}
 
 /** A resident's chat: threads the state and the language through `handle`, which is pure. */
 class Chat {
@@ -427,21 +409,19 @@ describe("Conversation: when a step does not work", () => {
   });
 
   it("without a failed path, It didn't work offers to repeat or a person, who sees the step", () => {
-    const noFailed = new Conversation({
-      assistant,
-      flows: editedFlows({ "e-invoice-setup": (t) => t.replace("    done: jnku-mail-client\n    failed: trouble\n", "    done: jnku-mail-client\n") }),
-    });
-    const chat = atJnkuMail(new Chat(noFailed));
+    // The fixture's meter flow has no failed paths.
+    const chat = new Chat(new Conversation({ assistant, flows: fixtureFlows() }));
+    chat.command("start", "meter");
     chat.text("gatavs");
     const r = chat.pressLabel(MESSAGES.lv.failed);
     expect(texts(r)).toEqual([MESSAGES.lv.failedOffer]);
-    expect(ids(r)).toEqual(["f:e-invoice-setup:jnku-mail-open:repeat", buttonIds.person, buttonIds.menu]);
-    expect(r.state.flow?.step).toBe("jnku-mail-open");
+    expect(ids(r)).toEqual(["f:meter:client:repeat", buttonIds.person, buttonIds.menu]);
+    expect(r.state.flow?.step).toBe("client");
     expect(kinds(r)).toEqual(["step-failed"]);
-    expect(chat.pressLabel(MESSAGES.lv.repeat).state.flow?.step).toBe("jnku-mail-open");
+    expect(chat.pressLabel(MESSAGES.lv.repeat).state.flow?.step).toBe("client");
     chat.pressLabel(MESSAGES.lv.failed);
     const person = chat.press(buttonIds.person);
-    expect(person.state.intake?.context).toMatchObject({ flow: "e-invoice-setup", step: "jnku-mail-open" });
+    expect(person.state.intake?.context).toMatchObject({ flow: "meter", step: "client" });
   });
 });
 
@@ -789,93 +769,200 @@ describe("Conversation: media and odd buttons", () => {
   });
 });
 
-describe("Conversation: flows that change under a running conversation", () => {
-  const changedText = (t: string) => t.replace("lv: Ierakstiet savu klienta numuru.", "lv: Ierakstiet savu JNKU klienta numuru.");
-  /** jnku-mail-client removed; the step before goes straight to the next one. */
-  const withoutClientStep = (t: string) =>
-    t.replace("done: jnku-mail-client\n", "done: jnku-mail-name\n").replace(/\n {2}jnku-mail-client:\n(?: {4}.*\n)+/, "\n");
-  /** e-invoice-setup deleted, and the main menu no longer links to it. */
-  const withoutMenuLink = (t: string) => t.replace(/ {6}- label: \{ lv: "🧾 E-rēķini".*\n {8}flow: e-invoice-setup\n/, "");
+/**
+ * Flows written here rather than the shipped ones, so that the engine's behaviour when content
+ * changes under a running conversation is tested on its own, whatever the editors write: a menu,
+ * the three event flows the engine needs, and a four-step instruction flow whose wording, steps
+ * and existence the tests change.
+ */
+const FIXTURE_FLOWS: Readonly<Record<string, string>> = {
+  "main-menu": `id: main-menu
+title: { lv: Izvēlne, ru: Меню, en: Menu }
+triggers:
+  on: [menu]
+start: menu
+steps:
+  menu:
+    say: { lv: Ko darīsim?, ru: Что делаем?, en: What shall we do? }
+    choices:
+      - label: { lv: "Skaitītājs", ru: "Счётчик", en: "Meter" }
+        flow: meter
+      - label: { lv: "Valoda", ru: "Язык", en: "Language" }
+        flow: language
+`,
+  language: `id: language
+title: { lv: Valoda, ru: Язык, en: Language }
+triggers:
+  on: [language]
+start: choose
+steps:
+  choose:
+    say: { lv: Izvēlieties valodu., ru: Выберите язык., en: Choose your language. }
+    choices:
+      - label: { lv: "Latviešu", ru: "Latviešu", en: "Latviešu" }
+        language: lv
+        menu: true
+      - label: { lv: "English", ru: "English", en: "English" }
+        language: en
+        menu: true
+`,
+  feedback: `id: feedback
+title: { lv: Atsauksme, ru: Отзыв, en: Feedback }
+triggers:
+  on: [feedback]
+start: did-it-help
+steps:
+  did-it-help:
+    say: { lv: Vai palīdzēja?, ru: Помогло?, en: Did it help? }
+    choices:
+      - label: { lv: "Jā", ru: "Да", en: "Yes" }
+        next: thanks
+  thanks:
+    type: end
+    say: { lv: Paldies!, ru: Спасибо!, en: Thank you! }
+`,
+  "scam-check": `id: scam-check
+title: { lv: Krāpšana, ru: Мошенничество, en: Scam }
+triggers:
+  on: [scam]
+start: warning
+steps:
+  warning:
+    type: end
+    say: { lv: Nevienam nesakiet kodus., ru: Никому не сообщайте коды., en: Never tell anyone your codes. }
+`,
+  meter: `id: meter
+title: { lv: Skaitītājs, ru: Счётчик, en: Meter }
+triggers:
+  deep-links: [meter]
+start: prepare
+steps:
+  prepare:
+    type: instruction
+    say: { lv: Sagatavojiet rēķinu., ru: Приготовьте счёт., en: Get your bill. }
+    done: client
+  client:
+    type: instruction
+    say: { lv: Ierakstiet klienta numuru., ru: Введите номер клиента., en: Type the client number. }
+    done: reading
+  reading:
+    type: instruction
+    say: { lv: Ierakstiet rādījumu., ru: Введите показание., en: Type the reading. }
+    done: finish
+  finish:
+    type: end
+    say: { lv: Gatavs!, ru: Готово!, en: Done! }
+`,
+};
 
-  /** A chat at jnku-mail-client of the shipped flow. */
+/** The fixture flows with some files edited (`null` deletes the file); must still check cleanly. */
+function fixtureFlows(edits: Readonly<Record<string, ((text: string) => string) | null>> = {}): FlowSet {
+  const sources = Object.entries(FIXTURE_FLOWS).flatMap(([id, text]) => {
+    const edit = edits[id];
+    if (edit === null) return [];
+    return [{ file: `flows/${id}.yaml`, text: edit ? edit(text) : text }];
+  });
+  const set = buildFlows(sources, knowledge);
+  expect(set.diagnostics.map(formatDiagnostic)).toEqual([]);
+  return set;
+}
+
+describe("Conversation: flows that change under a running conversation", () => {
+  const changedText = (t: string) => t.replace("lv: Ierakstiet klienta numuru.", "lv: Ierakstiet savu klienta numuru no rēķina.");
+  /** The client step removed; the step before goes straight to the next one. */
+  const withoutClientStep = (t: string) => t.replace("done: client\n", "done: reading\n").replace(/\n {2}client:\n(?: {4}.*\n)+/, "\n");
+  /** The meter flow deleted, and the menu no longer links to it. */
+  const withoutMenuLink = (t: string) => t.replace(/ {6}- label: \{ lv: "Skaitītājs".*\n {8}flow: meter\n/, "");
+  const text = (set: FlowSet, step: string): string => {
+    const s = set.get("meter")?.steps.get(step);
+    if (!s || !("say" in s) || !s.say) throw new Error(`no text for meter/${step}`);
+    return s.say.lv;
+  };
+
+  let original: FlowSet;
+  let before: Conversation;
+  beforeAll(() => {
+    original = fixtureFlows();
+    before = new Conversation({ assistant, flows: original });
+  });
+
+  /** A chat at the client step of the fixture's meter flow. */
   function atClientStep(): Chat {
-    const chat = atJnkuMail();
+    const chat = new Chat(before);
+    chat.command("start", "meter");
+    expect(chat.state.flow?.step).toBe("prepare");
     chat.text("gatavs");
-    chat.text("gatavs");
-    expect(chat.state.flow?.step).toBe("jnku-mail-client");
+    expect(chat.state.flow?.step).toBe("client");
     return chat;
   }
 
   it("a changed text gives a new version; the resident continues at the same step", () => {
-    const changed = editedFlows({ "e-invoice-setup": changedText });
-    expect(changed.get("e-invoice-setup")?.version).not.toBe(flows.get("e-invoice-setup")?.version);
-    expect([...(changed.get("e-invoice-setup")?.steps.keys() ?? [])]).toEqual([...(flows.get("e-invoice-setup")?.steps.keys() ?? [])]);
+    const changed = fixtureFlows({ meter: changedText });
+    expect(changed.get("meter")?.version).not.toBe(original.get("meter")?.version);
+    expect([...(changed.get("meter")?.steps.keys() ?? [])]).toEqual([...(original.get("meter")?.steps.keys() ?? [])]);
 
     const chat = atClientStep().switchTo(new Conversation({ assistant, flows: changed }));
     const r = chat.text("gatavs");
-    expect(r.state.flow).toMatchObject({ step: "jnku-mail-name", version: changed.get("e-invoice-setup")?.version });
+    expect(r.state.flow).toMatchObject({ step: "reading", version: changed.get("meter")?.version });
     expect(texts(r)).not.toContain(MESSAGES.lv.flowChanged);
-    expect(chat.pressLabel(MESSAGES.lv.back).state.flow?.step).toBe("jnku-mail-client");
-    expect(texts(chat.last)).toEqual([`Ierakstiet savu JNKU klienta numuru.\n\n${MESSAGES.lv.typeIn("JNKU veidlapā")}`]);
+    expect(chat.pressLabel(MESSAGES.lv.back).state.flow?.step).toBe("client");
+    expect(texts(chat.last)).toEqual(["Ierakstiet savu klienta numuru no rēķina."]);
   });
 
   it("a changed text: the old Repeat and Done buttons of the same step still work", () => {
-    const changed = new Conversation({ assistant, flows: editedFlows({ "e-invoice-setup": changedText }) });
-    const chat = atClientStep().switchTo(changed);
-    expect(texts(chat.press("f:e-invoice-setup:jnku-mail-client:repeat"))).toEqual([`Ierakstiet savu JNKU klienta numuru.\n\n${MESSAGES.lv.typeIn("JNKU veidlapā")}`]);
-    const atClient = atClientStep().switchTo(changed);
-    expect(atClient.press("f:e-invoice-setup:jnku-mail-client:done").state.flow?.step).toBe("jnku-mail-name");
+    const changed = new Conversation({ assistant, flows: fixtureFlows({ meter: changedText }) });
+    expect(texts(atClientStep().switchTo(changed).press("f:meter:client:repeat"))).toEqual(["Ierakstiet savu klienta numuru no rēķina."]);
+    expect(atClientStep().switchTo(changed).press("f:meter:client:done").state.flow?.step).toBe("reading");
   });
 
   it("a changed flow: an old choice button shows the step again instead of guessing", () => {
-    const changed = editedFlows({ "e-invoice-setup": changedText });
-    const chat = new Chat();
-    chat.command("start", "e-invoices");
+    const changed = fixtureFlows({ "main-menu": (t) => t.replace('{ lv: Ko darīsim?, ru: Что делаем?, en: What shall we do? }', '{ lv: Ar ko sākam?, ru: С чего начнём?, en: Where shall we start? }') });
+    const chat = new Chat(before);
+    chat.command("menu");
     chat.switchTo(new Conversation({ assistant, flows: changed }));
-    const r = chat.press("f:e-invoice-setup:which-invoice:0");
+    const r = chat.press("f:main-menu:menu:0");
     expect(texts(r)[0]).toBe(MESSAGES.lv.flowChanged);
-    expect(r.state.flow).toMatchObject({ step: "which-invoice", version: changed.get("e-invoice-setup")?.version });
+    expect(r.state.flow).toMatchObject({ flow: "main-menu", step: "menu", version: changed.get("main-menu")?.version });
   });
 
   it("the current step removed: a short apology and the flow starts again", () => {
-    const removed = editedFlows({ "e-invoice-setup": withoutClientStep });
-    expect(removed.get("e-invoice-setup")?.steps.has("jnku-mail-client")).toBe(false);
+    const removed = fixtureFlows({ meter: withoutClientStep });
+    expect(removed.get("meter")?.steps.has("client")).toBe(false);
     const chat = atClientStep().switchTo(new Conversation({ assistant, flows: removed }));
     const r = chat.text("gatavs");
-    expect(texts(r)).toEqual([MESSAGES.lv.flowChanged, say("e-invoice-setup", "which-invoice")]);
+    expect(texts(r)).toEqual([MESSAGES.lv.flowChanged, text(removed, "prepare")]);
     expect(MESSAGES.lv.flowChanged).toContain("tikko tika atjaunoti");
-    expect(r.state.flow).toMatchObject({ flow: "e-invoice-setup", step: "which-invoice", version: removed.get("e-invoice-setup")?.version, history: [] });
+    expect(r.state.flow).toMatchObject({ flow: "meter", step: "prepare", version: removed.get("meter")?.version, history: [] });
     expect(r.intent).toBe("flow");
     expect(r.state.misses).toBe(0);
   });
 
   it("the current step removed: its old button also restarts the flow", () => {
-    const removed = new Conversation({ assistant, flows: editedFlows({ "e-invoice-setup": withoutClientStep }) });
-    const chat = atClientStep().switchTo(removed);
-    const r = chat.press("f:e-invoice-setup:jnku-mail-client:done");
+    const removed = new Conversation({ assistant, flows: fixtureFlows({ meter: withoutClientStep }) });
+    const r = atClientStep().switchTo(removed).press("f:meter:client:done");
     expect(texts(r)[0]).toBe(MESSAGES.lv.flowChanged);
-    expect(r.state.flow?.step).toBe("which-invoice");
+    expect(r.state.flow?.step).toBe("prepare");
   });
 
   it("the current step removed while the resident asked something else: Continue restarts the flow", () => {
-    const removed = new Conversation({ assistant, flows: editedFlows({ "e-invoice-setup": withoutClientStep }) });
+    const removed = new Conversation({ assistant, flows: fixtureFlows({ meter: withoutClientStep }) });
     const chat = atClientStep();
     chat.text("Kā deklarēt dzīvesvietu?");
     expect(chat.state.flow?.paused).toBe(true);
-    const r = chat.switchTo(removed).press("f:e-invoice-setup:resume");
-    expect(texts(r)).toEqual([MESSAGES.lv.flowChanged, say("e-invoice-setup", "which-invoice")]);
+    const r = chat.switchTo(removed).press("f:meter:resume");
+    expect(texts(r)).toEqual([MESSAGES.lv.flowChanged, text(fixtureFlows({ meter: withoutClientStep }), "prepare")]);
   });
 
   it("the flow deleted: the resident is told it is gone and may ask anew", () => {
-    const gone = editedFlows({ "e-invoice-setup": null, "main-menu": withoutMenuLink });
-    expect(gone.get("e-invoice-setup")).toBeUndefined();
+    const gone = fixtureFlows({ meter: null, "main-menu": withoutMenuLink });
+    expect(gone.get("meter")).toBeUndefined();
     const conv = new Conversation({ assistant, flows: gone });
 
     const typed = atClientStep().switchTo(conv).text("gatavs");
     expect(texts(typed)[0]).toBe(MESSAGES.lv.flowGone);
     expect(typed.state.flow).toBeUndefined();
 
-    const pressed = atClientStep().switchTo(conv).press("f:e-invoice-setup:jnku-mail-client:done");
+    const pressed = atClientStep().switchTo(conv).press("f:meter:client:done");
     expect(texts(pressed)).toEqual([MESSAGES.lv.flowGone]);
     expect(pressed.state.flow).toBeUndefined();
 
@@ -885,21 +972,21 @@ describe("Conversation: flows that change under a running conversation", () => {
 
     const paused = atClientStep();
     paused.text("Kā deklarēt dzīvesvietu?");
-    const resumed = paused.switchTo(conv).press("f:e-invoice-setup:resume");
+    const resumed = paused.switchTo(conv).press("f:meter:resume");
     expect(texts(resumed)).toEqual([MESSAGES.lv.flowGone]);
     expect(resumed.state.flow).toBeUndefined();
   });
 
   it("never throws whatever the resident sends after a change", () => {
     const sets = [
-      editedFlows({ "e-invoice-setup": changedText }),
-      editedFlows({ "e-invoice-setup": withoutClientStep }),
-      editedFlows({ "e-invoice-setup": null, "main-menu": withoutMenuLink }),
+      fixtureFlows({ meter: changedText }),
+      fixtureFlows({ meter: withoutClientStep }),
+      fixtureFlows({ meter: null, "main-menu": withoutMenuLink }),
     ];
     const inputs: Input[] = [
       { kind: "text", text: "gatavs" }, { kind: "text", text: "1" }, { kind: "text", text: "asdf" },
-      { kind: "button", id: "f:e-invoice-setup:jnku-mail-client:back" }, { kind: "button", id: "f:e-invoice-setup:resume" },
-      { kind: "button", id: "f:e-invoice-setup:which-invoice:3" }, { kind: "command", name: "person" }, { kind: "media", media: "voice" },
+      { kind: "button", id: "f:meter:client:back" }, { kind: "button", id: "f:meter:resume" },
+      { kind: "button", id: "f:main-menu:menu:3" }, { kind: "command", name: "person" }, { kind: "media", media: "voice" },
     ];
     for (const set of sets) {
       for (const input of inputs) {
