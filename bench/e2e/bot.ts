@@ -60,12 +60,19 @@ if (kind === "echo") {
   };
 }
 
-// BENCH_CPU_PROFILE=<dir> profiles the measured part only (after start, until stop).
-const profiler = process.env.BENCH_CPU_PROFILE ? new (await import("node:inspector/promises")).Session() : undefined;
+// BENCH_CPU_PROFILE=<dir> profiles the measured part only (after start, until stop);
+// BENCH_HEAP_PROFILE=<dir> samples what it allocates, garbage included (where the GC time comes from).
+const inspector = process.env.BENCH_CPU_PROFILE || process.env.BENCH_HEAP_PROFILE ? await import("node:inspector/promises") : undefined;
+const profiler = process.env.BENCH_CPU_PROFILE && inspector ? new inspector.Session() : undefined;
 if (profiler) {
   profiler.connect();
   await profiler.post("Profiler.enable");
   await profiler.post("Profiler.start");
+}
+const heapSampler = process.env.BENCH_HEAP_PROFILE && inspector ? new inspector.Session() : undefined;
+if (heapSampler) {
+  heapSampler.connect();
+  await heapSampler.post("HeapProfiler.startSampling", { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
 }
 
 process.on("message", (m: { type: string }) => {
@@ -78,6 +85,14 @@ process.on("message", (m: { type: string }) => {
       const dir = must(process.env.BENCH_CPU_PROFILE, "BENCH_CPU_PROFILE (set when profiling)");
       await mkdir(dir, { recursive: true });
       await writeFile(path.join(dir, `${kind}-${process.pid}.cpuprofile`), JSON.stringify(profile));
+    });
+  }
+  if (heapSampler) {
+    void heapSampler.post("HeapProfiler.stopSampling").then(async ({ profile }) => {
+      const { writeFile, mkdir } = await import("node:fs/promises");
+      const dir = must(process.env.BENCH_HEAP_PROFILE, "BENCH_HEAP_PROFILE (set when sampling)");
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, `${kind}-${process.pid}.heapprofile`), JSON.stringify(profile));
     });
   }
   void stop().finally(() => {
