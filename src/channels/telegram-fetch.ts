@@ -1,17 +1,17 @@
 /**
  * The HTTP client of the Bot API calls: what grammY needs of `fetch` (a POST with a JSON or
- * multipart body, an abort signal, the JSON answer) over node:http and node:https with
- * keep-alive connections. grammY's default on Node, node-fetch, builds a WHATWG request,
- * headers and body streams for each call; a turn makes one call per message part, and those
- * objects were a large share of the bot's CPU per message (bench/e2e: `npm run bench -- --e2e-only`).
+ * multipart body, an abort signal, the JSON answer) over undici's connection pools, one pool of
+ * keep-alive connections per API origin. grammY's default on Node, node-fetch, builds a WHATWG
+ * request, headers and body streams for each call, and node:http's client costs about twice
+ * undici's CPU per call; a turn makes one call per message part, and those calls were the
+ * largest share of the bot's CPU per message (bench/e2e: `npm run bench -- --e2e-only`).
  * Errors (network, abort, a body that is not JSON) reject, and grammY turns them into its
  * `HttpError`, as with node-fetch.
  * @module
  */
-import http from "node:http";
-import https from "node:https";
 import type { Readable } from "node:stream";
 import zlib from "node:zlib";
+import { Pool, type Dispatcher } from "undici";
 
 /** The part of a fetch init grammY passes (see grammY's `createJsonPayload` and `createFormDataPayload`). */
 export interface BotApiRequest {
@@ -21,8 +21,6 @@ export interface BotApiRequest {
   readonly body?: string | Uint8Array | Readable;
   /** A native or polyfilled abort signal (grammY's shim passes the `abort-controller` one). */
   readonly signal?: { readonly aborted: boolean; addEventListener(type: "abort", listener: () => void): void; removeEventListener(type: "abort", listener: () => void): void } | null;
-  /** A connection agent of the caller (a proxy); keep-alive agents of this module otherwise. */
-  readonly agent?: http.Agent;
 }
 
 /** What grammY reads of the answer. */
@@ -33,7 +31,18 @@ export interface BotApiResponse {
   text(): Promise<string>;
 }
 
-const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+/** Keep-alive connections per origin ("https://api.telegram.org", or a local Bot API server). */
+const pools = new Map<string, Pool>();
+
+function poolFor(origin: string): Pool {
+  let pool = pools.get(origin);
+  if (!pool) {
+    // Idle connections stay open a minute (Telegram keeps them longer); they never hold the process.
+    pool = new Pool(origin, { keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000 });
+    pools.set(origin, pool);
+  }
+  return pool;
+}
 
 /** An error like fetch's when the signal aborts the call. */
 function abortError(): Error {
@@ -42,22 +51,21 @@ function abortError(): Error {
   return error;
 }
 
-/** The answer's body, decompressed when the server compressed it anyway. */
-function bodyOf(response: http.IncomingMessage): Readable {
-  switch (response.headers["content-encoding"]) {
-    case "gzip":
-      return response.pipe(zlib.createGunzip());
-    case "deflate":
-      return response.pipe(zlib.createInflate());
-    case "br":
-      return response.pipe(zlib.createBrotliDecompress());
-    default:
-      return response;
-  }
+/** The decompressor for a body the server compressed anyway (Telegram does not unless asked). */
+function decompress(body: Buffer, encoding: string | string[] | undefined): Promise<Buffer> {
+  const unzip = encoding === "gzip" ? zlib.gunzip : encoding === "deflate" ? zlib.inflate : encoding === "br" ? zlib.brotliDecompress : undefined;
+  if (!unzip) return Promise.resolve(body);
+  return new Promise((resolve, reject) => {
+    unzip(body, (error, result) => {
+      if (error) reject(error);
+      else resolve(result);
+    });
+  });
 }
 
 /**
- * Sends one Bot API request; resolves when the whole answer has arrived.
+ * Sends one Bot API request; resolves when the whole answer has arrived. It dispatches on the
+ * pool with a handler that collects the body's chunks: no stream is built per call.
  * @example new Bot(token, { client: { fetch: botApiFetch as never } })
  */
 export function botApiFetch(url: string, init: BotApiRequest = {}): Promise<BotApiResponse> {
@@ -67,52 +75,61 @@ export function botApiFetch(url: string, init: BotApiRequest = {}): Promise<BotA
       reject(abortError());
       return;
     }
-    const secure = url.startsWith("https:");
-    const request = (secure ? https : http).request(url, {
-      method: init.method ?? "GET",
-      ...(init.headers ? { headers: init.headers } : {}),
-      agent: init.agent ?? (secure ? agents.https : agents.http),
-    });
+    // grammY's URLs are `${apiRoot}/bot${token}/${method}`: the origin ends at the first slash after "//".
+    const cut = url.indexOf("/", url.indexOf("//") + 2);
+    const origin = cut < 0 ? url : url.slice(0, cut);
+    let controller: Dispatcher.DispatchController | undefined;
     let settled = false;
     const onAbort = (): void => {
-      request.destroy(abortError());
+      controller?.abort(abortError());
     };
-    const fail = (error: Error): void => {
+    const finish = (error: Error | undefined, response?: BotApiResponse): void => {
       if (settled) return;
       settled = true;
       signal?.removeEventListener("abort", onAbort);
-      reject(error);
+      if (response) resolve(response);
+      else reject(signal?.aborted ? abortError() : error);
     };
     signal?.addEventListener("abort", onAbort);
-    request.on("error", fail);
-    request.on("response", (response) => {
-      const chunks: Buffer[] = [];
-      const body = bodyOf(response);
-      body.on("data", (chunk: Buffer) => chunks.push(chunk));
-      body.on("error", fail);
-      response.on("error", fail);
-      response.on("close", () => {
-        if (!response.complete) fail(signal?.aborted ? abortError() : new Error("The connection closed before the whole answer arrived."));
-      });
-      body.on("end", () => {
-        if (settled) return;
-        settled = true;
-        signal?.removeEventListener("abort", onAbort);
-        const text = Buffer.concat(chunks).toString("utf8");
-        const status = response.statusCode ?? 0;
-        resolve({
-          status,
-          ok: status >= 200 && status < 300,
-          text: () => Promise.resolve(text),
-          json: () => new Promise((done) => done(JSON.parse(text))),
-        });
-      });
-    });
-    const payload = init.body;
-    if (payload === undefined || typeof payload === "string" || payload instanceof Uint8Array) request.end(payload);
-    else {
-      payload.on("error", (error: Error) => request.destroy(error));
-      payload.pipe(request);
+    let status = 0;
+    let encoding: string | string[] | undefined;
+    const chunks: Buffer[] = [];
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(started) {
+        controller = started;
+        if (signal?.aborted) started.abort(abortError());
+      },
+      onResponseStart(_, statusCode, headers) {
+        status = statusCode;
+        encoding = headers["content-encoding"];
+      },
+      onResponseData(_, chunk) {
+        chunks.push(chunk);
+      },
+      onResponseEnd() {
+        decompress(chunks.length === 1 ? chunks[0] as Buffer : Buffer.concat(chunks), encoding).then((body) => {
+          const text = body.toString("utf8");
+          finish(undefined, {
+            status,
+            ok: status >= 200 && status < 300,
+            text: () => Promise.resolve(text),
+            json: () => new Promise((done) => done(JSON.parse(text))),
+          });
+        }, (error: unknown) => finish(error instanceof Error ? error : new Error(String(error))));
+      },
+      onResponseError(_, error) {
+        finish(error);
+      },
+    };
+    try {
+      poolFor(origin).dispatch({
+        path: cut < 0 ? "/" : url.slice(cut),
+        method: (init.method ?? "GET") as Dispatcher.HttpMethod,
+        headers: init.headers ?? null,
+        body: init.body ?? null,
+      }, handler);
+    } catch (error) {
+      finish(error instanceof Error ? error : new Error(String(error)));
     }
   });
 }

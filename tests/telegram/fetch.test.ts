@@ -8,6 +8,7 @@ import { botApiFetch } from "../../src/channels/telegram-fetch.js";
 describe("the Bot API client", () => {
   let server: http.Server;
   let root = "";
+  let connections = 0;
   const seen: { method?: string; type?: string; body: string }[] = [];
 
   beforeAll(async () => {
@@ -32,6 +33,7 @@ describe("the Bot API client", () => {
         }
       });
     });
+    server.on("connection", () => connections++);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -75,5 +77,18 @@ describe("the Bot API client", () => {
   it("rejects when the connection breaks mid-answer or nobody listens", async () => {
     await expect(botApiFetch(`${root}/cut`, { method: "POST", body: "{}" })).rejects.toThrow();
     await expect(botApiFetch("http://127.0.0.1:1/bot1:x/getMe", { method: "POST", body: "{}" })).rejects.toMatchObject({ code: "ECONNREFUSED" });
+  });
+
+  it("keeps one connection for calls one after another, and opens a new one after the server closed it", async () => {
+    const call = async (): Promise<unknown> => (await botApiFetch(`${root}/bot1:x/getMe`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).json();
+    await call();
+    const before = connections;
+    for (let i = 0; i < 5; i++) await call();
+    expect(connections).toBe(before);
+    // The server drops its idle connections: the next call must not fail on the closed one.
+    server.closeIdleConnections();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await call()).toEqual({ ok: true, result: { echo: "{}" } });
+    expect(connections).toBe(before + 1);
   });
 });
