@@ -83,12 +83,14 @@ export function botApiFetch(url: string, init: BotApiRequest = {}): Promise<BotA
     const onAbort = (): void => {
       controller?.abort(abortError());
     };
-    const finish = (error: Error | undefined, response?: BotApiResponse): void => {
-      if (settled) return;
+    const settle = (): boolean => {
+      if (settled) return false;
       settled = true;
       signal?.removeEventListener("abort", onAbort);
-      if (response) resolve(response);
-      else reject(signal?.aborted ? abortError() : error);
+      return true;
+    };
+    const fail = (error: unknown): void => {
+      if (settle()) reject(signal?.aborted ? abortError() : error instanceof Error ? error : new Error(String(error)));
     };
     signal?.addEventListener("abort", onAbort);
     let status = 0;
@@ -107,29 +109,31 @@ export function botApiFetch(url: string, init: BotApiRequest = {}): Promise<BotA
         chunks.push(chunk);
       },
       onResponseEnd() {
-        decompress(chunks.length === 1 ? chunks[0] as Buffer : Buffer.concat(chunks), encoding).then((body) => {
+        const only = chunks.length === 1 ? chunks[0] : undefined;
+        decompress(only ?? Buffer.concat(chunks), encoding).then((body) => {
+          if (!settle()) return;
           const text = body.toString("utf8");
-          finish(undefined, {
+          resolve({
             status,
             ok: status >= 200 && status < 300,
             text: () => Promise.resolve(text),
             json: () => new Promise((done) => done(JSON.parse(text))),
           });
-        }, (error: unknown) => finish(error instanceof Error ? error : new Error(String(error))));
+        }, fail);
       },
       onResponseError(_, error) {
-        finish(error);
+        fail(error);
       },
     };
     try {
       poolFor(origin).dispatch({
         path: cut < 0 ? "/" : url.slice(cut),
-        method: (init.method ?? "GET") as Dispatcher.HttpMethod,
+        method: init.method ?? "GET",
         headers: init.headers ?? null,
         body: init.body ?? null,
       }, handler);
     } catch (error) {
-      finish(error instanceof Error ? error : new Error(String(error)));
+      fail(error);
     }
   });
 }
