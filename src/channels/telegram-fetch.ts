@@ -11,6 +11,7 @@
  */
 import type { Readable } from "node:stream";
 import zlib from "node:zlib";
+import { HttpError, type Transformer } from "grammy";
 import { Pool, type Dispatcher } from "undici";
 
 /** The part of a fetch init grammY passes (see grammY's `createJsonPayload` and `createFormDataPayload`). */
@@ -136,4 +137,52 @@ export function botApiFetch(url: string, init: BotApiRequest = {}): Promise<BotA
       fail(error);
     }
   });
+}
+
+/**
+ * The Bot API methods the channel calls with plain JSON payloads (never a file upload).
+ * Uploads (sendVoice, sendAudio …) go through grammY's own request path, which builds the
+ * multipart body.
+ */
+const JSON_METHODS: ReadonlySet<string> = new Set([
+  "getUpdates", "sendMessage", "answerCallbackQuery", "editMessageReplyMarkup", "editMessageText",
+  "sendChatAction", "getMe", "getFile", "setMyCommands", "deleteWebhook", "setWebhook",
+]);
+
+/** grammY's JSON body: `null` values are left out (its `createJsonPayload`). */
+function jsonBody(payload: unknown): string {
+  const plain = JSON.stringify(payload ?? {});
+  // A replacer costs every call; only a payload that holds a null needs it.
+  return plain.includes("null") ? JSON.stringify(payload, (_, value: unknown) => value ?? undefined) : plain;
+}
+
+/**
+ * The innermost API transformer of every API object of the channel: it sends the JSON calls
+ * itself, with {@link botApiFetch}, instead of grammY's request path, which builds an abort
+ * controller, a timeout timer and two promises for each call. The answer is the raw Bot API
+ * object, which grammY turns into a result or a `GrammyError` as before; a network failure
+ * becomes grammY's `HttpError`, as before. Connections time out on their own (undici's
+ * headers and body timeouts, 5 minutes, within grammY's 500 s).
+ */
+export function directJsonCalls(apiRoot: string, token: string): Transformer {
+  const base = `${apiRoot.replace(/\/+$/, "")}/bot${token}/`;
+  const headers = { "content-type": "application/json" };
+  return async (prev, method, payload, signal) => {
+    if (!JSON_METHODS.has(method)) return prev(method, payload, signal);
+    let text: string;
+    try {
+      const response = await botApiFetch(base + method, { method: "POST", headers, body: jsonBody(payload), ...(signal ? { signal } : {}) });
+      text = await response.text();
+    } catch (error) {
+      throw new HttpError(`Network request for '${method}' failed!`, error);
+    }
+    try {
+      // The Bot API's own answer, `{ ok, result }` or `{ ok: false, error_code, description }`,
+      // unchecked as in grammY's own path (its result type per method is not exported).
+      const answer: unknown = JSON.parse(text);
+      return answer as never;
+    } catch (error) {
+      throw new HttpError(`Network request for '${method}' failed!`, error);
+    }
+  };
 }

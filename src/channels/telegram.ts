@@ -18,7 +18,7 @@ import type { Resident } from "../store/conversation-store.js";
 import { isConnectionError } from "../store/database.js";
 import { hearTelegram, LISTEN_BUTTON_ID, speakTelegram, telegramFileType, withListenButton } from "../voice/telegram-voice.js";
 import type { Voice } from "../voice/voice.js";
-import { botApiFetch } from "./telegram-fetch.js";
+import { botApiFetch, directJsonCalls } from "./telegram-fetch.js";
 import { labelLength } from "../core/text-match.js";
 import { telegramLimits } from "./telegram-limits.js";
 
@@ -26,6 +26,8 @@ import { telegramLimits } from "./telegram-limits.js";
 export const TELEGRAM_TEXT_LIMIT = 4096;
 /** Telegram's limit for a button's callback data, in bytes. */
 const CALLBACK_DATA_LIMIT = 64;
+/** Telegram's Bot API, unless another server is configured. */
+const DEFAULT_API_ROOT = "https://api.telegram.org";
 /** The updates the bot asks for. */
 export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query"] as const;
 
@@ -114,6 +116,13 @@ function apiClient(apiRoot: string | undefined): ApiClientOptions {
   // grammY types `fetch` with node-fetch's signature, which this project does not install (the
   // type resolves to nothing usable); botApiFetch implements the part grammY calls (telegram-fetch.ts).
   return { ...(apiRoot ? { apiRoot } : {}), fetch: botApiFetch as never };
+}
+
+/** A Bot API object of the channel: JSON calls sent directly (the innermost transformer), uploads by grammY. */
+function channelApi(token: string, apiRoot: string | undefined): Api {
+  const api = new Api(token, apiClient(apiRoot));
+  api.config.use(directJsonCalls(apiRoot ?? DEFAULT_API_ROOT, token));
+  return api;
 }
 
 /** Escapes text for Telegram's HTML parse mode. */
@@ -285,6 +294,8 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     client: apiClient(options.apiRoot),
   });
+  // Installed first, so it stays the innermost transformer of every update's API object too.
+  bot.api.config.use(directJsonCalls(options.apiRoot ?? DEFAULT_API_ROOT, options.token));
   // Each update gets its retry budget below (a transformer on its own API object); the runner
   // retries getUpdates itself, and the start retries its calls with startCall().
   // One set of limits for both API objects: together they stay within Telegram's.
@@ -293,7 +304,7 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
 
   // Messages sent outside a turn come from the outbox, which retries with its own persistent
   // backoff: they use an API client without auto-retry, so a long outage does not hold them.
-  const deliveryApi = new Api(options.token, apiClient(options.apiRoot));
+  const deliveryApi = channelApi(options.token, options.apiRoot);
   if (limits) deliveryApi.config.use(limits);
 
   const sendOne = async (api: Api, chatId: number | string, message: TelegramMessage & { plain?: boolean }): Promise<void> => {
@@ -453,7 +464,7 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
   /** A call at start (getMe, webhook, commands) with the same budget as an update. */
   const startCall = async <T>(call: (api: Api) => Promise<T>): Promise<T> => {
     const deadline = Date.now() + budgetMs;
-    const api = new Api(options.token, apiClient(options.apiRoot));
+    const api = channelApi(options.token, options.apiRoot);
     api.config.use(retryUntil(() => deadline));
     return call(api);
   };
@@ -469,7 +480,7 @@ export function createTelegramChannel(options: TelegramOptions): TelegramChannel
     }
   };
 
-  const apiRoot = (options.apiRoot ?? "https://api.telegram.org").replace(/\/+$/, "");
+  const apiRoot = (options.apiRoot ?? DEFAULT_API_ROOT).replace(/\/+$/, "");
   const download = async (fileId: string): Promise<{ bytes: Uint8Array; contentType: string }> => {
     const file = await deliveryApi.getFile(fileId);
     if (!file.file_path) throw new Error("Telegram gave no file path");

@@ -3,7 +3,9 @@ import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { botApiFetch } from "../../src/channels/telegram-fetch.js";
+import { Api, GrammyError, HttpError, InputFile } from "grammy";
+import { botApiFetch, directJsonCalls } from "../../src/channels/telegram-fetch.js";
+import { must } from "../support/must.js";
 
 describe("the Bot API client", () => {
   let server: http.Server;
@@ -90,5 +92,62 @@ describe("the Bot API client", () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await call()).toEqual({ ok: true, result: { echo: "{}" } });
     expect(connections).toBe(before + 1);
+  });
+});
+
+describe("JSON calls sent directly (the innermost API transformer)", () => {
+  let server: http.Server;
+  let root = "";
+  const bodies: { path: string; body: string }[] = [];
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const body = Buffer.concat(chunks).toString("utf8");
+        bodies.push({ path: req.url ?? "", body });
+        const answer = req.url?.endsWith("/sendMessage") && body.includes("blocked")
+          ? { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" }
+          : { ok: true, result: { message_id: 7, date: 0, chat: { id: 1, type: "private" }, text: "ok" } };
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const api = (apiRoot: string): Api => {
+    const made = new Api("1:x", { apiRoot, fetch: (() => Promise.reject(new Error("grammY's own path was used"))) as never });
+    made.config.use(directJsonCalls(apiRoot, "1:x"));
+    return made;
+  };
+
+  it("sends the call's JSON to the method's URL and gives grammY's result", async () => {
+    const message = await api(root).sendMessage(1, "Labdien", { parse_mode: "HTML" });
+    expect(message.message_id).toBe(7);
+    expect(bodies.at(-1)).toEqual({ path: "/bot1:x/sendMessage", body: JSON.stringify({ chat_id: 1, text: "Labdien", parse_mode: "HTML" }) });
+  });
+
+  it("leaves null values out, as grammY does", async () => {
+    await api(root).sendMessage(1, "null is a word here", { reply_markup: null as never });
+    expect(JSON.parse(must(bodies.at(-1), "the request").body)).toEqual({ chat_id: 1, text: "null is a word here" });
+  });
+
+  it("turns a refusal into grammY's GrammyError with its code", async () => {
+    await expect(api(root).sendMessage(1, "blocked")).rejects.toSatisfy((error: unknown) => error instanceof GrammyError && error.error_code === 403);
+  });
+
+  it("turns a network failure into grammY's HttpError", async () => {
+    await expect(api("http://127.0.0.1:1").sendMessage(1, "x")).rejects.toBeInstanceOf(HttpError);
+  });
+
+  it("leaves uploads to grammY's own request path", async () => {
+    const sent = api(root).sendVoice(1, new InputFile(Buffer.from("OggS")));
+    await expect(sent).rejects.toSatisfy((error: unknown) => error instanceof HttpError && error.error instanceof Error && error.error.message === "grammY's own path was used");
   });
 });
