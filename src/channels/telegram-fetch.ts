@@ -64,6 +64,83 @@ function decompress(body: Buffer, encoding: string | string[] | undefined): Prom
   });
 }
 
+type Signal = NonNullable<BotApiRequest["signal"]>;
+
+/**
+ * One call's answer as undici delivers it: the status, then the body's chunks, then the end.
+ * A class, so a call allocates one object and no closures per callback.
+ */
+class AnswerCollector implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private status = 0;
+  private encoding: string | string[] | undefined;
+  private readonly chunks: Buffer[] = [];
+  private settled = false;
+  /** Aborts the call when the caller's signal fires. */
+  readonly onAbort = (): void => {
+    this.controller?.abort(abortError());
+  };
+
+  constructor(
+    private readonly resolve: (response: BotApiResponse) => void,
+    private readonly reject: (error: Error) => void,
+    private readonly signal: Signal | undefined,
+  ) {
+    signal?.addEventListener("abort", this.onAbort);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.signal?.aborted) controller.abort(abortError());
+  }
+
+  onResponseStart(_: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    this.status = statusCode;
+    this.encoding = headers["content-encoding"];
+  }
+
+  onResponseData(_: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    const only = this.chunks.length === 1 ? this.chunks[0] : undefined;
+    decompress(only ?? Buffer.concat(this.chunks), this.encoding).then((body) => {
+      this.answer(body.toString("utf8"));
+    }, (error: unknown) => {
+      this.fail(error);
+    });
+  }
+
+  onResponseError(_: Dispatcher.DispatchController, error: Error): void {
+    this.fail(error);
+  }
+
+  /** Ends the call with an error: an abort reads as fetch's AbortError. */
+  fail(error: unknown): void {
+    if (!this.settle()) return;
+    this.reject(this.signal?.aborted ? abortError() : error instanceof Error ? error : new Error(String(error)));
+  }
+
+  private answer(text: string): void {
+    if (!this.settle()) return;
+    const status = this.status;
+    this.resolve({
+      status,
+      ok: status >= 200 && status < 300,
+      text: () => Promise.resolve(text),
+      json: () => new Promise((done) => done(JSON.parse(text))),
+    });
+  }
+
+  private settle(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    this.signal?.removeEventListener("abort", this.onAbort);
+    return true;
+  }
+}
+
 /**
  * Sends one Bot API request; resolves when the whole answer has arrived. It dispatches on the
  * pool with a handler that collects the body's chunks: no stream is built per call.
@@ -78,63 +155,16 @@ export function botApiFetch(url: string, init: BotApiRequest = {}): Promise<BotA
     }
     // grammY's URLs are `${apiRoot}/bot${token}/${method}`: the origin ends at the first slash after "//".
     const cut = url.indexOf("/", url.indexOf("//") + 2);
-    const origin = cut < 0 ? url : url.slice(0, cut);
-    let controller: Dispatcher.DispatchController | undefined;
-    let settled = false;
-    const onAbort = (): void => {
-      controller?.abort(abortError());
-    };
-    const settle = (): boolean => {
-      if (settled) return false;
-      settled = true;
-      signal?.removeEventListener("abort", onAbort);
-      return true;
-    };
-    const fail = (error: unknown): void => {
-      if (settle()) reject(signal?.aborted ? abortError() : error instanceof Error ? error : new Error(String(error)));
-    };
-    signal?.addEventListener("abort", onAbort);
-    let status = 0;
-    let encoding: string | string[] | undefined;
-    const chunks: Buffer[] = [];
-    const handler: Dispatcher.DispatchHandler = {
-      onRequestStart(started) {
-        controller = started;
-        if (signal?.aborted) started.abort(abortError());
-      },
-      onResponseStart(_, statusCode, headers) {
-        status = statusCode;
-        encoding = headers["content-encoding"];
-      },
-      onResponseData(_, chunk) {
-        chunks.push(chunk);
-      },
-      onResponseEnd() {
-        const only = chunks.length === 1 ? chunks[0] : undefined;
-        decompress(only ?? Buffer.concat(chunks), encoding).then((body) => {
-          if (!settle()) return;
-          const text = body.toString("utf8");
-          resolve({
-            status,
-            ok: status >= 200 && status < 300,
-            text: () => Promise.resolve(text),
-            json: () => new Promise((done) => done(JSON.parse(text))),
-          });
-        }, fail);
-      },
-      onResponseError(_, error) {
-        fail(error);
-      },
-    };
+    const collector = new AnswerCollector(resolve, reject, signal);
     try {
-      poolFor(origin).dispatch({
+      poolFor(cut < 0 ? url : url.slice(0, cut)).dispatch({
         path: cut < 0 ? "/" : url.slice(cut),
         method: init.method ?? "GET",
         headers: init.headers ?? null,
         body: init.body ?? null,
-      }, handler);
+      }, collector);
     } catch (error) {
-      fail(error);
+      collector.fail(error);
     }
   });
 }
