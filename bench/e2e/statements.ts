@@ -26,7 +26,10 @@ export function countStatements(): StatementCounter {
     if (counting) {
       const first = args[0];
       const text = typeof first === "string" ? first : (first as { text?: string } | undefined)?.text ?? "?";
-      const key = text.trim().split("\n")[0]?.slice(0, 90) ?? "?";
+      // The first line without splitting the whole text (a commit's text is a few KB; this runs per statement).
+      const start = text.length - text.trimStart().length;
+      const end = text.indexOf("\n", start);
+      const key = text.slice(start, end < 0 ? start + 90 : Math.min(end, start + 90)).trimEnd();
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     return original.apply(this, args);
