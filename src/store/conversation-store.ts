@@ -162,23 +162,32 @@ export class ConversationStore {
   }
 
   /**
-   * Everything a turn needs in one round trip: the resident (created on first contact), their
-   * session and whether this update id was already handled.
+   * Everything a turn needs in one round trip: the resident (created on first contact, in the
+   * same statement), their session and whether this update id was already handled.
    */
   async openTurn<S>(channel: string, chatId: string, lang: Lang, updateId?: string): Promise<OpenedTurn<S>> {
-    const select = `SELECT r.id, r.channel, r.chat_id, r.lang, r.consent_at, s.state, s.version,
+    // A resident seen before comes from the SELECT; a new one from the INSERT's RETURNING (the
+    // statement's snapshot does not show its own insert), with no session and nothing handled.
+    // NOT EXISTS keeps a known resident from costing a sequence number on every turn.
+    const text = `WITH created AS (
+        INSERT INTO residents (channel, chat_id, lang)
+        SELECT $1, $2, $4 WHERE NOT EXISTS (SELECT 1 FROM residents WHERE channel = $1 AND chat_id = $2)
+        ON CONFLICT (channel, chat_id) DO NOTHING
+        RETURNING id, channel, chat_id, lang, consent_at
+      )
+      SELECT r.id, r.channel, r.chat_id, r.lang, r.consent_at, s.state, s.version,
         p.update_id IS NOT NULL AS seen, p.replies
       FROM residents r LEFT JOIN sessions s ON s.resident_id = r.id
         LEFT JOIN processed_updates p ON $3::text IS NOT NULL AND p.channel = $1 AND p.update_id = $3
-      WHERE r.channel = $1 AND r.chat_id = $2`;
+      WHERE r.channel = $1 AND r.chat_id = $2
+      UNION ALL
+      SELECT id, channel, chat_id, lang, consent_at, NULL::jsonb, NULL::int, false, NULL::jsonb FROM created`;
     type Row = ResidentRow & { state: S | null; version: number | null; seen: boolean; replies: Reply[] | null };
-    const query = { name: "open-turn", text: select, values: [channel, chatId, updateId ?? null] };
+    const query = { name: "open-turn", text, values: [channel, chatId, updateId ?? null, lang] };
     let { rows } = await this.pool.query<Row>(query);
-    if (!rows[0]) {
-      await this.pool.query("INSERT INTO residents (channel, chat_id, lang) VALUES ($1, $2, $3) ON CONFLICT (channel, chat_id) DO NOTHING", [channel, chatId, lang]);
-      ({ rows } = await this.pool.query<Row>(query));
-    }
-    const row = onlyRow(rows, "the resident lookup after its insert");
+    // Another writer created the resident after this statement's snapshot: the next one sees it.
+    if (!rows[0]) ({ rows } = await this.pool.query<Row>(query));
+    const row = onlyRow(rows, "the resident lookup or insert");
     return {
       resident: toResident(row),
       ...(row.state !== null && row.version !== null ? { session: { state: row.state, version: row.version } } : {}),

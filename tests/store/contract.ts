@@ -107,6 +107,42 @@ export function runStoreContract(target: DatabaseTarget): void {
       expect(await store.lastWebEventId(resident.id)).toBe(b);
     });
 
+    it("creates a new resident while opening their first turn, once even when many open it at once", async () => {
+      const opened = await Promise.all(Array.from({ length: 8 }, () => store.openTurn("telegram", "first-contact", "ru")));
+      const ids = new Set(opened.map((o) => o.resident.id));
+      expect(ids.size).toBe(1);
+      for (const o of opened) {
+        expect(o).toMatchObject({ resident: { channel: "telegram", chatId: "first-contact", lang: "ru" }, seen: false });
+        expect(o.session).toBeUndefined();
+      }
+      const { rows } = await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM residents WHERE channel = 'telegram' AND chat_id = 'first-contact'");
+      expect(rows[0]?.n).toBe("1");
+      // A known resident keeps their language, whatever the turn's hint.
+      expect((await store.openTurn("telegram", "first-contact", "en")).resident).toMatchObject({ id: [...ids][0], lang: "ru" });
+    });
+
+    // Two connections at once: only a server has them (PGlite runs one statement at a time).
+    it.skipIf(target.name === "PGlite")("opens the first turn of a resident another connection is creating at that moment", async () => {
+      const other = await db.pool.connect();
+      try {
+        await other.query("BEGIN");
+        await other.query("INSERT INTO residents (channel, chat_id, lang) VALUES ('telegram', 'raced', 'en')");
+        const opening = store.openTurn("telegram", "raced", "lv");
+        // The turn's insert waits on the other's uncommitted row; its snapshot does not show that row.
+        for (;;) {
+          const { rows } = await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'WITH created AS%'");
+          if (rows[0]?.n === "1") break;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        await other.query("COMMIT");
+        const opened = await opening;
+        expect(opened.resident).toMatchObject({ chatId: "raced", lang: "en" });
+        expect(opened.session).toBeUndefined();
+      } finally {
+        other.release();
+      }
+    });
+
     it("opens a turn in one read and commits it atomically, once per update, losing to a newer writer", async () => {
       const first = await store.openTurn<{ step: number }>("telegram", "turn", "ru", "u-1");
       expect(first).toMatchObject({ resident: { channel: "telegram", chatId: "turn", lang: "ru" }, seen: false });
