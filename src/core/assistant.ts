@@ -125,6 +125,7 @@ export class Assistant {
   readonly #vocab: Vocabulary;
   readonly #stem: StemMode;
   readonly calibration: Calibration;
+  #lastDetection: { readonly text: string; readonly fallback: Lang; readonly detection: Detection } | undefined;
 
   constructor(options: AssistantOptions) {
     this.knowledge = options.knowledge;
@@ -141,9 +142,17 @@ export class Assistant {
     return this.detection(text, ctx).lang;
   }
 
-  /** Language detection with its evidence; `translit` marks Russian typed in Latin letters. */
+  /**
+   * Language detection with its evidence; `translit` marks Russian typed in Latin letters. The
+   * last answer is kept: one turn asks about the same text several times (scam check, retrieval).
+   */
   detection(text: string, ctx: AskContext = {}): Detection {
-    return detectLanguage(tidy(text), this.#vocab, ctx.lang ?? "lv");
+    const fallback = ctx.lang ?? "lv";
+    const last = this.#lastDetection;
+    if (last?.text === text && last.fallback === fallback) return last.detection;
+    const detection = detectLanguage(tidy(text), this.#vocab, fallback);
+    this.#lastDetection = { text, fallback, detection };
+    return detection;
   }
 
   /**

@@ -105,7 +105,9 @@ const CANNOT_TYPE = new RegExp([
 export function asksForCallback(text: string): boolean {
   const folded = requestPart(ownWords(fold(text)), 40).replace(/\s+/g, " ");
   if (folded.trim() === "") return false;
-  return CALL_REQUEST.test(folded) || CANNOT_TYPE.test(folded) || CALL_REQUEST.test(correctEnglish(folded));
+  if (CALL_REQUEST.test(folded) || CANNOT_TYPE.test(folded)) return true;
+  const corrected = correctEnglish(folded);
+  return corrected !== folded && CALL_REQUEST.test(corrected);
 }
 
 const startsWithAny = (term: string, stems: readonly string[]): boolean => stems.some((s) => term.startsWith(s));
@@ -158,21 +160,42 @@ function editDistance(a: string, b: string, max: number): number {
  * three letters or more are compared, common look-alikes ("walk", "tell", "all") are kept.
  */
 export function correctEnglish(folded: string): string {
-  return folded.replace(/\p{L}+/gu, (word) => {
-    if (word.length < 3 || word.length > LONGEST_COMPARED || !/^[a-z]+$/.test(word) || ENGLISH_LOOKALIKES.has(word) || ENGLISH_KEYWORDS.includes(word)) return word;
-    let best = word;
-    let bestDistance = Infinity;
-    for (const k of ENGLISH_KEYWORDS) {
-      const max = k.length >= 8 ? 2 : 1;
-      if (k.length < 4 && word.length < 4) continue;
-      const dist = editDistance(word, k, max);
-      if (dist <= max && dist < bestDistance) {
-        best = k;
-        bestDistance = dist;
-      }
+  return folded.replace(LETTERS, correctWord);
+}
+
+const LETTERS = /\p{L}+/gu;
+
+/** The keyword a word is a typo of, or the word itself (see {@link correctEnglish}); remembered per word. */
+function correctWord(word: string): string {
+  if (word.length < 3 || word.length > LONGEST_COMPARED || !/^[a-z]+$/.test(word)) return word;
+  let best = CORRECTED.get(word);
+  if (best === undefined) {
+    best = closestKeyword(word);
+    if (CORRECTED.size >= CORRECTED_CACHE) CORRECTED.clear();
+    CORRECTED.set(word, best);
+  }
+  return best;
+}
+
+/** Words of at most {@link LONGEST_COMPARED} letters: the cache stays small. */
+const CORRECTED_CACHE = 10_000;
+const CORRECTED = new Map<string, string>();
+
+/** The keyword within reach of a Latin word, or the word itself. */
+function closestKeyword(word: string): string {
+  if (ENGLISH_LOOKALIKES.has(word) || ENGLISH_KEYWORDS.includes(word)) return word;
+  let best = word;
+  let bestDistance = Infinity;
+  for (const k of ENGLISH_KEYWORDS) {
+    const max = k.length >= 8 ? 2 : 1;
+    if (k.length < 4 && word.length < 4) continue;
+    const dist = editDistance(word, k, max);
+    if (dist <= max && dist < bestDistance) {
+      best = k;
+      bestDistance = dist;
     }
-    return best;
-  });
+  }
+  return best;
 }
 
 /** A person who could help, in English ("a real person", "a live agent", "one of your staff"); not "a person's …". */

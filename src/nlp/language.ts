@@ -115,6 +115,9 @@ export function russianLexicon(vocab?: Vocabulary): RussianLexicon {
   return lexicon;
 }
 
+const LETTER = /\p{L}/gu;
+const CYRILLIC_LETTER = /(?=\p{Script=Cyrillic})\p{L}/gu;
+
 /** Latin-typed Russian function words that are also Latvian or English words: no evidence either way. */
 const SHARED_SHORT = new Set(["a", "i", "ja", "no", "to", "ne", "es", "kas", "kur", "par", "pa", "tu", "te", "tam", "man", "ka", "kad", "on", "do", "so", "se", "bet", "by", "me", "mi", "my"]);
 
@@ -125,10 +128,10 @@ const SHARED_SHORT = new Set(["a", "i", "ja", "no", "to", "ne", "es", "kas", "ku
  */
 export function detectLanguage(text: string, vocab?: Vocabulary, fallback: Lang = "lv"): Detection {
   const scores: Record<Lang, number> = { lv: 0, ru: 0, en: 0 };
-  const letters = text.match(/\p{L}/gu) ?? [];
-  if (letters.length === 0) return { lang: fallback, scores };
-  const cyrillic = letters.filter((c) => hasCyrillic(c)).length;
-  if (cyrillic / letters.length >= 0.5) {
+  const letters = text.match(LETTER)?.length ?? 0;
+  if (letters === 0) return { lang: fallback, scores };
+  const cyrillic = hasCyrillic(text) ? text.match(CYRILLIC_LETTER)?.length ?? 0 : 0;
+  if (cyrillic / letters >= 0.5) {
     scores.ru = cyrillic;
     return { lang: "ru", scores };
   }

@@ -50,17 +50,20 @@ const CYRILLIC_TO_LATIN: Readonly<Record<string, string>> = Object.fromEntries(
  * @example tidy("Paaaldies") // "Paldies"
  */
 export function tidy(text: string): string {
-  return text
-    .normalize("NFKC")
-    .replace(/(\p{L})\1{2,}/gu, "$1")
-    .replace(/[\p{L}]+/gu, (word) => {
-      const cyr = (word.match(/\p{Script=Cyrillic}/gu) ?? []).length;
-      const lat = (word.match(/\p{Script=Latin}/gu) ?? []).length;
-      if (cyr === 0 || lat === 0) return word;
-      const table = cyr >= lat ? LATIN_TO_CYRILLIC : CYRILLIC_TO_LATIN;
-      return word.replace(/./gu, (ch) => table[ch] ?? ch);
-    });
+  const tidied = text.normalize("NFKC").replace(/(\p{L})\1{2,}/gu, "$1");
+  // Only a text with letters of both scripts can have a word mixing them.
+  if (!CYRILLIC.test(tidied) || !LATIN.test(tidied)) return tidied;
+  return tidied.replace(/[\p{L}]+/gu, (word) => {
+    const cyr = (word.match(/\p{Script=Cyrillic}/gu) ?? []).length;
+    const lat = (word.match(/\p{Script=Latin}/gu) ?? []).length;
+    if (cyr === 0 || lat === 0) return word;
+    const table = cyr >= lat ? LATIN_TO_CYRILLIC : CYRILLIC_TO_LATIN;
+    return word.replace(/./gu, (ch) => table[ch] ?? ch);
+  });
 }
+
+const CYRILLIC = /\p{Script=Cyrillic}/u;
+const LATIN = /\p{Script=Latin}/u;
 
 /** A word as it was written (folded) with the joined form of its hyphenated parts. */
 export interface Token {
@@ -71,6 +74,28 @@ export interface Token {
 }
 
 const WORD = /[\p{L}\p{N}]+(?:[-‐‑–'’.][\p{L}\p{N}]+)*/gu;
+/** What joins the parts of a word ("e-adrese", "latvija.lv", "don't"). */
+const JOINER = /[-‐‑–'’.]/;
+
+/** The words of folded text, a lone "e"/"э" joined to the next word with a hyphen. */
+function words(text: string): string[] {
+  const found = fold(text).match(WORD) ?? [];
+  const out: string[] = [];
+  for (let i = 0; i < found.length; i++) {
+    const word = found[i] ?? "";
+    const next = found[i + 1];
+    if (JOINABLE_PREFIXES.has(word) && next !== undefined) {
+      out.push(`${word}-${next}`);
+      i++;
+    } else out.push(word);
+  }
+  return out;
+}
+
+/** The parts of a word split at its joiners (empty ones dropped); the word itself when it has none. */
+function partsOf(word: string): string[] {
+  return JOINER.test(word) ? word.split(JOINER).filter((p) => p.length > 0) : [word];
+}
 
 /**
  * Splits folded text into word tokens. Hyphenated and dotted words ("e-adrese", "latvija.lv")
@@ -78,26 +103,42 @@ const WORD = /[\p{L}\p{N}]+(?:[-‐‑–'’.][\p{L}\p{N}]+)*/gu;
  * @example tokenize("e rekins latvija.lv") // [{joined:"erekins",parts:[]}, {joined:"latvijalv",parts:["latvija","lv"]}]
  */
 export function tokenize(text: string): Token[] {
-  const words = fold(text).match(WORD) ?? [];
-  const tokens: Token[] = [];
-  const rest = words.values();
-  for (let word of rest) {
-    if (JOINABLE_PREFIXES.has(word)) {
-      const next = rest.next();
-      if (!next.done) word = `${word}-${next.value}`;
-    }
-    const parts = word.split(/[-‐‑–'’.]/).filter((p) => p.length > 0);
-    tokens.push({ joined: parts.join(""), parts: parts.length > 1 ? parts : [] });
-  }
-  return tokens;
+  return words(text).map((word) => {
+    const parts = partsOf(word);
+    return { joined: parts.length === 1 ? word : parts.join(""), parts: parts.length > 1 ? parts : [] };
+  });
 }
 
-/** All match terms of a text before stemming: joined forms and the parts of compounds. */
-export function surfaceTerms(text: string): string[] {
+/**
+ * All match terms of a text before stemming: joined forms and the parts of compounds. The
+ * answers for the last few texts are kept (one turn reads its message this way in language
+ * detection, the intent rules and the scope check): do not change the array returned.
+ */
+export function surfaceTerms(text: string): readonly string[] {
+  let terms = TERMS.get(text);
+  if (terms === undefined) {
+    terms = termsOf(text);
+    if (TERMS.size >= TERMS_CACHE) TERMS.clear();
+    TERMS.set(text, terms);
+  }
+  return terms;
+}
+
+/** A turn's own texts fit: a larger cache would mostly keep other residents' messages. */
+const TERMS_CACHE = 16;
+const TERMS = new Map<string, readonly string[]>();
+
+/** {@link surfaceTerms} without the cache. */
+function termsOf(text: string): string[] {
   const out: string[] = [];
-  for (const t of tokenize(text)) {
-    out.push(t.joined);
-    for (const p of t.parts) if (p.length > 1) out.push(p);
+  for (const word of words(text)) {
+    const parts = partsOf(word);
+    if (parts.length === 1) {
+      out.push(word);
+      continue;
+    }
+    out.push(parts.join(""));
+    for (const p of parts) if (p.length > 1) out.push(p);
   }
   return out;
 }
