@@ -13,6 +13,8 @@ const IBAN = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ \u00A0-]{0,2}[A-Za-z0-9]){11,
 const CARD = new RegExp(`(?<!\\d)\\d(?:${SEP}\\d){12,18}(?!\\d)`, "g");
 /** A decimal digit of any script. */
 const ANY_DIGIT = /\p{Nd}/gu;
+/** A decimal digit of another script than ASCII. */
+const NON_ASCII_DIGIT = /(?![0-9])\p{Nd}/u;
 
 /** The ASCII digit for a decimal digit of any script (runs of ten code points, zero first). */
 function asciiDigit(char: string): string {
@@ -24,7 +26,7 @@ function asciiDigit(char: string): string {
 
 /** Every non-ASCII decimal digit as its ASCII digit (so that fullwidth or Arabic-Indic digits are matched too). */
 function asciiDigits(text: string): string {
-  return /[\u0080-\uFFFF]/.test(text) ? text.replace(ANY_DIGIT, (d) => (d >= "0" && d <= "9" ? d : asciiDigit(d))) : text;
+  return NON_ASCII_DIGIT.test(text) ? text.replace(ANY_DIGIT, (d) => (d >= "0" && d <= "9" ? d : asciiDigit(d))) : text;
 }
 
 /** True when a digit string passes the Luhn check used by payment cards. */
@@ -40,9 +42,6 @@ function luhn(digits: string): boolean {
   }
   return sum % 10 === 0;
 }
-
-/** A decimal digit of another script than ASCII. */
-const NON_ASCII_DIGIT = /(?![0-9])\p{Nd}/u;
 
 /**
  * True when `text` has fewer ASCII digits than the shortest number masked (an IBAN's six) and no
@@ -69,12 +68,43 @@ export function maskPersonalData(text: string): string {
     .replace(CARD, (m) => (luhn(m.replace(/\D/g, "")) ? "[kartes numurs]" : m));
 }
 
-/** {@link maskPersonalData} applied to every string inside a JSON-like value (session state, payloads). */
+/**
+ * {@link maskPersonalData} applied to every string inside a JSON-like value (session state,
+ * payloads). An array or plain object in which nothing needs masking comes back as it is (most
+ * do); other objects are copied as plain ones.
+ */
 export function maskDeep<T>(value: T): T {
   if (typeof value === "string") return maskPersonalData(value) as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => maskDeep(v)) as T;
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v)])) as T;
+  if (Array.isArray(value)) return maskArray(value) as T;
+  if (value !== null && typeof value === "object") return maskObject(value) as T;
   return value;
+}
+
+/** The array with its items masked: itself when none changed. */
+function maskArray(value: readonly unknown[]): readonly unknown[] {
+  let copy: unknown[] | undefined;
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
+    const masked = maskDeep(item);
+    if (copy) copy.push(masked);
+    else if (masked !== item) copy = [...value.slice(0, i), masked];
+  }
+  return copy ?? value;
+}
+
+/** The object's properties masked, as a plain object: itself when it is one and none changed. */
+function maskObject(value: object): object {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  let changed = prototype !== Object.prototype && prototype !== null;
+  const entries: [string, unknown][] = Object.entries(value);
+  for (const entry of entries) {
+    const masked = maskDeep(entry[1]);
+    if (masked !== entry[1]) {
+      entry[1] = masked;
+      changed = true;
+    }
+  }
+  return changed ? Object.fromEntries(entries) : value;
 }
 
 const PHONE = /(?<![\p{L}\p{N}+])(?:(?:\+|00)\s?371[\s-]?)?[268](?:[\s-]?\d){7}(?![\p{N}])/gu;

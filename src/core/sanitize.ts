@@ -8,12 +8,12 @@
 
 // eslint-disable-next-line no-control-regex -- the point is to find NUL characters
 const NUL = /\u0000/g;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** `text` without NUL characters and with lone surrogates replaced by U+FFFD. */
 export function sanitizeText(text: string): string {
   const noNul = text.includes("\u0000") ? text.replace(NUL, "") : text;
-  return noNul.replace(LONE_SURROGATE, "\uFFFD");
+  // `toWellFormed` replaces each lone surrogate with U+FFFD.
+  return noNul.isWellFormed() ? noNul : noNul.toWellFormed();
 }
 
 /** {@link sanitizeText} applied to every string inside a JSON-like value. */

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { maskPersonalData } from "../../src/core/privacy.js";
+import { maskDeep, maskPersonalData } from "../../src/core/privacy.js";
 import { around, secret, survives } from "../support/secrets.js";
 
 describe("maskPersonalData", () => {
@@ -61,5 +61,62 @@ describe("maskPersonalData on generated personal data (fast-check)", () => {
     fc.assert(fc.property(fc.string({ unit: "binary" }), (text) => {
       expect(typeof maskPersonalData(text)).toBe("string");
     }), { numRuns: 1000 });
+  });
+});
+
+/** maskPersonalData as first written: every non-ASCII text has its digits read as ASCII ones. */
+function plainMask(text: string): string {
+  const sep = "[\\s\\u00A0\\u2009\\u202F.\\-\\u2010-\\u2015\\u2212\\uFE63\\uFF0D]{0,3}";
+  const personalCode = new RegExp(`(?<!\\d)(?:[0-3]\\d[01]\\d\\d{2}${sep}[012]\\d{4}|3[2-9]\\d{4}${sep}\\d{5})(?!\\d)`, "g");
+  const card = new RegExp(`(?<!\\d)\\d(?:${sep}\\d){12,18}(?!\\d)`, "g");
+  const digit = (d: string): string => {
+    const cp = d.codePointAt(0) ?? 0;
+    let start = cp;
+    while (start > 0 && /\p{Nd}/u.test(String.fromCodePoint(start - 1))) start--;
+    return String((cp - start) % 10);
+  };
+  const luhn = (digits: string): boolean => digits.split("").reverse().reduce((sum, c, i) => {
+    const d = Number(c) * (i % 2 === 1 ? 2 : 1);
+    return sum + (d > 9 ? d - 9 : d);
+  }, 0) % 10 === 0;
+  const ascii = /[\u0080-\uFFFF]/.test(text) ? text.replace(/\p{Nd}/gu, (d) => (d >= "0" && d <= "9" ? d : digit(d))) : text;
+  return ascii
+    .replace(/(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ \u00A0-]{0,2}[A-Za-z0-9]){11,30}(?![A-Za-z0-9])/g, (m) => (/\d{6,}/.test(m.replace(/[^A-Za-z0-9]/g, "")) ? "[IBAN]" : m))
+    .replace(personalCode, "[personas kods]")
+    .replace(card, (m) => (luhn(m.replace(/\D/g, "")) ? "[kartes numurs]" : m));
+}
+
+/** maskDeep as first written: every array and object copied. */
+function plainMaskDeep(value: unknown): unknown {
+  if (typeof value === "string") return plainMask(value);
+  if (Array.isArray(value)) return value.map((v: unknown) => plainMaskDeep(v));
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainMaskDeep(v)]));
+  return value;
+}
+
+/** Text with digits of several scripts (ASCII, fullwidth, Arabic-Indic, mathematical) around secrets. */
+const digits = fc.string({ unit: fc.constantFrom("0", "1", "4", "9", "０", "３", "٣", "𝟎", "𝟗", " ", "-", ".", "ā", "L", "V", "k", "😀"), maxLength: 30 });
+const text = fc.oneof(digits, fc.tuple(secret, around).map(([s, [before, after]]) => `${before}${s.text}${after}`), fc.string({ unit: "binary", maxLength: 20 }));
+
+describe("the faster masking equals the plain version (fast-check)", () => {
+  it("maskPersonalData", () => {
+    fc.assert(fc.property(fc.array(text, { minLength: 1, maxLength: 3 }), (parts) => {
+      const t = parts.join(" ");
+      expect(maskPersonalData(t)).toBe(plainMask(t));
+    }), { numRuns: 3000 });
+  });
+
+  it("maskDeep writes the same JSON and returns a value with nothing to mask as it is", () => {
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: "small" }, text, fc.integer(), fc.constant(null), fc.boolean(), fc.array(tie("node"), { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 4 }), tie("node"), { maxKeys: 4 })),
+    })).node;
+    fc.assert(fc.property(value, (v) => {
+      const masked = maskDeep(v);
+      const plain = plainMaskDeep(v);
+      expect(JSON.stringify(masked)).toBe(JSON.stringify(plain));
+      if (JSON.stringify(plain) === JSON.stringify(v) && typeof v === "object" && v !== null) expect(masked).toBe(v);
+    }), { numRuns: 1000 });
+    const date = new Date(0);
+    expect(JSON.stringify(maskDeep({ at: date }))).toBe(JSON.stringify(plainMaskDeep({ at: date })));
   });
 });

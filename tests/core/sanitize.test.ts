@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { sanitizedJson, sanitizingReplacer } from "../../src/core/sanitize.js";
+import { sanitizedJson, sanitizeText, sanitizingReplacer } from "../../src/core/sanitize.js";
 
 describe("sanitizedJson", () => {
   it.each([
@@ -18,5 +18,16 @@ describe("sanitizedJson", () => {
       const doc = { value, text, list: [text, { text }] };
       expect(sanitizedJson(doc)).toBe(JSON.stringify(doc, sanitizingReplacer));
     }), { numRuns: 300 });
+  });
+});
+
+describe("sanitizeText", () => {
+  it("equals removing NULs and replacing lone surrogates by a regular expression", () => {
+    const unit = fc.oneof(fc.constantFrom("\u0000", "\uD83D", "\uDE00", "\uDBFF", "\uDC00", "a", "ā", "😀"), fc.string({ unit: "binary", maxLength: 1 }));
+    fc.assert(fc.property(fc.string({ unit, maxLength: 20 }), (text) => {
+      // eslint-disable-next-line no-control-regex -- NUL characters are the point
+      const plain = text.replace(/\u0000/g, "").replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+      expect(sanitizeText(text)).toBe(plain);
+    }), { numRuns: 3000 });
   });
 });
