@@ -3,11 +3,12 @@
  * reading phone numbers.
  * @module
  */
+import { memoize } from "../nlp/memo.js";
 import { fold } from "../nlp/normalize.js";
 import { MESSAGES } from "./messages.js";
 import { LANGS, type Lang } from "./types.js";
 
-const simplified = new Map<string, string>();
+const simplified = memoize(5000, (label) => simplify(label));
 
 /** Folds typed text for comparison with labels: no emoji, punctuation or case. */
 export function simplify(text: string): string {
@@ -16,13 +17,7 @@ export function simplify(text: string): string {
 
 /** {@link simplify} for labels and fixed texts, memoised (never used for what residents type). */
 export function simplifyLabel(label: string): string {
-  let value = simplified.get(label);
-  if (value === undefined) {
-    if (simplified.size >= 5000) simplified.clear();
-    value = simplify(label);
-    simplified.set(label, value);
-  }
-  return value;
+  return simplified(label);
 }
 
 /** The standard step words residents type instead of pressing a button. */

@@ -4,6 +4,7 @@
  * @module
  */
 import { fold, surfaceTerms } from "./normalize.js";
+import { memoize } from "./memo.js";
 
 /** Word beginnings (folded, Latvian and Russian) that name a person who could help. */
 const PERSON = [
@@ -168,18 +169,11 @@ const LETTERS = /\p{L}+/gu;
 /** The keyword a word is a typo of, or the word itself (see {@link correctEnglish}); remembered per word. */
 function correctWord(word: string): string {
   if (word.length < 3 || word.length > LONGEST_COMPARED || !/^[a-z]+$/.test(word)) return word;
-  let best = CORRECTED.get(word);
-  if (best === undefined) {
-    best = closestKeyword(word);
-    if (CORRECTED.size >= CORRECTED_CACHE) CORRECTED.clear();
-    CORRECTED.set(word, best);
-  }
-  return best;
+  return CORRECTED(word);
 }
 
-/** Words of at most {@link LONGEST_COMPARED} letters: the cache stays small. */
-const CORRECTED_CACHE = 10_000;
-const CORRECTED = new Map<string, string>();
+/** Words of at most {@link LONGEST_COMPARED} letters: 10,000 of them stay small. */
+const CORRECTED = memoize(10_000, (word) => closestKeyword(word));
 
 /** The keyword within reach of a Latin word, or the word itself. */
 function closestKeyword(word: string): string {

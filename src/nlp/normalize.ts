@@ -4,6 +4,8 @@
  * ("e-rēķins", "erēķins", "e rēķins" all give the joined token "erekins").
  * @module
  */
+import { memoize } from "./memo.js";
+
 
 /** Letters that start a prefix compound when written apart: "e rēķins", "э счёт". */
 const JOINABLE_PREFIXES = new Set(["e", "э"]);
@@ -14,24 +16,17 @@ const JOINABLE_PREFIXES = new Set(["e", "э"]);
  * @example fold("Kā saņemt E-rēķinu?") // "ka sanemt e-rekinu?"
  */
 export function fold(text: string): string {
-  // One message is folded by several readers (language, intents, scope): remember recent ones.
-  let folded = FOLDED.get(text);
-  if (folded === undefined) {
-    folded = text
-      .normalize("NFKC")
-      .toLowerCase()
-      .normalize("NFD")
-      .replace(/([a-z])\p{M}+/gu, "$1")
-      .normalize("NFC")
-      .replace(/ё/g, "е");
-    if (FOLDED.size >= FOLD_CACHE) FOLDED.clear();
-    FOLDED.set(text, folded);
-  }
-  return folded;
+  return FOLDED(text);
 }
 
-const FOLD_CACHE = 4096;
-const FOLDED = new Map<string, string>();
+// One message is folded by several readers (language, intents, scope): recent ones are remembered.
+const FOLDED = memoize(4096, (text) => text
+  .normalize("NFKC")
+  .toLowerCase()
+  .normalize("NFD")
+  .replace(/([a-z])\p{M}+/gu, "$1")
+  .normalize("NFC")
+  .replace(/ё/g, "е"));
 
 /** Latin letters that look like Cyrillic ones, and back. */
 const LATIN_TO_CYRILLIC: Readonly<Record<string, string>> = {
@@ -115,18 +110,11 @@ export function tokenize(text: string): Token[] {
  * detection, the intent rules and the scope check): do not change the array returned.
  */
 export function surfaceTerms(text: string): readonly string[] {
-  let terms = TERMS.get(text);
-  if (terms === undefined) {
-    terms = termsOf(text);
-    if (TERMS.size >= TERMS_CACHE) TERMS.clear();
-    TERMS.set(text, terms);
-  }
-  return terms;
+  return TERMS(text);
 }
 
-/** A turn's own texts fit: a larger cache would mostly keep other residents' messages. */
-const TERMS_CACHE = 16;
-const TERMS = new Map<string, readonly string[]>();
+/** A turn's own texts fit in 16: a larger cache would mostly keep other residents' messages. */
+const TERMS = memoize<readonly string[]>(16, (text) => termsOf(text));
 
 /** {@link surfaceTerms} without the cache. */
 function termsOf(text: string): string[] {

@@ -10,26 +10,25 @@ import type { Lang } from "../core/types.js";
 import { stemLatvian } from "./latvian-stemmer.js";
 import { hasCyrillic, surfaceTerms } from "./normalize.js";
 import { STOPWORDS } from "./stopwords.js";
+import { memoize } from "./memo.js";
 
 /** How words are reduced before matching. `none` keeps folded surface forms (for evaluation). */
 export type StemMode = "light" | "none";
 
 /** Memoised stems per language: a corpus repeats the same few thousand words many times. */
-const CACHE: Record<Lang, Map<string, string>> = { lv: new Map(), ru: new Map(), en: new Map() };
-const CACHE_LIMIT = 200_000;
+/**
+ * The stemmer of each language, remembered per word; Cyrillic words always use the Russian one,
+ * and Latin words in Russian text ("Smart-ID", "latvija.lv") follow Latvian rules.
+ */
+const STEMS: Readonly<Record<Lang, (word: string) => string>> = {
+  lv: memoize(200_000, (word) => (hasCyrillic(word) ? stemRussian(word) : stemLatvian(word))),
+  ru: memoize(200_000, (word) => (hasCyrillic(word) ? stemRussian(word) : stemLatvian(word))),
+  en: memoize(200_000, (word) => (hasCyrillic(word) ? stemRussian(word) : stemEnglish(word))),
+};
 
 /** Stems one folded word by the rules of `lang`; Cyrillic words always use the Russian stemmer. */
 export function stemWord(word: string, lang: Lang): string {
-  const cache = CACHE[lang];
-  let stem = cache.get(word);
-  if (stem === undefined) {
-    if (hasCyrillic(word)) stem = stemRussian(word);
-    // Latin words in Russian text ("Smart-ID", "latvija.lv") follow Latvian rules.
-    else stem = lang === "en" ? stemEnglish(word) : stemLatvian(word);
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(word, stem);
-  }
-  return stem;
+  return STEMS[lang](word);
 }
 
 /**
