@@ -75,26 +75,20 @@ if (heapSampler) {
   await heapSampler.post("HeapProfiler.startSampling", { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
 }
 
+/** Writes a profile to the folder the variable names, as `<kind>-<pid>.<extension>`. */
+async function writeProfile(variable: string, extension: string, profile: unknown): Promise<void> {
+  const { writeFile, mkdir } = await import("node:fs/promises");
+  const dir = must(process.env[variable], `${variable} (set when profiling)`);
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, `${kind}-${process.pid}.${extension}`), JSON.stringify(profile));
+}
+
 process.on("message", (m: { type: string }) => {
   if (m.type !== "stop") return;
   clearInterval(sampler);
   statements.stop();
-  if (profiler) {
-    void profiler.post("Profiler.stop").then(async ({ profile }) => {
-      const { writeFile, mkdir } = await import("node:fs/promises");
-      const dir = must(process.env.BENCH_CPU_PROFILE, "BENCH_CPU_PROFILE (set when profiling)");
-      await mkdir(dir, { recursive: true });
-      await writeFile(path.join(dir, `${kind}-${process.pid}.cpuprofile`), JSON.stringify(profile));
-    });
-  }
-  if (heapSampler) {
-    void heapSampler.post("HeapProfiler.stopSampling").then(async ({ profile }) => {
-      const { writeFile, mkdir } = await import("node:fs/promises");
-      const dir = must(process.env.BENCH_HEAP_PROFILE, "BENCH_HEAP_PROFILE (set when sampling)");
-      await mkdir(dir, { recursive: true });
-      await writeFile(path.join(dir, `${kind}-${process.pid}.heapprofile`), JSON.stringify(profile));
-    });
-  }
+  if (profiler) void profiler.post("Profiler.stop").then(({ profile }) => writeProfile("BENCH_CPU_PROFILE", "cpuprofile", profile));
+  if (heapSampler) void heapSampler.post("HeapProfiler.stopSampling").then(({ profile }) => writeProfile("BENCH_HEAP_PROFILE", "heapprofile", profile));
   void stop().finally(() => {
     const cpu = process.cpuUsage(cpuAtReady);
     process.send?.({ type: "stopped", peakRssMb: peakRss / 2 ** 20, cpuMs: (cpu.user + cpu.system) / 1000, queries: Object.fromEntries(statements.counts) });
