@@ -20,9 +20,10 @@ export type StemMode = "light" | "none";
  * The stemmer of each language, remembered per word; Cyrillic words always use the Russian one,
  * and Latin words in Russian text ("Smart-ID", "latvija.lv") follow Latvian rules.
  */
+const latvianRules = (word: string): string => (hasCyrillic(word) ? stemRussian(word) : stemLatvian(word));
 const STEMS: Readonly<Record<Lang, (word: string) => string>> = {
-  lv: memoize(200_000, (word) => (hasCyrillic(word) ? stemRussian(word) : stemLatvian(word))),
-  ru: memoize(200_000, (word) => (hasCyrillic(word) ? stemRussian(word) : stemLatvian(word))),
+  lv: memoize(200_000, latvianRules),
+  ru: memoize(200_000, latvianRules),
   en: memoize(200_000, (word) => (hasCyrillic(word) ? stemRussian(word) : stemEnglish(word))),
 };
 
